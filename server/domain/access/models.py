@@ -1,0 +1,66 @@
+"""Requests to see another rep's customer, and the time-limited grants that answer them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AccessRequestStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class AccessRequest(Model):
+    id = fields.IntField(primary_key=True)
+    requester = fields.ForeignKeyField(
+        "crm.User", related_name="access_requests", on_delete=fields.CASCADE
+    )
+    # The rep describes the customer in words: they cannot see it, so cannot pick it.
+    customer_description = fields.CharField(max_length=500)
+    reason = fields.TextField()
+    status = fields.CharEnumField(
+        AccessRequestStatus, max_length=10, default=AccessRequestStatus.PENDING, db_index=True
+    )
+    decided_by = fields.ForeignKeyField(
+        "crm.User", related_name="access_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_note = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    requester_id: int
+    decided_by_id: int | None
+
+    class Meta:
+        table = "access_request"
+
+
+class AccessGrant(Model):
+    id = fields.IntField(primary_key=True)
+    grantee = fields.ForeignKeyField(
+        "crm.User", related_name="access_grants", on_delete=fields.CASCADE
+    )
+    customer = fields.ForeignKeyField(
+        "crm.Customer", related_name="access_grants", on_delete=fields.CASCADE
+    )
+    granted_by = fields.ForeignKeyField(
+        "crm.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
+    )
+    request = fields.ForeignKeyField(
+        "crm.AccessRequest", related_name="grants", null=True, on_delete=fields.SET_NULL
+    )
+    expires_at = fields.DatetimeField(db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    grantee_id: int
+    customer_id: int
+    granted_by_id: int | None
+    request_id: int | None
+
+    class Meta:
+        table = "access_grant"
+        indexes = (("grantee_id", "expires_at"),)

@@ -1,0 +1,133 @@
+"""Access requests: a rep asks to see a customer they do not own; a manager grants or refuses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from server.domain import validation as v
+from server.domain.access.models import AccessGrant, AccessRequest, AccessRequestStatus
+from server.domain.access.visibility import can_edit_customer
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.customers.services import get_customer
+from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
+
+MAX_GRANT_DAYS = 90
+
+
+async def readable_requests(viewer: Viewer) -> QuerySet[AccessRequest]:
+    """Managers and admins see every request (the customer may sit in any team); reps their own."""
+    user = viewer.require_user()
+    if viewer.is_admin or viewer.is_manager:
+        return AccessRequest.all()
+    return AccessRequest.filter(requester_id=user.id)
+
+
+async def create_request(viewer: Viewer, customer_description: str, reason: str) -> AccessRequest:
+    user = viewer.require_user()
+    cleaned = v.clean(
+        {"customer_description": v.text(500, required=True), "reason": v.text(2000, required=True)},
+        {"customer_description": customer_description, "reason": reason},
+    )
+    async with in_transaction():
+        request = await AccessRequest.create(requester_id=user.id, **cleaned)
+        await audit.record(
+            viewer, "access_request.create", "AccessRequest", request.id, audit.diff({}, cleaned)
+        )
+    return request
+
+
+async def _pending(viewer: Viewer, request_id: int) -> AccessRequest:
+    viewer.require_user()
+    if not (viewer.is_manager or viewer.is_admin):
+        raise not_allowed("Only a manager can decide access requests.")
+    request = await AccessRequest.get_or_none(id=request_id)
+    if request is None:
+        raise not_found("Access request", "request_id")
+    if request.status != AccessRequestStatus.PENDING:
+        raise DomainError.single(
+            ErrorCode.INVALID_STATE, f"This request was already {request.status.value}."
+        )
+    return request
+
+
+async def grant(
+    viewer: Viewer, request_id: int, customer_id: int, days: int, note: str = ""
+) -> tuple[AccessRequest, AccessGrant]:
+    """Give the requester read access to the customer for `days` days."""
+    request = await _pending(viewer, request_id)
+    if not 1 <= days <= MAX_GRANT_DAYS:
+        raise DomainError.single(
+            ErrorCode.OUT_OF_RANGE, f"Grant between 1 and {MAX_GRANT_DAYS} days.", "days"
+        )
+    note = v.clean({"note": v.text(2000)}, {"note": note})["note"]
+    try:
+        customer = await get_customer(viewer, customer_id)
+    except DomainError:
+        raise not_found("Customer", "customer_id") from None
+    # Seeing is not enough: only a manager responsible for the customer may open it to others.
+    if not await can_edit_customer(viewer, customer):
+        raise not_allowed(
+            "Only a manager over the customer's owner can grant access.", "customer_id"
+        )
+    now = datetime.now(UTC)
+    async with in_transaction():
+        updated = await AccessRequest.filter(
+            id=request.id, status=AccessRequestStatus.PENDING
+        ).update(
+            status=AccessRequestStatus.GRANTED,
+            decided_by_id=viewer.id,
+            decided_at=now,
+            decision_note=note,
+        )
+        if not updated:
+            raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
+        access = await AccessGrant.create(
+            grantee_id=request.requester_id,
+            customer_id=customer.id,
+            granted_by_id=viewer.id,
+            request_id=request.id,
+            expires_at=now + timedelta(days=days),
+        )
+        await audit.record(
+            viewer,
+            "access_request.grant",
+            "AccessRequest",
+            request.id,
+            {
+                "status": {"from": "pending", "to": "granted"},
+                "customer_id": {"from": None, "to": customer.id},
+                "expires_at": {"from": None, "to": access.expires_at.isoformat()},
+            },
+        )
+    return await AccessRequest.get(id=request.id), access
+
+
+async def refuse(viewer: Viewer, request_id: int, note: str) -> AccessRequest:
+    request = await _pending(viewer, request_id)
+    note = v.clean({"note": v.text(2000, required=True)}, {"note": note})["note"]
+    async with in_transaction():
+        updated = await AccessRequest.filter(
+            id=request.id, status=AccessRequestStatus.PENDING
+        ).update(
+            status=AccessRequestStatus.REFUSED,
+            decided_by_id=viewer.id,
+            decided_at=datetime.now(UTC),
+            decision_note=note,
+        )
+        if not updated:
+            raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
+        await audit.record(
+            viewer,
+            "access_request.refuse",
+            "AccessRequest",
+            request.id,
+            {
+                "status": {"from": "pending", "to": "refused"},
+                "decision_note": {"from": "", "to": note},
+            },
+        )
+    return await AccessRequest.get(id=request.id)

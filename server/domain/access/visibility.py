@@ -1,0 +1,76 @@
+"""Who sees which customer: the one place that decides (DOMAIN.md §9).
+
+Private by default: a rep sees their own customers, a manager those of everyone below them,
+an admin all; anyone else only through an unexpired grant. Every query, `node(id:)`, search,
+nested field, count and export goes through `customer_scope` or the helpers built on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from server.domain.access.models import AccessGrant
+from server.domain.accounts.viewer import Viewer
+from server.domain.customers.models import Contact, Customer
+
+_NOTHING = Q(id__in=[])
+
+
+async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
+    if viewer.user is None:
+        return frozenset()
+    ids = await AccessGrant.filter(
+        grantee_id=viewer.user.id, expires_at__gt=datetime.now(UTC)
+    ).values_list("customer_id", flat=True)
+    return frozenset(int(i) for i in ids)
+
+
+async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
+    """A filter selecting the customers the viewer may read; None means no restriction.
+
+    `prefix` is the relation path from the queried model to the customer ("customer__").
+    """
+    if viewer.user is None:
+        return _NOTHING
+    if viewer.is_admin:
+        return None
+    team = await viewer.team_ids()
+    owner_field = f"{prefix}owner_id__in"
+    # customer itself: "id"; a related model: its own foreign key column, "customer_id".
+    id_field = f"{prefix.removesuffix('__')}_id__in" if prefix else "id__in"
+    scope = Q(**{owner_field: list(team)})
+    granted = await granted_customer_ids(viewer)
+    if granted:
+        scope |= Q(**{id_field: list(granted)})
+    return scope
+
+
+async def visible_customers(viewer: Viewer) -> QuerySet[Customer]:
+    scope = await customer_scope(viewer)
+    return Customer.all() if scope is None else Customer.filter(scope)
+
+
+async def visible_contacts(viewer: Viewer) -> QuerySet[Contact]:
+    scope = await customer_scope(viewer, prefix="customer__")
+    return Contact.all() if scope is None else Contact.filter(scope)
+
+
+async def can_edit_customer(viewer: Viewer, customer: Customer) -> bool:
+    """Updates are for the owner's line only (数据更新设专人维护): grants are read-only."""
+    if viewer.user is None:
+        return False
+    if viewer.is_admin:
+        return True
+    return customer.owner_id in await viewer.team_ids()
+
+
+async def can_manage_user(viewer: Viewer, user_id: int) -> bool:
+    """A manager may act on the people below them (transfer their customers, grant access)."""
+    if viewer.is_admin:
+        return True
+    if not viewer.is_manager:
+        return False
+    return user_id in await viewer.team_ids()

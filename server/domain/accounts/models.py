@@ -1,0 +1,69 @@
+"""Users, departments and API tokens."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    SALES_REP = "sales_rep"
+    MANAGER = "manager"
+    SERVICE = "service"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+class Department(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "department"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=254, null=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    # The reporting line: a manager sees the customers of everyone below them.
+    manager: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "crm.User", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
+    department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
+        "crm.Department", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    password_hash = fields.CharField(max_length=200)
+    is_active = fields.BooleanField(default=True)
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    version = fields.IntField(default=1)
+
+    manager_id: int | None
+    department_id: int | None
+
+    class Meta:
+        table = "app_user"
+
+
+class ApiToken(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "crm.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    # Only a SHA-256 of the token is stored: a copy of the database grants no sessions.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "api_token"

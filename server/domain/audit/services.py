@@ -1,0 +1,62 @@
+"""Writing and reading the append-only audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from tortoise.queryset import QuerySet
+
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit.models import AuditEntry
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe form of a field value, so the log reads the same on every database."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(plain(v) for v in value)
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"from": old, "to": new}} for the fields whose value changed."""
+    changes: dict[str, dict[str, Any]] = {}
+    for name in sorted(before.keys() | after.keys()):
+        old, new = before.get(name), after.get(name)
+        if plain(old) != plain(new):
+            changes[name] = {"from": plain(old), "to": plain(new)}
+    return changes
+
+
+async def record(
+    viewer: Viewer,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    user = viewer.user
+    return await AuditEntry.create(
+        actor_id=user.id if user else None,
+        actor_name=user.username if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=dict(changes or {}),
+        request_id=viewer.request_id,
+    )
+
+
+async def readable_entries(viewer: Viewer) -> QuerySet[AuditEntry]:
+    """Admins read the whole log; managers what they and their team did; others nothing."""
+    if viewer.is_admin:
+        return AuditEntry.all()
+    if viewer.is_manager:
+        return AuditEntry.filter(actor_id__in=list(await viewer.team_ids()))
+    return AuditEntry.filter(id__in=[])

@@ -1,0 +1,80 @@
+"""The people inside a customer: add, edit, remove (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from server.domain import validation as v
+from server.domain.access.visibility import can_edit_customer, visible_contacts
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.customers.fields import CONTACT_FIELDS
+from server.domain.customers.models import Contact, Customer
+from server.domain.customers.services import _editable
+from server.domain.errors import not_allowed, not_found, stale_version
+
+AUDITED = [c for c in Contact._meta.fields_db_projection if c not in ("version", "updated_at")]
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    return {c: getattr(contact, c) for c in AUDITED}
+
+
+async def get_contact(viewer: Viewer, contact_id: int) -> Contact:
+    contact = await (await visible_contacts(viewer)).filter(id=contact_id).first()
+    if contact is None:
+        raise not_found("Contact")
+    return contact
+
+
+async def _editable_contact(viewer: Viewer, contact_id: int) -> Contact:
+    contact = await get_contact(viewer, contact_id)
+    customer = await Customer.get(id=contact.customer_id)
+    if not await can_edit_customer(viewer, customer):
+        raise not_allowed("Only the owner and their managers may change this customer's contacts.")
+    return contact
+
+
+async def create_contact(viewer: Viewer, customer_id: int, values: dict[str, Any]) -> Contact:
+    viewer.require_user()
+    customer = await _editable(viewer, customer_id, field="customer_id")
+    if "name" not in values:
+        values = {**values, "name": ""}
+    cleaned = v.clean(CONTACT_FIELDS, values)
+    async with in_transaction():
+        contact = await Contact.create(customer_id=customer.id, **cleaned)
+        changes = audit.diff({}, _snapshot(contact))
+        await audit.record(viewer, "contact.create", "Contact", contact.id, changes)
+    return contact
+
+
+async def update_contact(
+    viewer: Viewer, contact_id: int, version: int, values: dict[str, Any]
+) -> Contact:
+    viewer.require_user()
+    contact = await _editable_contact(viewer, contact_id)
+    cleaned = v.clean(CONTACT_FIELDS, values)
+    async with in_transaction():
+        updated = await Contact.filter(id=contact.id, version=version).update(
+            version=F("version") + 1, updated_at=datetime.now(UTC), **cleaned
+        )
+        if not updated:
+            raise stale_version(contact.version)
+        after = await Contact.get(id=contact.id)
+        changes = audit.diff(_snapshot(contact), _snapshot(after))
+        await audit.record(viewer, "contact.update", "Contact", contact.id, changes)
+    return after
+
+
+async def delete_contact(viewer: Viewer, contact_id: int) -> int:
+    viewer.require_user()
+    contact = await _editable_contact(viewer, contact_id)
+    async with in_transaction():
+        await Contact.filter(id=contact.id).delete()
+        changes = audit.diff(_snapshot(contact), {})
+        await audit.record(viewer, "contact.delete", "Contact", contact.id, changes)
+    return contact.id

@@ -1,0 +1,134 @@
+"""What each editable customer and contact field accepts (DOMAIN.md §1 and §2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from server.domain import validation as v
+from server.domain.customers.models import (
+    AllyStrength,
+    Attitude,
+    ContactRole,
+    Grade,
+    Influence,
+    SourceChannel,
+    Stage,
+)
+from server.domain.errors import ErrorCode
+from server.domain.validation import FieldInvalid
+
+MAX_TAGS = 20
+
+
+def required_value(value: Any) -> Any:
+    if value is None:
+        raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
+    return value
+
+
+def enum_of(enum: type[StrEnum]) -> v.Validator:
+    def check(value: Any) -> StrEnum:
+        if value is None:
+            raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
+        try:
+            return enum(value)
+        except ValueError as exc:
+            allowed = ", ".join(m.value for m in enum)
+            raise FieldInvalid(ErrorCode.INVALID, f"Must be one of: {allowed}.") from exc
+
+    return check
+
+
+def tags(value: Any) -> list[str]:
+    if value is None:
+        return []
+    cleaned: list[str] = []
+    for raw in value:
+        tag = (raw or "").strip()
+        if not tag:
+            continue
+        if len(tag) > 50:
+            raise FieldInvalid(ErrorCode.TOO_LONG, "A tag has at most 50 characters.")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_TAGS} tags.")
+    return cleaned
+
+
+# Money is entered as a decimal amount and stored in integer minor units in these columns.
+MONEY_COLUMNS = {
+    "assets": "assets_minor",
+    "registered_capital": "registered_capital_minor",
+    "credit_limit": "credit_limit_minor",
+}
+
+CUSTOMER_FIELDS: dict[str, v.Validator] = {
+    # Basic (基础资料)
+    "name": v.text(200, required=True),
+    "address": v.text(500),
+    "phone": v.phone,
+    "email": v.email,
+    "legal_representative": v.text(100),
+    "organization_form": v.text(100),
+    "industry": v.text(100),
+    "assets": v.money_minor,
+    "relationship_since": v.past_date,
+    "region": v.text(100),
+    "route": v.text(100),
+    "route_position": v.int_range(0, 1_000_000),
+    # Characteristics (特征资料)
+    "service_area": v.text(500),
+    "sales_capacity": v.text(500),
+    "development_potential": v.text(500),
+    "business_philosophy": v.text(5000),
+    "scale": v.text(200),
+    "distinctive_features": v.text(5000),
+    "factory": v.text(500),
+    "equipment": v.text(500),
+    "output": v.text(500),
+    "quality_requirements": v.text(500),
+    "product_structure": v.text(500),
+    "our_share_percent": v.int_range(0, 100),
+    # Credit (信用状况)
+    "registered_capital": v.money_minor,
+    "years_in_business": v.int_range(0, 1000),
+    "credit_limit": v.money_minor,
+    "billing_day": v.int_range(1, 31),
+    "payment_terms": v.text(100),
+    # Transaction status (交易现状)
+    "current_sales_activity": v.text(5000),
+    "open_problems": v.text(5000),
+    # Source channel (收集渠道)
+    "source_channel": enum_of(SourceChannel),
+    "referred_by": v.text(200),
+    # Pipeline
+    "stage": enum_of(Stage),
+    "grade": enum_of(Grade),
+    "is_key_account": required_value,
+    "tags": tags,
+}
+
+CONTACT_FIELDS: dict[str, v.Validator] = {
+    "name": v.text(100, required=True),
+    "role": enum_of(ContactRole),
+    "title": v.text(100),
+    "phone": v.phone,
+    "email": v.email,
+    "address": v.text(500),
+    "birthday": v.past_date,
+    "hobbies": v.text(2000),
+    "personality": v.text(2000),
+    "family_notes": v.text(2000),
+    "introduced_by": v.text(200),
+    "is_decision_maker": required_value,
+    "influence": enum_of(Influence),
+    "attitude": enum_of(Attitude),
+    "ally_strength": enum_of(AllyStrength),
+}
+
+
+def to_columns(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Input names to model columns (money to its *_minor column); tags are handled apart."""
+    return {MONEY_COLUMNS.get(k, k): val for k, val in cleaned.items() if k != "tags"}

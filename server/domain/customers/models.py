@@ -1,0 +1,167 @@
+"""The customer archive (DOMAIN.md §1) and the people inside each customer (§2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Stage(StrEnum):
+    PROSPECT = "prospect"
+    NEGOTIATING = "negotiating"
+    WON = "won"
+    DEAD = "dead"
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+
+class SourceChannel(StrEnum):
+    INTERNET = "internet"
+    ACQUAINTANCE = "acquaintance"
+    PHONE_DIRECTORY = "phone_directory"
+    RELATED_COMPANY = "related_company"
+    INBOUND_ENQUIRY = "inbound_enquiry"
+    OTHER = "other"
+
+
+class ContactRole(StrEnum):
+    BOSS = "boss"
+    PURCHASING_HEAD = "purchasing_head"
+    FINANCE_HEAD = "finance_head"
+    SALES_HEAD = "sales_head"
+    PRODUCTION_HEAD = "production_head"
+    TECHNICAL = "technical"
+    QUALITY = "quality"
+    OTHER = "other"
+
+
+class Influence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Attitude(StrEnum):
+    SUPPORTER = "supporter"
+    NEUTRAL = "neutral"
+    OPPONENT = "opponent"
+
+
+class AllyStrength(StrEnum):
+    NONE = "none"
+    WEAK = "weak"
+    MODERATE = "moderate"
+    STRONG = "strong"
+
+
+class Customer(Model):
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    owner = fields.ForeignKeyField(
+        "crm.User", related_name="customers", on_delete=fields.RESTRICT, db_index=True
+    )
+    # Basic facts (基础资料)
+    name = fields.CharField(max_length=200, db_index=True)
+    # Lower-cased name, full pinyin and pinyin initials, so one LIKE finds
+    # "杭州机械厂" from "机械", "hangzhou" or "hzjx".
+    search_text = fields.TextField()
+    address = fields.CharField(max_length=500, default="")
+    phone = fields.CharField(max_length=40, default="")
+    email = fields.CharField(max_length=254, default="")
+    legal_representative = fields.CharField(max_length=100, default="")
+    organization_form = fields.CharField(max_length=100, default="")
+    industry = fields.CharField(max_length=100, default="")
+    assets_minor = fields.BigIntField(null=True)
+    relationship_since = fields.DateField(null=True)
+    region = fields.CharField(max_length=100, default="", db_index=True)
+    route = fields.CharField(max_length=100, default="")
+    route_position = fields.IntField(null=True)
+    # Characteristics (特征资料)
+    service_area = fields.CharField(max_length=500, default="")
+    sales_capacity = fields.CharField(max_length=500, default="")
+    development_potential = fields.CharField(max_length=500, default="")
+    business_philosophy = fields.TextField(default="")
+    scale = fields.CharField(max_length=200, default="")
+    distinctive_features = fields.TextField(default="")
+    factory = fields.CharField(max_length=500, default="")
+    equipment = fields.CharField(max_length=500, default="")
+    output = fields.CharField(max_length=500, default="")
+    quality_requirements = fields.CharField(max_length=500, default="")
+    product_structure = fields.CharField(max_length=500, default="")
+    our_share_percent = fields.IntField(null=True)
+    # Credit (信用状况)
+    registered_capital_minor = fields.BigIntField(null=True)
+    years_in_business = fields.IntField(null=True)
+    credit_limit_minor = fields.BigIntField(null=True)
+    billing_day = fields.IntField(null=True)
+    payment_terms = fields.CharField(max_length=100, default="")
+    # Transaction status (交易现状)
+    current_sales_activity = fields.TextField(default="")
+    open_problems = fields.TextField(default="")
+    # Source channel (收集渠道)
+    source_channel = fields.CharEnumField(SourceChannel, max_length=20, default=SourceChannel.OTHER)
+    referred_by = fields.CharField(max_length=200, default="")
+    # Pipeline
+    stage = fields.CharEnumField(Stage, max_length=12, default=Stage.PROSPECT, db_index=True)
+    grade = fields.CharEnumField(Grade, max_length=1, default=Grade.D, db_index=True)
+    is_key_account = fields.BooleanField(default=False)
+    archived_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_index=True)
+
+    owner_id: int
+
+    class Meta:
+        table = "customer"
+
+
+class CustomerTag(Model):
+    id = fields.IntField(primary_key=True)
+    customer = fields.ForeignKeyField(
+        "crm.Customer", related_name="tag_rows", on_delete=fields.CASCADE
+    )
+    tag = fields.CharField(max_length=50, db_index=True)
+
+    customer_id: int
+
+    class Meta:
+        table = "customer_tag"
+        unique_together = (("customer", "tag"),)
+
+
+class Contact(Model):
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    customer = fields.ForeignKeyField(
+        "crm.Customer", related_name="contacts", on_delete=fields.CASCADE, db_index=True
+    )
+    name = fields.CharField(max_length=100)
+    role = fields.CharEnumField(ContactRole, max_length=20, default=ContactRole.OTHER)
+    title = fields.CharField(max_length=100, default="")
+    phone = fields.CharField(max_length=40, default="")
+    email = fields.CharField(max_length=254, default="")
+    address = fields.CharField(max_length=500, default="")
+    birthday = fields.DateField(null=True)
+    hobbies = fields.TextField(default="")
+    personality = fields.TextField(default="")
+    family_notes = fields.TextField(default="")
+    introduced_by = fields.CharField(max_length=200, default="")
+    is_decision_maker = fields.BooleanField(default=False)
+    influence = fields.CharEnumField(Influence, max_length=8, default=Influence.MEDIUM)
+    attitude = fields.CharEnumField(Attitude, max_length=10, default=Attitude.NEUTRAL)
+    ally_strength = fields.CharEnumField(AllyStrength, max_length=10, default=AllyStrength.NONE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    customer_id: int
+
+    class Meta:
+        table = "contact"

@@ -1,0 +1,73 @@
+"""Listing customers: filters, search by name or pinyin, sorting — always within visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tortoise.queryset import QuerySet
+
+from server.domain.access.visibility import visible_customers
+from server.domain.accounts.viewer import Viewer
+from server.domain.customers.models import Customer, CustomerTag, Grade, Stage
+from server.domain.customers.pinyin import normalize_query
+from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
+
+
+class CustomerSort(StrEnum):
+    NAME = "name"
+    GRADE = "grade"
+    UPDATED_AT = "updated_at"
+
+
+@dataclass
+class CustomerFilter:
+    search: str | None = None
+    owner_ids: list[int] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    grades: list[Grade] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    # A customer must carry every one of these tags.
+    tags: list[str] = field(default_factory=list)
+    is_key_account: bool | None = None
+    # None: active customers only (the usual view); True: only archived; False: active.
+    archived: bool | None = None
+
+
+def sort_key(sort: CustomerSort, descending: bool) -> SortKey:
+    decode = DATETIME if sort == CustomerSort.UPDATED_AT else (lambda v: v)
+    return SortKey(column=sort.value, descending=descending, decode=decode)
+
+
+async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Customer]:
+    query = await visible_customers(viewer)
+    if flt.archived:
+        query = query.filter(archived_at__isnull=False)
+    else:
+        query = query.filter(archived_at__isnull=True)
+    if flt.search and (needle := normalize_query(flt.search)):
+        query = query.filter(search_text__contains=needle)
+    if flt.owner_ids:
+        query = query.filter(owner_id__in=flt.owner_ids)
+    if flt.stages:
+        query = query.filter(stage__in=flt.stages)
+    if flt.grades:
+        query = query.filter(grade__in=flt.grades)
+    if flt.regions:
+        query = query.filter(region__in=flt.regions)
+    if flt.is_key_account is not None:
+        query = query.filter(is_key_account=flt.is_key_account)
+    for tag in flt.tags:
+        query = query.filter(id__in=CustomerTag.filter(tag=tag).values("customer_id"))
+    return query
+
+
+async def search_customers(
+    viewer: Viewer,
+    flt: CustomerFilter,
+    sort: CustomerSort,
+    descending: bool,
+    args: PageArgs,
+) -> Page[Customer]:
+    query = await filtered_customers(viewer, flt)
+    return await paginate(query, sort_key(sort, descending), args)

@@ -1,0 +1,195 @@
+"""Changing the customer archive: create, update, archive, restore and transfer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from server.domain import validation as v
+from server.domain.access.visibility import can_edit_customer, can_manage_user, visible_customers
+from server.domain.accounts.models import Role, User
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.audit.models import AuditEntry
+from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
+from server.domain.customers.models import Customer, CustomerTag
+from server.domain.customers.pinyin import search_text
+from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found, stale_version
+
+OWNER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.ADMIN)
+AUDITED_COLUMNS = [c for c in Customer._meta.fields_db_projection if c != "search_text"]
+
+
+async def get_customer(viewer: Viewer, customer_id: int, *, log_view: bool = False) -> Customer:
+    """The customer if the viewer may see it; missing and hidden both read as not found."""
+    customer = await (await visible_customers(viewer)).filter(id=customer_id).first()
+    if customer is None:
+        raise not_found("Customer")
+    if log_view and customer.owner_id != viewer.id:
+        # Looking at someone else's customer is itself worth recording (DOMAIN.md §9).
+        await audit.record(viewer, "customer.view", "Customer", customer.id)
+    return customer
+
+
+async def _editable(viewer: Viewer, customer_id: int, field: str = "id") -> Customer:
+    try:
+        customer = await get_customer(viewer, customer_id)
+    except DomainError:
+        raise not_found("Customer", field) from None
+    if not await can_edit_customer(viewer, customer):
+        raise not_allowed("Only the owner and their managers may change this customer.")
+    return customer
+
+
+def _snapshot(customer: Customer) -> dict[str, Any]:
+    return {c: getattr(customer, c) for c in AUDITED_COLUMNS if c not in ("version", "updated_at")}
+
+
+async def _tags_of(customer_id: int) -> list[str]:
+    return sorted(await CustomerTag.filter(customer_id=customer_id).values_list("tag", flat=True))
+
+
+async def _replace_tags(customer_id: int, tags: list[str]) -> None:
+    await CustomerTag.filter(customer_id=customer_id).delete()
+    await CustomerTag.bulk_create([CustomerTag(customer_id=customer_id, tag=t) for t in tags])
+
+
+async def _check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
+    owner = await User.get_or_none(id=owner_id, is_active=True)
+    if owner is None or owner.role not in OWNER_ROLES:
+        raise DomainError.single(ErrorCode.INVALID, "No active salesperson with this id.", field)
+    if owner.id != viewer.id and not await can_manage_user(viewer, owner.id):
+        raise not_allowed("You can only assign customers to people in your team.", field)
+    return owner
+
+
+async def create_customer(
+    viewer: Viewer, values: dict[str, Any], owner_id: int | None = None
+) -> Customer:
+    user = viewer.require_user()
+    if user.role not in OWNER_ROLES:
+        raise not_allowed("Your role cannot own customers.")
+    if "name" not in values:
+        values = {**values, "name": ""}
+    cleaned = v.clean(CUSTOMER_FIELDS, values)
+    owner = await _check_owner(viewer, owner_id, "owner_id") if owner_id else user
+    async with in_transaction():
+        customer = await Customer.create(
+            owner_id=owner.id, search_text=search_text(cleaned["name"]), **to_columns(cleaned)
+        )
+        tags = cleaned.get("tags", [])
+        await _replace_tags(customer.id, tags)
+        changes = audit.diff({}, {**_snapshot(customer), "tags": tags})
+        await audit.record(viewer, "customer.create", "Customer", customer.id, changes)
+    return customer
+
+
+async def update_customer(
+    viewer: Viewer, customer_id: int, version: int, values: dict[str, Any]
+) -> Customer:
+    viewer.require_user()
+    customer = await _editable(viewer, customer_id)
+    cleaned = v.clean(CUSTOMER_FIELDS, values)
+    columns = to_columns(cleaned)
+    if "name" in columns:
+        columns["search_text"] = search_text(columns["name"])
+    async with in_transaction():
+        before = {**_snapshot(customer), "tags": await _tags_of(customer.id)}
+        # The version check and the write are one statement: no lost update between them.
+        updated = await Customer.filter(id=customer.id, version=version).update(
+            version=F("version") + 1, updated_at=datetime.now(UTC), **columns
+        )
+        if not updated:
+            raise stale_version(customer.version)
+        if "tags" in cleaned:
+            await _replace_tags(customer.id, cleaned["tags"])
+        customer = await Customer.get(id=customer.id)
+        after = {**_snapshot(customer), "tags": await _tags_of(customer.id)}
+        await audit.record(
+            viewer, "customer.update", "Customer", customer.id, audit.diff(before, after)
+        )
+    return customer
+
+
+async def set_archived(viewer: Viewer, customer_id: int, version: int, archived: bool) -> Customer:
+    viewer.require_user()
+    customer = await _editable(viewer, customer_id)
+    if (customer.archived_at is not None) == archived:
+        state = "archived" if archived else "active"
+        raise DomainError.single(ErrorCode.INVALID_STATE, f"The customer is already {state}.")
+    stamp = datetime.now(UTC) if archived else None
+    async with in_transaction():
+        updated = await Customer.filter(id=customer.id, version=version).update(
+            version=F("version") + 1, archived_at=stamp, updated_at=datetime.now(UTC)
+        )
+        if not updated:
+            raise stale_version(customer.version)
+        action = "customer.archive" if archived else "customer.restore"
+        changes = audit.diff({"archived_at": customer.archived_at}, {"archived_at": stamp})
+        await audit.record(viewer, action, "Customer", customer.id, changes)
+    return await Customer.get(id=customer.id)
+
+
+async def transfer_customer(
+    viewer: Viewer, customer_id: int, new_owner_id: int, version: int | None = None
+) -> Customer:
+    """A manager hands one customer of their team to another member of it."""
+    viewer.require_user()
+    customer = await _editable(viewer, customer_id)
+    if not (viewer.is_admin or viewer.is_manager):
+        raise not_allowed("Only a manager can transfer customers.")
+    owner = await _check_owner(viewer, new_owner_id, "new_owner_id")
+    if owner.id == customer.owner_id:
+        raise DomainError.single(ErrorCode.INVALID, "That person already owns it.", "new_owner_id")
+    query = Customer.filter(id=customer.id)
+    if version is not None:
+        query = query.filter(version=version)
+    async with in_transaction():
+        updated = await query.update(
+            owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
+        )
+        if not updated:
+            raise stale_version(customer.version)
+        changes = {"owner_id": {"from": customer.owner_id, "to": owner.id}}
+        await audit.record(viewer, "customer.transfer", "Customer", customer.id, changes)
+    return await Customer.get(id=customer.id)
+
+
+async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> int:
+    """Move every customer of a rep (e.g. one who leaves) to another; returns how many."""
+    viewer.require_user()
+    if not (viewer.is_admin or viewer.is_manager):
+        raise not_allowed("Only a manager can transfer customers.")
+    if not await can_manage_user(viewer, from_user_id) or from_user_id == viewer.id:
+        raise DomainError.single(
+            ErrorCode.NOT_FOUND, "No one in your team with this id.", "from_user_id"
+        )
+    owner = await _check_owner(viewer, to_user_id, "to_user_id")
+    if owner.id == from_user_id:
+        raise DomainError.single(ErrorCode.INVALID, "Pick a different person.", "to_user_id")
+    async with in_transaction():
+        ids = await Customer.filter(owner_id=from_user_id).values_list("id", flat=True)
+        if ids:
+            await Customer.filter(id__in=ids).update(
+                owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
+            )
+            change = {"owner_id": {"from": from_user_id, "to": owner.id}}
+            await AuditEntry.bulk_create(
+                [
+                    AuditEntry(
+                        actor_id=viewer.id,
+                        actor_name=viewer.user.username if viewer.user else "",
+                        action="customer.transfer",
+                        object_type="Customer",
+                        object_id=cid,
+                        changes=change,
+                        request_id=viewer.request_id,
+                    )
+                    for cid in ids
+                ],
+                batch_size=500,
+            )
+    return len(ids)

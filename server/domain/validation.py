@@ -1,0 +1,113 @@
+"""Field validators shared by the services: each returns the cleaned value or raises."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from server.domain.errors import DomainError, ErrorCode, FieldProblem
+
+
+class FieldInvalid(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+Validator = Callable[[Any], Any]
+
+# Digits with the separators people actually type: +86 571-8888 1234, (0571)88881234 ext 12.
+_PHONE = re.compile(r"^\+?[0-9()\- ]{5,30}([ ]?(ext\.?|x|转)[ ]?[0-9]{1,6})?$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+MAX_MONEY_MINOR = 10**15
+
+
+def text(max_length: int, *, required: bool = False) -> Validator:
+    def check(value: Any) -> str:
+        cleaned = (value or "").strip()
+        if required and not cleaned:
+            raise FieldInvalid(ErrorCode.REQUIRED, "This field is required.")
+        if len(cleaned) > max_length:
+            raise FieldInvalid(
+                ErrorCode.TOO_LONG, f"At most {max_length} characters (got {len(cleaned)})."
+            )
+        return cleaned
+
+    return check
+
+
+def phone(value: Any) -> str:
+    cleaned = text(40)(value)
+    if cleaned and not _PHONE.match(cleaned):
+        raise FieldInvalid(ErrorCode.INVALID, "Not a phone number: use digits, spaces, + ( ) -.")
+    return cleaned
+
+
+def email(value: Any) -> str:
+    cleaned = text(254)(value)
+    if cleaned and not _EMAIL.match(cleaned):
+        raise FieldInvalid(ErrorCode.INVALID, "Not an email address.")
+    return cleaned
+
+
+def int_range(low: int, high: int) -> Validator:
+    def check(value: Any) -> int | None:
+        if value is None:
+            return None
+        if not low <= value <= high:
+            raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"Must be between {low} and {high}.")
+        return int(value)
+
+    return check
+
+
+def money_minor(value: Any) -> int | None:
+    """A non-negative decimal amount with at most two places, as integer minor units."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.") from exc
+    if not amount.is_finite():
+        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.")
+    if amount < 0:
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must not be negative.")
+    minor = amount * 100
+    if minor != minor.to_integral_value():
+        raise FieldInvalid(ErrorCode.INVALID, "At most two decimal places.")
+    if minor >= MAX_MONEY_MINOR:
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Amount is too large.")
+    return int(minor)
+
+
+def past_date(value: Any) -> date | None:
+    if value is not None and value > date.today():
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must not be in the future.")
+    return value
+
+
+def passthrough(value: Any) -> Any:
+    return value
+
+
+def clean(spec: Mapping[str, Validator], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate every given field against the spec; report all problems at once."""
+    cleaned: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for name, value in values.items():
+        validator = spec.get(name)
+        if validator is None:
+            problems.append(FieldProblem(name, ErrorCode.INVALID, "Unknown field."))
+            continue
+        try:
+            cleaned[name] = validator(value)
+        except FieldInvalid as exc:
+            problems.append(FieldProblem(name, exc.code, exc.message))
+    if problems:
+        raise DomainError(*problems)
+    return cleaned

@@ -1,0 +1,85 @@
+"""GraphQL types for access requests and grants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.access import models
+from server.domain.access.services import readable_requests
+from server.graphql.accounts.types import User
+
+
+@strawberry.enum(description="Where an access request stands.")
+class AccessRequestStatus(Enum):
+    PENDING = strawberry.enum_value("pending", description="Waiting for a manager.")
+    GRANTED = strawberry.enum_value("granted", description="A manager granted read access.")
+    REFUSED = strawberry.enum_value("refused", description="A manager refused.")
+
+
+@strawberry.type(
+    description="A rep's request to see a customer they do not own (要经部门经理批准方可查阅)."
+)
+class AccessRequest(relay.Node):
+    id: relay.NodeID[int]
+    customer_description: str = strawberry.field(
+        description="The customer as the requester described it."
+    )
+    reason: str = strawberry.field(description="Why the requester needs access.")
+    status: AccessRequestStatus = strawberry.field(description="Where the request stands.")
+    decision_note: str = strawberry.field(description="The manager's note on the decision.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided.")
+    created_at: datetime = strawberry.field(description="When it was filed.")
+    _requester_id: strawberry.Private[int]
+    _decided_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who asked.")
+    async def requester(self, info: Info) -> User:
+        return User.from_model(await info.context.loaders.users.load(self._requester_id))
+
+    @strawberry.field(description="The manager who decided, once decided.")
+    async def decided_by(self, info: Info) -> User | None:
+        if self._decided_by_id is None:
+            return None
+        u = await info.context.loaders.users.load(self._decided_by_id)
+        return User.from_model(u) if u else None
+
+    @classmethod
+    def from_model(cls, m: models.AccessRequest) -> AccessRequest:
+        return cls(
+            id=m.id,
+            customer_description=m.customer_description,
+            reason=m.reason,
+            status=AccessRequestStatus(models.AccessRequestStatus(m.status).value),
+            decision_note=m.decision_note,
+            decided_at=m.decided_at,
+            created_at=m.created_at,
+            _requester_id=m.requester_id,
+            _decided_by_id=m.decided_by_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        if not info.context.viewer.is_authenticated:
+            return [None for _ in node_ids]
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        query = await readable_requests(info.context.viewer)
+        found = {r.id: r for r in await query.filter(id__in=ids)}
+        return [
+            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
+            for i in node_ids
+        ]
+
+
+@strawberry.type(description="Time-limited read access to one customer, given by a manager.")
+class AccessGrant:
+    customer_id: relay.GlobalID = strawberry.field(description="The customer opened.")
+    expires_at: datetime = strawberry.field(description="When the access ends.")

@@ -1,0 +1,97 @@
+"""Root fields for accounts: viewer, users, login and logout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+from tortoise.expressions import Q
+
+from server.domain.accounts import models
+from server.domain.accounts import services as accounts
+from server.domain.errors import DomainError
+from server.domain.paging import SortKey, paginate
+from server.graphql.accounts.types import LoginInput, LoginPayload, LogoutPayload, User
+from server.graphql.auth import require_viewer
+from server.graphql.common import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    attempt,
+    connection,
+    page_args,
+    user_errors,
+)
+
+
+@strawberry.type
+class AccountsQuery:
+    @strawberry.field(description="The user the API token belongs to; null when not logged in.")
+    async def viewer(self, info: Info) -> User | None:
+        user = info.context.viewer.user
+        return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="Colleagues, by name: for picking an owner or a grantee. Active users first."
+    )
+    async def users(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive part of the username or display name."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[User]:
+        require_viewer(info)
+        query = models.User.all()
+        if search:
+            needle = search.strip()
+            query = query.filter(Q(display_name__icontains=needle) | Q(username__icontains=needle))
+        page = await paginate(query, SortKey("username"), page_args(first, after, last, before))
+        return connection(page, User.from_model)
+
+
+@strawberry.type
+class AccountsMutation:
+    @strawberry.mutation(
+        description="Exchange username and password for an API token. After repeated failures "
+        "the account is locked for a while."
+    )
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        settings = info.context.settings
+        policy = accounts.LoginPolicy(
+            token_ttl=timedelta(hours=settings.token_ttl_hours),
+            max_failures=settings.login_max_failures,
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+        )
+        issued, errors = await attempt(
+            accounts.login(input.username, input.password, policy, info.context.request_id)
+        )
+        if issued is None:
+            return LoginPayload(token=None, expires_at=None, user=None, user_errors=errors)
+        return LoginPayload(
+            token=issued.token,
+            expires_at=issued.expires_at,
+            user=User.from_model(issued.user),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(description="Revoke the API token this request was sent with.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        ctx = info.context
+        try:
+            ctx.viewer.require_user()
+        except DomainError as exc:
+            return LogoutPayload(revoked=False, user_errors=user_errors(exc))
+        await accounts.logout(ctx.token or "", ctx.viewer)
+        return LogoutPayload(revoked=True, user_errors=[])

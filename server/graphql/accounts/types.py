@@ -1,0 +1,129 @@
+"""GraphQL types for people: users, their roles and departments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.accounts import models
+from server.graphql.common import UserError
+
+
+@strawberry.enum(description="What a user does in the company, which decides what they may do.")
+class Role(Enum):
+    SALES_REP = strawberry.enum_value(
+        "sales_rep", description="Salesperson (业务员): owns and works their own customers."
+    )
+    MANAGER = strawberry.enum_value(
+        "manager",
+        description="Sales manager (销售主管): sees everyone below them, transfers customers, "
+        "decides access requests.",
+    )
+    SERVICE = strawberry.enum_value(
+        "service", description="Service, quality or logistics staff handling complaints."
+    )
+    FINANCE = strawberry.enum_value("finance", description="Finance staff: receivables, credit.")
+    ADMIN = strawberry.enum_value("admin", description="Administrator: sees and manages all.")
+
+
+@strawberry.type(description="A department people belong to.")
+class Department(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="Department name.")
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Department | None]:
+        if not info.context.viewer.is_authenticated:
+            return [None for _ in node_ids]
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        found = {d.id: d for d in await models.Department.filter(id__in=ids)}
+        return [
+            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
+            for i in node_ids
+        ]
+
+    @classmethod
+    def from_model(cls, m: models.Department) -> Department:
+        return cls(id=m.id, name=m.name)
+
+
+@strawberry.type(
+    description="A person who logs in: salesperson, manager, service, finance or admin."
+)
+class User(relay.Node):
+    id: relay.NodeID[int]
+    username: str = strawberry.field(description="Login name.")
+    display_name: str = strawberry.field(description="Name shown to colleagues.")
+    role: Role = strawberry.field(description="What this user does.")
+    is_active: bool = strawberry.field(description="False once the user has left; cannot log in.")
+    _manager_id: strawberry.Private[int | None]
+    _department_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The user's manager in the reporting line, if any.")
+    async def manager(self, info: Info) -> User | None:
+        if self._manager_id is None:
+            return None
+        m = await info.context.loaders.users.load(self._manager_id)
+        return User.from_model(m) if m else None
+
+    @strawberry.field(description="The department the user belongs to, if any.")
+    async def department(self) -> Department | None:
+        if self._department_id is None:
+            return None
+        d = await models.Department.get_or_none(id=self._department_id)
+        return Department.from_model(d) if d else None
+
+    @classmethod
+    def from_model(cls, m: models.User) -> User:
+        return cls(
+            id=m.id,
+            username=m.username,
+            display_name=m.display_name,
+            role=Role(m.role.value if isinstance(m.role, Enum) else m.role),
+            is_active=m.is_active,
+            _manager_id=m.manager_id,
+            _department_id=m.department_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        # Colleagues' names and roles are not secret; anonymous callers see nothing.
+        if not info.context.viewer.is_authenticated:
+            return [None for _ in node_ids]
+        users = [
+            await info.context.loaders.users.load(int(i)) if i.isdigit() else None for i in node_ids
+        ]
+        return [cls.from_model(u) if u else None for u in users]
+
+
+@strawberry.type(description="The result of logging in.")
+class LoginPayload:
+    token: str | None = strawberry.field(
+        description="Opaque API token; send it as `Authorization: Bearer <token>`. "
+        "Shown only once; the server keeps only a hash."
+    )
+    expires_at: datetime | None = strawberry.field(description="When the token stops working.")
+    user: User | None = strawberry.field(description="Who logged in.")
+    user_errors: list[UserError] = strawberry.field(description="Why the login failed, if it did.")
+
+
+@strawberry.type(description="The result of logging out.")
+class LogoutPayload:
+    revoked: bool = strawberry.field(description="True when the token sent was revoked.")
+    user_errors: list[UserError] = strawberry.field(description="Why logout failed, if it did.")
+
+
+@strawberry.input(description="Credentials for `login`.")
+class LoginInput:
+    username: str = strawberry.field(description="Login name (case-insensitive).")
+    password: str = strawberry.field(description="Password.")

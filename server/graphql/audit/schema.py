@@ -1,0 +1,111 @@
+"""The audit log as a query for managers and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from server.domain.audit import models
+from server.domain.audit.services import readable_entries
+from server.domain.errors import DomainError
+from server.domain.paging import SortKey, paginate
+from server.graphql.auth import argument_error, require_viewer
+from server.graphql.common import After, Before, Connection, First, Last, connection, page_args
+
+
+@strawberry.type(description="One audited action: who did what to which object, and when.")
+class AuditEntry:
+    at: datetime = strawberry.field(description="When it happened.")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="Global ID of the user who acted; null for anonymous (failed logins)."
+    )
+    actor_name: str = strawberry.field(description="Username of the actor at the time.")
+    action: str = strawberry.field(
+        description="What happened, e.g. customer.update, customer.view, user.login_failed."
+    )
+    object_type: str = strawberry.field(description="Type of the object, e.g. Customer.")
+    object_id: strawberry.ID | None = strawberry.field(description="Global ID of the object.")
+    changes: JSON = strawberry.field(
+        description='Changed fields: {"field": {"from": old, "to": new}}.'
+    )
+    request_id: str = strawberry.field(description="The request that did it.")
+
+    @classmethod
+    def from_model(cls, m: models.AuditEntry) -> AuditEntry:
+        return cls(
+            at=m.at,
+            actor_id=strawberry.ID(str(relay.GlobalID("User", str(m.actor_id))))
+            if m.actor_id
+            else None,
+            actor_name=m.actor_name,
+            action=m.action,
+            object_type=m.object_type,
+            object_id=strawberry.ID(str(relay.GlobalID(m.object_type, str(m.object_id))))
+            if m.object_id
+            else None,
+            changes=m.changes,
+            request_id=m.request_id,
+        )
+
+
+@strawberry.input(description="Narrows the audit log.")
+class AuditFilter:
+    object_type: str | None = strawberry.field(default=None, description="e.g. Customer.")
+    object_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of one object."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of the acting user."
+    )
+    action: str | None = strawberry.field(default=None, description="e.g. customer.view.")
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(
+        description="The audit log, newest first. Admins read all of it; managers what they and "
+        "their team did; others get an empty list."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        filter: Annotated[
+            AuditFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AuditEntry]:
+        viewer = require_viewer(info)
+        query = await readable_entries(viewer)
+        if filter:
+            if filter.object_type:
+                query = query.filter(object_type=filter.object_type)
+            if filter.action:
+                query = query.filter(action=filter.action)
+            for gid_text, column in (
+                (filter.object_id, "object_id"),
+                (filter.actor_id, "actor_id"),
+            ):
+                if gid_text is None:
+                    continue
+                try:
+                    gid = relay.GlobalID.from_id(gid_text)
+                    query = query.filter(**{column: int(gid.node_id)})
+                    if column == "object_id":
+                        query = query.filter(object_type=gid.type_name)
+                except (ValueError, TypeError):
+                    query = query.filter(id__in=[])
+        try:
+            page = await paginate(
+                query, SortKey("id", descending=True), page_args(first, after, last, before)
+            )
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        return connection(page, AuditEntry.from_model)

@@ -1,0 +1,177 @@
+"""Types every area shares: user errors, money, page info, connections and ID helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Generic, TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.paging import Page, PageArgs
+
+T = TypeVar("T")
+
+
+@strawberry.enum(description="Why a mutation did not do what was asked.")
+class UserErrorCode(Enum):
+    REQUIRED = strawberry.enum_value("required", description="A required value is missing.")
+    INVALID = strawberry.enum_value("invalid", description="The value is malformed.")
+    TOO_LONG = strawberry.enum_value("too_long", description="The text is longer than allowed.")
+    OUT_OF_RANGE = strawberry.enum_value(
+        "out_of_range", description="The number or date is outside the allowed range."
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "not_found", description="No such object, or it is not visible to you."
+    )
+    NOT_ALLOWED = strawberry.enum_value(
+        "not_allowed", description="You may see the object but not do this to it."
+    )
+    STALE_VERSION = strawberry.enum_value(
+        "stale_version",
+        description="The record changed since you read it; reload, then apply your change again.",
+    )
+    DUPLICATE = strawberry.enum_value("duplicate", description="That value is already taken.")
+    INVALID_CREDENTIALS = strawberry.enum_value(
+        "invalid_credentials", description="Wrong username or password."
+    )
+    LOCKED = strawberry.enum_value(
+        "locked", description="Too many failed logins; the account is locked for a while."
+    )
+    UNAUTHENTICATED = strawberry.enum_value(
+        "unauthenticated", description="No valid API token was sent."
+    )
+    INVALID_STATE = strawberry.enum_value(
+        "invalid_state", description="The object is not in a state that allows this."
+    )
+
+
+@strawberry.type(description="Something wrong with the input of a mutation. Nothing was written.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the input field at fault, e.g. ["input", "creditLimit"]; '
+        "null when the error concerns the whole request."
+    )
+    code: UserErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable explanation, safe to show.")
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    return [
+        UserError(
+            field=["input", to_camel_case(p.field)] if p.field else None,
+            code=UserErrorCode(ErrorCode(p.code).value),
+            message=p.message,
+        )
+        for p in error.problems
+    ]
+
+
+async def attempt(work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Run a service call; expected failures become userErrors, anything else propagates."""
+    try:
+        return await work, []
+    except DomainError as exc:
+        return None, user_errors(exc)
+
+
+@strawberry.type(description="An exact amount of money. Never a float.")
+class Money:
+    amount: Decimal = strawberry.field(
+        description='Decimal string with two places, e.g. "12500.00".'
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code, e.g. CNY.")
+
+
+def money(minor: int | None, currency: str) -> Money | None:
+    if minor is None:
+        return None
+    return Money(amount=Decimal(minor).scaleb(-2), currency=currency)
+
+
+@strawberry.type(description="Where a page sits in a list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+
+
+@strawberry.type(description="An item of a list with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Pass as `after` or `before` to page from here.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, with keyset cursors and the list's total size.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items alone.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    _page: strawberry.Private[Page[Any]]
+
+    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    async def total_count(self) -> int:
+        return await self._page.total_count()
+
+
+def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
+    nodes = [convert(item) for item in page.items]
+    cursors = [page.cursor(item) for item in page.items]
+    return Connection(
+        edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
+        nodes=nodes,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        _page=page,
+    )
+
+
+First = Annotated[
+    int | None,
+    strawberry.argument(description="Page size from the start or `after`, 1–100 (default 50)."),
+]
+After = Annotated[str | None, strawberry.argument(description="Start after this cursor.")]
+Last = Annotated[
+    int | None, strawberry.argument(description="Page size from the end or `before`, 1–100.")
+]
+Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
+
+
+def page_args(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageArgs:
+    return PageArgs(first=first, after=after, last=last, before=before)
+
+
+def decode_id(gid: relay.GlobalID, type_name: str, field: str) -> int:
+    """The database id inside a global ID, checked to be of the expected type."""
+    if gid.type_name != type_name or not gid.node_id.isdigit():
+        raise DomainError.single(ErrorCode.NOT_FOUND, f"{type_name} not found.", field)
+    return int(gid.node_id)
+
+
+def input_values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields a client actually sent (UNSET ones are left out), enums as domain values."""
+    values: dict[str, Any] = {}
+    for name in data.__dataclass_fields__:
+        if name in skip:
+            continue
+        value = getattr(data, name)
+        if value is strawberry.UNSET:
+            continue
+        values[name] = value.value if isinstance(value, Enum) else value
+    return values
+
+
+def context(info: Info) -> Any:
+    return info.context

@@ -1,0 +1,305 @@
+"""Root fields of the customer area: the customer list, one customer, and their mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.customers import contacts as contact_services
+from server.domain.customers import services
+from server.domain.customers.search import CustomerFilter as DomainFilter
+from server.domain.customers.search import CustomerSort, search_customers
+from server.domain.errors import DomainError
+from server.graphql.auth import argument_error, require_viewer
+from server.graphql.common import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    UserError,
+    attempt,
+    connection,
+    decode_id,
+    input_values,
+    page_args,
+    user_errors,
+)
+from server.graphql.customers.enums import SortDirection
+from server.graphql.customers.inputs import (
+    ContactCreateInput,
+    ContactDeleteInput,
+    ContactUpdateInput,
+    CustomerArchiveInput,
+    CustomerCreateInput,
+    CustomerFilter,
+    CustomerOrder,
+    CustomerTransferAllInput,
+    CustomerTransferInput,
+    CustomerUpdateInput,
+)
+from server.graphql.customers.types import Contact, Customer
+
+
+def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
+    if flt is None:
+        return DomainFilter()
+    return DomainFilter(
+        search=flt.search,
+        owner_ids=[decode_id(g, "User", "ownerIds") for g in flt.owner_ids or []],
+        stages=[s.value for s in flt.stages or []],
+        grades=[g.value for g in flt.grades or []],
+        regions=flt.regions or [],
+        tags=flt.tags or [],
+        is_key_account=flt.is_key_account,
+        archived=flt.archived,
+    )
+
+
+def _customer(info: Info, m: object | None) -> Customer | None:
+    return Customer.from_model(m, info.context.settings.currency) if m is not None else None  # type: ignore[arg-type]
+
+
+@strawberry.type
+class CustomersQuery:
+    @strawberry.field(
+        description="Customers visible to you, filtered and sorted, one page at a time. "
+        "Archived customers are left out unless `filter.archived` is true."
+    )
+    async def customers(
+        self,
+        info: Info,
+        filter: Annotated[
+            CustomerFilter | None,
+            strawberry.argument(description="Conditions the customers must meet."),
+        ] = None,
+        order_by: Annotated[
+            CustomerOrder | None,
+            strawberry.argument(description="Sort order; by name ascending when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Customer]:
+        viewer = require_viewer(info)
+        sort = CustomerSort(order_by.field.value) if order_by else CustomerSort.NAME
+        descending = bool(order_by and order_by.direction == SortDirection.DESC)
+        try:
+            page = await search_customers(
+                viewer,
+                _domain_filter(filter),
+                sort,
+                descending,
+                page_args(first, after, last, before),
+            )
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        currency = info.context.settings.currency
+        return connection(page, lambda m: Customer.from_model(m, currency))
+
+    @strawberry.field(
+        description="One customer by ID; null when it does not exist or is not visible to you."
+    )
+    async def customer(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="Customer ID.")],
+    ) -> Customer | None:
+        require_viewer(info)
+        if id.type_name != "Customer":
+            return None
+        [found] = await Customer.resolve_nodes(info=info, node_ids=[id.node_id])
+        return found
+
+
+@strawberry.type(description="Result of customerCreate.")
+class CustomerCreatePayload:
+    customer: Customer | None = strawberry.field(description="The new customer.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+
+
+@strawberry.type(description="Result of customerUpdate.")
+class CustomerUpdatePayload:
+    customer: Customer | None = strawberry.field(description="The customer after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of customerArchive and customerRestore.")
+class CustomerArchivePayload:
+    customer: Customer | None = strawberry.field(description="The customer after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of customerTransfer.")
+class CustomerTransferPayload:
+    customer: Customer | None = strawberry.field(description="The customer with its new owner.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of customerTransferAll.")
+class CustomerTransferAllPayload:
+    transferred_count: int = strawberry.field(description="How many customers changed owner.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of contactCreate.")
+class ContactCreatePayload:
+    contact: Contact | None = strawberry.field(description="The new contact.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+
+
+@strawberry.type(description="Result of contactUpdate.")
+class ContactUpdatePayload:
+    contact: Contact | None = strawberry.field(description="The contact after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of contactDelete.")
+class ContactDeletePayload:
+    deleted_contact_id: relay.GlobalID | None = strawberry.field(
+        description="ID of the removed contact."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was removed.")
+
+
+@strawberry.type
+class CustomersMutation:
+    @strawberry.mutation(description="Create a customer, owned by you unless you pick an owner.")
+    async def customer_create(
+        self, info: Info, input: CustomerCreateInput
+    ) -> CustomerCreatePayload:
+        viewer = info.context.viewer
+
+        async def run():  # type: ignore[no-untyped-def]
+            owner = decode_id(input.owner_id, "User", "owner_id") if input.owner_id else None
+            return await services.create_customer(
+                viewer, input_values(input, skip=("owner_id",)), owner_id=owner
+            )
+
+        m, errors = await attempt(run())
+        return CustomerCreatePayload(customer=_customer(info, m), user_errors=errors)
+
+    @strawberry.mutation(
+        description="Change a customer's facts. Only the owner and their managers may; "
+        "a stale `version` changes nothing and returns STALE_VERSION."
+    )
+    async def customer_update(
+        self, info: Info, input: CustomerUpdateInput
+    ) -> CustomerUpdatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await services.update_customer(
+                info.context.viewer,
+                decode_id(input.id, "Customer", "id"),
+                input.version,
+                input_values(input, skip=("id", "version")),
+            )
+
+        m, errors = await attempt(run())
+        return CustomerUpdatePayload(customer=_customer(info, m), user_errors=errors)
+
+    @strawberry.mutation(description="Archive a customer: kept, but out of everyday lists.")
+    async def customer_archive(
+        self, info: Info, input: CustomerArchiveInput
+    ) -> CustomerArchivePayload:
+        return await _set_archived(info, input, True)
+
+    @strawberry.mutation(description="Bring an archived customer back into everyday lists.")
+    async def customer_restore(
+        self, info: Info, input: CustomerArchiveInput
+    ) -> CustomerArchivePayload:
+        return await _set_archived(info, input, False)
+
+    @strawberry.mutation(
+        description="Hand a customer to another salesperson in your team (managers and admins)."
+    )
+    async def customer_transfer(
+        self, info: Info, input: CustomerTransferInput
+    ) -> CustomerTransferPayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await services.transfer_customer(
+                info.context.viewer,
+                decode_id(input.id, "Customer", "id"),
+                decode_id(input.new_owner_id, "User", "new_owner_id"),
+                input.version,
+            )
+
+        m, errors = await attempt(run())
+        return CustomerTransferPayload(customer=_customer(info, m), user_errors=errors)
+
+    @strawberry.mutation(
+        description="Hand every customer of one team member to another, e.g. when a rep leaves "
+        "(managers and admins). The customer base stays with the company."
+    )
+    async def customer_transfer_all(
+        self, info: Info, input: CustomerTransferAllInput
+    ) -> CustomerTransferAllPayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await services.transfer_all(
+                info.context.viewer,
+                decode_id(input.from_user_id, "User", "from_user_id"),
+                decode_id(input.to_user_id, "User", "to_user_id"),
+            )
+
+        count, errors = await attempt(run())
+        return CustomerTransferAllPayload(transferred_count=count or 0, user_errors=errors)
+
+    @strawberry.mutation(description="Add a person to a customer you may change.")
+    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactCreatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_services.create_contact(
+                info.context.viewer,
+                decode_id(input.customer_id, "Customer", "customer_id"),
+                input_values(input, skip=("customer_id",)),
+            )
+
+        m, errors = await attempt(run())
+        return ContactCreatePayload(
+            contact=Contact.from_model(m) if m else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Change a contact; a stale `version` changes nothing.")
+    async def contact_update(self, info: Info, input: ContactUpdateInput) -> ContactUpdatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_services.update_contact(
+                info.context.viewer,
+                decode_id(input.id, "Contact", "id"),
+                input.version,
+                input_values(input, skip=("id", "version")),
+            )
+
+        m, errors = await attempt(run())
+        return ContactUpdatePayload(
+            contact=Contact.from_model(m) if m else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Remove a contact from a customer you may change.")
+    async def contact_delete(self, info: Info, input: ContactDeleteInput) -> ContactDeletePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_services.delete_contact(
+                info.context.viewer, decode_id(input.id, "Contact", "id")
+            )
+
+        deleted, errors = await attempt(run())
+        return ContactDeletePayload(
+            deleted_contact_id=relay.GlobalID("Contact", str(deleted)) if deleted else None,
+            user_errors=errors,
+        )
+
+
+async def _set_archived(
+    info: Info, input: CustomerArchiveInput, archived: bool
+) -> CustomerArchivePayload:
+    async def run():  # type: ignore[no-untyped-def]
+        return await services.set_archived(
+            info.context.viewer, decode_id(input.id, "Customer", "id"), input.version, archived
+        )
+
+    m, errors = await attempt(run())
+    return CustomerArchivePayload(customer=_customer(info, m), user_errors=errors)
+
+
+__all__ = ["CustomersMutation", "CustomersQuery", "user_errors"]

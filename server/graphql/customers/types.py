@@ -1,0 +1,264 @@
+"""GraphQL types of the customer archive: Customer and Contact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.access.visibility import can_edit_customer, visible_contacts
+from server.domain.audit import services as audit
+from server.domain.customers import models
+from server.graphql.accounts.types import User
+from server.graphql.common import Money, money
+from server.graphql.customers.enums import (
+    AllyStrength,
+    Attitude,
+    ContactRole,
+    Grade,
+    Influence,
+    SourceChannel,
+    Stage,
+)
+
+d = strawberry.field
+
+# Copied as they are from the model row onto the GraphQL object.
+_PLAIN_FIELDS = [
+    "version",
+    "name",
+    "address",
+    "phone",
+    "email",
+    "legal_representative",
+    "organization_form",
+    "industry",
+    "relationship_since",
+    "region",
+    "route",
+    "route_position",
+    "service_area",
+    "sales_capacity",
+    "development_potential",
+    "business_philosophy",
+    "scale",
+    "distinctive_features",
+    "factory",
+    "equipment",
+    "output",
+    "quality_requirements",
+    "product_structure",
+    "our_share_percent",
+    "years_in_business",
+    "billing_day",
+    "payment_terms",
+    "current_sales_activity",
+    "open_problems",
+    "referred_by",
+    "is_key_account",
+    "archived_at",
+    "created_at",
+    "updated_at",
+]
+
+
+@strawberry.type(
+    description="A customer company and its archive (客户档案): basic facts, characteristics, "
+    "credit, transaction status, source, stage and grade. Visible to its owner, the managers "
+    "above the owner, admins, and holders of an unexpired access grant."
+)
+class Customer(relay.Node):
+    id: relay.NodeID[int]
+    version: int = d(description="Changes on every update; send it back with your update.")
+    # Basic facts (基础资料)
+    name: str = d(description="Company name, e.g. 杭州机械厂.")
+    address: str = d(description="Postal address.")
+    phone: str = d(description="Main phone number.")
+    email: str = d(description="Main email address.")
+    legal_representative: str = d(description="Legal representative (法人代表).")
+    organization_form: str = d(description="Form of organisation (企业组织形式).")
+    industry: str = d(description="Industry (业种).")
+    assets: Money | None = d(description="Total assets.")
+    relationship_since: date | None = d(
+        description="When the business relationship began (与本企业交易的时间)."
+    )
+    region: str = d(description="Sales region; groups customers for visit routes.")
+    route: str = d(description="The travel route (路序) within the region.")
+    route_position: int | None = d(description="Position along the route, 0 first.")
+    # Characteristics (特征资料)
+    service_area: str = d(description="Area the customer serves.")
+    sales_capacity: str = d(description="The customer's own sales capacity.")
+    development_potential: str = d(description="Development potential.")
+    business_philosophy: str = d(description="Business philosophy, direction and policy.")
+    scale: str = d(description="Company scale.")
+    distinctive_features: str = d(description="Distinctive features.")
+    factory: str = d(description="Factory.")
+    equipment: str = d(description="Equipment.")
+    output: str = d(description="Output (产量).")
+    quality_requirements: str = d(description="Quality requirements.")
+    product_structure: str = d(description="Product structure.")
+    our_share_percent: int | None = d(
+        description="Our share of their purchases against competitors, 0–100."
+    )
+    # Credit (信用状况)
+    registered_capital: Money | None = d(description="Registered capital.")
+    years_in_business: int | None = d(description="Years in business.")
+    credit_limit: Money | None = d(description="Credit limit (信用额度).")
+    billing_day: int | None = d(description="Day of the month accounts are settled (结账日), 1–31.")
+    payment_terms: str = d(description="Payment terms (付款条件), e.g. net 30.")
+    # Transaction status (交易现状)
+    current_sales_activity: str = d(description="Current sales activity.")
+    open_problems: str = d(description="Open problems in the relationship.")
+    # Source channel (收集渠道)
+    source_channel: SourceChannel = d(description="How we learned of the customer.")
+    referred_by: str = d(description="Who introduced the customer, for introductions.")
+    # Pipeline
+    stage: Stage = d(description="Pipeline stage.")
+    grade: Grade = d(description="Grade A–E by expected time to a deal.")
+    is_key_account: bool = d(description="Key account (大客户).")
+    archived_at: datetime | None = d(description="When the customer was archived; null if active.")
+    created_at: datetime = d(description="When the record was created.")
+    updated_at: datetime = d(description="When the record last changed.")
+    _owner_id: strawberry.Private[int]
+    _model: strawberry.Private[models.Customer]
+
+    @strawberry.field(description="True when the customer is archived.")
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @strawberry.field(description="The salesperson responsible for the customer.")
+    async def owner(self, info: Info) -> User:
+        user = await info.context.loaders.users.load(self._owner_id)
+        return User.from_model(user)
+
+    @strawberry.field(description="Free tags, sorted.")
+    async def tags(self, info: Info) -> list[str]:
+        return await info.context.loaders.tags_by_customer.load(self.id)
+
+    @strawberry.field(description="The people inside the customer, by name.")
+    async def contacts(self, info: Info) -> list[Contact]:
+        rows = await info.context.loaders.contacts_by_customer.load(self.id)
+        return [Contact.from_model(c) for c in rows]
+
+    @strawberry.field(description="Contacts who decide the purchase (决定采购的是哪位).")
+    async def decision_makers(self, info: Info) -> list[Contact]:
+        rows = await info.context.loaders.contacts_by_customer.load(self.id)
+        return [Contact.from_model(c) for c in rows if c.is_decision_maker]
+
+    @strawberry.field(description="Contacts who are on our side (内线/同盟军), strongest first.")
+    async def allies(self, info: Info) -> list[Contact]:
+        rows = await info.context.loaders.contacts_by_customer.load(self.id)
+        order = list(models.AllyStrength)
+        allies = [c for c in rows if c.ally_strength != models.AllyStrength.NONE]
+        allies.sort(key=lambda c: -order.index(models.AllyStrength(c.ally_strength)))
+        return [Contact.from_model(c) for c in allies]
+
+    @strawberry.field(description="True when the viewer may change this customer.")
+    async def viewer_can_edit(self, info: Info) -> bool:
+        return await can_edit_customer(info.context.viewer, self._model)
+
+    @classmethod
+    def from_model(cls, m: models.Customer, currency: str = "CNY") -> Customer:
+        values: dict[str, Any] = {name: getattr(m, name) for name in _PLAIN_FIELDS}
+        return cls(
+            id=m.id,
+            assets=money(m.assets_minor, currency),
+            registered_capital=money(m.registered_capital_minor, currency),
+            credit_limit=money(m.credit_limit_minor, currency),
+            source_channel=SourceChannel(models.SourceChannel(m.source_channel).value),
+            stage=Stage(models.Stage(m.stage).value),
+            grade=Grade(models.Grade(m.grade).value),
+            _owner_id=m.owner_id,
+            _model=m,
+            **values,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.visible_customers
+        results: list[Any] = []
+        for node_id in node_ids:
+            m = await loader.load(int(node_id)) if node_id.isdigit() else None
+            if m is not None and m.owner_id != info.context.viewer.id:
+                await audit.record(info.context.viewer, "customer.view", "Customer", m.id)
+            results.append(cls.from_model(m, info.context.settings.currency) if m else None)
+        return results
+
+
+@strawberry.type(
+    description="A person inside a customer company (组织机构): who they are, how to reach them, "
+    "and where they stand — decision maker, influence, attitude and ally strength."
+)
+class Contact(relay.Node):
+    id: relay.NodeID[int]
+    version: int = d(description="Changes on every update; send it back with your update.")
+    name: str = d(description="Full name.")
+    role: ContactRole = d(description="Function inside the customer.")
+    title: str = d(description="Job title as printed on their card.")
+    phone: str = d(description="Phone number.")
+    email: str = d(description="Email address.")
+    address: str = d(description="Address.")
+    birthday: date | None = d(description="Birthday, for greetings.")
+    hobbies: str = d(description="Preferences and hobbies (喜好).")
+    personality: str = d(description="Personality notes.")
+    family_notes: str = d(description="Family notes.")
+    introduced_by: str = d(description="Who introduced us to this person.")
+    is_decision_maker: bool = d(description="This person decides the purchase.")
+    influence: Influence = d(description="Weight of their word in decisions.")
+    attitude: Attitude = d(description="Attitude toward us.")
+    ally_strength: AllyStrength = d(description="How strongly they are our insider ally.")
+    created_at: datetime = d(description="When the contact was added.")
+    updated_at: datetime = d(description="When the contact last changed.")
+    _customer_id: strawberry.Private[int]
+
+    @strawberry.field(description="True when the contact is an ally of any strength.")
+    def is_ally(self) -> bool:
+        return self.ally_strength != AllyStrength.NONE
+
+    @strawberry.field(description="The customer this person works for.")
+    async def customer(self, info: Info) -> Customer | None:
+        m = await info.context.loaders.visible_customers.load(self._customer_id)
+        return Customer.from_model(m, info.context.settings.currency) if m else None
+
+    @classmethod
+    def from_model(cls, m: models.Contact) -> Contact:
+        return cls(
+            id=m.id,
+            version=m.version,
+            name=m.name,
+            role=ContactRole(models.ContactRole(m.role).value),
+            title=m.title,
+            phone=m.phone,
+            email=m.email,
+            address=m.address,
+            birthday=m.birthday,
+            hobbies=m.hobbies,
+            personality=m.personality,
+            family_notes=m.family_notes,
+            introduced_by=m.introduced_by,
+            is_decision_maker=m.is_decision_maker,
+            influence=Influence(models.Influence(m.influence).value),
+            attitude=Attitude(models.Attitude(m.attitude).value),
+            ally_strength=AllyStrength(models.AllyStrength(m.ally_strength).value),
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            _customer_id=m.customer_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        query = await visible_contacts(info.context.viewer)
+        found = {c.id: c for c in await query.filter(id__in=ids)}
+        return [
+            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
+            for i in node_ids
+        ]

@@ -1,0 +1,88 @@
+"""One Settings object for the whole server, read from CRM_* environment variables.
+
+Nothing else in the server reads os.environ: tests and the CLI build a Settings and pass it
+down, so two apps with different databases can live in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def default_database_url() -> str:
+    """The embedded default: one SQLite file in the user's data directory."""
+    path = Path(user_data_dir("crm", appauthor=False)) / "crm.sqlite3"
+    return sqlite_url(path)
+
+
+def sqlite_url(path: Path | str) -> str:
+    # Tortoise turns URL parameters into PRAGMAs on connect. WAL lets readers work while the
+    # single writer commits; busy_timeout makes a second process wait instead of failing.
+    return f"sqlite://{path}?journal_mode=WAL&busy_timeout=5000&synchronous=NORMAL"
+
+
+def _env_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Money is kept in integer minor units of this one company currency.
+    currency: str = "CNY"
+    token_ttl_hours: int = 24 * 30
+    # After this many failed logins in a row a user is locked for lockout_minutes.
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    max_body_bytes: int = 1_000_000
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    # Migrate on start: on for the embedded default; PostgreSQL is migrated explicitly.
+    auto_migrate: bool | None = None
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        base = cls()
+        return replace(
+            base,
+            database_url=env.get("CRM_DATABASE_URL") or base.database_url,
+            host=env.get("CRM_HOST") or base.host,
+            port=_env_int(env, "CRM_PORT", base.port),
+            currency=env.get("CRM_CURRENCY") or base.currency,
+            token_ttl_hours=_env_int(env, "CRM_TOKEN_TTL_HOURS", base.token_ttl_hours),
+            login_max_failures=_env_int(env, "CRM_LOGIN_MAX_FAILURES", base.login_max_failures),
+            login_lockout_minutes=_env_int(
+                env, "CRM_LOGIN_LOCKOUT_MINUTES", base.login_lockout_minutes
+            ),
+            max_body_bytes=_env_int(env, "CRM_MAX_BODY_BYTES", base.max_body_bytes),
+            debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def migrates_on_start(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.removeprefix("sqlite://").split("?", 1)[0])
