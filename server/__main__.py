@@ -1,0 +1,194 @@
+"""crm-server: serve, migrate, createuser, seed, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from server.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.db import OutdatedDatabase, orm
+
+    if settings.sqlite_path:
+        print(f"Database: {settings.sqlite_path} (SQLite)", flush=True)
+    else:
+        print(f"Database: {_redacted(settings.database_url)}", flush=True)
+
+    async def prepare() -> None:
+        async with orm(settings):
+            if args.demo:
+                from server.seed import seed_demo
+
+                created = await seed_demo()
+                print("Demo data loaded." if created else "Demo data already present.")
+
+    try:
+        asyncio.run(prepare())
+    except OutdatedDatabase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"GraphQL API and GraphiQL at http://{host}:{port}/graphql", flush=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def _redacted(url: str) -> str:
+    # Never print a password that may sit in the URL.
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from tortoise import Tortoise
+
+    from server.db import apply_migrations, tortoise_config
+
+    async def run() -> list[str]:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            return await apply_migrations()
+        finally:
+            await Tortoise.close_connections()
+
+    applied = asyncio.run(run())
+    print(f"Applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "Up to date.")
+    return 0
+
+
+def _createuser(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.domain.accounts.models import Role, User
+    from server.domain.accounts.services import create_user
+    from server.domain.errors import DomainError
+
+    password = args.password
+    if password is None:
+        password = (
+            sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+        )
+
+    async def run() -> int:
+        async with orm(settings):
+            manager = None
+            if args.manager:
+                manager = await User.get_or_none(username=args.manager.lower())
+                if manager is None:
+                    print(f"error: no user {args.manager!r}", file=sys.stderr)
+                    return 2
+            try:
+                user = await create_user(
+                    username=args.username,
+                    password=password,
+                    display_name=args.name or args.username,
+                    role=Role(args.role),
+                    manager=manager,
+                    department=args.department,
+                )
+            except DomainError as exc:
+                for p in exc.problems:
+                    print(f"error: {p.field}: {p.message}", file=sys.stderr)
+                return 2
+            print(f"Created {user.role.value} {user.username!r} (id {user.id}).")
+            return 0
+
+    return asyncio.run(run())
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.seed import seed_bulk, seed_demo
+
+    async def run() -> None:
+        async with orm(settings):
+            if args.demo:
+                created = await seed_demo()
+                print("Demo data loaded." if created else "Demo data already present.")
+            if args.customers:
+                stats = await seed_bulk(args.customers, reps=args.reps)
+                print(
+                    f"Seeded {stats['customers']} customers and {stats['contacts']} contacts "
+                    f"for {stats['reps']} reps in {stats['seconds']:.1f} s."
+                )
+
+    if not args.demo and not args.customers:
+        print("Say what to seed: --demo and/or --customers N", file=sys.stderr)
+        return 2
+    asyncio.run(run())
+    return 0
+
+
+def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from server.graphql.schema import build_schema
+
+    text = build_schema(settings).as_str() + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crm-server",
+        description="CRM GraphQL server. Configure with CRM_* environment variables; "
+        "CRM_DATABASE_URL=postgres://… switches from the embedded SQLite file to PostgreSQL.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="Run the HTTP server.")
+    serve.add_argument("--host", help="Interface to listen on (default 127.0.0.1).")
+    serve.add_argument("--port", type=int, help="Port (default 8000).")
+    serve.add_argument("--demo", action="store_true", help="Load the demo company if not there.")
+    serve.set_defaults(func=_serve)
+
+    migrate = sub.add_parser("migrate", help="Apply pending database migrations.")
+    migrate.set_defaults(func=_migrate)
+
+    createuser = sub.add_parser("createuser", help="Create a user.")
+    createuser.add_argument("username")
+    createuser.add_argument(
+        "--role", default="sales_rep", choices=["sales_rep", "manager", "service", "finance", "admin"]
+    )
+    createuser.add_argument("--name", help="Display name.")
+    createuser.add_argument("--manager", help="Username of the user's manager.")
+    createuser.add_argument("--department", help="Department name (created if new).")
+    createuser.add_argument(
+        "--password", help="Password (default: prompt, or one line from standard input)."
+    )
+    createuser.set_defaults(func=_createuser)
+
+    seed = sub.add_parser("seed", help="Load demo or benchmark data.")
+    seed.add_argument("--demo", action="store_true", help="The demo company with its logins.")
+    seed.add_argument("--customers", type=int, default=0, help="Bulk: this many customers.")
+    seed.add_argument("--reps", type=int, default=50, help="Bulk: spread over this many reps.")
+    seed.set_defaults(func=_seed)
+
+    export = sub.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
+    export.add_argument("-o", "--output", help="Write to this file instead of stdout.")
+    export.set_defaults(func=_export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args, Settings.from_env()) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The Starlette application: /graphql (with GraphiQL in a browser) and /health."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from tortoise import Tortoise
+
+from server.db import init_orm
+from server.domain.accounts.services import user_for_token
+from server.domain.accounts.viewer import Viewer
+from server.graphql.context import Context
+from server.graphql.schema import build_schema
+from server.settings import Settings
+
+log = logging.getLogger("crm.app")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a sane one the caller sent) and echo it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = sent if _SAFE_REQUEST_ID.match(sent) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over the limit before anything parses them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"errors": [{"message": f"Request body larger than {self.max_bytes} bytes."}]},
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class CrmGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(build_schema(settings), graphql_ide="graphiql")
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        token = bearer_token(request) if isinstance(request, Request) else None
+        user = await user_for_token(token) if token else None
+        request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex
+        return Context(
+            viewer=Viewer(user=user, request_id=request_id), settings=self.settings, token=token
+        )
+
+
+async def health(request: Request) -> Response:
+    conn = Tortoise.get_connection("default")
+    await conn.execute_query("SELECT 1")
+    return Response(json.dumps({"status": "ok"}), media_type="application/json")
+
+
+def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
+    """Build the app. `manage_orm=False` leaves Tortoise to the caller (tests, embedding)."""
+    settings = settings or Settings.from_env()
+    graphql_app = CrmGraphQL(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_orm:
+            yield
+            return
+        await init_orm(settings)
+        try:
+            yield
+        finally:
+            await Tortoise.close_connections()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
+        lifespan=lifespan,
+        debug=False,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,352 @@
+"""Demo and benchmark data: a believable Chinese B2B sales company.
+
+`seed_demo` builds a small company people can log into (logins in the README).
+`seed_bulk` writes large volumes with multi-row inserts straight through the connection,
+because going object by object through the ORM would take minutes for 100,000 customers.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from server.domain.accounts.models import Role, User
+from server.domain.accounts.passwords import hash_password
+from server.domain.accounts.services import create_user
+from server.domain.customers.models import (
+    AllyStrength,
+    Attitude,
+    Contact,
+    ContactRole,
+    Customer,
+    CustomerTag,
+    Grade,
+    Influence,
+    SourceChannel,
+    Stage,
+)
+from server.domain.customers.pinyin import search_text
+
+DEMO_PASSWORD = "demo1234"
+
+REGIONS: dict[str, list[str]] = {
+    "华东": ["杭州", "宁波", "温州", "苏州", "无锡", "上海", "南京", "合肥"],
+    "华南": ["广州", "深圳", "东莞", "佛山", "厦门", "泉州"],
+    "华北": ["北京", "天津", "青岛", "济南", "石家庄"],
+    "西南": ["成都", "重庆", "昆明"],
+    "华中": ["武汉", "长沙", "郑州"],
+}
+BRANDS = [
+    "宏达", "鑫源", "恒通", "金桥", "东方", "永兴", "兴隆", "新世纪", "利华", "华盛",
+    "天成", "瑞丰", "海川", "中联", "富康", "博远", "精工", "万通", "盛泰", "嘉禾",
+]
+TRADES = [
+    ("机械厂", "机械制造"), ("模具有限公司", "模具"), ("精密零件有限公司", "零部件"),
+    ("五金制品厂", "五金"), ("电子科技有限公司", "电子"), ("塑胶制品有限公司", "塑胶"),
+    ("汽车配件有限公司", "汽配"), ("日用品贸易公司", "日用消费品分销"), ("物流有限公司", "货运物流"),
+    ("包装材料有限公司", "包装"), ("纺织有限公司", "纺织"), ("化工有限公司", "化工"),
+]
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾")
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+         "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东"]
+HOBBIES = ["钓鱼", "打高尔夫", "喝茶", "书法", "爬山", "羽毛球", "摄影", "下象棋", "旅游"]
+PERSONALITIES = ["直爽", "谨慎细致", "重感情", "讲原则", "健谈", "务实", "强势"]
+TAGS = ["分销商", "出口", "老客户", "价格敏感", "重质量", "账期长", "新开发"]
+CONTACT_TITLES: dict[ContactRole, str] = {
+    ContactRole.BOSS: "总经理",
+    ContactRole.PURCHASING_HEAD: "采购部经理",
+    ContactRole.FINANCE_HEAD: "财务主管",
+    ContactRole.PRODUCTION_HEAD: "生产厂长",
+    ContactRole.TECHNICAL: "技术工程师",
+    ContactRole.QUALITY: "质检主管",
+    ContactRole.SALES_HEAD: "销售总监",
+}
+
+# The demo company: (username, display name, role, manager username, department).
+DEMO_USERS: list[tuple[str, str, Role, str | None, str | None]] = [
+    ("admin", "系统管理员", Role.ADMIN, None, None),
+    ("wang", "王建国", Role.MANAGER, None, "华东销售部"),
+    ("zhang", "张伟", Role.SALES_REP, "wang", "华东销售部"),
+    ("li", "李娜", Role.SALES_REP, "wang", "华东销售部"),
+    ("liu", "刘洋", Role.SALES_REP, "wang", "华东销售部"),
+    ("chen", "陈静", Role.MANAGER, None, "华南销售部"),
+    ("zhao", "赵磊", Role.SALES_REP, "chen", "华南销售部"),
+    ("sun", "孙丽", Role.SALES_REP, "chen", "华南销售部"),
+    ("zhou", "周师傅", Role.SERVICE, None, "客服质量部"),
+    ("wu", "吴会计", Role.FINANCE, None, "财务部"),
+]
+# Which reps work which regions in the demo.
+DEMO_TERRITORIES = {
+    "zhang": ["华东"], "li": ["华东", "华中"], "liu": ["华东", "华北"],
+    "zhao": ["华南"], "sun": ["华南", "西南"],
+}
+
+
+def company_name(rng: random.Random) -> tuple[str, str, str, str]:
+    region = rng.choice(list(REGIONS))
+    city = rng.choice(REGIONS[region])
+    suffix, industry = rng.choice(TRADES)
+    brand = rng.choice(BRANDS) if rng.random() < 0.8 else ""
+    return f"{city}{brand}{suffix}", region, city, industry
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def phone_number(rng: random.Random) -> str:
+    return f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+
+
+async def seed_demo(customers_per_rep: int = 60) -> bool:
+    """Load the demo company once; False if its users are already there."""
+    if await User.filter(username="admin").exists():
+        return False
+    rng = random.Random(2026)
+    users: dict[str, User] = {}
+    for username, display, role, manager, department in DEMO_USERS:
+        users[username] = await create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=display,
+            role=role,
+            manager=users.get(manager) if manager else None,
+            department=department,
+        )
+    names_seen: set[str] = set()
+    async with in_transaction():
+        first = True
+        for rep, regions in DEMO_TERRITORIES.items():
+            for position in range(customers_per_rep):
+                name, region, city, industry = company_name(rng)
+                if first:  # the example from the issue: `hzjx` and `hangzhou` find it
+                    name, region, city, industry = "杭州机械厂", "华东", "杭州", "机械制造"
+                    first = False
+                while region not in regions or name in names_seen:
+                    name, region, city, industry = company_name(rng)
+                names_seen.add(name)
+                await _demo_customer(rng, users[rep], name, region, city, industry, position)
+    return True
+
+
+async def _demo_customer(
+    rng: random.Random,
+    owner: User,
+    name: str,
+    region: str,
+    city: str,
+    industry: str,
+    position: int,
+) -> None:
+    grade = rng.choices(list(Grade), weights=[1, 2, 3, 3, 1])[0]
+    stage = {Grade.A: Stage.NEGOTIATING, Grade.E: Stage.DEAD}.get(
+        grade, rng.choice([Stage.PROSPECT, Stage.WON, Stage.WON])
+    )
+    channel = rng.choice(list(SourceChannel))
+    customer = await Customer.create(
+        owner=owner,
+        name=name,
+        search_text=search_text(name),
+        address=f"{city}市经济开发区{rng.randint(1, 300)}号",
+        phone=f"0{rng.randint(10, 999)}-{rng.randint(1_000_0000, 9_999_9999)}",
+        legal_representative=person_name(rng),
+        organization_form=rng.choice(["有限责任公司", "股份有限公司", "私营企业", "合资企业"]),
+        industry=industry,
+        assets_minor=rng.randint(50, 5000) * 10_000_00,
+        relationship_since=date(2026, 1, 1) - timedelta(days=rng.randint(0, 3000)),
+        region=region,
+        route=f"{city}{rng.choice(['东线', '西线', '南线', '北线'])}",
+        route_position=position % 12,
+        scale=rng.choice(["小型", "中型", "大型"]),
+        development_potential=rng.choice(["高", "中", "低"]),
+        our_share_percent=rng.randint(0, 60),
+        registered_capital_minor=rng.randint(50, 2000) * 10_000_00,
+        years_in_business=rng.randint(1, 30),
+        credit_limit_minor=rng.choice([50_000, 100_000, 200_000, 500_000]) * 100,
+        billing_day=rng.choice([5, 10, 15, 25, 30]),
+        payment_terms=rng.choice(["月结30天", "月结60天", "款到发货", "货到付款"]),
+        source_channel=channel,
+        referred_by=person_name(rng) if channel == SourceChannel.ACQUAINTANCE else "",
+        stage=stage,
+        grade=grade,
+        is_key_account=rng.random() < 0.1,
+    )
+    for tag in rng.sample(TAGS, rng.randint(0, 2)):
+        await CustomerTag.create(customer=customer, tag=tag)
+    roles = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD] + rng.sample(
+        [ContactRole.FINANCE_HEAD, ContactRole.PRODUCTION_HEAD, ContactRole.TECHNICAL,
+         ContactRole.QUALITY], rng.randint(0, 3)
+    )
+    ally_index = rng.randrange(1, len(roles)) if rng.random() < 0.7 else None
+    for i, role in enumerate(roles):
+        is_ally = i == ally_index
+        await Contact.create(
+            customer=customer,
+            name=person_name(rng),
+            role=role,
+            title=CONTACT_TITLES.get(role, ""),
+            phone=phone_number(rng),
+            birthday=date(rng.randint(1960, 1995), rng.randint(1, 12), rng.randint(1, 28)),
+            hobbies=rng.choice(HOBBIES),
+            personality=rng.choice(PERSONALITIES),
+            is_decision_maker=role in (ContactRole.BOSS, ContactRole.PURCHASING_HEAD) and i < 2
+            and (role == ContactRole.BOSS or rng.random() < 0.5),
+            influence=Influence.HIGH if i == 0 else rng.choice(list(Influence)),
+            attitude=Attitude.SUPPORTER if is_ally else rng.choice(list(Attitude)),
+            ally_strength=rng.choice([AllyStrength.MODERATE, AllyStrength.STRONG])
+            if is_ally
+            else AllyStrength.NONE,
+        )
+
+
+# --- bulk ----------------------------------------------------------------------------------
+
+
+def _placeholders(dialect: str, columns: int, rows: int) -> str:
+    if dialect == "sqlite":
+        row = "(" + ",".join("?" * columns) + ")"
+        return ",".join([row] * rows)
+    groups = []
+    for r in range(rows):
+        start = r * columns
+        groups.append("(" + ",".join(f"${start + c + 1}" for c in range(columns)) + ")")
+    return ",".join(groups)
+
+
+async def _insert_rows(
+    model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Multi-row INSERTs of ready-made rows, converted by each field's own to_db_value."""
+    conn = Tortoise.get_connection("default")
+    dialect = conn.capabilities.dialect
+    meta = model._meta
+    fields = [meta.fields_map[meta.fields_db_projection_reverse[c]] for c in columns]
+    # SQLite caps bound parameters per statement (32766); PostgreSQL at 32767.
+    per_statement = max(1, 30_000 // len(columns))
+    batch: list[Any] = []
+    count = 0
+    table = meta.db_table
+    head = f'INSERT INTO "{table}" ({",".join(chr(34) + c + chr(34) for c in columns)}) VALUES '
+
+    async def flush() -> None:
+        nonlocal batch, count
+        if count:
+            await conn.execute_query(head + _placeholders(dialect, len(columns), count), batch)
+        batch, count = [], 0
+
+    for row in rows:
+        batch.extend(f.to_db_value(v, model) for f, v in zip(fields, row, strict=True))
+        count += 1
+        if count == per_statement:
+            await flush()
+    await flush()
+
+
+async def seed_bulk(customers: int, reps: int = 50, contacts_per_customer: int = 3) -> dict[str, Any]:
+    """Add `customers` customers with contacts, owned by `reps` new reps under new managers."""
+    started = time.perf_counter()
+    rng = random.Random(customers)
+    now = datetime.now(UTC)
+    password = hash_password(DEMO_PASSWORD)  # one hash for all: argon2 is slow on purpose
+    run = int(now.timestamp())
+    rep_ids: list[int] = []
+    async with in_transaction():
+        for team in range(max(1, reps // 10)):
+            manager = await User.create(
+                username=f"bulk{run}_m{team}", display_name=f"经理{team}", role=Role.MANAGER,
+                password_hash=password,
+            )
+            for r in range(min(10, reps - team * 10)):
+                rep = await User.create(
+                    username=f"bulk{run}_r{team}_{r}", display_name=person_name(rng),
+                    role=Role.SALES_REP, manager=manager, password_hash=password,
+                )
+                rep_ids.append(rep.id)
+    first_customer = ((await Customer.all().order_by("-id").first().values_list("id")) or [0])[0] + 1
+    first_contact = ((await Contact.all().order_by("-id").first().values_list("id")) or [0])[0] + 1
+
+    customer_cols = ["id", "owner_id", "name", "search_text", "region", "route", "route_position",
+                     "industry", "phone", "address", "grade", "stage", "is_key_account",
+                     "credit_limit_minor", "created_at", "updated_at", "version"]
+    customer_cols += _defaulted_columns(Customer, customer_cols)
+    contact_cols = ["id", "customer_id", "name", "role", "title", "phone", "is_decision_maker",
+                    "influence", "attitude", "ally_strength", "created_at", "updated_at",
+                    "version"]
+    contact_cols += _defaulted_columns(Contact, contact_cols)
+    customer_defaults = _defaults(Customer, customer_cols, 17)
+    contact_defaults = _defaults(Contact, contact_cols, 13)
+    grades = list(Grade)
+    roles = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD, ContactRole.FINANCE_HEAD,
+             ContactRole.PRODUCTION_HEAD, ContactRole.TECHNICAL]
+
+    def customer_rows() -> Iterable[list[Any]]:
+        for i in range(customers):
+            name, region, city, industry = company_name(rng)
+            name = f"{name}{i}" if rng.random() < 0.5 else f"{name}（{i}）"
+            stamp = now - timedelta(minutes=i)
+            yield [first_customer + i, rep_ids[i % len(rep_ids)], name, search_text(name), region,
+                   f"{city}线", i % 50, industry, phone_number(rng), f"{city}市{i}号",
+                   grades[i % 5], Stage.WON if i % 3 else Stage.PROSPECT, i % 20 == 0,
+                   (i % 10) * 10_000_00, stamp, stamp, 1, *customer_defaults]
+
+    def contact_rows() -> Iterable[list[Any]]:
+        for i in range(customers):
+            for k in range(contacts_per_customer):
+                role = roles[k % len(roles)]
+                ally = AllyStrength.STRONG if k == 1 and i % 2 else AllyStrength.NONE
+                yield [first_contact + i * contacts_per_customer + k, first_customer + i,
+                       person_name(rng), role, CONTACT_TITLES.get(role, ""), phone_number(rng),
+                       k == 0, Influence.HIGH if k == 0 else Influence.MEDIUM,
+                       Attitude.SUPPORTER if ally != AllyStrength.NONE else Attitude.NEUTRAL,
+                       ally, now, now, 1, *contact_defaults]
+
+    async with in_transaction():
+        await _insert_rows(Customer, customer_cols, customer_rows())
+        await _insert_rows(Contact, contact_cols, contact_rows())
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        # Explicit ids bypass the sequences; move them past what was written.
+        for table in ("customer", "contact"):
+            await conn.execute_script(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        await conn.execute_script("ANALYZE customer; ANALYZE contact;")
+    else:
+        await conn.execute_script("ANALYZE;")
+    return {
+        "customers": customers,
+        "contacts": customers * contacts_per_customer,
+        "reps": len(rep_ids),
+        "rep_ids": rep_ids,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _defaulted_columns(model: type[Model], given: Sequence[str]) -> list[str]:
+    """Non-null columns the bulk rows do not set, which need the model's default value."""
+    meta = model._meta
+    out = []
+    for column, field_name in meta.fields_db_projection_reverse.items():
+        field = meta.fields_map[field_name]
+        if column in given or field.null or field.pk:
+            continue
+        out.append(column)
+    return out
+
+
+def _defaults(model: type[Model], columns: Sequence[str], skip: int) -> list[Any]:
+    meta = model._meta
+    values = []
+    for column in columns[skip:]:
+        field = meta.fields_map[meta.fields_db_projection_reverse[column]]
+        default = field.default
+        values.append(default() if callable(default) else default)
+    return values
