@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import visible_customers
@@ -58,7 +59,9 @@ async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Cu
     if flt.is_key_account is not None:
         query = query.filter(is_key_account=flt.is_key_account)
     for tag in flt.tags:
-        query = query.filter(id__in=CustomerTag.filter(tag=tag).values("customer_id"))
+        query = query.filter(
+            id__in=Subquery(CustomerTag.filter(tag=tag).values("customer_id"))
+        )
     return query
 
 

@@ -1,0 +1,201 @@
+"""Shared test set-up: the real app in-process, on a real database.
+
+SQLite by default (a temporary file, migrated like the embedded default); PostgreSQL when
+CRM_TEST_DATABASE_URL=postgres://… is set (its public schema is dropped and re-migrated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from server.app import create_app
+from server.settings import Settings, sqlite_url
+
+TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
+# All tables in an order that respects foreign keys when deleting.
+TABLES = [
+    "audit_entry", "access_grant", "access_request", "customer_tag", "contact", "customer",
+    "api_token", "app_user", "department",
+]
+
+
+async def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    if TEST_DB:
+        return Settings(database_url=TEST_DB, auto_migrate=True)
+    path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    return Settings(database_url=sqlite_url(path))
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    if TEST_DB:
+        await _reset_postgres(TEST_DB)
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(autouse=True)
+async def clean_db(app: Any) -> AsyncIterator[None]:
+    yield
+    conn = Tortoise.get_connection("default")
+    for table in TABLES:
+        await conn.execute_script(f'DELETE FROM "{table}"')
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://crm.test") as c:
+        yield c
+
+
+class SqlCounter(logging.Handler):
+    """Counts the SQL statements Tortoise sends, from its db_client debug log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = str(record.msg)
+        if message.startswith(("Created connection", "Closed connection")):
+            return
+        text = record.getMessage()
+        if text.split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            self.statements.append(text)
+
+
+@pytest.fixture
+def sql_counter() -> Iterator[SqlCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler = SqlCounter()
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(old_level)
+
+
+# --- the company every test can build -----------------------------------------------------
+
+_PASSWORD = "correct horse battery"
+_HASH: str | None = None
+
+
+def password_hash() -> str:
+    # argon2 is slow by design; hash once per test session.
+    global _HASH
+    if _HASH is None:
+        from server.domain.accounts.passwords import hash_password
+
+        _HASH = hash_password(_PASSWORD)
+    return _HASH
+
+
+@dataclass
+class Api:
+    """A GraphQL client for one user (or nobody)."""
+
+    client: httpx.AsyncClient
+    token: str | None = None
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = await self.post(query, variables)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+
+@dataclass
+class Company:
+    """Two teams: manager m1 over reps r1 and r2, manager m2 over r3; plus staff and admin."""
+
+    client: httpx.AsyncClient
+    users: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def api(self, who: str | None) -> Api:
+        return Api(self.client, self.tokens.get(who) if who else None)
+
+    def gid(self, who: str) -> str:
+        from strawberry.relay import GlobalID
+
+        return str(GlobalID("User", str(self.users[who].id)))
+
+    async def add_user(self, name: str, role: str, manager: str | None = None) -> Any:
+        from server.domain.accounts.models import ApiToken, Role, User
+
+        user = await User.create(
+            username=name, display_name=name.upper(), role=Role(role),
+            manager=self.users.get(manager) if manager else None, password_hash=password_hash(),
+        )
+        token = secrets.token_urlsafe(32)
+        await ApiToken.create(
+            user=user, token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+        self.users[name], self.tokens[name] = user, token
+        return user
+
+
+@pytest.fixture
+async def company(client: httpx.AsyncClient) -> Company:
+    c = Company(client)
+    await c.add_user("admin", "admin")
+    await c.add_user("m1", "manager")
+    await c.add_user("r1", "sales_rep", "m1")
+    await c.add_user("r2", "sales_rep", "m1")
+    await c.add_user("m2", "manager")
+    await c.add_user("r3", "sales_rep", "m2")
+    await c.add_user("svc", "service")
+    return c
+
+
+CUSTOMER_FIELDS = """
+  id version name grade stage region isKeyAccount tags isArchived viewerCanEdit
+  creditLimit { amount currency } owner { username }
+"""
+
+
+async def create_customer(api: Api, **fields: Any) -> dict[str, Any]:
+    fields.setdefault("name", "杭州机械厂")
+    data = await api.data(
+        f"mutation($input: CustomerCreateInput!) {{ customerCreate(input: $input) {{"
+        f" customer {{ {CUSTOMER_FIELDS} }} userErrors {{ field code message }} }} }}",
+        {"input": fields},
+    )
+    payload = data["customerCreate"]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    return payload["customer"]
