@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.schema.config import StrawberryConfig
+from graphql import GraphQLError
+from strawberry.types import Info
 
 from server.graphql.access.schema import AccessMutation, AccessQuery
 from server.graphql.accounts.schema import AccountsMutation, AccountsQuery
@@ -16,14 +17,51 @@ from server.graphql.extensions import build_extensions
 from server.settings import Settings
 
 
+async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    """Each ID through its own type's resolve_nodes, which applies that type's visibility."""
+    by_type: dict[type, list[int]] = {}
+    for index, gid in enumerate(ids):
+        try:
+            node_type = gid.resolve_type(info)
+        except Exception:  # an ID naming no type of ours reads as missing
+            continue
+        by_type.setdefault(node_type, []).append(index)
+    results: list[relay.Node | None] = [None] * len(ids)
+    for node_type, indexes in by_type.items():
+        found = await node_type.resolve_nodes(
+            info=info, node_ids=[ids[i].node_id for i in indexes], required=False
+        )
+        for i, node in zip(indexes, found, strict=True):
+            results[i] = node
+    return results
+
+
 @strawberry.type(description="Everything that can be read.")
 class Query(AccountsQuery, CustomersQuery, AccessQuery, AuditQuery):
-    node: relay.Node | None = relay.node(
+    @strawberry.field(
         description="Any object by its global ID; null when missing or not visible to you."
     )
-    nodes: list[relay.Node | None] = relay.node(
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="A global ID.")],
+    ) -> relay.Node | None:
+        [found] = await _resolve(info, [id])
+        return found
+
+    @strawberry.field(
         description="Several objects by global ID, in order; null for each missing or hidden one."
     )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[relay.GlobalID], strawberry.argument(description="Global IDs, at most 100.")
+        ],
+    ) -> list[relay.Node | None]:
+        if len(ids) > 100:
+            raise GraphQLError("At most 100 IDs at a time.", extensions={"code": "OUT_OF_RANGE"})
+        return await _resolve(info, ids)
 
 
 @strawberry.type(description="Everything that can be changed. Each mutation returns userErrors.")
@@ -43,5 +81,4 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=build_extensions(settings or Settings()),
-        config=StrawberryConfig(relay_max_results=100),
     )
