@@ -65,7 +65,9 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
             await Tortoise.close_connections()
 
     applied = asyncio.run(run())
-    print(f"Applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "Up to date.")
+    print(
+        f"Applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "Up to date."
+    )
     return 0
 
 
@@ -162,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     createuser = sub.add_parser("createuser", help="Create a user.")
     createuser.add_argument("username")
     createuser.add_argument(
-        "--role", default="sales_rep", choices=["sales_rep", "manager", "service", "finance", "admin"]
+        "--role",
+        default="sales_rep",
+        choices=["sales_rep", "manager", "service", "finance", "admin"],
     )
     createuser.add_argument("--name", help="Display name.")
     createuser.add_argument("--manager", help="Username of the user's manager.")

@@ -44,18 +44,70 @@ REGIONS: dict[str, list[str]] = {
     "华中": ["武汉", "长沙", "郑州"],
 }
 BRANDS = [
-    "宏达", "鑫源", "恒通", "金桥", "东方", "永兴", "兴隆", "新世纪", "利华", "华盛",
-    "天成", "瑞丰", "海川", "中联", "富康", "博远", "精工", "万通", "盛泰", "嘉禾",
+    "宏达",
+    "鑫源",
+    "恒通",
+    "金桥",
+    "东方",
+    "永兴",
+    "兴隆",
+    "新世纪",
+    "利华",
+    "华盛",
+    "天成",
+    "瑞丰",
+    "海川",
+    "中联",
+    "富康",
+    "博远",
+    "精工",
+    "万通",
+    "盛泰",
+    "嘉禾",
 ]
 TRADES = [
-    ("机械厂", "机械制造"), ("模具有限公司", "模具"), ("精密零件有限公司", "零部件"),
-    ("五金制品厂", "五金"), ("电子科技有限公司", "电子"), ("塑胶制品有限公司", "塑胶"),
-    ("汽车配件有限公司", "汽配"), ("日用品贸易公司", "日用消费品分销"), ("物流有限公司", "货运物流"),
-    ("包装材料有限公司", "包装"), ("纺织有限公司", "纺织"), ("化工有限公司", "化工"),
+    ("机械厂", "机械制造"),
+    ("模具有限公司", "模具"),
+    ("精密零件有限公司", "零部件"),
+    ("五金制品厂", "五金"),
+    ("电子科技有限公司", "电子"),
+    ("塑胶制品有限公司", "塑胶"),
+    ("汽车配件有限公司", "汽配"),
+    ("日用品贸易公司", "日用消费品分销"),
+    ("物流有限公司", "货运物流"),
+    ("包装材料有限公司", "包装"),
+    ("纺织有限公司", "纺织"),
+    ("化工有限公司", "化工"),
 ]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾")
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-         "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
+]
 HOBBIES = ["钓鱼", "打高尔夫", "喝茶", "书法", "爬山", "羽毛球", "摄影", "下象棋", "旅游"]
 PERSONALITIES = ["直爽", "谨慎细致", "重感情", "讲原则", "健谈", "务实", "强势"]
 TAGS = ["分销商", "出口", "老客户", "价格敏感", "重质量", "账期长", "新开发"]
@@ -84,8 +136,11 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str | None]] = [
 ]
 # Which reps work which regions in the demo.
 DEMO_TERRITORIES = {
-    "zhang": ["华东"], "li": ["华东", "华中"], "liu": ["华东", "华北"],
-    "zhao": ["华南"], "sun": ["华南", "西南"],
+    "zhang": ["华东"],
+    "li": ["华东", "华中"],
+    "liu": ["华东", "华北"],
+    "zhao": ["华南"],
+    "sun": ["华南", "西南"],
 }
 
 
@@ -181,8 +236,13 @@ async def _demo_customer(
     for tag in rng.sample(TAGS, rng.randint(0, 2)):
         await CustomerTag.create(customer=customer, tag=tag)
     roles = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD] + rng.sample(
-        [ContactRole.FINANCE_HEAD, ContactRole.PRODUCTION_HEAD, ContactRole.TECHNICAL,
-         ContactRole.QUALITY], rng.randint(0, 3)
+        [
+            ContactRole.FINANCE_HEAD,
+            ContactRole.PRODUCTION_HEAD,
+            ContactRole.TECHNICAL,
+            ContactRole.QUALITY,
+        ],
+        rng.randint(0, 3),
     )
     ally_index = rng.randrange(1, len(roles)) if rng.random() < 0.7 else None
     for i, role in enumerate(roles):
@@ -196,7 +256,8 @@ async def _demo_customer(
             birthday=date(rng.randint(1960, 1995), rng.randint(1, 12), rng.randint(1, 28)),
             hobbies=rng.choice(HOBBIES),
             personality=rng.choice(PERSONALITIES),
-            is_decision_maker=role in (ContactRole.BOSS, ContactRole.PURCHASING_HEAD) and i < 2
+            is_decision_maker=role in (ContactRole.BOSS, ContactRole.PURCHASING_HEAD)
+            and i < 2
             and (role == ContactRole.BOSS or rng.random() < 0.5),
             influence=Influence.HIGH if i == 0 else rng.choice(list(Influence)),
             attitude=Attitude.SUPPORTER if is_ally else rng.choice(list(Attitude)),
@@ -249,7 +310,9 @@ async def _insert_rows(
     await flush()
 
 
-async def seed_bulk(customers: int, reps: int = 50, contacts_per_customer: int = 3) -> dict[str, Any]:
+async def seed_bulk(
+    customers: int, reps: int = 50, contacts_per_customer: int = 3
+) -> dict[str, Any]:
     """Add `customers` customers with contacts, owned by `reps` new reps under new managers."""
     started = time.perf_counter()
     rng = random.Random(customers)
@@ -260,52 +323,119 @@ async def seed_bulk(customers: int, reps: int = 50, contacts_per_customer: int =
     async with in_transaction():
         for team in range(max(1, reps // 10)):
             manager = await User.create(
-                username=f"bulk{run}_m{team}", display_name=f"经理{team}", role=Role.MANAGER,
+                username=f"bulk{run}_m{team}",
+                display_name=f"经理{team}",
+                role=Role.MANAGER,
                 password_hash=password,
             )
             for r in range(min(10, reps - team * 10)):
                 rep = await User.create(
-                    username=f"bulk{run}_r{team}_{r}", display_name=person_name(rng),
-                    role=Role.SALES_REP, manager=manager, password_hash=password,
+                    username=f"bulk{run}_r{team}_{r}",
+                    display_name=person_name(rng),
+                    role=Role.SALES_REP,
+                    manager=manager,
+                    password_hash=password,
                 )
                 rep_ids.append(rep.id)
-    first_customer = ((await Customer.all().order_by("-id").first().values_list("id")) or [0])[0] + 1
+    first_customer = ((await Customer.all().order_by("-id").first().values_list("id")) or [0])[
+        0
+    ] + 1
     first_contact = ((await Contact.all().order_by("-id").first().values_list("id")) or [0])[0] + 1
 
-    customer_cols = ["id", "owner_id", "name", "search_text", "region", "route", "route_position",
-                     "industry", "phone", "address", "grade", "stage", "is_key_account",
-                     "credit_limit_minor", "created_at", "updated_at", "version"]
+    customer_cols = [
+        "id",
+        "owner_id",
+        "name",
+        "search_text",
+        "region",
+        "route",
+        "route_position",
+        "industry",
+        "phone",
+        "address",
+        "grade",
+        "stage",
+        "is_key_account",
+        "credit_limit_minor",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     customer_cols += _defaulted_columns(Customer, customer_cols)
-    contact_cols = ["id", "customer_id", "name", "role", "title", "phone", "is_decision_maker",
-                    "influence", "attitude", "ally_strength", "created_at", "updated_at",
-                    "version"]
+    contact_cols = [
+        "id",
+        "customer_id",
+        "name",
+        "role",
+        "title",
+        "phone",
+        "is_decision_maker",
+        "influence",
+        "attitude",
+        "ally_strength",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     contact_cols += _defaulted_columns(Contact, contact_cols)
     customer_defaults = _defaults(Customer, customer_cols, 17)
     contact_defaults = _defaults(Contact, contact_cols, 13)
     grades = list(Grade)
-    roles = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD, ContactRole.FINANCE_HEAD,
-             ContactRole.PRODUCTION_HEAD, ContactRole.TECHNICAL]
+    roles = [
+        ContactRole.BOSS,
+        ContactRole.PURCHASING_HEAD,
+        ContactRole.FINANCE_HEAD,
+        ContactRole.PRODUCTION_HEAD,
+        ContactRole.TECHNICAL,
+    ]
 
     def customer_rows() -> Iterable[list[Any]]:
         for i in range(customers):
             name, region, city, industry = company_name(rng)
             name = f"{name}{i}" if rng.random() < 0.5 else f"{name}（{i}）"
             stamp = now - timedelta(minutes=i)
-            yield [first_customer + i, rep_ids[i % len(rep_ids)], name, search_text(name), region,
-                   f"{city}线", i % 50, industry, phone_number(rng), f"{city}市{i}号",
-                   grades[i % 5], Stage.WON if i % 3 else Stage.PROSPECT, i % 20 == 0,
-                   (i % 10) * 10_000_00, stamp, stamp, 1, *customer_defaults]
+            yield [
+                first_customer + i,
+                rep_ids[i % len(rep_ids)],
+                name,
+                search_text(name),
+                region,
+                f"{city}线",
+                i % 50,
+                industry,
+                phone_number(rng),
+                f"{city}市{i}号",
+                grades[i % 5],
+                Stage.WON if i % 3 else Stage.PROSPECT,
+                i % 20 == 0,
+                (i % 10) * 10_000_00,
+                stamp,
+                stamp,
+                1,
+                *customer_defaults,
+            ]
 
     def contact_rows() -> Iterable[list[Any]]:
         for i in range(customers):
             for k in range(contacts_per_customer):
                 role = roles[k % len(roles)]
                 ally = AllyStrength.STRONG if k == 1 and i % 2 else AllyStrength.NONE
-                yield [first_contact + i * contacts_per_customer + k, first_customer + i,
-                       person_name(rng), role, CONTACT_TITLES.get(role, ""), phone_number(rng),
-                       k == 0, Influence.HIGH if k == 0 else Influence.MEDIUM,
-                       Attitude.SUPPORTER if ally != AllyStrength.NONE else Attitude.NEUTRAL,
-                       ally, now, now, 1, *contact_defaults]
+                yield [
+                    first_contact + i * contacts_per_customer + k,
+                    first_customer + i,
+                    person_name(rng),
+                    role,
+                    CONTACT_TITLES.get(role, ""),
+                    phone_number(rng),
+                    k == 0,
+                    Influence.HIGH if k == 0 else Influence.MEDIUM,
+                    Attitude.SUPPORTER if ally != AllyStrength.NONE else Attitude.NEUTRAL,
+                    ally,
+                    now,
+                    now,
+                    1,
+                    *contact_defaults,
+                ]
 
     async with in_transaction():
         await _insert_rows(Customer, customer_cols, customer_rows())

@@ -26,8 +26,15 @@ from server.settings import Settings, sqlite_url
 TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
 # All tables in an order that respects foreign keys when deleting.
 TABLES = [
-    "audit_entry", "access_grant", "access_request", "customer_tag", "contact", "customer",
-    "api_token", "app_user", "department",
+    "audit_entry",
+    "access_grant",
+    "access_request",
+    "customer_tag",
+    "contact",
+    "customer",
+    "api_token",
+    "app_user",
+    "department",
 ]
 
 
@@ -158,12 +165,16 @@ class Company:
         from server.domain.accounts.models import ApiToken, Role, User
 
         user = await User.create(
-            username=name, display_name=name.upper(), role=Role(role),
-            manager=self.users.get(manager) if manager else None, password_hash=password_hash(),
+            username=name,
+            display_name=name.upper(),
+            role=Role(role),
+            manager=self.users.get(manager) if manager else None,
+            password_hash=password_hash(),
         )
         token = secrets.token_urlsafe(32)
         await ApiToken.create(
-            user=user, token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            user=user,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
             expires_at=datetime.now(UTC) + timedelta(days=1),
         )
         self.users[name], self.tokens[name] = user, token

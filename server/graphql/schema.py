@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from strawberry import relay
 from graphql import GraphQLError
+from strawberry import relay
 from strawberry.types import Info
 
 from server.graphql.access.schema import AccessMutation, AccessQuery
@@ -77,8 +77,14 @@ class CrmSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    return CrmSchema(
+    schema = CrmSchema(
         query=Query,
         mutation=Mutation,
         extensions=build_extensions(settings or Settings()),
     )
+    # Strawberry's built-in Node interface comes without a description; integrators need one.
+    schema._schema.type_map["Node"].description = (
+        "An object with a global ID, fetchable with `node(id:)`. IDs are opaque: store them "
+        "as they are, do not parse them."
+    )
+    return schema

@@ -19,8 +19,14 @@ from tests.conftest import Company, create_customer
 
 ACTORS = ["owner", "peer", "manager", "other_manager", "grantee", "expired", "admin", "anon"]
 USERNAME = {
-    "owner": "r1", "peer": "r2", "manager": "m1", "other_manager": "m2", "grantee": "r3",
-    "expired": "r4", "admin": "admin", "anon": None,
+    "owner": "r1",
+    "peer": "r2",
+    "manager": "m1",
+    "other_manager": "m2",
+    "grantee": "r3",
+    "expired": "r4",
+    "admin": "admin",
+    "anon": None,
 }
 READS = {"owner", "manager", "grantee", "admin"}
 EDITS = {"owner", "manager", "admin"}
@@ -269,9 +275,7 @@ async def access_request_fields(world: dict[str, Any], actor: str) -> None:
 
 
 async def audit_log_field(world: dict[str, Any], actor: str) -> None:
-    body = await _api(world, actor).post(
-        "{ auditLog(first: 100) { nodes { actorName action } } }"
-    )
+    body = await _api(world, actor).post("{ auditLog(first: 100) { nodes { actorName action } } }")
     if actor == "anon":
         assert _unauthenticated(body)
         return
@@ -293,7 +297,10 @@ async def login_logout(world: dict[str, Any], actor: str) -> None:
     assert bad["data"]["login"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS"}]}
     out = await api.post("mutation { logout { revoked userErrors { code } } }")
     if actor == "anon":
-        assert out["data"]["logout"] == {"revoked": False, "userErrors": [{"code": "UNAUTHENTICATED"}]}
+        assert out["data"]["logout"] == {
+            "revoked": False,
+            "userErrors": [{"code": "UNAUTHENTICATED"}],
+        }
     else:
         assert out["data"]["logout"] == {"revoked": True, "userErrors": []}
         again = await api.post("{ viewer { username } }")

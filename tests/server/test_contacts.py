@@ -20,10 +20,19 @@ async def test_customer_shows_contacts_decision_makers_and_allies(company: Compa
     people = [
         {"name": "王总", "role": "BOSS", "isDecisionMaker": True, "influence": "HIGH"},
         {"name": "李经理", "role": "PURCHASING_HEAD", "allyStrength": "WEAK"},
-        {"name": "赵厂长", "role": "PRODUCTION_HEAD", "allyStrength": "STRONG",
-         "attitude": "SUPPORTER", "hobbies": "钓鱼", "birthday": "1975-05-04",
-         "familyNotes": "女儿在读大学", "introducedBy": "李经理", "title": "生产厂长",
-         "phone": "13800138000", "email": "zhao@example.cn"},
+        {
+            "name": "赵厂长",
+            "role": "PRODUCTION_HEAD",
+            "allyStrength": "STRONG",
+            "attitude": "SUPPORTER",
+            "hobbies": "钓鱼",
+            "birthday": "1975-05-04",
+            "familyNotes": "女儿在读大学",
+            "introducedBy": "李经理",
+            "title": "生产厂长",
+            "phone": "13800138000",
+            "email": "zhao@example.cn",
+        },
     ]
     for p in people:
         body = await api.data(CREATE, {"input": {"customerId": c["id"], **p}})
@@ -54,7 +63,10 @@ async def test_edit_and_remove_contact_with_version_check(company: Company) -> N
         UPDATE, {"input": {"id": made["id"], "version": 1, "allyStrength": "MODERATE"}}
     )
     assert body["contactUpdate"]["contact"] == {
-        "version": 2, "attitude": "NEUTRAL", "allyStrength": "MODERATE", "isAlly": True
+        "version": 2,
+        "attitude": "NEUTRAL",
+        "allyStrength": "MODERATE",
+        "isAlly": True,
     }
     stale = await api.data(UPDATE, {"input": {"id": made["id"], "version": 1, "title": "x"}})
     assert stale["contactUpdate"]["userErrors"] == [

@@ -35,7 +35,9 @@ def test_search_text_has_name_pinyin_and_initials() -> None:
         ("_", []),
     ],
 )
-async def test_search_by_name_and_pinyin(company: Company, needle: str, expected: list[str]) -> None:
+async def test_search_by_name_and_pinyin(
+    company: Company, needle: str, expected: list[str]
+) -> None:
     api = company.api("r1")
     for name in ("杭州机械厂", "宁波模具有限公司", "ACME Parts"):
         await create_customer(api, name=name)
@@ -104,8 +106,12 @@ async def test_keyset_pages_walk_forward_and_back_without_gaps(company: Company)
 
 @pytest.mark.parametrize(
     ("variables", "argument"),
-    [({"first": 0}, "first"), ({"first": 101}, "first"), ({"last": 500}, "last"),
-     ({"after": "garbage!"}, "after")],
+    [
+        ({"first": 0}, "first"),
+        ({"first": 101}, "first"),
+        ({"last": 500}, "last"),
+        ({"after": "garbage!"}, "after"),
+    ],
 )
 async def test_bad_paging_arguments_are_clear_errors(
     company: Company, variables: dict, argument: str

@@ -59,9 +59,7 @@ async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Cu
     if flt.is_key_account is not None:
         query = query.filter(is_key_account=flt.is_key_account)
     for tag in flt.tags:
-        query = query.filter(
-            id__in=Subquery(CustomerTag.filter(tag=tag).values("customer_id"))
-        )
+        query = query.filter(id__in=Subquery(CustomerTag.filter(tag=tag).values("customer_id")))
     return query
 
 

@@ -106,7 +106,12 @@ class AccessQuery:
 class AccessMutation:
     @strawberry.mutation(description="File a request to see a customer you do not own.")
     async def access_request_create(
-        self, info: Info, input: AccessRequestCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            AccessRequestCreateInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
     ) -> AccessRequestCreatePayload:
         m, errors = await attempt(
             services.create_request(info.context.viewer, input.customer_description, input.reason)
@@ -120,7 +125,12 @@ class AccessMutation:
         "expires. Only a manager over the customer's owner (or an admin) can."
     )
     async def access_request_grant(
-        self, info: Info, input: AccessRequestGrantInput
+        self,
+        info: Info,
+        input: Annotated[
+            AccessRequestGrantInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
     ) -> AccessRequestGrantPayload:
         async def run():  # type: ignore[no-untyped-def]
             return await services.grant(
@@ -146,7 +156,12 @@ class AccessMutation:
 
     @strawberry.mutation(description="Refuse a request, with a note to the requester.")
     async def access_request_refuse(
-        self, info: Info, input: AccessRequestRefuseInput
+        self,
+        info: Info,
+        input: Annotated[
+            AccessRequestRefuseInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
     ) -> AccessRequestRefusePayload:
         async def run():  # type: ignore[no-untyped-def]
             return await services.refuse(

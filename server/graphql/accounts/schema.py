@@ -67,7 +67,13 @@ class AccountsMutation:
         description="Exchange username and password for an API token. After repeated failures "
         "the account is locked for a while."
     )
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+    async def login(
+        self,
+        info: Info,
+        input: Annotated[
+            LoginInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> LoginPayload:
         settings = info.context.settings
         policy = accounts.LoginPolicy(
             token_ttl=timedelta(hours=settings.token_ttl_hours),

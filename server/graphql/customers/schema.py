@@ -170,7 +170,11 @@ class ContactDeletePayload:
 class CustomersMutation:
     @strawberry.mutation(description="Create a customer, owned by you unless you pick an owner.")
     async def customer_create(
-        self, info: Info, input: CustomerCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerCreateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
     ) -> CustomerCreatePayload:
         viewer = info.context.viewer
 
@@ -188,7 +192,11 @@ class CustomersMutation:
         "a stale `version` changes nothing and returns STALE_VERSION."
     )
     async def customer_update(
-        self, info: Info, input: CustomerUpdateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerUpdateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
     ) -> CustomerUpdatePayload:
         async def run():  # type: ignore[no-untyped-def]
             return await services.update_customer(
@@ -203,13 +211,21 @@ class CustomersMutation:
 
     @strawberry.mutation(description="Archive a customer: kept, but out of everyday lists.")
     async def customer_archive(
-        self, info: Info, input: CustomerArchiveInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerArchiveInput, strawberry.argument(description="What to do; see the input type.")
+        ],
     ) -> CustomerArchivePayload:
         return await _set_archived(info, input, True)
 
     @strawberry.mutation(description="Bring an archived customer back into everyday lists.")
     async def customer_restore(
-        self, info: Info, input: CustomerArchiveInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerArchiveInput, strawberry.argument(description="What to do; see the input type.")
+        ],
     ) -> CustomerArchivePayload:
         return await _set_archived(info, input, False)
 
@@ -217,7 +233,12 @@ class CustomersMutation:
         description="Hand a customer to another salesperson in your team (managers and admins)."
     )
     async def customer_transfer(
-        self, info: Info, input: CustomerTransferInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerTransferInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
     ) -> CustomerTransferPayload:
         async def run():  # type: ignore[no-untyped-def]
             return await services.transfer_customer(
@@ -235,7 +256,12 @@ class CustomersMutation:
         "(managers and admins). The customer base stays with the company."
     )
     async def customer_transfer_all(
-        self, info: Info, input: CustomerTransferAllInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerTransferAllInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
     ) -> CustomerTransferAllPayload:
         async def run():  # type: ignore[no-untyped-def]
             return await services.transfer_all(
@@ -248,7 +274,13 @@ class CustomersMutation:
         return CustomerTransferAllPayload(transferred_count=count or 0, user_errors=errors)
 
     @strawberry.mutation(description="Add a person to a customer you may change.")
-    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactCreatePayload:
+    async def contact_create(
+        self,
+        info: Info,
+        input: Annotated[
+            ContactCreateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> ContactCreatePayload:
         async def run():  # type: ignore[no-untyped-def]
             return await contact_services.create_contact(
                 info.context.viewer,
@@ -262,7 +294,13 @@ class CustomersMutation:
         )
 
     @strawberry.mutation(description="Change a contact; a stale `version` changes nothing.")
-    async def contact_update(self, info: Info, input: ContactUpdateInput) -> ContactUpdatePayload:
+    async def contact_update(
+        self,
+        info: Info,
+        input: Annotated[
+            ContactUpdateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> ContactUpdatePayload:
         async def run():  # type: ignore[no-untyped-def]
             return await contact_services.update_contact(
                 info.context.viewer,
@@ -277,7 +315,13 @@ class CustomersMutation:
         )
 
     @strawberry.mutation(description="Remove a contact from a customer you may change.")
-    async def contact_delete(self, info: Info, input: ContactDeleteInput) -> ContactDeletePayload:
+    async def contact_delete(
+        self,
+        info: Info,
+        input: Annotated[
+            ContactDeleteInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> ContactDeletePayload:
         async def run():  # type: ignore[no-untyped-def]
             return await contact_services.delete_contact(
                 info.context.viewer, decode_id(input.id, "Contact", "id")

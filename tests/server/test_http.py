@@ -1,0 +1,103 @@
+"""Bad requests get clear errors, never a 500 or a traceback; limits hold."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from tests.conftest import Company
+
+
+async def test_malformed_json_is_a_400_without_traceback(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content=b'{"query": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+
+
+async def test_wrong_argument_type_is_a_validation_error(company: Company) -> None:
+    body = await company.api("r1").post('{ customers(first: "ten") { totalCount } }')
+    assert body["data"] is None
+    assert "Int" in body["errors"][0]["message"]
+
+
+async def test_unknown_field_is_a_validation_error(company: Company) -> None:
+    body = await company.api("r1").post("{ customers { nope } }")
+    assert "nope" in body["errors"][0]["message"]
+
+
+async def test_body_over_the_limit_is_refused(client: httpx.AsyncClient) -> None:
+    big = "{ viewer { username } }" + " " * 1_100_000
+    response = await client.post("/graphql", json={"query": big})
+    assert response.status_code == 413
+    assert "larger than" in response.json()["errors"][0]["message"]
+
+
+async def test_depth_limit(company: Company) -> None:
+    deep = (
+        "{ viewer { manager { manager { manager { manager { manager { manager { manager {"
+        " manager { manager { manager { manager { manager { username } } } } } } } } } } } } } }"
+    )
+    body = await company.api("r1").post(deep)
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_alias_limit(company: Company) -> None:
+    query = "{ " + " ".join(f"a{i}: viewer {{ username }}" for i in range(31)) + " }"
+    body = await company.api("r1").post(query)
+    assert "aliases" in body["errors"][0]["message"]
+
+
+async def test_token_limit(company: Company) -> None:
+    query = "{ viewer { " + " ".join("username" for _ in range(6000)) + " } }"
+    body = await company.api("r1").post(query)
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+async def test_unexpected_exception_is_masked_with_request_id(
+    company: Company, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from server.graphql.accounts import schema as accounts_schema
+
+    async def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret detail: password=hunter2")
+
+    monkeypatch.setattr(accounts_schema, "paginate", boom)
+    caplog.set_level(logging.ERROR, logger="crm.graphql")
+    response = await company.client.post(
+        "/graphql",
+        json={"query": "{ users { totalCount } }"},
+        headers={"Authorization": f"Bearer {company.tokens['r1']}"},
+    )
+    assert response.status_code == 200
+    request_id = response.headers["x-request-id"]
+    [error] = response.json()["errors"]
+    assert error["message"] == f"Internal server error (request id {request_id})."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    assert "hunter2" not in response.text
+    assert any(request_id in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+async def test_health(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.json() == {"status": "ok"}
+
+
+async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_validation_cache_hits_across_requests(company: Company) -> None:
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cached = _get_validate_cache(256)
+    query = "{ viewer { username displayName } }"
+    await company.api("r1").data(query)
+    hits = cached.cache_info().hits
+    await company.api("r2").data(query)
+    assert cached.cache_info().hits == hits + 1
