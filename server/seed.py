@@ -235,15 +235,19 @@ async def _demo_customer(
     )
     for tag in rng.sample(TAGS, rng.randint(0, 2)):
         await CustomerTag.create(customer=customer, tag=tag)
-    roles = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD] + rng.sample(
-        [
-            ContactRole.FINANCE_HEAD,
-            ContactRole.PRODUCTION_HEAD,
-            ContactRole.TECHNICAL,
-            ContactRole.QUALITY,
-        ],
-        rng.randint(0, 3),
-    )
+    roles = [
+        ContactRole.BOSS,
+        ContactRole.PURCHASING_HEAD,
+        *rng.sample(
+            [
+                ContactRole.FINANCE_HEAD,
+                ContactRole.PRODUCTION_HEAD,
+                ContactRole.TECHNICAL,
+                ContactRole.QUALITY,
+            ],
+            rng.randint(0, 3),
+        ),
+    ]
     ally_index = rng.randrange(1, len(roles)) if rng.random() < 0.7 else None
     for i, role in enumerate(roles):
         is_ally = i == ally_index

@@ -35,6 +35,13 @@ def _env_int(env: dict[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_bool(env: dict[str, str], name: str) -> bool | None:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return None
+    return raw in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
@@ -70,6 +77,7 @@ class Settings:
                 env, "CRM_LOGIN_LOCKOUT_MINUTES", base.login_lockout_minutes
             ),
             max_body_bytes=_env_int(env, "CRM_MAX_BODY_BYTES", base.max_body_bytes),
+            auto_migrate=_env_bool(env, "CRM_AUTO_MIGRATE"),
             debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -53,7 +53,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         depth_validator(settings.max_query_depth, None),
         alias_validator(settings.max_aliases),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 import strawberry
@@ -28,9 +29,11 @@ async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | N
         by_type.setdefault(node_type, []).append(index)
     results: list[relay.Node | None] = [None] * len(ids)
     for node_type, indexes in by_type.items():
-        found = await node_type.resolve_nodes(
+        found = node_type.resolve_nodes(
             info=info, node_ids=[ids[i].node_id for i in indexes], required=False
         )
+        if inspect.isawaitable(found):
+            found = await found
         for i, node in zip(indexes, found, strict=True):
             results[i] = node
     return results

@@ -7,6 +7,9 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.accounts.models import User
+from server.domain.customers.models import Customer
+
 
 class AccessRequestStatus(StrEnum):
     PENDING = "pending"
@@ -16,7 +19,7 @@ class AccessRequestStatus(StrEnum):
 
 class AccessRequest(Model):
     id = fields.IntField(primary_key=True)
-    requester = fields.ForeignKeyField(
+    requester: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="access_requests", on_delete=fields.CASCADE
     )
     # The rep describes the customer in words: they cannot see it, so cannot pick it.
@@ -25,7 +28,7 @@ class AccessRequest(Model):
     status = fields.CharEnumField(
         AccessRequestStatus, max_length=10, default=AccessRequestStatus.PENDING, db_index=True
     )
-    decided_by = fields.ForeignKeyField(
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="access_decisions", null=True, on_delete=fields.SET_NULL
     )
     decided_at = fields.DatetimeField(null=True)
@@ -41,16 +44,16 @@ class AccessRequest(Model):
 
 class AccessGrant(Model):
     id = fields.IntField(primary_key=True)
-    grantee = fields.ForeignKeyField(
+    grantee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="access_grants", on_delete=fields.CASCADE
     )
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="access_grants", on_delete=fields.CASCADE
     )
-    granted_by = fields.ForeignKeyField(
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
     )
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyNullableRelation[AccessRequest] = fields.ForeignKeyField(
         "crm.AccessRequest", related_name="grants", null=True, on_delete=fields.SET_NULL
     )
     expires_at = fields.DatetimeField(db_index=True)

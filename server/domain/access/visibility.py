@@ -8,6 +8,7 @@ nested field, count and export goes through `customer_scope` or the helpers buil
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -25,7 +26,11 @@ async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
     ids = await AccessGrant.filter(
         grantee_id=viewer.user.id, expires_at__gt=datetime.now(UTC)
     ).values_list("customer_id", flat=True)
-    return frozenset(int(i) for i in ids)
+    return frozenset(cast(list[int], ids))
+
+
+def _kw(name: str, value: Any) -> dict[str, Any]:
+    return {name: value}
 
 
 async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
@@ -41,10 +46,10 @@ async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
     owner_field = f"{prefix}owner_id__in"
     # customer itself: "id"; a related model: its own foreign key column, "customer_id".
     id_field = f"{prefix.removesuffix('__')}_id__in" if prefix else "id__in"
-    scope = Q(**{owner_field: list(team)})
+    scope = Q(**_kw(owner_field, list(team)))
     granted = await granted_customer_ids(viewer)
     if granted:
-        scope |= Q(**{id_field: list(granted)})
+        scope |= Q(**_kw(id_field, list(granted)))
     return scope
 
 

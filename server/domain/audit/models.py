@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,7 +17,7 @@ class AuditEntry(Model):
     action = fields.CharField(max_length=50, db_index=True)
     object_type = fields.CharField(max_length=50)
     object_id = fields.IntField(null=True)
-    changes = fields.JSONField(default=dict)
+    changes: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
     request_id = fields.CharField(max_length=64, default="")
 
     class Meta:

@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.accounts.models import User
+
 
 class Stage(StrEnum):
     PROSPECT = "prospect"
@@ -65,7 +67,7 @@ class AllyStrength(StrEnum):
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     version = fields.IntField(default=1)
-    owner = fields.ForeignKeyField(
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="customers", on_delete=fields.RESTRICT, db_index=True
     )
     # Basic facts (基础资料)
@@ -125,7 +127,7 @@ class Customer(Model):
 
 class CustomerTag(Model):
     id = fields.IntField(primary_key=True)
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="tag_rows", on_delete=fields.CASCADE
     )
     tag = fields.CharField(max_length=50, db_index=True)
@@ -140,7 +142,7 @@ class CustomerTag(Model):
 class Contact(Model):
     id = fields.IntField(primary_key=True)
     version = fields.IntField(default=1)
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="contacts", on_delete=fields.CASCADE, db_index=True
     )
     name = fields.CharField(max_length=100)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -49,7 +49,8 @@ def _snapshot(customer: Customer) -> dict[str, Any]:
 
 
 async def _tags_of(customer_id: int) -> list[str]:
-    return sorted(await CustomerTag.filter(customer_id=customer_id).values_list("tag", flat=True))
+    tags = await CustomerTag.filter(customer_id=customer_id).values_list("tag", flat=True)
+    return sorted(cast(list[str], tags))
 
 
 async def _replace_tags(customer_id: int, tags: list[str]) -> None:

@@ -92,7 +92,7 @@ class AccessQuery:
         viewer = require_viewer(info)
         query = await services.readable_requests(viewer)
         if status is not None:
-            query = query.filter(status=DomainStatus(status.value))
+            query = query.filter(status=DomainStatus(str(status.value)))
         try:
             page = await paginate(
                 query, SortKey("id", descending=True), page_args(first, after, last, before)

@@ -65,7 +65,7 @@ class AccessRequest(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         if not info.context.viewer.is_authenticated:

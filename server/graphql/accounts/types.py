@@ -38,7 +38,7 @@ class Department(relay.Node):
     name: str = strawberry.field(description="Department name.")
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Department | None]:
         if not info.context.viewer.is_authenticated:
@@ -94,7 +94,7 @@ class User(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         # Colleagues' names and roles are not secret; anonymous callers see nothing.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -48,7 +48,7 @@ class AuditEntry:
             object_id=strawberry.ID(str(relay.GlobalID(m.object_type, str(m.object_id))))
             if m.object_id
             else None,
-            changes=m.changes,
+            changes=cast(JSON, m.changes),
             request_id=m.request_id,
         )
 

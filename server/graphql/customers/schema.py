@@ -10,6 +10,8 @@ from strawberry.types import Info
 
 from server.domain.customers import contacts as contact_services
 from server.domain.customers import services
+from server.domain.customers.models import Grade as DomainGrade
+from server.domain.customers.models import Stage as DomainStage
 from server.domain.customers.search import CustomerFilter as DomainFilter
 from server.domain.customers.search import CustomerSort, search_customers
 from server.domain.errors import DomainError
@@ -50,8 +52,8 @@ def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
     return DomainFilter(
         search=flt.search,
         owner_ids=[decode_id(g, "User", "ownerIds") for g in flt.owner_ids or []],
-        stages=[s.value for s in flt.stages or []],
-        grades=[g.value for g in flt.grades or []],
+        stages=[DomainStage(str(s.value)) for s in flt.stages or []],
+        grades=[DomainGrade(str(g.value)) for g in flt.grades or []],
         regions=flt.regions or [],
         tags=flt.tags or [],
         is_key_account=flt.is_key_account,
@@ -86,7 +88,7 @@ class CustomersQuery:
         before: Before = None,
     ) -> Connection[Customer]:
         viewer = require_viewer(info)
-        sort = CustomerSort(order_by.field.value) if order_by else CustomerSort.NAME
+        sort = CustomerSort(str(order_by.field.value)) if order_by else CustomerSort.NAME
         descending = bool(order_by and order_by.direction == SortDirection.DESC)
         try:
             page = await search_customers(

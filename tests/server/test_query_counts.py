@@ -1,0 +1,42 @@
+"""SQL statements per request must not grow with the page size (no N+1)."""
+
+from __future__ import annotations
+
+from server.domain.customers.models import Contact, Customer
+from server.domain.customers.pinyin import search_text
+from tests.conftest import Company, SqlCounter
+
+PAGE = """query($n: Int!) { customers(first: $n, filter: {search: "jx"}) {
+  totalCount pageInfo { endCursor }
+  nodes { name grade tags owner { username manager { username } }
+          contacts { name phone } decisionMakers { name } allies { name } } } }"""
+
+
+async def _seed(company: Company, n: int) -> None:
+    owners = [company.users["r1"], company.users["r2"]]
+    for i in range(n):
+        name = f"机械厂{i:03d}"
+        customer = await Customer.create(
+            owner=owners[i % 2], name=name, search_text=search_text(name)
+        )
+        for k in range(3):
+            await Contact.create(customer=customer, name=f"联系人{k}", is_decision_maker=k == 0)
+
+
+async def _count(company: Company, counter: SqlCounter, n: int) -> int:
+    counter.statements.clear()
+    data = await company.api("m1").data(PAGE, {"n": n})
+    assert len(data["customers"]["nodes"]) == n
+    assert all(len(c["contacts"]) == 3 for c in data["customers"]["nodes"])
+    return len(counter.statements)
+
+
+async def test_customer_page_statements_do_not_grow_with_page_size(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    await _seed(company, 60)
+    small = await _count(company, sql_counter, 5)
+    large = await _count(company, sql_counter, 50)
+    assert small == large
+    # token → user, team, grants, page, count, owners, their managers, contacts, tags
+    assert 5 <= large <= 9, sql_counter.statements
