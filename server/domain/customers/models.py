@@ -123,6 +123,9 @@ class Customer(Model):
 
     class Meta:
         table = "customer"
+        # Covers the visibility scope plus search: counting a manager's matches reads only
+        # this index, never the wide customer rows.
+        indexes = (("owner_id", "archived_at", "search_text"),)
 
 
 class CustomerTag(Model):
