@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from server.domain.access.visibility import visible_customers
-from server.domain.accounts.models import User
+from server.domain.accounts.models import Department, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer, CustomerTag
 from server.settings import Settings
@@ -17,6 +17,11 @@ from server.settings import Settings
 
 async def _users(ids: Sequence[int]) -> list[User | None]:
     found = {u.id: u for u in await User.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _departments(ids: Sequence[int]) -> list[Department | None]:
+    found = {d.id: d for d in await Department.filter(id__in=list(ids))}
     return [found.get(i) for i in ids]
 
 
@@ -40,12 +45,14 @@ async def _tags(customer_ids: Sequence[int]) -> list[list[str]]:
 class Loaders:
     viewer: Viewer
     users: DataLoader[int, User | None] = field(init=False)
+    departments: DataLoader[int, Department | None] = field(init=False)
     contacts_by_customer: DataLoader[int, list[Contact]] = field(init=False)
     tags_by_customer: DataLoader[int, list[str]] = field(init=False)
     visible_customers: DataLoader[int, Customer | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = DataLoader(load_fn=_users)
+        self.departments = DataLoader(load_fn=_departments)
         self.contacts_by_customer = DataLoader(load_fn=_contacts)
         self.tags_by_customer = DataLoader(load_fn=_tags)
         self.visible_customers = DataLoader(load_fn=self._visible_customers)

@@ -101,3 +101,12 @@ async def test_validation_cache_hits_across_requests(company: Company) -> None:
     hits = cached.cache_info().hits
     await company.api("r2").data(query)
     assert cached.cache_info().hits == hits + 1
+
+
+async def test_introspection_fits_within_the_limits(company: Company) -> None:
+    # GraphiQL and integrators' code generators send the full introspection query.
+    from graphql import get_introspection_query
+
+    body = await company.api(None).post(get_introspection_query(descriptions=True))
+    assert "errors" not in body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"

@@ -40,3 +40,18 @@ async def test_customer_page_statements_do_not_grow_with_page_size(
     assert small == large
     # token → user, team, grants, page, count, owners, their managers, contacts, tags
     assert 5 <= large <= 9, sql_counter.statements
+
+
+async def test_user_list_loads_managers_and_departments_in_batches(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from server.domain.accounts.models import Department, User
+
+    dept = await Department.create(name="华东销售部")
+    await User.all().update(department_id=dept.id)
+    query = "{ users(first: 50) { nodes { username manager { username } department { name } } } }"
+    sql_counter.statements.clear()
+    data = await company.api("r1").data(query)
+    assert len(data["users"]["nodes"]) == 7
+    # token, page, managers, departments
+    assert len(sql_counter.statements) == 4, sql_counter.statements

@@ -75,10 +75,10 @@ class User(relay.Node):
         return User.from_model(m) if m else None
 
     @strawberry.field(description="The department the user belongs to, if any.")
-    async def department(self) -> Department | None:
+    async def department(self, info: Info) -> Department | None:
         if self._department_id is None:
             return None
-        d = await models.Department.get_or_none(id=self._department_id)
+        d = await info.context.loaders.departments.load(self._department_id)
         return Department.from_model(d) if d else None
 
     @classmethod
