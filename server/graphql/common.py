@@ -10,6 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
 
 from server.domain.errors import DomainError, ErrorCode
@@ -145,6 +146,38 @@ Last = Annotated[
     int | None, strawberry.argument(description="Page size from the end or `before`, 1–100.")
 ]
 Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
+
+
+def _names(selections: list[Any], into: set[str]) -> None:
+    for sel in selections:
+        if isinstance(sel, SelectedField):
+            into.add(sel.name)
+        else:  # fragment spreads and inline fragments: their fields count too
+            _names(sel.selections, into)
+
+
+def node_selection(info: Info) -> set[str]:
+    """Field names the query asks for on each node of the connection being resolved."""
+    wanted: set[str] = set()
+    for conn in info.selected_fields:
+        for sel in _flatten(conn.selections):
+            if sel.name == "nodes":
+                _names(sel.selections, wanted)
+            elif sel.name == "edges":
+                for inner in _flatten(sel.selections):
+                    if inner.name == "node":
+                        _names(inner.selections, wanted)
+    return wanted
+
+
+def _flatten(selections: list[Any]) -> list[SelectedField]:
+    out: list[SelectedField] = []
+    for sel in selections:
+        if isinstance(sel, SelectedField):
+            out.append(sel)
+        else:
+            out.extend(_flatten(sel.selections))
+    return out
 
 
 def page_args(

@@ -27,6 +27,7 @@ from server.graphql.common import (
     connection,
     decode_id,
     input_values,
+    node_selection,
     page_args,
     user_errors,
 )
@@ -43,7 +44,7 @@ from server.graphql.customers.inputs import (
     CustomerTransferInput,
     CustomerUpdateInput,
 )
-from server.graphql.customers.types import Contact, Customer
+from server.graphql.customers.types import Contact, Customer, prefetch
 
 
 def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
@@ -101,7 +102,9 @@ class CustomersQuery:
         except DomainError as exc:
             raise argument_error(exc) from None
         currency = info.context.settings.currency
-        return connection(page, lambda m: Customer.from_model(m, currency))
+        result = connection(page, lambda m: Customer.from_model(m, currency))
+        await prefetch(info, result.nodes, node_selection(info))
+        return result
 
     @strawberry.field(
         description="One customer by ID; null when it does not exist or is not visible to you."

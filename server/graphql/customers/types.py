@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.access.visibility import can_edit_customer, visible_contacts
+from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
 from server.domain.customers import models
 from server.graphql.accounts.types import User
@@ -77,6 +78,46 @@ _PLAIN_FIELDS = [
 ]
 
 
+_ALLY_RANK = {strength: rank for rank, strength in enumerate(models.AllyStrength)}
+
+
+def _allies_first(rows: list[models.Contact]) -> list[models.Contact]:
+    allies = [c for c in rows if c.ally_strength != models.AllyStrength.NONE]
+    return sorted(allies, key=lambda c: -_ALLY_RANK[models.AllyStrength(c.ally_strength)])
+
+
+def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
+    """An awaitable of the converted value; graphql-core awaits what a resolver returns."""
+
+    async def wait() -> Any:
+        return convert(await pending)
+
+    return wait()
+
+
+async def prefetch(info: Info, customers: list[Customer], wanted: set[str]) -> None:
+    """Load owners, contacts and tags of a whole page in one statement each, only as asked.
+
+    With everything at hand the page's rows resolve synchronously: graphql-core then
+    completes them without an awaitable per row, which on a 50-row page with contacts was
+    the larger part of the request's time.
+    """
+    loaders = info.context.loaders
+    ids = [c.id for c in customers]
+    if "owner" in wanted:
+        owners = await loaders.users.load_many([c._owner_id for c in customers])
+        for customer, owner in zip(customers, owners, strict=True):
+            customer._owner = owner
+    if wanted & {"contacts", "decisionMakers", "allies"}:
+        people = await loaders.contacts_by_customer.load_many(ids)
+        for customer, rows in zip(customers, people, strict=True):
+            customer._contacts = rows
+    if "tags" in wanted:
+        tags = await loaders.tags_by_customer.load_many(ids)
+        for customer, names in zip(customers, tags, strict=True):
+            customer._tags = names
+
+
 @strawberry.type(
     description="A customer company and its archive (客户档案): basic facts, characteristics, "
     "credit, transaction status, source, stage and grade. Visible to its owner, the managers "
@@ -136,37 +177,49 @@ class Customer(relay.Node):
     updated_at: datetime = d(description="When the record last changed.")
     _owner_id: strawberry.Private[int]
     _model: strawberry.Private[models.Customer]
+    # Filled by the list resolver for a whole page at once (see `prefetch`), so these
+    # resolvers answer synchronously; a lone customer falls back to the DataLoaders.
+    _owner: strawberry.Private[UserModel | None] = None
+    _contacts: strawberry.Private[list[models.Contact] | None] = None
+    _tags: strawberry.Private[list[str] | None] = None
 
     @strawberry.field(description="True when the customer is archived.")
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
     @strawberry.field(description="The salesperson responsible for the customer.")
-    async def owner(self, info: Info) -> User:
-        user = await info.context.loaders.users.load(self._owner_id)
-        return User.from_model(user)
+    def owner(self, info: Info) -> User:
+        if self._owner is not None:
+            return User.from_model(self._owner)
+        return _later(info.context.loaders.users.load(self._owner_id), User.from_model)
 
     @strawberry.field(description="Free tags, sorted.")
-    async def tags(self, info: Info) -> list[str]:
-        return await info.context.loaders.tags_by_customer.load(self.id)
+    def tags(self, info: Info) -> list[str]:
+        if self._tags is not None:
+            return self._tags
+        return _later(info.context.loaders.tags_by_customer.load(self.id), list)
 
     @strawberry.field(description="The people inside the customer, by name.")
-    async def contacts(self, info: Info) -> list[Contact]:
-        rows = await info.context.loaders.contacts_by_customer.load(self.id)
-        return [Contact.from_model(c) for c in rows]
+    def contacts(self, info: Info) -> list[Contact]:
+        return self._people(info, lambda rows: rows)
 
     @strawberry.field(description="Contacts who decide the purchase (决定采购的是哪位).")
-    async def decision_makers(self, info: Info) -> list[Contact]:
-        rows = await info.context.loaders.contacts_by_customer.load(self.id)
-        return [Contact.from_model(c) for c in rows if c.is_decision_maker]
+    def decision_makers(self, info: Info) -> list[Contact]:
+        return self._people(info, lambda rows: [c for c in rows if c.is_decision_maker])
 
     @strawberry.field(description="Contacts who are on our side (内线/同盟军), strongest first.")
-    async def allies(self, info: Info) -> list[Contact]:
-        rows = await info.context.loaders.contacts_by_customer.load(self.id)
-        order = list(models.AllyStrength)
-        allies = [c for c in rows if c.ally_strength != models.AllyStrength.NONE]
-        allies.sort(key=lambda c: -order.index(models.AllyStrength(c.ally_strength)))
-        return [Contact.from_model(c) for c in allies]
+    def allies(self, info: Info) -> list[Contact]:
+        return self._people(info, _allies_first)
+
+    def _people(
+        self, info: Info, pick: Callable[[list[models.Contact]], list[models.Contact]]
+    ) -> list[Contact]:
+        def convert(rows: list[models.Contact]) -> list[Contact]:
+            return [Contact.from_model(c) for c in pick(rows)]
+
+        if self._contacts is not None:
+            return convert(self._contacts)
+        return _later(info.context.loaders.contacts_by_customer.load(self.id), convert)
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:
