@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
+from tortoise.queryset import QuerySet
 
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.paging import Page, PageArgs
@@ -184,6 +185,19 @@ def page_args(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageArgs:
     return PageArgs(first=first, after=after, last=last, before=before)
+
+
+async def nodes_in_order(
+    node_ids: Iterable[str], query: QuerySet[Any], convert: Callable[[Any], T]
+) -> list[T | None]:
+    """Fetch the rows `query` allows among `node_ids`, answered in the order asked.
+
+    Ids that are malformed, missing or filtered out by `query` (not visible) give None.
+    """
+    wanted = list(node_ids)
+    ids = [int(i) for i in wanted if i.isdigit()]
+    found = {row.pk: row for row in await query.filter(id__in=ids)} if ids else {}
+    return [convert(found[int(i)]) if i.isdigit() and int(i) in found else None for i in wanted]
 
 
 def decode_id(gid: relay.GlobalID, type_name: str, field: str) -> int:

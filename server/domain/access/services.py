@@ -54,6 +54,21 @@ async def _pending(viewer: Viewer, request_id: int) -> AccessRequest:
     return request
 
 
+async def _decide(
+    viewer: Viewer,
+    request: AccessRequest,
+    status: AccessRequestStatus,
+    note: str,
+    now: datetime,
+) -> None:
+    # Conditional on still pending: two managers deciding at once cannot both win.
+    updated = await AccessRequest.filter(id=request.id, status=AccessRequestStatus.PENDING).update(
+        status=status, decided_by_id=viewer.id, decided_at=now, decision_note=note
+    )
+    if not updated:
+        raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
+
+
 async def grant(
     viewer: Viewer, request_id: int, customer_id: int, days: int, note: str = ""
 ) -> tuple[AccessRequest, AccessGrant]:
@@ -75,16 +90,7 @@ async def grant(
         )
     now = datetime.now(UTC)
     async with in_transaction():
-        updated = await AccessRequest.filter(
-            id=request.id, status=AccessRequestStatus.PENDING
-        ).update(
-            status=AccessRequestStatus.GRANTED,
-            decided_by_id=viewer.id,
-            decided_at=now,
-            decision_note=note,
-        )
-        if not updated:
-            raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
+        await _decide(viewer, request, AccessRequestStatus.GRANTED, note, now)
         access = await AccessGrant.create(
             grantee_id=request.requester_id,
             customer_id=customer.id,
@@ -110,16 +116,7 @@ async def refuse(viewer: Viewer, request_id: int, note: str) -> AccessRequest:
     request = await _pending(viewer, request_id)
     note = v.clean({"note": v.text(2000, required=True)}, {"note": note})["note"]
     async with in_transaction():
-        updated = await AccessRequest.filter(
-            id=request.id, status=AccessRequestStatus.PENDING
-        ).update(
-            status=AccessRequestStatus.REFUSED,
-            decided_by_id=viewer.id,
-            decided_at=datetime.now(UTC),
-            decision_note=note,
-        )
-        if not updated:
-            raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
+        await _decide(viewer, request, AccessRequestStatus.REFUSED, note, datetime.now(UTC))
         await audit.record(
             viewer,
             "access_request.refuse",

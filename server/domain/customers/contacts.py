@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.domain import validation as v
@@ -15,7 +13,8 @@ from server.domain.audit import services as audit
 from server.domain.customers.fields import CONTACT_FIELDS
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.services import _editable
-from server.domain.errors import not_allowed, not_found, stale_version
+from server.domain.errors import not_allowed, not_found
+from server.domain.versioning import update_versioned
 
 AUDITED = [c for c in Contact._meta.fields_db_projection if c not in ("version", "updated_at")]
 
@@ -59,11 +58,7 @@ async def update_contact(
     contact = await _editable_contact(viewer, contact_id)
     cleaned = v.clean(CONTACT_FIELDS, values)
     async with in_transaction():
-        updated = await Contact.filter(id=contact.id, version=version).update(
-            version=F("version") + 1, updated_at=datetime.now(UTC), **cleaned
-        )
-        if not updated:
-            raise stale_version(contact.version)
+        await update_versioned(Contact, contact.id, version, contact.version, **cleaned)
         after = await Contact.get(id=contact.id)
         changes = audit.diff(_snapshot(contact), _snapshot(after))
         await audit.record(viewer, "contact.update", "Contact", contact.id, changes)

@@ -17,7 +17,8 @@ from server.domain.audit.models import AuditEntry
 from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
 from server.domain.customers.models import Customer, CustomerTag
 from server.domain.customers.pinyin import search_text
-from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found, stale_version
+from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.versioning import update_versioned
 
 OWNER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.ADMIN)
 AUDITED_COLUMNS = [c for c in Customer._meta.fields_db_projection if c != "search_text"]
@@ -99,12 +100,7 @@ async def update_customer(
         columns["search_text"] = search_text(columns["name"])
     async with in_transaction():
         before = {**_snapshot(customer), "tags": await _tags_of(customer.id)}
-        # The version check and the write are one statement: no lost update between them.
-        updated = await Customer.filter(id=customer.id, version=version).update(
-            version=F("version") + 1, updated_at=datetime.now(UTC), **columns
-        )
-        if not updated:
-            raise stale_version(customer.version)
+        await update_versioned(Customer, customer.id, version, customer.version, **columns)
         if "tags" in cleaned:
             await _replace_tags(customer.id, cleaned["tags"])
         customer = await Customer.get(id=customer.id)
@@ -123,11 +119,7 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
         raise DomainError.single(ErrorCode.INVALID_STATE, f"The customer is already {state}.")
     stamp = datetime.now(UTC) if archived else None
     async with in_transaction():
-        updated = await Customer.filter(id=customer.id, version=version).update(
-            version=F("version") + 1, archived_at=stamp, updated_at=datetime.now(UTC)
-        )
-        if not updated:
-            raise stale_version(customer.version)
+        await update_versioned(Customer, customer.id, version, customer.version, archived_at=stamp)
         action = "customer.archive" if archived else "customer.restore"
         changes = audit.diff({"archived_at": customer.archived_at}, {"archived_at": stamp})
         await audit.record(viewer, action, "Customer", customer.id, changes)
@@ -145,15 +137,8 @@ async def transfer_customer(
     owner = await _check_owner(viewer, new_owner_id, "new_owner_id")
     if owner.id == customer.owner_id:
         raise DomainError.single(ErrorCode.INVALID, "That person already owns it.", "new_owner_id")
-    query = Customer.filter(id=customer.id)
-    if version is not None:
-        query = query.filter(version=version)
     async with in_transaction():
-        updated = await query.update(
-            owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
-        )
-        if not updated:
-            raise stale_version(customer.version)
+        await update_versioned(Customer, customer.id, version, customer.version, owner_id=owner.id)
         changes = {"owner_id": {"from": customer.owner_id, "to": owner.id}}
         await audit.record(viewer, "customer.transfer", "Customer", customer.id, changes)
     return await Customer.get(id=customer.id)

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from server.domain.access import models
 from server.domain.access.services import readable_requests
 from server.graphql.accounts.types import User
+from server.graphql.common import nodes_in_order
 
 
 @strawberry.enum(description="Where an access request stands.")
@@ -70,13 +71,8 @@ class AccessRequest(relay.Node):
     ) -> list[Any]:
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
-        ids = [int(i) for i in node_ids if i.isdigit()]
         query = await readable_requests(info.context.viewer)
-        found = {r.id: r for r in await query.filter(id__in=ids)}
-        return [
-            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
-            for i in node_ids
-        ]
+        return await nodes_in_order(node_ids, query, cls.from_model)
 
 
 @strawberry.type(description="Time-limited read access to one customer, given by a manager.")

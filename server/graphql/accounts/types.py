@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.accounts import models
-from server.graphql.common import UserError
+from server.graphql.common import UserError, nodes_in_order
 
 
 @strawberry.enum(description="What a user does in the company, which decides what they may do.")
@@ -43,12 +43,7 @@ class Department(relay.Node):
     ) -> list[Department | None]:
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
-        ids = [int(i) for i in node_ids if i.isdigit()]
-        found = {d.id: d for d in await models.Department.filter(id__in=ids)}
-        return [
-            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
-            for i in node_ids
-        ]
+        return await nodes_in_order(node_ids, models.Department.all(), cls.from_model)
 
     @classmethod
     def from_model(cls, m: models.Department) -> Department:

@@ -15,7 +15,7 @@ from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
 from server.domain.customers import models
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, money
+from server.graphql.common import Money, money, nodes_in_order
 from server.graphql.customers.enums import (
     AllyStrength,
     Attitude,
@@ -319,10 +319,5 @@ class Contact(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        ids = [int(i) for i in node_ids if i.isdigit()]
         query = await visible_contacts(info.context.viewer)
-        found = {c.id: c for c in await query.filter(id__in=ids)}
-        return [
-            cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None
-            for i in node_ids
-        ]
+        return await nodes_in_order(node_ids, query, cls.from_model)
