@@ -255,3 +255,22 @@ def _pk(customer: dict[str, Any]) -> str:
 
 
 __all__ = ["Api"]
+
+
+async def test_concurrent_updates_from_one_version_let_exactly_one_win(company: Company) -> None:
+    import asyncio
+
+    api = company.api("r1")
+    c = await create_customer(api, name="合肥天成化工有限公司", region="华东")
+    regions = ["华南", "华北", "西南", "华中"]
+    results = await asyncio.gather(
+        *(api.data(UPDATE, {"input": {"id": c["id"], "version": 1, "region": r}}) for r in regions)
+    )
+    winners = [r for r in results if r["customerUpdate"]["userErrors"] == []]
+    losers = [r for r in results if r["customerUpdate"]["userErrors"]]
+    assert len(winners) == 1
+    assert all(r["customerUpdate"]["userErrors"][0]["code"] == "STALE_VERSION" for r in losers)
+    row = await Customer.get(id=int(_pk(c)))
+    assert row.version == 2
+    assert row.region == winners[0]["customerUpdate"]["customer"]["region"]
+    assert await AuditEntry.filter(action="customer.update").count() == 1
