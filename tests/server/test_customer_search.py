@@ -121,3 +121,17 @@ async def test_bad_paging_arguments_are_clear_errors(
     [error] = body["errors"]
     assert error["extensions"]["argument"] == argument
     assert "Internal" not in error["message"]
+
+
+async def test_paging_by_update_time_uses_datetime_cursors(company: Company) -> None:
+    api = company.api("r1")
+    for i in range(7):
+        await create_customer(api, name=f"客户{i}")
+    order = {"field": "UPDATED_AT", "direction": "DESC"}
+    first = (await api.data(NAMES, {"first": 4, "o": order}))["customers"]
+    rest = (
+        await api.data(NAMES, {"first": 4, "after": first["pageInfo"]["endCursor"], "o": order})
+    )["customers"]
+    names = [n["name"] for n in first["nodes"] + rest["nodes"]]
+    assert names == [f"客户{i}" for i in range(6, -1, -1)]
+    assert rest["pageInfo"]["hasNextPage"] is False
