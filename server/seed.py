@@ -111,6 +111,14 @@ GIVEN = [
 HOBBIES = ["钓鱼", "打高尔夫", "喝茶", "书法", "爬山", "羽毛球", "摄影", "下象棋", "旅游"]
 PERSONALITIES = ["直爽", "谨慎细致", "重感情", "讲原则", "健谈", "务实", "强势"]
 TAGS = ["分销商", "出口", "老客户", "价格敏感", "重质量", "账期长", "新开发"]
+# Every customer has a boss and a purchasing head; some have more of the others.
+KEY_ROLES = [ContactRole.BOSS, ContactRole.PURCHASING_HEAD]
+OTHER_ROLES = [
+    ContactRole.FINANCE_HEAD,
+    ContactRole.PRODUCTION_HEAD,
+    ContactRole.TECHNICAL,
+    ContactRole.QUALITY,
+]
 CONTACT_TITLES: dict[ContactRole, str] = {
     ContactRole.BOSS: "总经理",
     ContactRole.PURCHASING_HEAD: "采购部经理",
@@ -235,19 +243,7 @@ async def _demo_customer(
     )
     for tag in rng.sample(TAGS, rng.randint(0, 2)):
         await CustomerTag.create(customer=customer, tag=tag)
-    roles = [
-        ContactRole.BOSS,
-        ContactRole.PURCHASING_HEAD,
-        *rng.sample(
-            [
-                ContactRole.FINANCE_HEAD,
-                ContactRole.PRODUCTION_HEAD,
-                ContactRole.TECHNICAL,
-                ContactRole.QUALITY,
-            ],
-            rng.randint(0, 3),
-        ),
-    ]
+    roles = [*KEY_ROLES, *rng.sample(OTHER_ROLES, rng.randint(0, 3))]
     ally_index = rng.randrange(1, len(roles)) if rng.random() < 0.7 else None
     for i, role in enumerate(roles):
         is_ally = i == ally_index
@@ -385,13 +381,7 @@ async def seed_bulk(
     customer_defaults = _defaults(Customer, customer_cols, 17)
     contact_defaults = _defaults(Contact, contact_cols, 13)
     grades = list(Grade)
-    roles = [
-        ContactRole.BOSS,
-        ContactRole.PURCHASING_HEAD,
-        ContactRole.FINANCE_HEAD,
-        ContactRole.PRODUCTION_HEAD,
-        ContactRole.TECHNICAL,
-    ]
+    roles = [*KEY_ROLES, *OTHER_ROLES]
 
     def customer_rows() -> Iterable[list[Any]]:
         for i in range(customers):
