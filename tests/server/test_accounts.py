@@ -100,3 +100,21 @@ async def test_viewer_shows_manager_and_department(company: Company) -> None:
         "manager": {"username": "m1", "role": "MANAGER"},
         "department": None,
     }
+
+
+async def test_logging_in_purges_dead_tokens_but_keeps_live_ones(company: Company) -> None:
+    r1 = company.users["r1"]
+    now = datetime.now(UTC)
+    await ApiToken.create(user=r1, token_hash="a" * 64, expires_at=now - timedelta(days=1))
+    await ApiToken.create(
+        user=r1, token_hash="b" * 64, expires_at=now + timedelta(days=1), revoked_at=now
+    )
+    live_before = await ApiToken.filter(
+        user_id=r1.id, revoked_at__isnull=True, expires_at__gt=now
+    ).count()
+    await company.api(None).data(LOGIN, {"u": "r1", "p": "correct horse battery"})
+    hashes = await ApiToken.filter(user_id=r1.id).values_list("token_hash", flat=True)
+    assert "a" * 64 not in hashes and "b" * 64 not in hashes
+    assert len(hashes) == live_before + 1
+    # The fixture's token still works.
+    assert (await company.api("r1").data("{ viewer { username } }"))["viewer"]

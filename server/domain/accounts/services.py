@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server.domain import validation as v
@@ -129,6 +130,11 @@ async def login(
     expires_at = now + policy.token_ttl
     async with in_transaction():
         await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
+        # Tokens that can no longer authenticate are only clutter: drop them as a new one
+        # is issued, so the table stays the size of the live sessions.
+        await ApiToken.filter(
+            Q(expires_at__lte=now) | Q(revoked_at__isnull=False), user_id=user.id
+        ).delete()
         await ApiToken.create(user=user, token_hash=_token_hash(token), expires_at=expires_at)
         await audit.record(Viewer(user=user, request_id=request_id), "user.login", "User", user.id)
     return IssuedToken(token=token, expires_at=expires_at, user=user)
