@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
@@ -198,6 +199,17 @@ async def nodes_in_order(
     ids = [int(i) for i in wanted if i.isdigit()]
     found = {row.pk: row for row in await query.filter(id__in=ids)} if ids else {}
     return [convert(found[int(i)]) if i.isdigit() and int(i) in found else None for i in wanted]
+
+
+async def load_in_order(loader: DataLoader[int, Any], node_ids: Iterable[str]) -> list[Any]:
+    """Load node ids through a DataLoader in one batch, None for malformed ones, in order.
+
+    `load_many` lets the loader batch; awaiting one `load` at a time would query per id.
+    """
+    wanted = list(node_ids)
+    keys = [int(i) for i in wanted if i.isdigit()]
+    found = dict(zip(keys, await loader.load_many(keys), strict=True))
+    return [found.get(int(i)) if i.isdigit() else None for i in wanted]
 
 
 def decode_id(gid: relay.GlobalID, type_name: str, field: str) -> int:

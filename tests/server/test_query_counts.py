@@ -55,3 +55,27 @@ async def test_user_list_loads_managers_and_departments_in_batches(
     assert len(data["users"]["nodes"]) == 7
     # token, page, managers, departments
     assert len(sql_counter.statements) == 4, sql_counter.statements
+
+
+async def test_nodes_by_id_batch_lookups_and_view_logging(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from strawberry.relay import GlobalID
+
+    from server.domain.audit.models import AuditEntry
+
+    await _seed(company, 30)
+    ids = [str(GlobalID("Customer", str(c.id))) for c in await Customer.all().order_by("id")]
+    query = (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Customer { name owner { username } } } }"
+    )
+
+    async def statements(n: int) -> int:
+        sql_counter.statements.clear()
+        data = await company.api("m1").data(query, {"ids": ids[:n]})
+        assert all(node is not None for node in data["nodes"])
+        return len(sql_counter.statements)
+
+    assert await statements(3) == await statements(30)
+    # m1 owns none of them: every opened customer is logged, 3 + 30 entries.
+    assert await AuditEntry.filter(action="customer.view").count() == 33

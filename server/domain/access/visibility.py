@@ -65,11 +65,15 @@ async def visible_contacts(viewer: Viewer) -> QuerySet[Contact]:
 
 async def can_edit_customer(viewer: Viewer, customer: Customer) -> bool:
     """Updates are for the owner's line only (数据更新设专人维护): grants are read-only."""
+    return await can_edit_owned_by(viewer, customer.owner_id)
+
+
+async def can_edit_owned_by(viewer: Viewer, owner_id: int) -> bool:
     if viewer.user is None:
         return False
     if viewer.is_admin:
         return True
-    return customer.owner_id in await viewer.team_ids()
+    return owner_id in await viewer.team_ids()
 
 
 async def can_manage_user(viewer: Viewer, user_id: int) -> bool:

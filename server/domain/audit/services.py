@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -50,6 +50,32 @@ async def record(
         object_id=object_id,
         changes=dict(changes or {}),
         request_id=viewer.request_id,
+    )
+
+
+async def record_many(
+    viewer: Viewer,
+    action: str,
+    object_type: str,
+    object_ids: Sequence[int],
+    changes: Mapping[str, Any] | None = None,
+) -> None:
+    """One entry per object, written in batched INSERTs (bulk transfers, page views)."""
+    user = viewer.user
+    await AuditEntry.bulk_create(
+        [
+            AuditEntry(
+                actor_id=user.id if user else None,
+                actor_name=user.username if user else "",
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                changes=dict(changes or {}),
+                request_id=viewer.request_id,
+            )
+            for object_id in object_ids
+        ],
+        batch_size=500,
     )
 
 

@@ -13,7 +13,6 @@ from server.domain.access.visibility import can_edit_customer, can_manage_user, 
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
-from server.domain.audit.models import AuditEntry
 from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
 from server.domain.customers.models import Customer, CustomerTag
 from server.domain.customers.pinyin import search_text
@@ -163,19 +162,7 @@ async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> in
                 owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
             )
             change = {"owner_id": {"from": from_user_id, "to": owner.id}}
-            await AuditEntry.bulk_create(
-                [
-                    AuditEntry(
-                        actor_id=viewer.id,
-                        actor_name=viewer.user.username if viewer.user else "",
-                        action="customer.transfer",
-                        object_type="Customer",
-                        object_id=cid,
-                        changes=change,
-                        request_id=viewer.request_id,
-                    )
-                    for cid in ids
-                ],
-                batch_size=500,
+            await audit.record_many(
+                viewer, "customer.transfer", "Customer", cast(list[int], ids), change
             )
     return len(ids)

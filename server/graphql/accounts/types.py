@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.accounts import models
-from server.graphql.common import UserError, nodes_in_order
+from server.graphql.common import UserError, load_in_order, nodes_in_order
 
 
 @strawberry.enum(description="What a user does in the company, which decides what they may do.")
@@ -95,9 +95,7 @@ class User(relay.Node):
         # Colleagues' names and roles are not secret; anonymous callers see nothing.
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
-        users = [
-            await info.context.loaders.users.load(int(i)) if i.isdigit() else None for i in node_ids
-        ]
+        users = await load_in_order(info.context.loaders.users, node_ids)
         return [cls.from_model(u) if u else None for u in users]
 
 

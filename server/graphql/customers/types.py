@@ -10,12 +10,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import can_edit_customer, visible_contacts
+from server.domain.access.visibility import can_edit_owned_by, visible_contacts
 from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
 from server.domain.customers import models
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, money, nodes_in_order
+from server.graphql.common import Money, load_in_order, money, nodes_in_order
 from server.graphql.customers.enums import (
     AllyStrength,
     Attitude,
@@ -176,7 +176,6 @@ class Customer(relay.Node):
     created_at: datetime = d(description="When the record was created.")
     updated_at: datetime = d(description="When the record last changed.")
     _owner_id: strawberry.Private[int]
-    _model: strawberry.Private[models.Customer]
     # Filled by the list resolver for a whole page at once (see `prefetch`), so these
     # resolvers answer synchronously; a lone customer falls back to the DataLoaders.
     _owner: strawberry.Private[UserModel | None] = None
@@ -223,10 +222,10 @@ class Customer(relay.Node):
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:
-        return await can_edit_customer(info.context.viewer, self._model)
+        return await can_edit_owned_by(info.context.viewer, self._owner_id)
 
     @classmethod
-    def from_model(cls, m: models.Customer, currency: str = "CNY") -> Customer:
+    def from_model(cls, m: models.Customer, currency: str) -> Customer:
         values: dict[str, Any] = {name: getattr(m, name) for name in _PLAIN_FIELDS}
         return cls(
             id=m.id,
@@ -237,7 +236,6 @@ class Customer(relay.Node):
             stage=_STAGES[m.stage],
             grade=_GRADES[m.grade],
             _owner_id=m.owner_id,
-            _model=m,
             **values,
         )
 
@@ -245,14 +243,14 @@ class Customer(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        loader = info.context.loaders.visible_customers
-        results: list[Any] = []
-        for node_id in node_ids:
-            m = await loader.load(int(node_id)) if node_id.isdigit() else None
-            if m is not None and m.owner_id != info.context.viewer.id:
-                await audit.record(info.context.viewer, "customer.view", "Customer", m.id)
-            results.append(cls.from_model(m, info.context.settings.currency) if m else None)
-        return results
+        viewer = info.context.viewer
+        rows = await load_in_order(info.context.loaders.visible_customers, node_ids)
+        # Opening customers the viewer does not own is recorded (DOMAIN.md §9).
+        opened = [m.id for m in rows if m is not None and m.owner_id != viewer.id]
+        if opened:
+            await audit.record_many(viewer, "customer.view", "Customer", opened)
+        currency = info.context.settings.currency
+        return [cls.from_model(m, currency) if m else None for m in rows]
 
 
 @strawberry.type(
