@@ -34,15 +34,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     return changes
 
 
-async def record(
+def _entry(
     viewer: Viewer,
     action: str,
     object_type: str,
     object_id: int | None,
-    changes: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None,
 ) -> AuditEntry:
     user = viewer.user
-    return await AuditEntry.create(
+    return AuditEntry(
         actor_id=user.id if user else None,
         actor_name=user.username if user else "",
         action=action,
@@ -53,6 +53,18 @@ async def record(
     )
 
 
+async def record(
+    viewer: Viewer,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    entry = _entry(viewer, action, object_type, object_id, changes)
+    await entry.save()
+    return entry
+
+
 async def record_many(
     viewer: Viewer,
     action: str,
@@ -61,21 +73,8 @@ async def record_many(
     changes: Mapping[str, Any] | None = None,
 ) -> None:
     """One entry per object, written in batched INSERTs (bulk transfers, page views)."""
-    user = viewer.user
     await AuditEntry.bulk_create(
-        [
-            AuditEntry(
-                actor_id=user.id if user else None,
-                actor_name=user.username if user else "",
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                changes=dict(changes or {}),
-                request_id=viewer.request_id,
-            )
-            for object_id in object_ids
-        ],
-        batch_size=500,
+        [_entry(viewer, action, object_type, oid, changes) for oid in object_ids], batch_size=500
     )
 
 
