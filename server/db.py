@@ -17,6 +17,9 @@ MODEL_MODULES = [
     "server.domain.customers.models",
     "server.domain.access.models",
     "server.domain.audit.models",
+    "server.domain.company.models",
+    "server.domain.followups.models",
+    "server.domain.sales.models",
 ]
 APP_LABEL = "crm"
 

@@ -27,6 +27,16 @@ TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
 # All tables in an order that respects foreign keys when deleting.
 TABLES = [
     "audit_entry",
+    "abc_ranking",
+    "abc_run",
+    "sales_order_line",
+    "sales_order",
+    "interaction_contact",
+    "interaction_participant",
+    "follow_up",
+    "interaction",
+    "contact_plan",
+    "company_settings",
     "access_grant",
     "access_request",
     "customer_tag",

@@ -11,7 +11,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
@@ -28,13 +28,33 @@ DEFAULT_PAGE = 50
 
 @dataclass(frozen=True)
 class SortKey:
+    """A sort column, possibly followed by more (`then`) to break ties before the id.
+
+    A column may reach into a related row ("customer__grade"); the query must then
+    select_related that row so cursors can read the value.
+    """
+
     column: str
     descending: bool = False
     # How a cursor value is turned back into the column's Python type.
     decode: Callable[[Any], Any] = lambda v: v
+    then: tuple[SortKey, ...] = ()
+
+    def parts(self) -> tuple[SortKey, ...]:
+        return (SortKey(self.column, self.descending, self.decode), *self.then)
+
+    def values(self, item: Any) -> list[Any]:
+        out = []
+        for part in self.parts():
+            value = item
+            for name in part.column.split("__"):
+                value = getattr(value, name)
+            out.append(value)
+        return out
 
 
 DATETIME = datetime.fromisoformat
+DATE = date.fromisoformat
 
 
 @dataclass(frozen=True)
@@ -54,41 +74,61 @@ class Page(Generic[M]):
     base: QuerySet[M]
 
     def cursor(self, item: M) -> str:
-        return encode_cursor(getattr(item, self.sort.column), item.pk)
+        return encode_cursor(self.sort.values(item), item.pk)
 
     async def total_count(self) -> int:
         return await self.base.count()
 
 
-def encode_cursor(value: Any, pk: Any) -> str:
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    elif hasattr(value, "value"):  # enums
-        value = value.value
-    raw = json.dumps([value, pk], ensure_ascii=False, separators=(",", ":"))
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def encode_cursor(values: list[Any], pk: Any) -> str:
+    raw = json.dumps([*map(_plain, values), pk], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[Any, Any]:
+def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[list[Any], int]:
+    parts = sort.parts()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return sort.decode(value), int(pk)
+        *values, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if len(values) != len(parts):
+            raise ValueError("cursor of another list")
+        return [p.decode(v) for p, v in zip(parts, values, strict=True)], int(pk)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise DomainError.single(ErrorCode.INVALID, "Not a cursor from this list.", field) from exc
 
 
-def _after(sort: SortKey, value: Any, pk: Any, forward: bool) -> Q:
-    """Rows strictly after (value, pk) in the direction of travel."""
-    ascending = forward != sort.descending
-    op = "gt" if ascending else "lt"
-    return Q(**{f"{sort.column}__{op}": value}) | Q(**{sort.column: value, f"id__{op}": pk})
+def _op(part: SortKey, forward: bool) -> str:
+    return "gt" if forward != part.descending else "lt"
 
 
-def _order(sort: SortKey, forward: bool) -> tuple[str, str]:
-    ascending = forward != sort.descending
-    sign = "" if ascending else "-"
-    return f"{sign}{sort.column}", f"{sign}id"
+def _after(sort: SortKey, values: list[Any], pk: Any, forward: bool) -> Q:
+    """Rows strictly after (values…, pk) in the direction of travel: a lexicographic
+    comparison spelled out as (a > x) OR (a = x AND b > y) OR … OR (all equal AND id > pk)."""
+    parts = sort.parts()
+    clauses: list[Q] = []
+    for i, part in enumerate(parts):
+        equal = {p.column: v for p, v in zip(parts[:i], values[:i], strict=True)}
+        clauses.append(Q(**equal, **{f"{part.column}__{_op(part, forward)}": values[i]}))
+    equal = {p.column: v for p, v in zip(parts, values, strict=True)}
+    clauses.append(Q(**equal, **{f"id__{_op(parts[0], forward)}": pk}))
+    result = clauses[0]
+    for clause in clauses[1:]:
+        result |= clause
+    return result
+
+
+def _order(sort: SortKey, forward: bool) -> list[str]:
+    parts = sort.parts()
+    signs = ["" if forward != p.descending else "-" for p in parts]
+    return [f"{s}{p.column}" for s, p in zip(signs, parts, strict=True)] + [f"{signs[0]}id"]
 
 
 def page_size(args: PageArgs) -> int:
@@ -108,11 +148,11 @@ async def paginate(base: QuerySet[M], sort: SortKey, args: PageArgs) -> Page[M]:
     forward = not (args.last is not None and args.first is None)
     query = base
     if args.after:
-        value, pk = decode_cursor(args.after, sort, "after")
-        query = query.filter(_after(sort, value, pk, True))
+        values, pk = decode_cursor(args.after, sort, "after")
+        query = query.filter(_after(sort, values, pk, True))
     if args.before:
-        value, pk = decode_cursor(args.before, sort, "before")
-        query = query.filter(_after(sort, value, pk, False))
+        values, pk = decode_cursor(args.before, sort, "before")
+        query = query.filter(_after(sort, values, pk, False))
     # One row more than asked tells whether another page exists, without a count.
     rows = await query.order_by(*_order(sort, forward)).limit(size + 1)
     more = len(rows) > size

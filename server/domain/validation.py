@@ -65,6 +65,17 @@ def int_range(low: int, high: int) -> Validator:
     return check
 
 
+def float_range(low: float, high: float) -> Validator:
+    def check(value: Any) -> float | None:
+        if value is None:
+            return None
+        if not low <= value <= high:
+            raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"Must be between {low:g} and {high:g}.")
+        return float(value)
+
+    return check
+
+
 def money_minor(value: Any) -> int | None:
     """A non-negative decimal amount with at most two places, as integer minor units."""
     if value is None:

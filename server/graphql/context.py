@@ -12,6 +12,7 @@ from server.domain.access.visibility import visible_customers
 from server.domain.accounts.models import Department, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer, CustomerTag
+from server.domain.followups.models import ContactPlan, InteractionContact, InteractionParticipant
 from server.settings import Settings
 
 
@@ -41,6 +42,34 @@ async def _tags(customer_ids: Sequence[int]) -> list[list[str]]:
     return [grouped.get(i, []) for i in customer_ids]
 
 
+async def _contacts_by_id(ids: Sequence[int]) -> list[Contact | None]:
+    found = {c.id: c for c in await Contact.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _participants(interaction_ids: Sequence[int]) -> list[list[int]]:
+    grouped: dict[int, list[int]] = defaultdict(list)
+    rows = await InteractionParticipant.filter(interaction_id__in=list(interaction_ids)).order_by(
+        "id"
+    )
+    for row in rows:
+        grouped[row.interaction_id].append(row.user_id)
+    return [grouped.get(i, []) for i in interaction_ids]
+
+
+async def _present(interaction_ids: Sequence[int]) -> list[list[InteractionContact]]:
+    grouped: dict[int, list[InteractionContact]] = defaultdict(list)
+    rows = await InteractionContact.filter(interaction_id__in=list(interaction_ids)).order_by("id")
+    for row in rows:
+        grouped[row.interaction_id].append(row)
+    return [grouped.get(i, []) for i in interaction_ids]
+
+
+async def _plans(customer_ids: Sequence[int]) -> list[ContactPlan | None]:
+    found = {p.customer_id: p for p in await ContactPlan.filter(customer_id__in=list(customer_ids))}
+    return [found.get(i) for i in customer_ids]
+
+
 @dataclass
 class Loaders:
     viewer: Viewer
@@ -49,8 +78,17 @@ class Loaders:
     contacts_by_customer: DataLoader[int, list[Contact]] = field(init=False)
     tags_by_customer: DataLoader[int, list[str]] = field(init=False)
     visible_customers: DataLoader[int, Customer | None] = field(init=False)
+    # Keyed by rows the viewer already reached through a visible customer.
+    contacts_by_id: DataLoader[int, Contact | None] = field(init=False)
+    participants: DataLoader[int, list[int]] = field(init=False)
+    contacts_present: DataLoader[int, list[InteractionContact]] = field(init=False)
+    contact_plans: DataLoader[int, ContactPlan | None] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.contacts_by_id = DataLoader(load_fn=_contacts_by_id)
+        self.participants = DataLoader(load_fn=_participants)
+        self.contacts_present = DataLoader(load_fn=_present)
+        self.contact_plans = DataLoader(load_fn=_plans)
         self.users = DataLoader(load_fn=_users)
         self.departments = DataLoader(load_fn=_departments)
         self.contacts_by_customer = DataLoader(load_fn=_contacts)

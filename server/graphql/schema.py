@@ -13,8 +13,11 @@ from strawberry.types import Info
 from server.graphql.access.schema import AccessMutation, AccessQuery
 from server.graphql.accounts.schema import AccountsMutation, AccountsQuery
 from server.graphql.audit.schema import AuditQuery
+from server.graphql.company.schema import CompanyMutation, CompanyQuery
 from server.graphql.customers.schema import CustomersMutation, CustomersQuery
 from server.graphql.extensions import build_extensions
+from server.graphql.followups.schema import FollowUpsMutation, FollowUpsQuery
+from server.graphql.sales.schema import SalesMutation, SalesQuery
 from server.settings import Settings
 
 
@@ -40,7 +43,15 @@ async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | N
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(AccountsQuery, CustomersQuery, AccessQuery, AuditQuery):
+class Query(
+    AccountsQuery,
+    CustomersQuery,
+    AccessQuery,
+    AuditQuery,
+    FollowUpsQuery,
+    SalesQuery,
+    CompanyQuery,
+):
     @strawberry.field(
         description="Any object by its global ID; null when missing or not visible to you."
     )
@@ -68,7 +79,14 @@ class Query(AccountsQuery, CustomersQuery, AccessQuery, AuditQuery):
 
 
 @strawberry.type(description="Everything that can be changed. Each mutation returns userErrors.")
-class Mutation(AccountsMutation, CustomersMutation, AccessMutation):
+class Mutation(
+    AccountsMutation,
+    CustomersMutation,
+    AccessMutation,
+    FollowUpsMutation,
+    SalesMutation,
+    CompanyMutation,
+):
     pass
 
 

@@ -12,7 +12,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers.fields import CONTACT_FIELDS
 from server.domain.customers.models import Contact, Customer
-from server.domain.customers.services import _editable
+from server.domain.customers.services import editable_customer
 from server.domain.errors import not_allowed, not_found
 from server.domain.versioning import update_versioned
 
@@ -40,7 +40,7 @@ async def _editable_contact(viewer: Viewer, contact_id: int) -> Contact:
 
 async def create_contact(viewer: Viewer, customer_id: int, values: dict[str, Any]) -> Contact:
     viewer.require_user()
-    customer = await _editable(viewer, customer_id, field="customer_id")
+    customer = await editable_customer(viewer, customer_id, field="customer_id")
     if "name" not in values:
         values = {**values, "name": ""}
     cleaned = v.clean(CONTACT_FIELDS, values)

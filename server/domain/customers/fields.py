@@ -78,6 +78,8 @@ CUSTOMER_FIELDS: dict[str, v.Validator] = {
     "region": v.text(100),
     "route": v.text(100),
     "route_position": v.int_range(0, 1_000_000),
+    "latitude": v.float_range(-90, 90),
+    "longitude": v.float_range(-180, 180),
     # Characteristics (特征资料)
     "service_area": v.text(500),
     "sales_capacity": v.text(500),

@@ -25,6 +25,19 @@ class Grade(StrEnum):
     E = "E"
 
 
+class AbcClass(StrEnum):
+    """Importance class by cumulative sales (DOMAIN.md §4); computed, never typed in."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+# The queue sorts class A before B before C before unclassified; an integer column keeps
+# that order the same on SQLite and PostgreSQL, which place NULLs differently.
+CLASS_RANK = {AbcClass.A: 0, AbcClass.B: 1, AbcClass.C: 2, None: 3}
+
+
 class SourceChannel(StrEnum):
     INTERNET = "internet"
     ACQUAINTANCE = "acquaintance"
@@ -86,6 +99,9 @@ class Customer(Model):
     region = fields.CharField(max_length=100, default="", db_index=True)
     route = fields.CharField(max_length=100, default="")
     route_position = fields.IntField(null=True)
+    # WGS-84 degrees, for ordering a day's visits by nearest neighbour (路序).
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
     # Characteristics (特征资料)
     service_area = fields.CharField(max_length=500, default="")
     sales_capacity = fields.CharField(max_length=500, default="")
@@ -115,6 +131,17 @@ class Customer(Model):
     stage = fields.CharEnumField(Stage, max_length=12, default=Stage.PROSPECT, db_index=True)
     grade = fields.CharEnumField(Grade, max_length=1, default=Grade.D, db_index=True)
     is_key_account = fields.BooleanField(default=False)
+    # The latest logged contact, kept on the row so the queue and the neglect check read it
+    # without searching the interaction log per customer. Written by interactionLog only.
+    last_contact_at = fields.DatetimeField(null=True)
+    last_contact_kind = fields.CharField(max_length=20, default="")
+    last_contact_summary = fields.CharField(max_length=200, default="")
+    # Computed from sales orders (DOMAIN.md §4) by the class run and the VIP rule.
+    abc_class = fields.CharEnumField(AbcClass, max_length=1, null=True)
+    class_rank = fields.SmallIntField(default=3)
+    is_vip = fields.BooleanField(default=False)
+    vip_reason = fields.CharField(max_length=300, default="")
+    vip_since = fields.DateField(null=True)
     archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True, db_index=True)

@@ -17,6 +17,7 @@ from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
 from server.domain.customers.models import Customer, CustomerTag
 from server.domain.customers.pinyin import search_text
 from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.followups.models import FollowUp, FollowUpStatus
 from server.domain.versioning import update_versioned
 
 OWNER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.ADMIN)
@@ -34,7 +35,7 @@ async def get_customer(viewer: Viewer, customer_id: int, *, log_view: bool = Fal
     return customer
 
 
-async def _editable(viewer: Viewer, customer_id: int, field: str = "id") -> Customer:
+async def editable_customer(viewer: Viewer, customer_id: int, field: str = "id") -> Customer:
     try:
         customer = await get_customer(viewer, customer_id)
     except DomainError:
@@ -92,7 +93,7 @@ async def update_customer(
     viewer: Viewer, customer_id: int, version: int, values: dict[str, Any]
 ) -> Customer:
     viewer.require_user()
-    customer = await _editable(viewer, customer_id)
+    customer = await editable_customer(viewer, customer_id)
     cleaned = v.clean(CUSTOMER_FIELDS, values)
     columns = to_columns(cleaned)
     if "name" in columns:
@@ -112,7 +113,7 @@ async def update_customer(
 
 async def set_archived(viewer: Viewer, customer_id: int, version: int, archived: bool) -> Customer:
     viewer.require_user()
-    customer = await _editable(viewer, customer_id)
+    customer = await editable_customer(viewer, customer_id)
     if (customer.archived_at is not None) == archived:
         state = "archived" if archived else "active"
         raise DomainError.single(ErrorCode.INVALID_STATE, f"The customer is already {state}.")
@@ -125,12 +126,20 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
     return await Customer.get(id=customer.id)
 
 
+async def _hand_over_work(from_user_id: int, to_user_id: int, customer_ids: list[int]) -> None:
+    """The new owner inherits the old owner's open follow-ups of these customers, so no
+    planned contact is lost in the queue of someone who no longer sees the customer."""
+    await FollowUp.filter(
+        customer_id__in=customer_ids, assignee_id=from_user_id, status=FollowUpStatus.OPEN
+    ).update(assignee_id=to_user_id, updated_at=datetime.now(UTC))
+
+
 async def transfer_customer(
     viewer: Viewer, customer_id: int, new_owner_id: int, version: int | None = None
 ) -> Customer:
     """A manager hands one customer of their team to another member of it."""
     viewer.require_user()
-    customer = await _editable(viewer, customer_id)
+    customer = await editable_customer(viewer, customer_id)
     if not (viewer.is_admin or viewer.is_manager):
         raise not_allowed("Only a manager can transfer customers.")
     owner = await _check_owner(viewer, new_owner_id, "new_owner_id")
@@ -138,6 +147,7 @@ async def transfer_customer(
         raise DomainError.single(ErrorCode.INVALID, "That person already owns it.", "new_owner_id")
     async with in_transaction():
         await update_versioned(Customer, customer.id, version, customer.version, owner_id=owner.id)
+        await _hand_over_work(customer.owner_id, owner.id, [customer.id])
         changes = {"owner_id": {"from": customer.owner_id, "to": owner.id}}
         await audit.record(viewer, "customer.transfer", "Customer", customer.id, changes)
     return await Customer.get(id=customer.id)
@@ -161,6 +171,7 @@ async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> in
             await Customer.filter(id__in=ids).update(
                 owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
             )
+            await _hand_over_work(from_user_id, owner.id, cast(list[int], ids))
             change = {"owner_id": {"from": from_user_id, "to": owner.id}}
             await audit.record_many(
                 viewer, "customer.transfer", "Customer", cast(list[int], ids), change

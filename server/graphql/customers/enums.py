@@ -89,3 +89,10 @@ class CustomerSortField(Enum):
 class SortDirection(Enum):
     ASC = ev("asc", description="Smallest first.")
     DESC = ev("desc", description="Largest first.")
+
+
+@strawberry.enum(description="Importance class by cumulative sales (DOMAIN.md §4).")
+class AbcClass(Enum):
+    A = ev("A", description="The customers making the first 70% of sales (a company setting).")
+    B = ev("B", description="The customers making the sales from 70% to 95%.")
+    C = ev("C", description="The rest of the customers with sales in the period.")

@@ -40,6 +40,12 @@ class CustomerFields:
     region: str | None = f(default=UNSET, description="Sales region.")
     route: str | None = f(default=UNSET, description="Travel route within the region.")
     route_position: int | None = f(default=UNSET, description="Position on the route, ≥ 0.")
+    latitude: float | None = f(
+        default=UNSET, description="Latitude in WGS-84 degrees, -90 to 90, for visit routes."
+    )
+    longitude: float | None = f(
+        default=UNSET, description="Longitude in WGS-84 degrees, -180 to 180, for visit routes."
+    )
     service_area: str | None = f(default=UNSET, description="Area the customer serves.")
     sales_capacity: str | None = f(default=UNSET, description="Sales capacity.")
     development_potential: str | None = f(default=UNSET, description="Development potential.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -13,10 +13,28 @@ from strawberry.types import Info
 from server.domain.access.visibility import can_edit_owned_by, visible_contacts
 from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
+from server.domain.company.services import company_settings
 from server.domain.customers import models
+from server.domain.followups import interactions as interaction_services
+from server.domain.followups import models as followup_models
+from server.domain.followups.schedule import effective_cadence
+from server.domain.sales import orders as order_services
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, load_in_order, money, nodes_in_order
+from server.graphql.common import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Money,
+    connection,
+    load_in_order,
+    money,
+    nodes_in_order,
+    page_args,
+)
 from server.graphql.customers.enums import (
+    AbcClass,
     AllyStrength,
     Attitude,
     ContactRole,
@@ -25,6 +43,9 @@ from server.graphql.customers.enums import (
     SourceChannel,
     Stage,
 )
+from server.graphql.followups.enums import FollowUpStatus, InteractionKind
+from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
+from server.graphql.sales.schema import SalesOrder
 
 d = strawberry.field
 
@@ -38,6 +59,7 @@ def _by_value(enum: Any) -> dict[str, Any]:
 _STAGES, _GRADES, _CHANNELS = _by_value(Stage), _by_value(Grade), _by_value(SourceChannel)
 _ROLES, _INFLUENCE = _by_value(ContactRole), _by_value(Influence)
 _ATTITUDES, _ALLY = _by_value(Attitude), _by_value(AllyStrength)
+_CLASSES, _KINDS = _by_value(AbcClass), _by_value(InteractionKind)
 
 # Copied as they are from the model row onto the GraphQL object.
 _PLAIN_FIELDS = [
@@ -53,6 +75,8 @@ _PLAIN_FIELDS = [
     "region",
     "route",
     "route_position",
+    "latitude",
+    "longitude",
     "service_area",
     "sales_capacity",
     "development_potential",
@@ -72,6 +96,9 @@ _PLAIN_FIELDS = [
     "open_problems",
     "referred_by",
     "is_key_account",
+    "is_vip",
+    "vip_reason",
+    "vip_since",
     "archived_at",
     "created_at",
     "updated_at",
@@ -79,6 +106,7 @@ _PLAIN_FIELDS = [
 
 
 _ALLY_RANK = {strength: rank for rank, strength in enumerate(models.AllyStrength)}
+_INFLUENCE_RANK = {level: rank for rank, level in enumerate(models.Influence)}
 
 
 def _allies_first(rows: list[models.Contact]) -> list[models.Contact]:
@@ -141,6 +169,8 @@ class Customer(relay.Node):
     region: str = d(description="Sales region; groups customers for visit routes.")
     route: str = d(description="The travel route (路序) within the region.")
     route_position: int | None = d(description="Position along the route, 0 first.")
+    latitude: float | None = d(description="Latitude, WGS-84 degrees; orders visit routes.")
+    longitude: float | None = d(description="Longitude, WGS-84 degrees; orders visit routes.")
     # Characteristics (特征资料)
     service_area: str = d(description="Area the customer serves.")
     sales_capacity: str = d(description="The customer's own sales capacity.")
@@ -172,6 +202,16 @@ class Customer(relay.Node):
     stage: Stage = d(description="Pipeline stage.")
     grade: Grade = d(description="Grade A–E by expected time to a deal.")
     is_key_account: bool = d(description="Key account (大客户).")
+    abc_class: AbcClass | None = d(
+        description="Importance class from the latest ABC computation; null without sales in "
+        "its period."
+    )
+    is_vip: bool = d(
+        description="VIP by the rule: one order ≥ 10,000 or ≥ 20,000 in a calendar month."
+    )
+    vip_reason: str = d(description="The order or month that made the customer VIP.")
+    vip_since: date | None = d(description="The day the customer met the VIP rule.")
+    last_contact: LastContact | None = d(description="The latest logged contact; null if none.")
     archived_at: datetime | None = d(description="When the customer was archived; null if active.")
     created_at: datetime = d(description="When the record was created.")
     updated_at: datetime = d(description="When the record last changed.")
@@ -220,6 +260,105 @@ class Customer(relay.Node):
             return convert(self._contacts)
         return _later(info.context.loaders.contacts_by_customer.load(self.id), convert)
 
+    @strawberry.field(
+        description="The decision maker with the most influence (决定采购的是哪位); null if none "
+        "is marked."
+    )
+    def decision_maker(self, info: Info) -> Contact | None:
+        def pick(rows: list[models.Contact]) -> list[models.Contact]:
+            deciders = [c for c in rows if c.is_decision_maker]
+            deciders.sort(key=lambda c: -_INFLUENCE_RANK[models.Influence(c.influence)])
+            return deciders[:1]
+
+        return self._first(info, pick)
+
+    @strawberry.field(description="The strongest ally inside the customer; null if none.")
+    def strongest_ally(self, info: Info) -> Contact | None:
+        return self._first(info, lambda rows: _allies_first(rows)[:1])
+
+    def _first(
+        self, info: Info, pick: Callable[[list[models.Contact]], list[models.Contact]]
+    ) -> Contact | None:
+        found = self._people(info, pick)
+        if isinstance(found, list):
+            return found[0] if found else None
+        return _later(found, lambda rows: rows[0] if rows else None)
+
+    @strawberry.field(description="Logged contacts, newest first (the timeline).")
+    async def interactions(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Interaction]:
+        from server.domain.errors import DomainError
+        from server.graphql.auth import argument_error
+
+        try:
+            page = await interaction_services.timeline(
+                self.id, page_args(first, after, last, before)
+            )
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        return connection(page, Interaction.from_model)
+
+    @strawberry.field(
+        description="The customer's follow-ups with these statuses (open when omitted), by due "
+        "date; at most 200."
+    )
+    async def follow_ups(
+        self,
+        info: Info,
+        status: Annotated[
+            list[FollowUpStatus] | None,
+            strawberry.argument(description="Statuses to include; [OPEN] when omitted."),
+        ] = None,
+    ) -> list[FollowUp]:
+        wanted = [str(s.value) for s in status] if status else ["open"]
+        rows = (
+            await followup_models.FollowUp.filter(customer_id=self.id, status__in=wanted)
+            .order_by("due_on", "id")
+            .limit(200)
+        )
+        currency = info.context.settings.currency
+        return [FollowUp.from_model(r, currency) for r in rows]
+
+    @strawberry.field(description="The contact plan (联络计划); null if none was made.")
+    async def contact_plan(self, info: Info) -> ContactPlan | None:
+        plan = await info.context.loaders.contact_plans.load(self.id)
+        return ContactPlan.from_model(plan, info.context.settings.currency) if plan else None
+
+    @strawberry.field(
+        description="Days between follow-ups for this customer: the contact plan's frequency, "
+        "else its grade's cadence from the company settings."
+    )
+    async def cadence_days(self, info: Info) -> int:
+        plan = await info.context.loaders.contact_plans.load(self.id)
+        settings = await company_settings()
+        grade = str(self.grade.value)
+        return effective_cadence(settings, grade, plan.frequency_days if plan else None)
+
+    @strawberry.field(description="Sales orders, newest first.")
+    async def sales_orders(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesOrder]:
+        from server.domain.errors import DomainError
+        from server.graphql.auth import argument_error
+
+        try:
+            page = await order_services.order_page(self.id, page_args(first, after, last, before))
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        currency = info.context.settings.currency
+        return connection(page, lambda m: SalesOrder.from_model(m, currency))
+
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:
         return await can_edit_owned_by(info.context.viewer, self._owner_id)
@@ -235,6 +374,14 @@ class Customer(relay.Node):
             source_channel=_CHANNELS[m.source_channel],
             stage=_STAGES[m.stage],
             grade=_GRADES[m.grade],
+            abc_class=_CLASSES[m.abc_class] if m.abc_class else None,
+            last_contact=LastContact(
+                at=m.last_contact_at,
+                kind=_KINDS[m.last_contact_kind],
+                summary=m.last_contact_summary,
+            )
+            if m.last_contact_at
+            else None,
             _owner_id=m.owner_id,
             **values,
         )

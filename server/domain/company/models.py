@@ -1,0 +1,42 @@
+"""Company-wide rules an administrator tunes: cadences, class thresholds, VIP rule, time zone.
+
+One row (id 1). The defaults are the numbers of DOMAIN.md; they live in the database, not
+in code, so a company can change them without a release and every server process behind a
+load balancer reads the same values.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+SETTINGS_ID = 1
+
+
+class CompanySettings(Model):
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    # Follow-up cadence per grade, in days (seed 002: daily, weekly, 15 days, monthly, yearly).
+    cadence_a_days = fields.IntField(default=1)
+    cadence_b_days = fields.IntField(default=7)
+    cadence_c_days = fields.IntField(default=15)
+    cadence_d_days = fields.IntField(default=30)
+    cadence_e_days = fields.IntField(default=365)
+    # ABC classes: A up to this share of cumulative sales, B up to the next, C the rest.
+    abc_a_percent = fields.IntField(default=70)
+    abc_b_percent = fields.IntField(default=95)
+    abc_period_months = fields.IntField(default=12)
+    # VIP rule (seed 002), in minor units: one order of 10,000.00 or 20,000.00 in a month.
+    vip_single_order_minor = fields.BigIntField(default=1_000_000)
+    vip_monthly_minor = fields.BigIntField(default=2_000_000)
+    # Class-based service (seed 001): months between leadership visits (class A), visits
+    # (class B) and inquiry letters (class B).
+    leadership_visit_months = fields.IntField(default=6)
+    class_b_visit_months = fields.IntField(default=12)
+    inquiry_letter_months = fields.IntField(default=6)
+    # "Today" for queues and due dates is the company's calendar day, not the server's.
+    timezone = fields.CharField(max_length=64, default="Asia/Shanghai")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "company_settings"

@@ -1,0 +1,113 @@
+"""Reading and changing the company settings; the cadence and calendar rules built on them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from server.domain import validation as v
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.company.models import SETTINGS_ID, CompanySettings
+from server.domain.customers.models import Grade
+from server.domain.errors import DomainError, ErrorCode, FieldProblem, not_allowed
+from server.domain.validation import FieldInvalid
+from server.domain.versioning import update_versioned
+
+
+async def company_settings() -> CompanySettings:
+    """The settings row, created with the DOMAIN.md defaults on first use."""
+    found = await CompanySettings.get_or_none(id=SETTINGS_ID)
+    if found is not None:
+        return found
+    try:
+        return await CompanySettings.create(id=SETTINGS_ID)
+    except IntegrityError:  # another request created it first
+        return await CompanySettings.get(id=SETTINGS_ID)
+
+
+def cadence_days(settings: CompanySettings, grade: Grade | str) -> int:
+    """Days between follow-ups for a grade: A 1, B 7, C 15, D 30, E 365 by default."""
+    return int(getattr(settings, f"cadence_{Grade(grade).value.lower()}_days"))
+
+
+def zone(settings: CompanySettings) -> ZoneInfo:
+    return ZoneInfo(settings.timezone)
+
+
+def local_date(settings: CompanySettings, moment: datetime) -> date:
+    """The company's calendar day at a moment: due dates and 'today' are counted in it."""
+    return moment.astimezone(zone(settings)).date()
+
+
+def today(settings: CompanySettings) -> date:
+    return local_date(settings, datetime.now(UTC))
+
+
+def _timezone(value: Any) -> str:
+    name = v.text(64, required=True)(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise FieldInvalid(ErrorCode.INVALID, "Not an IANA time zone, e.g. Asia/Shanghai.") from exc
+    return name
+
+
+def _positive_money(value: Any) -> int:
+    minor = v.money_minor(value)
+    if not minor:
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must be more than zero.")
+    return minor
+
+
+SETTINGS_FIELDS: dict[str, v.Validator] = {
+    "cadence_a_days": v.int_range(1, 3660),
+    "cadence_b_days": v.int_range(1, 3660),
+    "cadence_c_days": v.int_range(1, 3660),
+    "cadence_d_days": v.int_range(1, 3660),
+    "cadence_e_days": v.int_range(1, 3660),
+    "abc_a_percent": v.int_range(1, 99),
+    "abc_b_percent": v.int_range(2, 100),
+    "abc_period_months": v.int_range(1, 120),
+    "vip_single_order": _positive_money,
+    "vip_monthly": _positive_money,
+    "leadership_visit_months": v.int_range(1, 60),
+    "class_b_visit_months": v.int_range(1, 60),
+    "inquiry_letter_months": v.int_range(1, 60),
+    "timezone": _timezone,
+}
+_MONEY = {"vip_single_order": "vip_single_order_minor", "vip_monthly": "vip_monthly_minor"}
+
+
+async def update_settings(
+    viewer: Viewer, version: int | None, values: dict[str, Any]
+) -> CompanySettings:
+    """Administrators change the company rules; every change is audited."""
+    viewer.require_user()
+    if not viewer.is_admin:
+        raise not_allowed("Only an administrator can change company settings.")
+    cleaned = v.clean(SETTINGS_FIELDS, {k: val for k, val in values.items() if val is not None})
+    columns = {_MONEY.get(k, k): val for k, val in cleaned.items()}
+    current = await company_settings()
+    merged = {**{c: getattr(current, c) for c in columns}, **columns}
+    a = merged.get("abc_a_percent", current.abc_a_percent)
+    b = merged.get("abc_b_percent", current.abc_b_percent)
+    if a >= b:
+        raise DomainError(
+            FieldProblem(
+                "abc_b_percent", ErrorCode.OUT_OF_RANGE, "Must be above the class A threshold."
+            )
+        )
+    if not columns:
+        return current
+    async with in_transaction():
+        before = {c: getattr(current, c) for c in columns}
+        await update_versioned(CompanySettings, SETTINGS_ID, version, current.version, **columns)
+        await audit.record(
+            viewer, "settings.update", "CompanySettings", SETTINGS_ID, audit.diff(before, columns)
+        )
+    return await CompanySettings.get(id=SETTINGS_ID)

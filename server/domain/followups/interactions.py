@@ -1,0 +1,392 @@
+"""Logging a contact and moving the customer on, in one transaction (DOMAIN.md §3).
+
+A logged contact closes the follow-ups it answers, re-grades the customer (the caller confirms
+the grade every time) and schedules the next follow-up from the new grade's cadence, or from
+the customer's contact plan when it sets its own frequency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from server.domain import validation as v
+from server.domain.accounts.models import User
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.company.models import CompanySettings
+from server.domain.company.services import company_settings, local_date, today, zone
+from server.domain.customers.fields import enum_of
+from server.domain.customers.models import Contact, Customer, Grade
+from server.domain.customers.services import editable_customer
+from server.domain.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.followups.models import (
+    ContactPlan,
+    FollowUp,
+    FollowUpOrigin,
+    FollowUpStatus,
+    Interaction,
+    InteractionContact,
+    InteractionKind,
+    InteractionParticipant,
+    open_slot,
+)
+from server.domain.followups.schedule import (
+    RULE_BY_ORIGIN,
+    SERVICE_ORIGINS,
+    add_months,
+    effective_cadence,
+    next_due,
+    rules_for,
+)
+from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
+
+# A clock a few minutes fast on a laptop must not turn "just now" into an error.
+FUTURE_SLACK = timedelta(minutes=10)
+MAX_PEOPLE = 50
+
+LOG_FIELDS: dict[str, v.Validator] = {
+    "kind": enum_of(InteractionKind),
+    "grade": enum_of(Grade),
+    "summary": v.text(200),
+    "needs": v.text(5000),
+    "problems": v.text(5000),
+    "outcome": v.text(5000),
+    "next_step": v.text(5000),
+    "satisfaction": v.int_range(1, 5),
+    "next_kind": enum_of(InteractionKind),
+    "next_purpose": v.text(5000),
+    "idempotency_key": v.text(100),
+    "occurred_at": v.passthrough,
+    "next_due_on": v.passthrough,
+}
+
+
+@dataclass
+class LogResult:
+    interaction: Interaction
+    customer: Customer
+    completed: list[FollowUp] = field(default_factory=list)
+    next_follow_up: FollowUp | None = None
+    # Class-service follow-ups scheduled because one of them was just done.
+    also_scheduled: list[FollowUp] = field(default_factory=list)
+    replayed: bool = False
+
+
+def summary_of(values: dict[str, Any]) -> str:
+    """The one line a queue shows for the contact: given, or the first line of the notes."""
+    if values.get("summary"):
+        return str(values["summary"])
+    for name in ("outcome", "needs", "problems", "next_step"):
+        text = str(values.get(name) or "").strip()
+        if text:
+            return text.splitlines()[0][:200]
+    return ""
+
+
+def as_aware(settings: CompanySettings, moment: datetime) -> datetime:
+    """A time without an offset is read in the company's time zone."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone(settings))
+    return moment
+
+
+async def _replay(existing: Interaction) -> LogResult:
+    completed = await FollowUp.filter(interaction_id=existing.id).order_by("id")
+    following = (
+        await FollowUp.get_or_none(id=existing.next_follow_up_id)
+        if existing.next_follow_up_id
+        else None
+    )
+    customer = await Customer.get(id=existing.customer_id)
+    return LogResult(existing, customer, completed, following, replayed=True)
+
+
+async def _check_people(ids: list[int]) -> list[FieldProblem]:
+    if len(ids) > MAX_PEOPLE:
+        return [FieldProblem("our_people_ids", ErrorCode.OUT_OF_RANGE, "At most 50 people.")]
+    found = await User.filter(id__in=ids, is_active=True).count() if ids else 0
+    if found != len(set(ids)):
+        return [FieldProblem("our_people_ids", ErrorCode.NOT_FOUND, "No active user with an id.")]
+    return []
+
+
+async def _check_contacts(
+    customer_id: int, ids: list[int]
+) -> tuple[list[Contact], list[FieldProblem]]:
+    if len(ids) > MAX_PEOPLE:
+        return [], [FieldProblem("contact_ids", ErrorCode.OUT_OF_RANGE, "At most 50 contacts.")]
+    contacts = await Contact.filter(id__in=ids, customer_id=customer_id) if ids else []
+    if len(contacts) != len(set(ids)):
+        return [], [
+            FieldProblem("contact_ids", ErrorCode.NOT_FOUND, "Not a contact of this customer.")
+        ]
+    return list(contacts), []
+
+
+async def _check_answered(customer_id: int, follow_up_id: int | None) -> list[FieldProblem]:
+    if follow_up_id is None:
+        return []
+    found = await FollowUp.get_or_none(id=follow_up_id, customer_id=customer_id)
+    if found is None:
+        return [FieldProblem("follow_up_id", ErrorCode.NOT_FOUND, "Follow-up not found.")]
+    if found.status != FollowUpStatus.OPEN:
+        return [
+            FieldProblem(
+                "follow_up_id",
+                ErrorCode.INVALID_STATE,
+                f"This follow-up is already {found.status}.",
+            )
+        ]
+    return []
+
+
+def _check_times(
+    settings: CompanySettings, occurred: datetime, due: date | None
+) -> list[FieldProblem]:
+    problems = []
+    if occurred > datetime.now(UTC) + FUTURE_SLACK:
+        problems.append(
+            FieldProblem("occurred_at", ErrorCode.OUT_OF_RANGE, "Must not be in the future.")
+        )
+    if due is not None and due < today(settings):
+        problems.append(
+            FieldProblem("next_due_on", ErrorCode.OUT_OF_RANGE, "The due date is in the past.")
+        )
+    return problems
+
+
+async def manager_of(user_id: int) -> int:
+    """Who leads a rep; a person without a manager answers for themselves."""
+    found = await User.filter(id=user_id).values_list("manager_id", flat=True)
+    return cast(int | None, found[0] if found else None) or user_id
+
+
+async def log_interaction(
+    viewer: Viewer,
+    customer_id: int,
+    values: dict[str, Any],
+    *,
+    follow_up_id: int | None = None,
+    contact_ids: list[int] | None = None,
+    our_people_ids: list[int] | None = None,
+) -> LogResult:
+    """Record a contact, close what it answers, re-grade, schedule the next follow-up.
+
+    Sending the same idempotency key again returns the first result and writes nothing.
+    """
+    user = viewer.require_user()
+    values = {"kind": None, "grade": None, **values}
+    key = values.get("idempotency_key")
+    if key:
+        existing = await Interaction.get_or_none(author_id=user.id, idempotency_key=key)
+        if existing is not None:
+            if existing.customer_id != customer_id:
+                raise DomainError.single(
+                    ErrorCode.DUPLICATE,
+                    "This idempotency key was used for another customer.",
+                    "idempotency_key",
+                )
+            return await _replay(existing)
+    customer = await editable_customer(viewer, customer_id, field="customer_id")
+    cleaned = v.clean(LOG_FIELDS, values)
+    settings = await company_settings()
+    occurred = as_aware(settings, cleaned.get("occurred_at") or datetime.now(UTC))
+    people = list(dict.fromkeys(our_people_ids if our_people_ids is not None else [user.id]))
+    contacts, problems = await _check_contacts(customer.id, list(contact_ids or []))
+    problems += await _check_people(people)
+    problems += await _check_answered(customer.id, follow_up_id)
+    problems += _check_times(settings, occurred, cleaned.get("next_due_on"))
+    if problems:
+        raise DomainError(*problems)
+    try:
+        return await _write(
+            viewer, customer, cleaned, settings, occurred, follow_up_id, contacts, people
+        )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer as it did.
+        existing = (
+            await Interaction.get_or_none(author_id=user.id, idempotency_key=key) if key else None
+        )
+        if existing is None:
+            raise
+        return await _replay(existing)
+
+
+async def _write(
+    viewer: Viewer,
+    customer: Customer,
+    cleaned: dict[str, Any],
+    settings: CompanySettings,
+    occurred: datetime,
+    follow_up_id: int | None,
+    contacts: list[Contact],
+    people: list[int],
+) -> LogResult:
+    user = viewer.require_user()
+    kind = InteractionKind(cleaned["kind"])
+    grade = Grade(cleaned["grade"])
+    contact_day = local_date(settings, occurred)
+    summary = summary_of(cleaned)
+    async with in_transaction():
+        # The first write locks the customer row on PostgreSQL, so two contacts logged at
+        # once for one customer run one after the other and the second sees the first's
+        # follow-up (SQLite runs one write transaction at a time anyway).
+        regrade: dict[str, Any] = {"grade": grade}
+        if grade != customer.grade:
+            regrade |= {"version": F("version") + 1, "updated_at": datetime.now(UTC)}
+        await Customer.filter(id=customer.id).update(**regrade)
+        await Customer.filter(
+            Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=occurred), id=customer.id
+        ).update(
+            last_contact_at=occurred, last_contact_kind=kind.value, last_contact_summary=summary
+        )
+        fresh = await Customer.get(id=customer.id)
+        interaction = await Interaction.create(
+            customer_id=customer.id,
+            author_id=user.id,
+            kind=kind,
+            occurred_at=occurred,
+            summary=summary,
+            needs=cleaned.get("needs", ""),
+            problems=cleaned.get("problems", ""),
+            outcome=cleaned.get("outcome", ""),
+            next_step=cleaned.get("next_step", ""),
+            satisfaction=cleaned.get("satisfaction"),
+            grade_before=customer.grade,
+            grade_after=grade,
+            idempotency_key=cleaned.get("idempotency_key") or None,
+        )
+        await InteractionParticipant.bulk_create(
+            [InteractionParticipant(interaction_id=interaction.id, user_id=uid) for uid in people]
+        )
+        await InteractionContact.bulk_create(
+            [
+                InteractionContact(interaction_id=interaction.id, contact_id=c.id, name=c.name)
+                for c in contacts
+            ]
+        )
+        completed = await _complete_answered(fresh, interaction, kind, contact_day, follow_up_id)
+        plan = await ContactPlan.get_or_none(customer_id=customer.id)
+        cadence = effective_cadence(settings, grade, plan.frequency_days if plan else None)
+        due = cleaned.get("next_due_on") or next_due(contact_day, cadence)
+        following = await FollowUp.create(
+            customer_id=customer.id,
+            assignee_id=fresh.owner_id,
+            due_on=due,
+            kind=InteractionKind(cleaned.get("next_kind") or _next_kind(completed, kind)),
+            purpose=cleaned.get("next_purpose") or cleaned.get("next_step") or _focus(plan),
+            expected_products=plan.expected_products if plan else "",
+            expected_quantity=plan.expected_quantity if plan else None,
+            expected_amount_minor=plan.expected_amount_minor if plan else None,
+            origin=FollowUpOrigin.CADENCE,
+            open_slot=open_slot(customer.id, FollowUpOrigin.CADENCE),
+            created_by_id=user.id,
+        )
+        service = await _reschedule_service(fresh, completed, settings, contact_day, user.id)
+        interaction.next_follow_up_id = following.id
+        await interaction.save(update_fields=["next_follow_up_id"])
+        changes: dict[str, Any] = {
+            "kind": {"from": None, "to": kind.value},
+            "next_due_on": {"from": None, "to": due.isoformat()},
+        }
+        if grade != customer.grade:
+            changes["grade"] = {"from": customer.grade.value, "to": grade.value}
+        await audit.record(viewer, "interaction.log", "Interaction", interaction.id, changes)
+    return LogResult(interaction, fresh, completed, following, service)
+
+
+def _focus(plan: ContactPlan | None) -> str:
+    return plan.focus if plan else ""
+
+
+def _next_kind(completed: list[FollowUp], logged: InteractionKind) -> InteractionKind:
+    """Keep the rhythm the rep had: the kind of the cadence item just closed, else phone."""
+    for item in completed:
+        if item.origin == FollowUpOrigin.CADENCE:
+            return InteractionKind(item.kind)
+    return InteractionKind.PHONE if logged in SERVICE_KINDS else logged
+
+
+SERVICE_KINDS = frozenset({InteractionKind.LEADERSHIP_VISIT, InteractionKind.INQUIRY_LETTER})
+
+
+async def _complete_answered(
+    customer: Customer,
+    interaction: Interaction,
+    kind: InteractionKind,
+    contact_day: date,
+    follow_up_id: int | None,
+) -> list[FollowUp]:
+    """Close the open cadence item, any class-service item this kind satisfies, and the one
+    named by the caller."""
+    origins = [FollowUpOrigin.CADENCE] + [
+        o for o in SERVICE_ORIGINS if kind in RULE_BY_ORIGIN[o].satisfied_by
+    ]
+    answered = Q(origin__in=origins)
+    if follow_up_id is not None:
+        answered |= Q(id=follow_up_id)
+    rows = await FollowUp.filter(answered, customer_id=customer.id, status=FollowUpStatus.OPEN)
+    now = datetime.now(UTC)
+    for row in rows:
+        late = row.due_on < contact_day
+        await FollowUp.filter(id=row.id, status=FollowUpStatus.OPEN).update(
+            status=FollowUpStatus.DONE,
+            open_slot=None,
+            completed_at=now,
+            completed_late=late,
+            interaction_id=interaction.id,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        row.status, row.completed_at, row.completed_late = FollowUpStatus.DONE, now, late
+        row.interaction_id, row.version, row.open_slot = interaction.id, row.version + 1, None
+    return list(rows)
+
+
+async def _reschedule_service(
+    customer: Customer,
+    completed: list[FollowUp],
+    settings: CompanySettings,
+    contact_day: date,
+    author_id: int,
+) -> list[FollowUp]:
+    """A class-service item just done comes round again while the class still calls for it."""
+    owed = {rule.origin: rule for rule in rules_for(customer.abc_class)}
+    created = []
+    for item in completed:
+        rule = owed.get(FollowUpOrigin(item.origin))
+        if rule is None:
+            continue
+        assignee = await manager_of(customer.owner_id) if rule.to_manager else customer.owner_id
+        created.append(
+            await FollowUp.create(
+                customer_id=customer.id,
+                assignee_id=assignee,
+                due_on=add_months(contact_day, rule.months(settings)),
+                kind=rule.kind,
+                purpose=item.purpose,
+                origin=rule.origin,
+                open_slot=open_slot(customer.id, rule.origin),
+                created_by_id=author_id,
+            )
+        )
+    return created
+
+
+TIMELINE_SORT = SortKey("occurred_at", descending=True, decode=DATETIME)
+
+
+def interactions_of(customer_id: int) -> QuerySet[Interaction]:
+    return Interaction.filter(customer_id=customer_id)
+
+
+async def timeline(customer_id: int, args: PageArgs) -> Page[Interaction]:
+    """A customer's contacts, newest first. The caller has checked the customer is visible."""
+    return await paginate(interactions_of(customer_id), TIMELINE_SORT, args)

@@ -1,0 +1,209 @@
+"""Contacts with customers, the follow-ups they schedule, and contact plans (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from server.domain.customers.models import Grade
+
+
+class InteractionKind(StrEnum):
+    VISIT = "visit"
+    HOME_VISIT = "home_visit"
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    MEETING = "meeting"
+    LEADERSHIP_VISIT = "leadership_visit"
+    TECHNICAL_VISIT = "technical_visit"
+    INQUIRY_LETTER = "inquiry_letter"
+
+
+# Kinds that need someone on the road: these make up a visit plan (路序).
+VISIT_KINDS = frozenset(
+    {
+        InteractionKind.VISIT,
+        InteractionKind.HOME_VISIT,
+        InteractionKind.LEADERSHIP_VISIT,
+        InteractionKind.TECHNICAL_VISIT,
+    }
+)
+
+
+class FollowUpOrigin(StrEnum):
+    CADENCE = "cadence"
+    MANUAL = "manual"
+    LEADERSHIP_VISIT = "leadership_visit"
+    CLASS_VISIT = "class_visit"
+    INQUIRY_LETTER = "inquiry_letter"
+
+
+# Origins that recur on a schedule: a customer has at most one open follow-up of each.
+RECURRING_ORIGINS = frozenset(
+    {
+        FollowUpOrigin.CADENCE,
+        FollowUpOrigin.LEADERSHIP_VISIT,
+        FollowUpOrigin.CLASS_VISIT,
+        FollowUpOrigin.INQUIRY_LETTER,
+    }
+)
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class Interaction(Model):
+    """One logged contact (每一次追踪情况都要详细记录在案). Never edited after the fact."""
+
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.Customer", related_name="interactions", on_delete=fields.RESTRICT
+    )
+    author: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.User", related_name="logged_interactions", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(InteractionKind, max_length=20)
+    occurred_at = fields.DatetimeField()
+    summary = fields.CharField(max_length=200, default="")
+    needs = fields.TextField(default="")
+    problems = fields.TextField(default="")
+    outcome = fields.TextField(default="")
+    next_step = fields.TextField(default="")
+    satisfaction = fields.SmallIntField(null=True)
+    grade_before = fields.CharEnumField(Grade, max_length=1)
+    grade_after = fields.CharEnumField(Grade, max_length=1)
+    # A client-chosen key: a retried request with the same key records nothing new.
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    # The follow-up this contact scheduled, so a replayed request answers as the first did.
+    # A plain id: a foreign key here would make the two tables depend on each other.
+    next_follow_up_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    customer_id: int
+    author_id: int
+
+    class Meta:
+        table = "interaction"
+        unique_together = (("author_id", "idempotency_key"),)
+        indexes = (("customer_id", "occurred_at"), ("author_id", "occurred_at"))
+
+
+class InteractionParticipant(Model):
+    """Someone from our side who took part."""
+
+    id = fields.IntField(primary_key=True)
+    interaction: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.Interaction", related_name="participants", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.User", related_name="interaction_participations", on_delete=fields.RESTRICT
+    )
+
+    interaction_id: int
+    user_id: int
+
+    class Meta:
+        table = "interaction_participant"
+        unique_together = (("interaction_id", "user_id"),)
+
+
+class InteractionContact(Model):
+    """One of the customer's people present. The name is kept so history survives the
+    contact's later removal from the archive."""
+
+    id = fields.IntField(primary_key=True)
+    interaction: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.Interaction", related_name="contacts_present", on_delete=fields.CASCADE
+    )
+    contact: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "crm.Contact", related_name="interaction_contact_rows", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=100)
+
+    interaction_id: int
+    contact_id: int | None
+
+    class Meta:
+        table = "interaction_contact"
+
+
+class FollowUp(Model):
+    """A planned contact: the unit of the salesperson's queue."""
+
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.Customer", related_name="follow_ups", on_delete=fields.RESTRICT
+    )
+    assignee: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "crm.User", related_name="follow_ups", on_delete=fields.RESTRICT
+    )
+    due_on = fields.DateField()
+    kind = fields.CharEnumField(InteractionKind, max_length=20)
+    purpose = fields.TextField(default="")
+    expected_products = fields.CharField(max_length=500, default="")
+    expected_quantity = fields.IntField(null=True)
+    expected_amount_minor = fields.BigIntField(null=True)
+    preparation_notes = fields.TextField(default="")
+    origin = fields.CharEnumField(FollowUpOrigin, max_length=20)
+    status = fields.CharEnumField(FollowUpStatus, max_length=8, default=FollowUpStatus.OPEN)
+    # "<customer id>:<origin>" while a recurring follow-up is open, NULL otherwise. The unique
+    # index makes a second open cadence follow-up impossible, even for two concurrent logs.
+    open_slot = fields.CharField(max_length=40, null=True, unique=True)
+    completed_at = fields.DatetimeField(null=True)
+    completed_late = fields.BooleanField(null=True)
+    interaction: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "crm.Interaction", related_name="answered", null=True, on_delete=fields.SET_NULL
+    )
+    skip_reason = fields.TextField(default="")
+    reschedule_count = fields.IntField(default=0)
+    reschedule_reason = fields.TextField(default="")
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "crm.User", related_name="created_follow_ups", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    customer_id: int
+    assignee_id: int
+    interaction_id: int | None
+    created_by_id: int | None
+
+    class Meta:
+        table = "follow_up"
+        # The queue: one assignee's open items by due date.
+        indexes = (("assignee_id", "status", "due_on"), ("customer_id", "status"))
+
+
+def open_slot(customer_id: int, origin: FollowUpOrigin) -> str | None:
+    return f"{customer_id}:{origin.value}" if origin in RECURRING_ORIGINS else None
+
+
+class ContactPlan(Model):
+    """How a customer is to be worked (联络计划): focus, expected order, own frequency."""
+
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    customer: fields.OneToOneRelation = fields.OneToOneField(
+        "crm.Customer", related_name="contact_plan", on_delete=fields.CASCADE
+    )
+    focus = fields.TextField(default="")
+    expected_products = fields.CharField(max_length=500, default="")
+    expected_quantity = fields.IntField(null=True)
+    expected_amount_minor = fields.BigIntField(null=True)
+    # Overrides the grade's cadence when set.
+    frequency_days = fields.IntField(null=True)
+    preferred_time = fields.CharField(max_length=100, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    customer_id: int
+
+    class Meta:
+        table = "contact_plan"

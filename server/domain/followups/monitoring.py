@@ -1,0 +1,106 @@
+"""Sales-process monitoring (销售过程监控): per rep and period, what was done and what slipped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import cast
+
+from tortoise.functions import Count
+
+from server.domain.accounts.models import User
+from server.domain.accounts.viewer import Viewer
+from server.domain.company.models import CompanySettings
+from server.domain.company.services import today, zone
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.followups.models import FollowUp, FollowUpStatus, Interaction
+from server.domain.followups.queue import (
+    Section,
+    neglected_customers,
+    open_items,
+    section_filter,
+    team_members,
+)
+
+MAX_PERIOD_DAYS = 366 * 3
+
+
+@dataclass
+class RepActivity:
+    user: User
+    interactions_by_kind: Counter[str] = field(default_factory=Counter)
+    done_on_time: int = 0
+    done_late: int = 0
+    skipped: int = 0
+    overdue_now: int = 0
+    out_of_cadence: int = 0
+
+    @property
+    def interactions(self) -> int:
+        return sum(self.interactions_by_kind.values())
+
+
+def _bounds(settings: CompanySettings, start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's first and last company days as UTC instants [from, to)."""
+    tz = zone(settings)
+    return (
+        datetime.combine(start, time.min, tz),
+        datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
+
+
+async def sales_activity(
+    viewer: Viewer, settings: CompanySettings, start: date, end: date
+) -> list[RepActivity]:
+    """For each person whose queue the viewer may see: contacts logged by kind, follow-ups
+    closed on time, late and skipped within [start, end] (company days, inclusive), plus the
+    current overdue count and customers out of cadence."""
+    if end < start:
+        raise DomainError.single(ErrorCode.OUT_OF_RANGE, "`to` is before `from`.", "to")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise DomainError.single(ErrorCode.OUT_OF_RANGE, "At most three years at a time.", "to")
+    members = await team_members(viewer)
+    ids = [u.id for u in members]
+    report = {u.id: RepActivity(u) for u in members}
+    lo, hi = _bounds(settings, start, end)
+    logged = (
+        await Interaction.filter(author_id__in=ids, occurred_at__gte=lo, occurred_at__lt=hi)
+        .annotate(n=Count("id"))
+        .group_by("author_id", "kind")
+        .values_list("author_id", "kind", "n")
+    )
+    for author_id, kind, n in cast(list[tuple[int, str], int], logged):  # type: ignore[type-arg]
+        report[author_id].interactions_by_kind[str(kind)] += n
+    closed = (
+        await FollowUp.filter(
+            assignee_id__in=ids,
+            status__in=[FollowUpStatus.DONE, FollowUpStatus.SKIPPED],
+            completed_at__gte=lo,
+            completed_at__lt=hi,
+        )
+        .annotate(n=Count("id"))
+        .group_by("assignee_id", "status", "completed_late")
+        .values_list("assignee_id", "status", "completed_late", "n")
+    )
+    for assignee_id, status, late, n in closed:
+        rep = report[assignee_id]
+        if status == FollowUpStatus.SKIPPED:
+            rep.skipped += n
+        elif late:
+            rep.done_late += n
+        else:
+            rep.done_on_time += n
+    overdue = (
+        await (await open_items(viewer, ids))
+        .filter(section_filter(Section.OVERDUE, today(settings)))
+        .annotate(n=Count("id"))
+        .group_by("assignee_id")
+        .values_list("assignee_id", "n")
+    )
+    for assignee_id, n in overdue:
+        report[assignee_id].overdue_now = n
+    for item in await neglected_customers(viewer, ids, settings):
+        if item.owner_id in report:
+            report[item.owner_id].out_of_cadence += 1
+    return list(report.values())

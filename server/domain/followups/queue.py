@@ -1,0 +1,192 @@
+"""The follow-up queue a salesperson opens each morning, and the manager's team view.
+
+Sections: overdue, due today, the next seven days. Within a section: the longest overdue
+first, then grade A→E, then key accounts, VIPs and class A→C before the rest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import cast
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from server.domain.access.visibility import can_manage_user, customer_scope
+from server.domain.accounts.models import Role, User
+from server.domain.accounts.viewer import Viewer
+from server.domain.company.models import CompanySettings
+from server.domain.customers.models import Customer, Grade
+from server.domain.followups.models import ContactPlan, FollowUp, FollowUpStatus
+from server.domain.followups.schedule import effective_cadence
+from server.domain.paging import DATE, Page, PageArgs, SortKey, paginate
+
+UPCOMING_DAYS = 7
+# Out of cadence: no open follow-up and no contact for twice the customer's cadence.
+NEGLECT_FACTOR = 2
+
+QUEUE_SORT = SortKey(
+    "due_on",
+    decode=DATE,
+    then=(
+        SortKey("customer__grade"),
+        SortKey("customer__is_key_account", descending=True),
+        SortKey("customer__is_vip", descending=True),
+        SortKey("customer__class_rank"),
+    ),
+)
+
+
+class Section(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    regions: list[str] = field(default_factory=list)
+    grades: list[Grade] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+
+async def may_see_queue_of(viewer: Viewer, user_id: int) -> bool:
+    """Your own queue, and those of the people below you."""
+    return viewer.id == user_id or await can_manage_user(viewer, user_id)
+
+
+async def open_items(viewer: Viewer, assignee_ids: list[int]) -> QuerySet[FollowUp]:
+    """Open follow-ups of these assignees on active customers the viewer may see."""
+    query = FollowUp.filter(
+        assignee_id__in=assignee_ids,
+        status=FollowUpStatus.OPEN,
+        customer__archived_at__isnull=True,
+    )
+    scope = await customer_scope(viewer, prefix="customer__")
+    return query if scope is None else query.filter(scope)
+
+
+def section_filter(section: Section, day: date) -> Q:
+    if section == Section.OVERDUE:
+        return Q(due_on__lt=day)
+    if section == Section.TODAY:
+        return Q(due_on=day)
+    return Q(due_on__gt=day, due_on__lte=day + timedelta(days=UPCOMING_DAYS))
+
+
+def _narrow(query: QuerySet[FollowUp], flt: QueueFilter) -> QuerySet[FollowUp]:
+    if flt.regions:
+        query = query.filter(customer__region__in=flt.regions)
+    if flt.grades:
+        query = query.filter(customer__grade__in=[g.value for g in flt.grades])
+    if flt.kinds:
+        query = query.filter(kind__in=flt.kinds)
+    return query
+
+
+async def section_page(
+    viewer: Viewer,
+    user_id: int,
+    day: date,
+    section: Section,
+    flt: QueueFilter,
+    args: PageArgs,
+) -> Page[FollowUp]:
+    """One page of one section, the customer row joined in (one statement)."""
+    base = _narrow(await open_items(viewer, [user_id]), flt).filter(section_filter(section, day))
+    return await paginate(base.select_related("customer"), QUEUE_SORT, args)
+
+
+@dataclass(frozen=True)
+class Neglected:
+    customer_id: int
+    owner_id: int
+    last_contact_at: datetime | None
+    cadence_days: int
+    days_since_contact: int
+
+
+async def neglected_customers(
+    viewer: Viewer, owner_ids: list[int], settings: CompanySettings, now: datetime | None = None
+) -> list[Neglected]:
+    """Active customers of these owners with no open follow-up whose last contact (or, never
+    contacted, their creation) is older than twice their cadence; longest neglected first.
+
+    Only customers without an open follow-up are read, and in a working team that is few:
+    every logged contact schedules the next one.
+    """
+    now = now or datetime.now(UTC)
+    scope = await customer_scope(viewer)
+    has_open = FollowUp.filter(status=FollowUpStatus.OPEN).values("customer_id")
+    query = Customer.filter(owner_id__in=owner_ids, archived_at__isnull=True).exclude(
+        id__in=Subquery(has_open)
+    )
+    if scope is not None:
+        query = query.filter(scope)
+    rows = await query.values_list("id", "owner_id", "grade", "last_contact_at", "created_at")
+    ids = [r[0] for r in rows]
+    plans: dict[int, int] = {}
+    if ids:
+        plans = dict(
+            cast(
+                list[tuple[int, int]],
+                await ContactPlan.filter(
+                    customer_id__in=ids, frequency_days__isnull=False
+                ).values_list("customer_id", "frequency_days"),
+            )
+        )
+    found = []
+    for cid, owner_id, grade, last, created in rows:
+        cadence = effective_cadence(settings, grade, plans.get(cid))
+        since = last or created
+        days = (now - since).days
+        if now - since > timedelta(days=NEGLECT_FACTOR * cadence):
+            found.append(Neglected(cid, owner_id, last, cadence, days))
+    found.sort(
+        key=lambda n: (-(n.days_since_contact - NEGLECT_FACTOR * n.cadence_days), n.customer_id)
+    )
+    return found
+
+
+@dataclass
+class Workload:
+    user: User
+    overdue: int = 0
+    due_today: int = 0
+    out_of_cadence: int = 0
+
+
+async def team_members(viewer: Viewer) -> list[User]:
+    """Whose queues the viewer may look at: a manager's whole line, every seller for an
+    admin, oneself for anyone else."""
+    viewer.require_user()
+    if viewer.is_admin:
+        query = User.filter(is_active=True, role__in=[Role.SALES_REP, Role.MANAGER])
+    else:
+        query = User.filter(id__in=list(await viewer.team_ids()), is_active=True)
+    return list(await query.order_by("username"))
+
+
+async def team_workload(viewer: Viewer, day: date, settings: CompanySettings) -> list[Workload]:
+    members = await team_members(viewer)
+    ids = [u.id for u in members]
+    loads = {u.id: Workload(u) for u in members}
+    base = await open_items(viewer, ids)
+    for section, attr in ((Section.OVERDUE, "overdue"), (Section.TODAY, "due_today")):
+        counts = (
+            await base.filter(section_filter(section, day))
+            .annotate(n=Count("id"))
+            .group_by("assignee_id")
+            .values_list("assignee_id", "n")
+        )
+        for assignee_id, n in cast(list[tuple[int, int]], counts):
+            setattr(loads[assignee_id], attr, n)
+    neglect = Counter(n.owner_id for n in await neglected_customers(viewer, ids, settings))
+    for owner_id, n in neglect.items():
+        if owner_id in loads:
+            loads[owner_id].out_of_cadence = n
+    return list(loads.values())

@@ -1,0 +1,175 @@
+"""`crm-server import orders FILE`: sales orders from a CSV file, all or nothing.
+
+One row per order line. Columns (header required, order free):
+  external_ref  the order's number in the source system; rows sharing it form one order
+  customer      the customer's id or its exact name
+  ordered_on    YYYY-MM-DD
+  product, quantity, unit_price (decimal, e.g. 1250.00), note (optional)
+Re-importing a file records nothing twice: orders whose external_ref is already known are
+skipped. Any bad row stops the import before anything is written, and every bad row is
+reported with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import cast
+
+from tortoise.transactions import in_transaction
+
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.company.services import company_settings, today
+from server.domain.customers.models import Customer
+from server.domain.errors import DomainError
+from server.domain.sales.models import SalesOrder
+from server.domain.sales.orders import Line, after_orders, clean_lines, insert_order
+
+REQUIRED = ("external_ref", "customer", "ordered_on", "product", "quantity", "unit_price")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    skipped: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    new_vips: int = 0
+
+
+@dataclass
+class _Order:
+    ref: str
+    customer_id: int
+    ordered_on: date
+    note: str
+    first_line: int
+    lines: list[Line] = field(default_factory=list)
+
+
+async def _customer_index(names_or_ids: set[str]) -> tuple[dict[str, int], set[str]]:
+    """Resolve each customer cell to an id; names matching several customers are ambiguous."""
+    ids = {int(x) for x in names_or_ids if x.isdigit()}
+    names = [x for x in names_or_ids if not x.isdigit()]
+    found: dict[str, int] = {}
+    if ids:
+        for cid in await Customer.filter(id__in=list(ids)).values_list("id", flat=True):
+            found[str(cid)] = cast(int, cid)
+    ambiguous: set[str] = set()
+    for start in range(0, len(names), 500):
+        rows = await Customer.filter(name__in=names[start : start + 500]).values_list("name", "id")
+        for name, cid in rows:
+            if name in found:
+                ambiguous.add(name)
+            found[name] = cid
+    return found, ambiguous
+
+
+def _parse_date(raw: str) -> date:
+    return date.fromisoformat(raw.strip())
+
+
+async def import_orders(path: Path, viewer: Viewer | None = None) -> ImportReport:
+    viewer = viewer or Viewer(None)
+    report = ImportReport()
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            report.errors.append((1, f"missing column(s): {', '.join(missing)}"))
+            return report
+        rows = [(reader.line_num, row) for row in reader]
+    settings = await company_settings()
+    latest = today(settings)
+    customers, ambiguous = await _customer_index(
+        {(r.get("customer") or "").strip() for _, r in rows}
+    )
+    orders: dict[str, _Order] = {}
+    for line_no, row in rows:
+        ref = (row.get("external_ref") or "").strip()
+        who = (row.get("customer") or "").strip()
+        problems = []
+        if not ref:
+            problems.append("external_ref is required")
+        elif len(ref) > 100:
+            problems.append("external_ref is longer than 100 characters")
+        if who in ambiguous:
+            problems.append(f"customer {who!r} matches several customers; use the id")
+        elif who not in customers:
+            problems.append(f"unknown customer {who!r}")
+        try:
+            ordered_on = _parse_date(row.get("ordered_on") or "")
+            if ordered_on > latest:
+                problems.append("ordered_on is in the future")
+        except ValueError:
+            problems.append(f"ordered_on {row.get('ordered_on')!r} is not a date (YYYY-MM-DD)")
+            ordered_on = latest
+        try:
+            [line] = clean_lines(
+                [
+                    {
+                        "product": row.get("product"),
+                        "quantity": _int(row.get("quantity")),
+                        "unit_price": (row.get("unit_price") or "").strip() or None,
+                    }
+                ]
+            )
+        except (DomainError, ValueError) as exc:
+            problems += _messages(exc)
+            line = None
+        if problems:
+            report.errors += [(line_no, p) for p in problems]
+            continue
+        assert line is not None
+        order = orders.setdefault(
+            ref,
+            _Order(ref, customers[who], ordered_on, (row.get("note") or "").strip(), line_no),
+        )
+        if (order.customer_id, order.ordered_on) != (customers[who], ordered_on):
+            report.errors.append(
+                (line_no, f"order {ref} has another customer or date on line {order.first_line}")
+            )
+            continue
+        order.lines.append(line)
+    if report.errors:
+        return report
+    known = (
+        set(
+            await SalesOrder.filter(external_ref__in=list(orders)).values_list(
+                "external_ref", flat=True
+            )
+        )
+        if orders
+        else set()
+    )
+    fresh = [o for ref, o in orders.items() if ref not in known]
+    report.skipped = len(orders) - len(fresh)
+    months: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    async with in_transaction():
+        created = []
+        for order in fresh:
+            saved = await insert_order(
+                order.customer_id, order.ordered_on, order.lines, order.ref, order.note[:500], None
+            )
+            created.append(saved.id)
+            months[order.customer_id].add((order.ordered_on.year, order.ordered_on.month))
+        report.new_vips = len(await after_orders(viewer, settings, dict(months)))
+        await audit.record_many(viewer, "order.import", "SalesOrder", created)
+    report.created = len(fresh)
+    return report
+
+
+def _int(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    return int(text)
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, DomainError):
+        return [f"{(p.field or '').split('.')[-1]}: {p.message}" for p in exc.problems]
+    return ["quantity must be a whole number"]

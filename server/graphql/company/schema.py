@@ -1,0 +1,118 @@
+"""The company settings: readable by every user, changed by administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from server.domain.company import models
+from server.domain.company.services import company_settings, update_settings
+from server.graphql.auth import require_viewer
+from server.graphql.common import Money, UserError, attempt, input_values, money
+
+d = strawberry.field
+
+
+@strawberry.type(
+    description="Company-wide rules: follow-up cadence per grade, ABC thresholds, the VIP "
+    "rule, class-based service intervals and the company's time zone."
+)
+class CompanySettings:
+    version: int = d(description="Changes on every update; send it back with your change.")
+    cadence_a_days: int = d(description="Days between follow-ups of a grade A customer (1).")
+    cadence_b_days: int = d(description="Days between follow-ups of a grade B customer (7).")
+    cadence_c_days: int = d(description="Days between follow-ups of a grade C customer (15).")
+    cadence_d_days: int = d(description="Days between follow-ups of a grade D customer (30).")
+    cadence_e_days: int = d(description="Days between follow-ups of a grade E customer (365).")
+    abc_a_percent: int = d(description="Class A: up to this share of cumulative sales (70).")
+    abc_b_percent: int = d(description="Class B: up to this share of cumulative sales (95).")
+    abc_period_months: int = d(description="Months of sales the classes look at (12).")
+    vip_single_order: Money = d(description="One order of at least this makes a VIP (10,000).")
+    vip_monthly: Money = d(
+        description="Orders of at least this in one calendar month make a VIP (20,000)."
+    )
+    leadership_visit_months: int = d(description="Months between leadership visits, class A (6).")
+    class_b_visit_months: int = d(description="Months between visits, class B (12).")
+    inquiry_letter_months: int = d(description="Months between inquiry letters, class B (6).")
+    timezone: str = d(description="IANA time zone that decides the company's 'today'.")
+    updated_at: datetime = d(description="When the settings last changed.")
+
+    @classmethod
+    def from_model(cls, m: models.CompanySettings, currency: str) -> CompanySettings:
+        return cls(
+            version=m.version,
+            cadence_a_days=m.cadence_a_days,
+            cadence_b_days=m.cadence_b_days,
+            cadence_c_days=m.cadence_c_days,
+            cadence_d_days=m.cadence_d_days,
+            cadence_e_days=m.cadence_e_days,
+            abc_a_percent=m.abc_a_percent,
+            abc_b_percent=m.abc_b_percent,
+            abc_period_months=m.abc_period_months,
+            vip_single_order=money(m.vip_single_order_minor, currency),  # type: ignore[arg-type]
+            vip_monthly=money(m.vip_monthly_minor, currency),  # type: ignore[arg-type]
+            leadership_visit_months=m.leadership_visit_months,
+            class_b_visit_months=m.class_b_visit_months,
+            inquiry_letter_months=m.inquiry_letter_months,
+            timezone=m.timezone,
+            updated_at=m.updated_at,
+        )
+
+
+@strawberry.input(description="Changes to the company settings; omitted fields stay.")
+class CompanySettingsUpdateInput:
+    version: int | None = d(default=None, description="The version you read.")
+    cadence_a_days: int | None = d(default=None, description="1–3660 days.")
+    cadence_b_days: int | None = d(default=None, description="1–3660 days.")
+    cadence_c_days: int | None = d(default=None, description="1–3660 days.")
+    cadence_d_days: int | None = d(default=None, description="1–3660 days.")
+    cadence_e_days: int | None = d(default=None, description="1–3660 days.")
+    abc_a_percent: int | None = d(default=None, description="1–99, below the B threshold.")
+    abc_b_percent: int | None = d(default=None, description="2–100, above the A threshold.")
+    abc_period_months: int | None = d(default=None, description="1–120 months.")
+    vip_single_order: Decimal | None = d(default=None, description="Decimal string > 0.")
+    vip_monthly: Decimal | None = d(default=None, description="Decimal string > 0.")
+    leadership_visit_months: int | None = d(default=None, description="1–60 months.")
+    class_b_visit_months: int | None = d(default=None, description="1–60 months.")
+    inquiry_letter_months: int | None = d(default=None, description="1–60 months.")
+    timezone: str | None = d(default=None, description="IANA name, e.g. Asia/Shanghai.")
+
+
+@strawberry.type(description="Result of companySettingsUpdate.")
+class CompanySettingsUpdatePayload:
+    settings: CompanySettings | None = d(description="The settings after the change.")
+    user_errors: list[UserError] = d(description="Why nothing was changed.")
+
+
+@strawberry.type
+class CompanyQuery:
+    @strawberry.field(description="The company-wide rules the server applies.")
+    async def company_settings(self, info: Info) -> CompanySettings:
+        require_viewer(info)
+        return CompanySettings.from_model(await company_settings(), info.context.settings.currency)
+
+
+@strawberry.type
+class CompanyMutation:
+    @strawberry.mutation(description="Change the company rules (administrators only).")
+    async def company_settings_update(
+        self,
+        info: Info,
+        input: Annotated[
+            CompanySettingsUpdateInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
+    ) -> CompanySettingsUpdatePayload:
+        m, errors = await attempt(
+            update_settings(
+                info.context.viewer, input.version, input_values(input, skip=("version",))
+            )
+        )
+        currency = info.context.settings.currency
+        return CompanySettingsUpdatePayload(
+            settings=CompanySettings.from_model(m, currency) if m else None, user_errors=errors
+        )

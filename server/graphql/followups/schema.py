@@ -1,0 +1,474 @@
+"""Root fields of the follow-up area: the queue, team view, visit plan, monitoring, and the
+mutations that log contacts and manage follow-ups and contact plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.accounts.models import User as UserModel
+from server.domain.company.services import company_settings, today
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.followups import interactions, plans, tasks
+from server.domain.followups.monitoring import sales_activity
+from server.domain.followups.queue import (
+    QueueFilter,
+    may_see_queue_of,
+    neglected_customers,
+    team_workload,
+)
+from server.domain.followups.visits import visit_plan
+from server.graphql.accounts.types import User
+from server.graphql.auth import argument_error, require_viewer
+from server.graphql.common import UserError, attempt, decode_id, input_values
+from server.graphql.followups.enums import InteractionKind, RouteMethod
+from server.graphql.followups.inputs import (
+    ContactPlanSetInput,
+    ExpectedOrderInput,
+    FollowUpCreateInput,
+    FollowUpRescheduleInput,
+    FollowUpSkipInput,
+    FollowUpUpdateInput,
+    GeoPointInput,
+    InteractionLogInput,
+)
+from server.graphql.followups.types import (
+    ContactPlan,
+    CustomerType,
+    FollowUp,
+    FollowUpQueue,
+    FollowUpQueueFilter,
+    Interaction,
+    KindCount,
+    NeglectedCustomer,
+    RepActivity,
+    VisitPlan,
+    VisitStop,
+    Workload,
+    _customer,
+    domain_queue_filter,
+)
+
+NEGLECTED_SHOWN = 100
+
+
+def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
+    if user_id is None:
+        return int(info.context.viewer.id)
+    try:
+        return decode_id(user_id, "User", "userId")
+    except DomainError:
+        return -1
+
+
+async def _queue(info: Info, user: UserModel, day: date, flt: QueueFilter) -> FollowUpQueue:
+    viewer = info.context.viewer
+    settings = await company_settings()
+    found = await neglected_customers(viewer, [user.id], settings)
+    shown = found[:NEGLECTED_SHOWN]
+    rows = await info.context.loaders.visible_customers.load_many([n.customer_id for n in shown])
+    return FollowUpQueue(
+        day=day,
+        user=User.from_model(user),
+        neglected=[
+            NeglectedCustomer(
+                customer=_customer(info, row),
+                last_contact_at=n.last_contact_at,
+                cadence_days=n.cadence_days,
+                days_since_contact=n.days_since_contact,
+            )
+            for n, row in zip(shown, rows, strict=True)
+            if row is not None
+        ],
+        neglected_count=len(found),
+        _filter=flt,
+    )
+
+
+DayArg = Annotated[
+    date | None,
+    strawberry.argument(
+        description="The company day; today in the company's time zone if omitted."
+    ),
+]
+UserArg = Annotated[
+    relay.GlobalID | None,
+    strawberry.argument(description="Whose; you when omitted. Managers may name their team."),
+]
+
+
+@strawberry.type
+class FollowUpsQuery:
+    @strawberry.field(
+        description="A salesperson's follow-up queue for a day. Null when you may not see "
+        "that person's queue (only your own, and your team's if you manage one)."
+    )
+    async def follow_up_queue(
+        self,
+        info: Info,
+        user_id: UserArg = None,
+        day: DayArg = None,
+        filter: Annotated[
+            FollowUpQueueFilter | None,
+            strawberry.argument(description="Narrow by region, grade or kind."),
+        ] = None,
+    ) -> FollowUpQueue | None:
+        viewer = require_viewer(info)
+        uid = _user_arg(info, user_id)
+        if not await may_see_queue_of(viewer, uid):
+            return None
+        user = await info.context.loaders.users.load(uid)
+        if user is None:
+            return None
+        day = day or today(await company_settings())
+        return await _queue(info, user, day, domain_queue_filter(filter))
+
+    @strawberry.field(
+        description="The team view: for each person whose queue you may see, the open "
+        "follow-ups overdue and due on the day, and their customers out of cadence."
+    )
+    async def follow_up_team(self, info: Info, day: DayArg = None) -> list[Workload]:
+        viewer = require_viewer(info)
+        settings = await company_settings()
+        loads = await team_workload(viewer, day or today(settings), settings)
+        return [
+            Workload(
+                user=User.from_model(w.user),
+                overdue_count=w.overdue,
+                due_today_count=w.due_today,
+                out_of_cadence_count=w.out_of_cadence,
+            )
+            for w in loads
+        ]
+
+    @strawberry.field(
+        description="The visits due by a day (overdue ones included) in one region, in travel "
+        "order (路序). Null when you may not see that person's queue."
+    )
+    async def visit_plan(
+        self,
+        info: Info,
+        region: Annotated[str, strawberry.argument(description="The customers' region.")],
+        day: DayArg = None,
+        user_id: UserArg = None,
+        start: Annotated[
+            GeoPointInput | None,
+            strawberry.argument(description="Where the day starts, for nearest-neighbour order."),
+        ] = None,
+    ) -> VisitPlan | None:
+        viewer = require_viewer(info)
+        uid = _user_arg(info, user_id)
+        if not await may_see_queue_of(viewer, uid):
+            return None
+        if start is not None and not (
+            -90 <= start.latitude <= 90 and -180 <= start.longitude <= 180
+        ):
+            raise argument_error(
+                DomainError.single(ErrorCode.OUT_OF_RANGE, "Not a point on Earth.", "start")
+            )
+        day = day or today(await company_settings())
+        point = (start.latitude, start.longitude) if start else None
+        plan = await visit_plan(viewer, uid, region, day, point)
+        currency = info.context.settings.currency
+        return VisitPlan(
+            day=plan.day,
+            region=plan.region,
+            method=RouteMethod(plan.method.value),
+            stops=[
+                VisitStop(
+                    position=n,
+                    customer=_customer(info, stop.customer),
+                    follow_ups=[FollowUp.from_model(f, currency) for f in stop.follow_ups],
+                    distance_km=stop.distance_km,
+                )
+                for n, stop in enumerate(plan.stops, start=1)
+            ],
+            total_km=plan.total_km,
+        )
+
+    @strawberry.field(
+        description="Sales-process monitoring (销售过程监控): per person whose queue you may "
+        "see, contacts by kind and follow-ups closed on time, late or skipped between two "
+        "company days (inclusive), with today's overdue and out-of-cadence counts."
+    )
+    async def sales_activity(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from", description="First day.")],
+        to: Annotated[date, strawberry.argument(description="Last day, inclusive.")],
+    ) -> list[RepActivity]:
+        viewer = require_viewer(info)
+        settings = await company_settings()
+        try:
+            report = await sales_activity(viewer, settings, from_, to)
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        return [
+            RepActivity(
+                user=User.from_model(r.user),
+                interactions=r.interactions,
+                interactions_by_kind=[
+                    KindCount(kind=InteractionKind(k), count=n)
+                    for k, n in sorted(r.interactions_by_kind.items())
+                ],
+                follow_ups_done_on_time=r.done_on_time,
+                follow_ups_done_late=r.done_late,
+                follow_ups_skipped=r.skipped,
+                overdue_now=r.overdue_now,
+                customers_out_of_cadence=r.out_of_cadence,
+            )
+            for r in report
+        ]
+
+
+@strawberry.type(description="Result of interactionLog.")
+class InteractionLogPayload:
+    interaction: Interaction | None = strawberry.field(description="The logged contact.")
+    customer: CustomerType | None = strawberry.field(description="The customer after re-grading.")
+    completed_follow_ups: list[FollowUp] = strawberry.field(
+        description="The follow-ups this contact answered."
+    )
+    next_follow_up: FollowUp | None = strawberry.field(
+        description="The follow-up scheduled from the cadence."
+    )
+    scheduled_follow_ups: list[FollowUp] = strawberry.field(
+        description="Class-service follow-ups scheduled again because one was just done."
+    )
+    replayed: bool = strawberry.field(
+        description="True when the idempotency key had been used: nothing new was recorded."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+
+
+@strawberry.type(description="Result of followUpCreate.")
+class FollowUpCreatePayload:
+    follow_up: FollowUp | None = strawberry.field(description="The new follow-up.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+
+
+@strawberry.type(description="Result of followUpUpdate.")
+class FollowUpUpdatePayload:
+    follow_up: FollowUp | None = strawberry.field(description="The follow-up after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of followUpReschedule.")
+class FollowUpReschedulePayload:
+    follow_up: FollowUp | None = strawberry.field(description="The follow-up, moved.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of followUpSkip.")
+class FollowUpSkipPayload:
+    follow_up: FollowUp | None = strawberry.field(description="The skipped follow-up.")
+    next_follow_up: FollowUp | None = strawberry.field(
+        description="For a recurring follow-up, the next one, counted from the later of its "
+        "due date and today."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of contactPlanSet.")
+class ContactPlanSetPayload:
+    contact_plan: ContactPlan | None = strawberry.field(description="The plan after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+def _expected(values: dict[str, Any]) -> dict[str, Any]:
+    """Flatten `expectedOrder { products quantity amount }` into the service's field names."""
+    order = values.pop("expected_order", None)
+    if isinstance(order, ExpectedOrderInput):
+        for name, value in input_values(order).items():
+            values[f"expected_{name}"] = value
+    return values
+
+
+def _ids(gids: list[relay.GlobalID] | None, type_name: str, field: str) -> list[int] | None:
+    if gids is None:
+        return None
+    return [decode_id(g, type_name, field) for g in gids]
+
+
+@strawberry.type
+class FollowUpsMutation:
+    @strawberry.mutation(
+        description="Log a contact and move the customer on, in one transaction: record it, "
+        "close the follow-ups it answers, set the grade you confirm and schedule the next "
+        "follow-up from that grade's cadence (or the contact plan's frequency)."
+    )
+    async def interaction_log(
+        self,
+        info: Info,
+        input: Annotated[
+            InteractionLogInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> InteractionLogPayload:
+        async def run() -> interactions.LogResult:
+            return await interactions.log_interaction(
+                info.context.viewer,
+                decode_id(input.customer_id, "Customer", "customer_id"),
+                input_values(
+                    input,
+                    skip=("customer_id", "our_people_ids", "contact_ids", "follow_up_id"),
+                ),
+                follow_up_id=decode_id(input.follow_up_id, "FollowUp", "follow_up_id")
+                if input.follow_up_id
+                else None,
+                contact_ids=_ids(input.contact_ids, "Contact", "contact_ids"),
+                our_people_ids=_ids(input.our_people_ids, "User", "our_people_ids"),
+            )
+
+        result, errors = await attempt(run())
+        if result is None:
+            return InteractionLogPayload(
+                interaction=None,
+                customer=None,
+                completed_follow_ups=[],
+                next_follow_up=None,
+                scheduled_follow_ups=[],
+                replayed=False,
+                user_errors=errors,
+            )
+        currency = info.context.settings.currency
+        return InteractionLogPayload(
+            interaction=Interaction.from_model(result.interaction),
+            customer=_customer(info, result.customer),
+            completed_follow_ups=[FollowUp.from_model(f, currency) for f in result.completed],
+            next_follow_up=FollowUp.from_model(result.next_follow_up, currency)
+            if result.next_follow_up
+            else None,
+            scheduled_follow_ups=[FollowUp.from_model(f, currency) for f in result.also_scheduled],
+            replayed=result.replayed,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(description="Plan a follow-up by hand.")
+    async def follow_up_create(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowUpCreateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> FollowUpCreatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            values = _expected(input_values(input, skip=("customer_id", "assignee_id")))
+            if input.assignee_id:
+                values["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            return await tasks.create_follow_up(
+                info.context.viewer, decode_id(input.customer_id, "Customer", "customer_id"), values
+            )
+
+        m, errors = await attempt(run())
+        currency = info.context.settings.currency
+        return FollowUpCreatePayload(
+            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Change an open follow-up's kind, assignee, purpose, expected order or "
+        "notes; a stale `version` changes nothing."
+    )
+    async def follow_up_update(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowUpUpdateInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> FollowUpUpdatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            values = _expected(input_values(input, skip=("id", "version", "assignee_id")))
+            if input.assignee_id:
+                values["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            return await tasks.update_follow_up(
+                info.context.viewer, decode_id(input.id, "FollowUp", "id"), input.version, values
+            )
+
+        m, errors = await attempt(run())
+        currency = info.context.settings.currency
+        return FollowUpUpdatePayload(
+            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Move an open follow-up to another day, with a reason.")
+    async def follow_up_reschedule(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowUpRescheduleInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
+    ) -> FollowUpReschedulePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await tasks.reschedule_follow_up(
+                info.context.viewer,
+                decode_id(input.id, "FollowUp", "id"),
+                input.version,
+                input.due_on,
+                input.reason,
+            )
+
+        m, errors = await attempt(run())
+        currency = info.context.settings.currency
+        return FollowUpReschedulePayload(
+            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Skip an open follow-up, with a reason. A cadence or class-service "
+        "follow-up comes round again, so the customer stays in cadence."
+    )
+    async def follow_up_skip(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowUpSkipInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> FollowUpSkipPayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await tasks.skip_follow_up(
+                info.context.viewer,
+                decode_id(input.id, "FollowUp", "id"),
+                input.version,
+                input.reason,
+            )
+
+        result, errors = await attempt(run())
+        currency = info.context.settings.currency
+        skipped, following = result if result else (None, None)
+        return FollowUpSkipPayload(
+            follow_up=FollowUp.from_model(skipped, currency) if skipped else None,
+            next_follow_up=FollowUp.from_model(following, currency) if following else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Create or change a customer's contact plan (联络计划). The next follow-up "
+        "scheduled uses its frequency."
+    )
+    async def contact_plan_set(
+        self,
+        info: Info,
+        input: Annotated[
+            ContactPlanSetInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> ContactPlanSetPayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await plans.set_contact_plan(
+                info.context.viewer,
+                decode_id(input.customer_id, "Customer", "customer_id"),
+                input.version,
+                _expected(input_values(input, skip=("customer_id", "version"))),
+            )
+
+        m, errors = await attempt(run())
+        currency = info.context.settings.currency
+        return ContactPlanSetPayload(
+            contact_plan=ContactPlan.from_model(m, currency) if m else None, user_errors=errors
+        )
+
+
+__all__ = ["FollowUpsMutation", "FollowUpsQuery"]

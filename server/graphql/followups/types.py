@@ -1,0 +1,384 @@
+"""GraphQL types of the follow-up area: interactions, follow-ups, plans, the queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.access.visibility import customer_scope
+from server.domain.followups import models
+from server.domain.followups.queue import QueueFilter, Section, section_page
+from server.graphql.accounts.types import User
+from server.graphql.common import (
+    After,
+    Connection,
+    First,
+    Money,
+    connection,
+    money,
+    nodes_in_order,
+    page_args,
+)
+from server.graphql.customers.enums import Grade
+from server.graphql.followups.enums import (
+    FollowUpOrigin,
+    FollowUpStatus,
+    InteractionKind,
+    RouteMethod,
+)
+
+if TYPE_CHECKING:
+    from server.graphql.customers.types import Contact, Customer
+
+CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
+ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.types")]
+
+d = strawberry.field
+
+
+def _customer(info: Info, model: Any) -> Any:
+    from server.graphql.customers.types import Customer
+
+    return Customer.from_model(model, info.context.settings.currency)
+
+
+async def _visible_customer(info: Info, customer_id: int) -> Any:
+    m = await info.context.loaders.visible_customers.load(customer_id)
+    return _customer(info, m) if m else None
+
+
+@strawberry.type(description="What a customer is expected to buy (预计订单).")
+class ExpectedOrder:
+    products: str = d(description="Products expected, free text.")
+    quantity: int | None = d(description="Expected quantity.")
+    amount: Money | None = d(description="Expected amount.")
+
+
+def expected_order(m: Any, currency: str) -> ExpectedOrder:
+    return ExpectedOrder(
+        products=m.expected_products,
+        quantity=m.expected_quantity,
+        amount=money(m.expected_amount_minor, currency),
+    )
+
+
+@strawberry.type(description="One of the customer's people present at a contact.")
+class PresentContact:
+    name: str = d(description="Their name at the time of the contact.")
+    _contact_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The contact record; null once removed from the archive.")
+    async def contact(self, info: Info) -> ContactType | None:
+        from server.graphql.customers.types import Contact
+
+        if self._contact_id is None:
+            return None
+        m = await info.context.loaders.contacts_by_id.load(self._contact_id)
+        return Contact.from_model(m) if m else None
+
+
+@strawberry.type(
+    description="One logged contact with a customer (每一次追踪情况都要详细记录在案). "
+    "Visible to whoever may see the customer; never changed after it is logged."
+)
+class Interaction(relay.Node):
+    id: relay.NodeID[int]
+    kind: InteractionKind = d(description="How the contact took place.")
+    occurred_at: datetime = d(description="When it took place.")
+    summary: str = d(description="One line for lists; the first line of the notes if not given.")
+    needs: str = d(description="What the customer needs.")
+    problems: str = d(description="Problems the customer raised.")
+    outcome: str = d(description="What came of it.")
+    next_step: str = d(description="The agreed next step.")
+    satisfaction: int | None = d(description="The customer's satisfaction, 1 (low) to 5 (high).")
+    grade_before: Grade = d(description="The customer's grade before this contact.")
+    grade_after: Grade = d(description="The grade confirmed or set at this contact.")
+    created_at: datetime = d(description="When it was logged.")
+    _customer_id: strawberry.Private[int]
+    _author_id: strawberry.Private[int]
+
+    @strawberry.field(description="Who logged it.")
+    async def author(self, info: Info) -> User:
+        return User.from_model(await info.context.loaders.users.load(self._author_id))
+
+    @strawberry.field(description="The people from our side who took part.")
+    async def our_people(self, info: Info) -> list[User]:
+        loaders = info.context.loaders
+        ids = await loaders.participants.load(self.id)
+        return [User.from_model(u) for u in await loaders.users.load_many(ids) if u]
+
+    @strawberry.field(description="The customer's people who were present.")
+    async def contacts_present(self, info: Info) -> list[PresentContact]:
+        rows = await info.context.loaders.contacts_present.load(self.id)
+        return [PresentContact(name=r.name, _contact_id=r.contact_id) for r in rows]
+
+    @strawberry.field(description="The customer contacted.")
+    async def customer(self, info: Info) -> CustomerType | None:
+        return await _visible_customer(info, self._customer_id)
+
+    @classmethod
+    def from_model(cls, m: models.Interaction) -> Interaction:
+        return cls(
+            id=m.id,
+            kind=InteractionKind(m.kind.value),
+            occurred_at=m.occurred_at,
+            summary=m.summary,
+            needs=m.needs,
+            problems=m.problems,
+            outcome=m.outcome,
+            next_step=m.next_step,
+            satisfaction=m.satisfaction,
+            grade_before=Grade(m.grade_before.value),
+            grade_after=Grade(m.grade_after.value),
+            created_at=m.created_at,
+            _customer_id=m.customer_id,
+            _author_id=m.author_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        scope = await customer_scope(info.context.viewer, prefix="customer__")
+        query = models.Interaction.all() if scope is None else models.Interaction.filter(scope)
+        return await nodes_in_order(node_ids, query, cls.from_model)
+
+
+@strawberry.type(
+    description="A planned contact with a customer: the unit of a salesperson's queue. "
+    "Visible to whoever may see the customer."
+)
+class FollowUp(relay.Node):
+    id: relay.NodeID[int]
+    version: int = d(description="Changes on every update; send it back with your change.")
+    due_on: date = d(description="The company day it is due.")
+    kind: InteractionKind = d(description="How the contact is meant to take place.")
+    purpose: str = d(description="What the contact is for (联络重点).")
+    expected_order: ExpectedOrder = d(description="The order hoped for.")
+    preparation_notes: str = d(description="What to prepare before the contact.")
+    origin: FollowUpOrigin = d(description="Why it exists.")
+    status: FollowUpStatus = d(description="Open, done or skipped.")
+    completed_at: datetime | None = d(description="When it was done or skipped.")
+    completed_late: bool | None = d(
+        description="For done items: true when the contact came after the due date."
+    )
+    skip_reason: str = d(description="Why it was skipped.")
+    reschedule_count: int = d(description="How many times the due date was moved.")
+    reschedule_reason: str = d(description="Why the due date was last moved.")
+    created_at: datetime = d(description="When it was planned.")
+    _customer_id: strawberry.Private[int]
+    _assignee_id: strawberry.Private[int]
+    _interaction_id: strawberry.Private[int | None]
+    # Set when the row came with its customer joined (the queue): no further lookup.
+    _customer_row: strawberry.Private[Any] = None
+
+    @strawberry.field(description="The customer to contact.")
+    def customer(self, info: Info) -> CustomerType | None:
+        if self._customer_row is not None:
+            return _customer(info, self._customer_row)
+        return _visible_customer(info, self._customer_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Who is to make the contact.")
+    async def assignee(self, info: Info) -> User:
+        return User.from_model(await info.context.loaders.users.load(self._assignee_id))
+
+    @strawberry.field(description="The logged contact that answered it, once done.")
+    async def answered_by(self, info: Info) -> Interaction | None:
+        if self._interaction_id is None:
+            return None
+        m = await models.Interaction.get_or_none(id=self._interaction_id)
+        return Interaction.from_model(m) if m else None
+
+    @classmethod
+    def from_model(cls, m: models.FollowUp, currency: str) -> FollowUp:
+        joined = m.__dict__.get("_customer")  # set by select_related("customer")
+        return cls(
+            id=m.id,
+            version=m.version,
+            due_on=m.due_on,
+            kind=InteractionKind(m.kind.value),
+            purpose=m.purpose,
+            expected_order=expected_order(m, currency),
+            preparation_notes=m.preparation_notes,
+            origin=FollowUpOrigin(m.origin.value),
+            status=FollowUpStatus(m.status.value),
+            completed_at=m.completed_at,
+            completed_late=m.completed_late,
+            skip_reason=m.skip_reason,
+            reschedule_count=m.reschedule_count,
+            reschedule_reason=m.reschedule_reason,
+            created_at=m.created_at,
+            _customer_id=m.customer_id,
+            _assignee_id=m.assignee_id,
+            _interaction_id=m.interaction_id,
+            _customer_row=joined,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        scope = await customer_scope(info.context.viewer, prefix="customer__")
+        query = models.FollowUp.all() if scope is None else models.FollowUp.filter(scope)
+        currency = info.context.settings.currency
+        return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
+
+
+@strawberry.type(description="How a customer is to be worked (联络计划).")
+class ContactPlan:
+    version: int = d(description="Changes on every update; send it back with your change.")
+    focus: str = d(description="What the contacts concentrate on (联络重点).")
+    expected_order: ExpectedOrder = d(description="The order hoped for.")
+    frequency_days: int | None = d(
+        description="Days between contacts; overrides the grade's cadence when set."
+    )
+    preferred_time: str = d(description="When the customer prefers to be contacted.")
+    updated_at: datetime = d(description="When the plan last changed.")
+
+    @classmethod
+    def from_model(cls, m: models.ContactPlan, currency: str) -> ContactPlan:
+        return cls(
+            version=m.version,
+            focus=m.focus,
+            expected_order=expected_order(m, currency),
+            frequency_days=m.frequency_days,
+            preferred_time=m.preferred_time,
+            updated_at=m.updated_at,
+        )
+
+
+@strawberry.type(description="The latest logged contact with a customer.")
+class LastContact:
+    at: datetime = d(description="When it took place.")
+    kind: InteractionKind = d(description="How it took place.")
+    summary: str = d(description="Its one-line summary.")
+
+
+@strawberry.input(description="Narrow the queue.")
+class FollowUpQueueFilter:
+    regions: list[str] | None = d(default=None, description="Customers in any of these regions.")
+    grades: list[Grade] | None = d(default=None, description="Customers of any of these grades.")
+    kinds: list[InteractionKind] | None = d(
+        default=None, description="Follow-ups of any of these kinds."
+    )
+
+
+def domain_queue_filter(flt: FollowUpQueueFilter | None) -> QueueFilter:
+    from server.domain.customers.models import Grade as DomainGrade
+
+    if flt is None:
+        return QueueFilter()
+    return QueueFilter(
+        regions=flt.regions or [],
+        grades=[DomainGrade(str(g.value)) for g in flt.grades or []],
+        kinds=[str(k.value) for k in flt.kinds or []],
+    )
+
+
+@strawberry.type(description="A customer out of cadence: no open follow-up, no recent contact.")
+class NeglectedCustomer:
+    customer: CustomerType = d(description="The customer.")
+    last_contact_at: datetime | None = d(description="The latest contact; null if never.")
+    cadence_days: int = d(description="The customer's cadence in days.")
+    days_since_contact: int = d(
+        description="Days since the latest contact, or since the customer was created."
+    )
+
+
+@strawberry.type(
+    description="A salesperson's follow-up queue for one day: overdue, due today and the next "
+    "seven days, each ordered by how long overdue, then grade A→E, then key account, VIP and "
+    "class A→C first."
+)
+class FollowUpQueue:
+    day: date = d(description="The company day the queue is for.")
+    user: User = d(description="Whose queue it is.")
+    neglected: list[NeglectedCustomer] = d(
+        description="Customers out of cadence (no open follow-up and no contact for twice "
+        "their cadence), longest neglected first, at most 100."
+    )
+    neglected_count: int = d(description="How many customers are out of cadence.")
+    _filter: strawberry.Private[QueueFilter]
+
+    async def _section(
+        self, info: Info, section: Section, first: int | None, after: str | None
+    ) -> Connection[FollowUp]:
+        page = await section_page(
+            info.context.viewer,
+            int(self.user.id),
+            self.day,
+            section,
+            self._filter,
+            page_args(first, after, None, None),
+        )
+        currency = info.context.settings.currency
+        return connection(page, lambda m: FollowUp.from_model(m, currency))
+
+    @strawberry.field(description="Open follow-ups due before the day, longest overdue first.")
+    async def overdue(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[FollowUp]:
+        return await self._section(info, Section.OVERDUE, first, after)
+
+    @strawberry.field(description="Open follow-ups due on the day.")
+    async def due_today(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[FollowUp]:
+        return await self._section(info, Section.TODAY, first, after)
+
+    @strawberry.field(description="Open follow-ups due in the seven days after the day.")
+    async def upcoming(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[FollowUp]:
+        return await self._section(info, Section.UPCOMING, first, after)
+
+
+@strawberry.type(description="One team member's load, for the manager's team view.")
+class Workload:
+    user: User = d(description="The team member.")
+    overdue_count: int = d(description="Open follow-ups past their due date.")
+    due_today_count: int = d(description="Open follow-ups due on the day.")
+    out_of_cadence_count: int = d(description="Their customers out of cadence.")
+
+
+@strawberry.type(description="One customer on a visit plan, with what is due there.")
+class VisitStop:
+    position: int = d(description="1 for the first stop.")
+    customer: CustomerType = d(description="The customer to visit.")
+    follow_ups: list[FollowUp] = d(description="The visits due there, oldest first.")
+    distance_km: float | None = d(
+        description="Distance from the previous stop (or the start) in km, when both have "
+        "coordinates."
+    )
+
+
+@strawberry.type(description="A day's visits in one region, in travel order (路序).")
+class VisitPlan:
+    day: date = d(description="The company day planned.")
+    region: str = d(description="The region.")
+    method: RouteMethod = d(description="How the stops were ordered.")
+    stops: list[VisitStop] = d(description="The stops in order.")
+    total_km: float | None = d(description="The length of the legs with known coordinates.")
+
+
+@strawberry.type(description="A number of contacts of one kind.")
+class KindCount:
+    kind: InteractionKind = d(description="The kind of contact.")
+    count: int = d(description="How many.")
+
+
+@strawberry.type(description="What one salesperson did in a period (销售过程监控).")
+class RepActivity:
+    user: User = d(description="The salesperson.")
+    interactions: int = d(description="Contacts logged in the period.")
+    interactions_by_kind: list[KindCount] = d(description="Contacts logged, by kind.")
+    follow_ups_done_on_time: int = d(description="Follow-ups answered by their due date.")
+    follow_ups_done_late: int = d(description="Follow-ups answered after their due date.")
+    follow_ups_skipped: int = d(description="Follow-ups skipped.")
+    overdue_now: int = d(description="Open follow-ups past due today.")
+    customers_out_of_cadence: int = d(description="Their customers out of cadence today.")

@@ -1,0 +1,350 @@
+"""Sales orders, ABC classes and the Pareto analysis (DOMAIN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server.domain.access.visibility import customer_scope
+from server.domain.errors import DomainError
+from server.domain.sales import classes, orders
+from server.domain.sales import models as sales_models
+from server.graphql.auth import argument_error, require_viewer
+from server.graphql.common import (
+    After,
+    Connection,
+    First,
+    Money,
+    UserError,
+    attempt,
+    connection,
+    decode_id,
+    input_values,
+    money,
+    nodes_in_order,
+    page_args,
+)
+from server.graphql.customers.enums import AbcClass
+
+if TYPE_CHECKING:
+    from server.graphql.customers.types import Customer
+
+CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
+d = strawberry.field
+
+
+async def _visible_customer(info: Info, customer_id: int) -> Any:
+    from server.graphql.customers.types import Customer
+
+    m = await info.context.loaders.visible_customers.load(customer_id)
+    return Customer.from_model(m, info.context.settings.currency) if m else None
+
+
+@strawberry.type(description="One line of a sales order.")
+class SalesOrderLine:
+    line_no: int = d(description="1 for the first line.")
+    product: str = d(description="The product.")
+    quantity: int = d(description="How many.")
+    unit_price: Money = d(description="Price of one.")
+    amount: Money = d(description="quantity × unit price.")
+
+
+@strawberry.type(description="A sales order of a customer. Visible to whoever sees the customer.")
+class SalesOrder(relay.Node):
+    id: relay.NodeID[int]
+    ordered_on: date = d(description="The order date.")
+    external_ref: str | None = d(
+        description="The order's number in the system it came from; unique."
+    )
+    total: Money = d(description="The sum of the lines.")
+    note: str = d(description="A note.")
+    created_at: datetime = d(description="When it was recorded.")
+    _customer_id: strawberry.Private[int]
+    _currency: strawberry.Private[str]
+
+    @strawberry.field(description="The lines, in order.")
+    async def lines(self) -> list[SalesOrderLine]:
+        rows = await sales_models.SalesOrderLine.filter(order_id=self.id).order_by("line_no")
+        c = self._currency
+        return [
+            SalesOrderLine(
+                line_no=r.line_no,
+                product=r.product,
+                quantity=r.quantity,
+                unit_price=money(r.unit_price_minor, c),  # type: ignore[arg-type]
+                amount=money(r.amount_minor, c),  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="The customer who ordered.")
+    async def customer(self, info: Info) -> CustomerType | None:
+        return await _visible_customer(info, self._customer_id)
+
+    @classmethod
+    def from_model(cls, m: sales_models.SalesOrder, currency: str) -> SalesOrder:
+        return cls(
+            id=m.id,
+            ordered_on=m.ordered_on,
+            external_ref=m.external_ref,
+            total=money(m.total_minor, currency),  # type: ignore[arg-type]
+            note=m.note,
+            created_at=m.created_at,
+            _customer_id=m.customer_id,
+            _currency=currency,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        scope = await customer_scope(info.context.viewer, prefix="customer__")
+        query = (
+            sales_models.SalesOrder.all()
+            if scope is None
+            else sales_models.SalesOrder.filter(scope)
+        )
+        currency = info.context.settings.currency
+        return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
+
+
+@strawberry.type(description="One class in the analysis, against the ideal mix.")
+class ClassShare:
+    abc_class: AbcClass = d(description="The class.")
+    customer_count: int = d(description="Customers in the class.")
+    customer_percent: Decimal = d(description="Their share of ranked customers, in percent.")
+    ideal_customer_percent: Decimal = d(
+        description="The ideal share of customers (seed 001): A 20, B 40, C 40."
+    )
+    sales: Money = d(description="The class's sales in the period.")
+    sales_percent: Decimal = d(description="The class's share of sales, in percent.")
+
+
+@strawberry.type(description="A customer's place in the Pareto list.")
+class ParetoRow:
+    rank: int = d(description="1 for the customer with the most sales.")
+    customer: CustomerType = d(description="The customer.")
+    sales: Money = d(description="Sales in the period.")
+    share_percent: Decimal = d(description="Share of all sales, in percent.")
+    cumulative_percent: Decimal = d(
+        description="Cumulative share of sales down to this customer, in percent."
+    )
+    abc_class: AbcClass = d(description="The class it falls in.")
+    _id: strawberry.Private[int]
+
+
+@strawberry.type(
+    description="The latest ABC analysis (客户分析): the mix of classes against the ideal "
+    "20/40/40, and the ranked Pareto list."
+)
+class ClassAnalysis:
+    period_start: date = d(description="First day of the sales period.")
+    period_end: date = d(description="Last day of the sales period.")
+    a_percent: int = d(description="Class A threshold of cumulative sales used, in percent.")
+    b_percent: int = d(description="Class B threshold of cumulative sales used, in percent.")
+    total_sales: Money = d(description="All sales in the period.")
+    ranked_customers: int = d(description="Customers with sales in the period.")
+    computed_at: datetime = d(description="When it was computed.")
+    classes: list[ClassShare] = d(description="A, B and C with their counts and shares.")
+    _total_minor: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Customers ranked by sales, best first; only those visible to you, with "
+        "company-wide shares."
+    )
+    async def ranking(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ParetoRow]:
+        from server.graphql.customers.types import Customer
+
+        try:
+            page = await classes.ranking_page(
+                info.context.viewer, page_args(first, after, None, None)
+            )
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        currency = info.context.settings.currency
+        total = self._total_minor
+
+        def row(m: sales_models.AbcRanking) -> ParetoRow:
+            return ParetoRow(
+                rank=m.rank,
+                customer=Customer.from_model(m.customer, currency),
+                sales=money(m.sales_minor, currency),  # type: ignore[arg-type]
+                share_percent=classes.percent(m.sales_minor, total),
+                cumulative_percent=classes.percent(m.cumulative_minor, total),
+                abc_class=AbcClass(m.abc_class.value),
+                _id=m.id,
+            )
+
+        return connection(page, row)
+
+
+@strawberry.type
+class SalesQuery:
+    @strawberry.field(
+        description="The latest ABC analysis; null before the first computation and for "
+        "anyone but managers and administrators."
+    )
+    async def customer_class_analysis(self, info: Info) -> ClassAnalysis | None:
+        require_viewer(info)
+        return await _analysis(info)
+
+
+async def _analysis(info: Info) -> ClassAnalysis | None:
+    found = await classes.latest_analysis(info.context.viewer)
+    if found is None:
+        return None
+    currency = info.context.settings.currency
+    run = found.run
+    ranked = sum(c.customers for c in found.classes)
+    return ClassAnalysis(
+        period_start=run.period_start,
+        period_end=run.period_end,
+        a_percent=run.a_percent,
+        b_percent=run.b_percent,
+        total_sales=money(run.total_minor, currency),  # type: ignore[arg-type]
+        ranked_customers=run.ranked_customers,
+        computed_at=run.computed_at,
+        classes=[
+            ClassShare(
+                abc_class=AbcClass(c.abc_class.value),
+                customer_count=c.customers,
+                customer_percent=classes.percent(c.customers, ranked),
+                ideal_customer_percent=Decimal(c.ideal_customer_percent),
+                sales=money(c.sales_minor, currency),  # type: ignore[arg-type]
+                sales_percent=classes.percent(c.sales_minor, run.total_minor),
+            )
+            for c in found.classes
+        ],
+        _total_minor=run.total_minor,
+    )
+
+
+@strawberry.input(description="One line of a new order.")
+class SalesOrderLineInput:
+    product: str = d(description="The product, ≤200 characters.")
+    quantity: int = d(description="How many, ≥ 1.")
+    unit_price: Decimal = d(description="Price of one, decimal string ≥ 0, two places at most.")
+
+
+@strawberry.input(description="A sales order to record.")
+class SalesOrderCreateInput:
+    customer_id: relay.GlobalID = d(description="The customer; one you may change.")
+    ordered_on: date = d(description="The order date; not in the future.")
+    lines: list[SalesOrderLineInput] = d(description="1–500 lines.")
+    external_ref: str | None = d(
+        default=None,
+        description="The order's number in your system, ≤100 characters. Sending it again "
+        "for the same customer returns the order already recorded.",
+    )
+    note: str | None = d(default=None, description="A note, ≤500 characters.")
+
+
+@strawberry.type(description="Result of salesOrderCreate.")
+class SalesOrderCreatePayload:
+    sales_order: SalesOrder | None = d(description="The order.")
+    created: bool = d(description="False when the external reference was already recorded.")
+    customer: CustomerType | None = d(description="The customer, with its VIP status updated.")
+    user_errors: list[UserError] = d(description="Why nothing was recorded.")
+
+
+@strawberry.input(description="Which sales period to classify.")
+class CustomerClassesRecomputeInput:
+    period_end: date | None = d(default=None, description="Last day; today when omitted.")
+    months: int | None = d(
+        default=None, description="Length in months, 1–120; the company setting when omitted."
+    )
+
+
+@strawberry.type(description="Result of customerClassesRecompute.")
+class CustomerClassesRecomputePayload:
+    analysis: ClassAnalysis | None = d(description="The new analysis.")
+    scheduled_follow_ups: int = d(
+        description="Class-service follow-ups newly scheduled (leadership visits, visits, "
+        "inquiry letters)."
+    )
+    withdrawn_follow_ups: int = d(
+        description="Open class-service follow-ups skipped because the class changed."
+    )
+    user_errors: list[UserError] = d(description="Why nothing was computed.")
+
+
+@strawberry.type
+class SalesMutation:
+    @strawberry.mutation(
+        description="Record a sales order. The customer becomes won if it was a prospect or "
+        "in negotiation, and VIP when the order meets the VIP rule."
+    )
+    async def sales_order_create(
+        self,
+        info: Info,
+        input: Annotated[
+            SalesOrderCreateInput,
+            strawberry.argument(description="What to do; see the input type."),
+        ],
+    ) -> SalesOrderCreatePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            return await orders.create_order(
+                info.context.viewer,
+                decode_id(input.customer_id, "Customer", "customer_id"),
+                input.ordered_on,
+                [input_values(line) for line in input.lines],
+                {
+                    k: v
+                    for k, v in (("external_ref", input.external_ref), ("note", input.note))
+                    if v is not None
+                },
+            )
+
+        result, errors = await attempt(run())
+        if result is None:
+            return SalesOrderCreatePayload(
+                sales_order=None, created=False, customer=None, user_errors=errors
+            )
+        order, created = result
+        return SalesOrderCreatePayload(
+            sales_order=SalesOrder.from_model(order, info.context.settings.currency),
+            created=created,
+            customer=await _visible_customer(info, order.customer_id),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Recompute every customer's ABC class from sales over the period, then "
+        "schedule or withdraw class-service follow-ups (managers and administrators)."
+    )
+    async def customer_classes_recompute(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerClassesRecomputeInput | None,
+            strawberry.argument(description="The period; the company setting when omitted."),
+        ] = None,
+    ) -> CustomerClassesRecomputePayload:
+        async def run():  # type: ignore[no-untyped-def]
+            info.context.viewer.require_user()
+            return await classes.recompute_classes(
+                info.context.viewer,
+                input.period_end if input else None,
+                input.months if input else None,
+            )
+
+        result, errors = await attempt(run())
+        if result is None:
+            return CustomerClassesRecomputePayload(
+                analysis=None, scheduled_follow_ups=0, withdrawn_follow_ups=0, user_errors=errors
+            )
+        analysis = await _analysis(info)
+        return CustomerClassesRecomputePayload(
+            analysis=analysis,
+            scheduled_follow_ups=result.service.scheduled,
+            withdrawn_follow_ups=result.service.withdrawn,
+            user_errors=[],
+        )
