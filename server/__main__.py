@@ -133,6 +133,53 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.domain.sales.importer import import_orders
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with orm(settings):
+            report = await import_orders(path)
+        for line, message in report.errors:
+            print(f"{path}:{line}: {message}", file=sys.stderr)
+        if report.errors:
+            print(f"Nothing imported: {len(report.errors)} problem(s).", file=sys.stderr)
+            return 1
+        print(
+            f"Imported {report.created} order(s); skipped {report.skipped} already imported; "
+            f"{report.new_vips} new VIP customer(s)."
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def _classes(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from server.db import orm
+    from server.domain.sales.classes import recompute_classes
+
+    async def run() -> int:
+        async with orm(settings):
+            end = date.fromisoformat(args.period_end) if args.period_end else None
+            done = await recompute_classes(None, end, args.months)
+        run_ = done.run
+        print(
+            f"Classified {run_.ranked_customers} customer(s) on sales from "
+            f"{run_.period_start} to {run_.period_end}; scheduled {done.service.scheduled} and "
+            f"withdrew {done.service.withdrawn} class-service follow-up(s)."
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from server.graphql.schema import build_schema
 
@@ -181,6 +228,23 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=int, default=0, help="Bulk: this many customers.")
     seed.add_argument("--reps", type=int, default=50, help="Bulk: spread over this many reps.")
     seed.set_defaults(func=_seed)
+
+    imports = sub.add_parser("import", help="Import data from a file.")
+    what = imports.add_subparsers(dest="what", required=True)
+    orders = what.add_parser(
+        "orders",
+        help="Sales orders from CSV (columns external_ref, customer, ordered_on, product, "
+        "quantity, unit_price[, note]); all or nothing, idempotent on external_ref.",
+    )
+    orders.add_argument("file", help="The CSV file (UTF-8, header row).")
+    orders.set_defaults(func=_import)
+
+    classes = sub.add_parser(
+        "classes", help="Recompute ABC classes and class-based service follow-ups."
+    )
+    classes.add_argument("--period-end", help="Last day of the sales period (default today).")
+    classes.add_argument("--months", type=int, help="Period length (default: company setting).")
+    classes.set_defaults(func=_classes)
 
     export = sub.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
     export.add_argument("-o", "--output", help="Write to this file instead of stdout.")

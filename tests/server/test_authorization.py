@@ -307,6 +307,190 @@ async def login_logout(world: dict[str, Any], actor: str) -> None:
         assert again["data"]["viewer"] is None
 
 
+def _codes(body: dict[str, Any], field: str) -> list[str]:
+    return [e["code"] for e in body["data"][field]["userErrors"]]
+
+
+async def _open_item(world: dict[str, Any]) -> str:
+    from server.domain.followups.models import FollowUp
+
+    item = await FollowUp.create(
+        customer_id=int(GlobalID.from_id(world["customer"]["id"]).node_id),
+        assignee=world["company"].users["r1"],
+        due_on=datetime.now(UTC).date() + timedelta(days=2),
+        kind="phone",
+        origin="manual",
+    )
+    return str(GlobalID("FollowUp", str(item.id)))
+
+
+async def interaction_log(world: dict[str, Any], actor: str) -> None:
+    body = await _api(world, actor).post(
+        """mutation($c: ID!) { interactionLog(input: {customerId: $c, kind: PHONE, grade: B}) {
+        interaction { id } userErrors { code } } }""",
+        {"c": world["customer"]["id"]},
+    )
+    assert _codes(body, "interactionLog") == _mutation_outcome(actor)
+    if actor in EDITS:
+        # The logged contact is readable through node(id) by exactly the customer's readers.
+        iid = body["data"]["interactionLog"]["interaction"]["id"]
+        for other in ACTORS[:-1]:
+            seen = await _api(world, other).post(
+                "query($i: ID!) { node(id: $i) { ... on Interaction { customer { name } } } }",
+                {"i": iid},
+            )
+            expected = {"customer": {"name": "杭州机械厂"}} if other in READS else None
+            assert seen["data"]["node"] == expected, other
+
+
+async def follow_up_mutations(world: dict[str, Any], actor: str) -> None:
+    api = _api(world, actor)
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    made = await api.post(
+        """mutation($c: ID!, $d: Date!) { followUpCreate(input: {customerId: $c, dueOn: $d}) {
+        userErrors { code } } }""",
+        {"c": world["customer"]["id"], "d": day},
+    )
+    assert _codes(made, "followUpCreate") == _mutation_outcome(actor)
+    item = await _open_item(world)
+    steps = [
+        ("followUpUpdate", 'followUpUpdate(input: {id: $f, version: 1, purpose: "报价"})'),
+        (
+            "followUpReschedule",
+            'followUpReschedule(input: {id: $f, version: 2, dueOn: $d, reason: "改期"})',
+        ),
+        ("followUpSkip", 'followUpSkip(input: {id: $f, version: 3, reason: "不用了"})'),
+    ]
+    for name, call in steps:
+        body = await api.post(
+            f"mutation($f: ID!) {{ {call} {{ userErrors {{ code }} }} }}", {"f": item}
+        )
+        assert _codes(body, name) == _mutation_outcome(actor), name
+
+
+async def contact_plan_set(world: dict[str, Any], actor: str) -> None:
+    body = await _api(world, actor).post(
+        """mutation($c: ID!) { contactPlanSet(input: {customerId: $c, frequencyDays: 3}) {
+        userErrors { code } } }""",
+        {"c": world["customer"]["id"]},
+    )
+    assert _codes(body, "contactPlanSet") == _mutation_outcome(actor)
+
+
+async def sales_order_create(world: dict[str, Any], actor: str) -> None:
+    body = await _api(world, actor).post(
+        """mutation($c: ID!, $d: Date!) { salesOrderCreate(input: {customerId: $c,
+        orderedOn: $d, lines: [{product: "模具", quantity: 1, unitPrice: "5.00"}]}) {
+        salesOrder { id } userErrors { code } } }""",
+        {
+            "c": world["customer"]["id"],
+            "d": (datetime.now(UTC).date() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert _codes(body, "salesOrderCreate") == _mutation_outcome(actor)
+
+
+async def class_analysis(world: dict[str, Any], actor: str) -> None:
+    from server.domain.sales.models import SalesOrder
+
+    await SalesOrder.create(
+        customer_id=int(GlobalID.from_id(world["customer"]["id"]).node_id),
+        ordered_on=datetime.now(UTC).date() - timedelta(days=5),
+        total_minor=100_00,
+    )
+    api = _api(world, actor)
+    done = await api.post("mutation { customerClassesRecompute { userErrors { code } } }")
+    if actor == "anon":
+        assert _codes(done, "customerClassesRecompute") == ["UNAUTHENTICATED"]
+    elif actor in ("manager", "other_manager", "admin"):
+        assert _codes(done, "customerClassesRecompute") == []
+    else:
+        assert _codes(done, "customerClassesRecompute") == ["NOT_ALLOWED"]
+    if actor not in ("manager", "other_manager", "admin"):
+        from server.domain.sales.classes import recompute_classes
+
+        await recompute_classes(None)
+    body = await api.post(
+        """{ customerClassAnalysis { rankedCustomers
+        ranking { totalCount nodes { customer { name } } } } }"""
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    analysis = body["data"]["customerClassAnalysis"]
+    if actor not in ("manager", "other_manager", "admin"):
+        assert analysis is None
+        return
+    assert analysis["rankedCustomers"] == 1
+    # Company-wide numbers, but the ranked list names only customers the viewer may see.
+    shown = 1 if actor in READS else 0
+    assert analysis["ranking"]["totalCount"] == shown
+    assert len(analysis["ranking"]["nodes"]) == shown
+
+
+async def company_settings_fields(world: dict[str, Any], actor: str) -> None:
+    api = _api(world, actor)
+    read = await api.post("{ companySettings { cadenceADays cadenceEDays } }")
+    changed = await api.post(
+        "mutation { companySettingsUpdate(input: {cadenceEDays: 300}) { userErrors { code } } }"
+    )
+    if actor == "anon":
+        assert _unauthenticated(read)
+        assert _codes(changed, "companySettingsUpdate") == ["UNAUTHENTICATED"]
+        return
+    assert read["data"]["companySettings"] == {"cadenceADays": 1, "cadenceEDays": 365}
+    assert _codes(changed, "companySettingsUpdate") == ([] if actor == "admin" else ["NOT_ALLOWED"])
+
+
+async def queue_fields(world: dict[str, Any], actor: str) -> None:
+    company = world["company"]
+    await _open_item(world)
+    api = _api(world, actor)
+    region = await api.post(
+        """mutation($c: ID!) { customerUpdate(input: {id: $c, version: 1, region: "华东"}) {
+        userErrors { code } } }""",
+        {"c": world["customer"]["id"]},
+    )
+    assert region is not None
+    body = await api.post(
+        """query($u: ID!) { theirs: followUpQueue(userId: $u) { upcoming { totalCount } }
+        mine: followUpQueue { upcoming { totalCount } }
+        visits: visitPlan(region: "华东", userId: $u) { stops { position } }
+        team: followUpTeam { user { username } } }""",
+        {"u": company.gid("r1")},
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    data = body["data"]
+    sees_r1_queue = actor in ("owner", "manager", "admin")
+    assert (data["theirs"] is not None) == sees_r1_queue
+    if sees_r1_queue:
+        assert data["theirs"]["upcoming"]["totalCount"] == 1
+        assert data["visits"] == {"stops": []}
+    else:
+        assert data["visits"] is None
+    # Nobody but the owner has C's follow-up in their own queue.
+    assert data["mine"]["upcoming"]["totalCount"] == (1 if actor == "owner" else 0)
+    members = {row["user"]["username"] for row in data["team"]}
+    # An admin sees every seller; everyone else at least themselves.
+    assert USERNAME[actor] in members or actor == "admin"
+    assert ("r1" in members) == sees_r1_queue
+
+
+async def sales_activity_field(world: dict[str, Any], actor: str) -> None:
+    day = datetime.now(UTC).date().isoformat()
+    body = await _api(world, actor).post(
+        "query($d: Date!) { salesActivity(from: $d, to: $d) { user { username } } }", {"d": day}
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    people = {r["user"]["username"] for r in body["data"]["salesActivity"]}
+    assert USERNAME[actor] in people or actor == "admin"
+    assert ("r1" in people) == (actor in ("owner", "manager", "admin"))
+
+
 def _mutation_outcome(actor: str) -> list[str]:
     if actor == "anon":
         return ["UNAUTHENTICATED"]
@@ -341,6 +525,21 @@ MATRIX = {
     "Mutation.accessRequestCreate": access_request_fields,
     "Mutation.accessRequestGrant": access_request_fields,
     "Mutation.accessRequestRefuse": access_request_fields,
+    "Query.followUpQueue": queue_fields,
+    "Query.followUpTeam": queue_fields,
+    "Query.visitPlan": queue_fields,
+    "Query.salesActivity": sales_activity_field,
+    "Query.customerClassAnalysis": class_analysis,
+    "Query.companySettings": company_settings_fields,
+    "Mutation.interactionLog": interaction_log,
+    "Mutation.followUpCreate": follow_up_mutations,
+    "Mutation.followUpUpdate": follow_up_mutations,
+    "Mutation.followUpReschedule": follow_up_mutations,
+    "Mutation.followUpSkip": follow_up_mutations,
+    "Mutation.contactPlanSet": contact_plan_set,
+    "Mutation.salesOrderCreate": sales_order_create,
+    "Mutation.customerClassesRecompute": class_analysis,
+    "Mutation.companySettingsUpdate": company_settings_fields,
 }
 NESTED = {"Contact.customer": read_nested}
 

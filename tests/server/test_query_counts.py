@@ -79,3 +79,101 @@ async def test_nodes_by_id_batch_lookups_and_view_logging(
     assert await statements(3) == await statements(30)
     # m1 owns none of them: every opened customer is logged, 3 + 30 entries.
     assert await AuditEntry.filter(action="customer.view").count() == 33
+
+
+QUEUE = """query($n: Int!) { followUpQueue { overdue(first: $n) { totalCount
+  nodes { dueOn purpose assignee { username } expectedOrder { amount { amount } }
+    customer { name grade abcClass isVip lastContact { summary }
+      decisionMaker { name phone } strongestAlly { name phone } } } }
+  dueToday { totalCount } upcoming { totalCount } neglectedCount } }"""
+
+
+async def _seed_queue(company: Company, n: int) -> None:
+    from datetime import date, timedelta
+
+    from server.domain.followups.models import FollowUp
+
+    for i in range(n):
+        name = f"客户{i:03d}"
+        customer = await Customer.create(
+            owner=company.users["r1"],
+            name=name,
+            search_text=search_text(name),
+            grade="ABCDE"[i % 5],
+        )
+        await Contact.create(customer=customer, name="王总", is_decision_maker=True)
+        await Contact.create(customer=customer, name="李主任", ally_strength="strong")
+        await FollowUp.create(
+            customer=customer,
+            assignee=company.users["r1"],
+            due_on=date.today() - timedelta(days=3 + i % 7),
+            kind="phone",
+            origin="manual",
+        )
+
+
+async def test_queue_statements_do_not_grow_with_page_size(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    await _seed_queue(company, 60)
+    await company.api("r1").data(QUEUE, {"n": 1})  # creates the settings row on first use
+    counts = []
+    for n in (5, 50):
+        sql_counter.statements.clear()
+        data = await company.api("r1").data(QUEUE, {"n": n})
+        nodes = data["followUpQueue"]["overdue"]["nodes"]
+        assert len(nodes) == n
+        assert all(row["customer"]["decisionMaker"]["name"] == "王总" for row in nodes)
+        counts.append(len(sql_counter.statements))
+    assert counts[0] == counts[1], sql_counter.statements
+    # token, queue owner, settings, grants, neglect check, 3 section pages, 3 counts, contacts
+    assert counts[1] <= 12, sql_counter.statements
+
+
+TIMELINE = """query($id: ID!, $n: Int!) { customer(id: $id) { interactions(first: $n) {
+  totalCount nodes { kind summary author { username } ourPeople { username }
+  contactsPresent { name contact { name } } } } } }"""
+
+
+async def test_timeline_statements_do_not_grow_with_page_size(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from strawberry.relay import GlobalID
+
+    from server.domain.followups.models import (
+        Interaction,
+        InteractionContact,
+        InteractionParticipant,
+    )
+
+    customer = await Customer.create(
+        owner=company.users["r1"], name="杭州机械厂", search_text=search_text("杭州机械厂")
+    )
+    contact = await Contact.create(customer=customer, name="王总")
+    now = datetime.now(UTC)
+    for i in range(60):
+        row = await Interaction.create(
+            customer=customer,
+            author=company.users["r1"],
+            kind="visit",
+            occurred_at=now - timedelta(hours=i),
+            summary=f"第{i}次",
+            grade_before="B",
+            grade_after="B",
+        )
+        await InteractionParticipant.create(interaction=row, user=company.users["m1"])
+        await InteractionContact.create(interaction=row, contact=contact, name="王总")
+    gid = str(GlobalID("Customer", str(customer.id)))
+    counts = []
+    for n in (5, 50):
+        sql_counter.statements.clear()
+        data = await company.api("r1").data(TIMELINE, {"id": gid, "n": n})
+        nodes = data["customer"]["interactions"]["nodes"]
+        assert len(nodes) == n
+        assert nodes[0]["ourPeople"] == [{"username": "m1"}]
+        counts.append(len(sql_counter.statements))
+    assert counts[0] == counts[1], sql_counter.statements
+    # token, team, grants, customer, page, count, authors+people, participants, present, contacts
+    assert counts[1] <= 11, sql_counter.statements

@@ -21,12 +21,15 @@ _NOTHING = Q(id__in=[])
 
 
 async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
+    """Customers the viewer reaches through unexpired grants; read once per request."""
     if viewer.user is None:
         return frozenset()
-    ids = await AccessGrant.filter(
-        grantee_id=viewer.user.id, expires_at__gt=datetime.now(UTC)
-    ).values_list("customer_id", flat=True)
-    return frozenset(cast(list[int], ids))
+    if viewer.granted_ids is None:
+        ids = await AccessGrant.filter(
+            grantee_id=viewer.user.id, expires_at__gt=datetime.now(UTC)
+        ).values_list("customer_id", flat=True)
+        viewer.granted_ids = frozenset(cast(list[int], ids))
+    return viewer.granted_ids
 
 
 def _kw(name: str, value: Any) -> dict[str, Any]:

@@ -15,6 +15,8 @@ class Viewer:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # Computed once per request: the user ids whose customers this viewer may edit.
     _team_ids: frozenset[int] | None = field(default=None, repr=False)
+    # Customers reachable through access grants, read once per request (see visibility.py).
+    granted_ids: frozenset[int] | None = field(default=None, repr=False)
 
     @property
     def is_authenticated(self) -> bool:

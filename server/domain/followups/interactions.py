@@ -182,7 +182,8 @@ async def log_interaction(
     Sending the same idempotency key again returns the first result and writes nothing.
     """
     user = viewer.require_user()
-    values = {"kind": None, "grade": None, **values}
+    # Omitted and null mean the same here: "use the default".
+    values = {"kind": None, "grade": None, **{k: v for k, v in values.items() if v is not None}}
     key = values.get("idempotency_key")
     if key:
         existing = await Interaction.get_or_none(author_id=user.id, idempotency_key=key)

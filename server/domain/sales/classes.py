@@ -1,8 +1,10 @@
 """ABC classes by cumulative sales (Pareto, DOMAIN.md §4) and the analysis built on them.
 
-Customers are ranked by sales over the period. A customer whose cumulative share, itself
-included, is at most 70% is class A (exactly 70% is A); up to 95% class B; the rest C.
-Customers without sales in the period stay unclassified. Ties rank by customer id.
+Customers are ranked by sales over the period. Class A is the customers making up the first
+70% of cumulative sales: every customer whose sales start below the 70% mark, so the one
+that reaches exactly 70% is A, and so is one that crosses it (a customer with 90% of all
+sales is A, not B). Class B starts below 95%; the rest are C. Customers without sales in the
+period stay unclassified. Ties rank by customer id.
 """
 
 from __future__ import annotations
@@ -36,17 +38,17 @@ def classify(
 ) -> list[tuple[int, int, int, AbcClass]]:
     """(customer id, sales) → (customer id, sales, cumulative, class), best customer first.
 
-    Integer arithmetic only: cumulative·100 ≤ threshold·total, so a boundary is never lost to
-    rounding.
+    Integer arithmetic only (cumulative·100 < threshold·total), so a boundary is never lost
+    to rounding.
     """
     ranked = sorted(((cid, s) for cid, s in sales if s > 0), key=lambda r: (-r[1], r[0]))
     total = sum(s for _, s in ranked)
     out, running = [], 0
     for cid, amount in ranked:
-        running += amount
-        if running * 100 <= a_percent * total:
+        before, running = running, running + amount
+        if before * 100 < a_percent * total:
             cls = AbcClass.A
-        elif running * 100 <= b_percent * total:
+        elif before * 100 < b_percent * total:
             cls = AbcClass.B
         else:
             cls = AbcClass.C

@@ -377,7 +377,7 @@ class Customer(relay.Node):
             abc_class=_CLASSES[m.abc_class] if m.abc_class else None,
             last_contact=LastContact(
                 at=m.last_contact_at,
-                kind=_KINDS[m.last_contact_kind],
+                kind=_KINDS.get(m.last_contact_kind),
                 summary=m.last_contact_summary,
             )
             if m.last_contact_at

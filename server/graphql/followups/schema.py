@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.accounts.models import User as UserModel
+from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, today
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.followups import interactions, plans, tasks
@@ -65,9 +66,10 @@ def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
         return -1
 
 
-async def _queue(info: Info, user: UserModel, day: date, flt: QueueFilter) -> FollowUpQueue:
+async def _queue(
+    info: Info, user: UserModel, day: date, flt: QueueFilter, settings: CompanySettings
+) -> FollowUpQueue:
     viewer = info.context.viewer
-    settings = await company_settings()
     found = await neglected_customers(viewer, [user.id], settings)
     shown = found[:NEGLECTED_SHOWN]
     rows = await info.context.loaders.visible_customers.load_many([n.customer_id for n in shown])
@@ -124,8 +126,10 @@ class FollowUpsQuery:
         user = await info.context.loaders.users.load(uid)
         if user is None:
             return None
-        day = day or today(await company_settings())
-        return await _queue(info, user, day, domain_queue_filter(filter))
+        settings = await company_settings()
+        return await _queue(
+            info, user, day or today(settings), domain_queue_filter(filter), settings
+        )
 
     @strawberry.field(
         description="The team view: for each person whose queue you may see, the open "

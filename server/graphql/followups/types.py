@@ -255,7 +255,9 @@ class ContactPlan:
 @strawberry.type(description="The latest logged contact with a customer.")
 class LastContact:
     at: datetime = d(description="When it took place.")
-    kind: InteractionKind = d(description="How it took place.")
+    kind: InteractionKind | None = d(
+        description="How it took place; null for contacts imported without a kind."
+    )
     summary: str = d(description="Its one-line summary.")
 
 
