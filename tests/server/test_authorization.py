@@ -362,8 +362,10 @@ async def follow_up_mutations(world: dict[str, Any], actor: str) -> None:
         ("followUpSkip", 'followUpSkip(input: {id: $f, version: 3, reason: "不用了"})'),
     ]
     for name, call in steps:
+        args = "$f: ID!, $d: Date!" if "$d" in call else "$f: ID!"
         body = await api.post(
-            f"mutation($f: ID!) {{ {call} {{ userErrors {{ code }} }} }}", {"f": item}
+            f"mutation({args}) {{ {call} {{ userErrors {{ code }} }} }}",
+            {"f": item, "d": day} if "$d" in call else {"f": item},
         )
         assert _codes(body, name) == _mutation_outcome(actor), name
 
