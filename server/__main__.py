@@ -112,7 +112,7 @@ def _createuser(args: argparse.Namespace, settings: Settings) -> int:
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import orm
-    from server.seed import seed_bulk, seed_demo
+    from server.seed import seed_activity, seed_bulk, seed_demo
 
     async def run() -> None:
         async with orm(settings):
@@ -125,9 +125,15 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                     f"Seeded {stats['customers']} customers and {stats['contacts']} contacts "
                     f"for {stats['reps']} reps in {stats['seconds']:.1f} s."
                 )
+            if args.activity:
+                stats = await seed_activity(args.activity, args.orders)
+                print(
+                    f"Seeded {stats['interactions']} contacts, {stats['follow_ups']} open "
+                    f"follow-ups and {stats['orders']} orders in {stats['seconds']:.1f} s."
+                )
 
-    if not args.demo and not args.customers:
-        print("Say what to seed: --demo and/or --customers N", file=sys.stderr)
+    if not args.demo and not args.customers and not args.activity:
+        print("Say what to seed: --demo, --customers N and/or --activity N", file=sys.stderr)
         return 2
     asyncio.run(run())
     return 0
@@ -227,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--demo", action="store_true", help="The demo company with its logins.")
     seed.add_argument("--customers", type=int, default=0, help="Bulk: this many customers.")
     seed.add_argument("--reps", type=int, default=50, help="Bulk: spread over this many reps.")
+    seed.add_argument(
+        "--activity",
+        type=int,
+        default=0,
+        help="Bulk: this many logged contacts per existing customer, one open follow-up "
+        "each, and --orders sales orders.",
+    )
+    seed.add_argument("--orders", type=int, default=300_000, help="Bulk: sales orders.")
     seed.set_defaults(func=_seed)
 
     imports = sub.add_parser("import", help="Import data from a file.")

@@ -474,3 +474,115 @@ def _defaults(model: type[Model], columns: Sequence[str], skip: int) -> list[Any
         default = field.default
         values.append(default() if callable(default) else default)
     return values
+
+
+async def seed_activity(
+    interactions_per_customer: int = 10, orders: int = 300_000, seed: int = 7
+) -> dict[str, Any]:
+    """Give every customer a contact history, an open cadence follow-up and sales orders:
+    the volume the follow-up benchmark runs on (100k customers → 1M contacts, 300k orders)."""
+    from server.domain.followups.models import (
+        FollowUp,
+        FollowUpOrigin,
+        Interaction,
+        InteractionKind,
+    )
+    from server.domain.sales.models import SalesOrder, SalesOrderLine
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    today = now.date()
+    customers = await Customer.all().values_list("id", "owner_id", "grade")
+    kinds = list(InteractionKind)
+
+    def interaction_rows() -> Iterable[list[Any]]:
+        for cid, owner_id, grade in customers:
+            for n in range(interactions_per_customer):
+                at = now - timedelta(days=rng.uniform(0, 730), minutes=n)
+                yield [cid, owner_id, rng.choice(kinds), at, f"第{n}次联系", grade, grade, now]
+
+    given = [
+        "customer_id",
+        "author_id",
+        "kind",
+        "occurred_at",
+        "summary",
+        "grade_before",
+        "grade_after",
+        "created_at",
+    ]
+    columns = given + _defaulted_columns(Interaction, given)
+    await _insert_rows(
+        Interaction,
+        columns,
+        (row + _defaults(Interaction, columns, len(given)) for row in interaction_rows()),
+    )
+    conn = Tortoise.get_connection("default")
+    await conn.execute_script(
+        'UPDATE "customer" SET "last_contact_at" = (SELECT MAX("occurred_at") FROM "interaction" '
+        'WHERE "interaction"."customer_id" = "customer"."id"), "last_contact_kind" = \'visit\', '
+        "\"last_contact_summary\" = '上次拜访'"
+    )
+
+    def follow_up_rows() -> Iterable[list[Any]]:
+        for cid, owner_id, _ in customers:
+            due = today + timedelta(days=rng.randint(-10, 30))
+            yield [
+                cid,
+                owner_id,
+                due,
+                rng.choice([InteractionKind.PHONE, InteractionKind.VISIT]),
+                FollowUpOrigin.CADENCE,
+                f"{cid}:cadence",
+                "跟进报价",
+                now,
+                now,
+            ]
+
+    given = [
+        "customer_id",
+        "assignee_id",
+        "due_on",
+        "kind",
+        "origin",
+        "open_slot",
+        "purpose",
+        "created_at",
+        "updated_at",
+    ]
+    columns = given + _defaulted_columns(FollowUp, given)
+    await _insert_rows(
+        FollowUp,
+        columns,
+        (row + _defaults(FollowUp, columns, len(given)) for row in follow_up_rows()),
+    )
+    # Sales concentrated on a few customers, as in life: a Pareto-like weight.
+    weights = [1.0 / (i + 1) ** 0.8 for i in range(len(customers))]
+    buyers = rng.choices([c[0] for c in customers], weights=weights, k=orders)
+    first_order = await SalesOrder.all().count()
+
+    def order_rows() -> Iterable[list[Any]]:
+        for n, cid in enumerate(buyers):
+            day = today - timedelta(days=rng.randint(0, 540))
+            yield [cid, day, f"BENCH-{first_order + n}", rng.randint(10_000, 800_000), "", now]
+
+    await _insert_rows(
+        SalesOrder,
+        ["customer_id", "ordered_on", "external_ref", "total_minor", "note", "created_at"],
+        order_rows(),
+    )
+    ids = await SalesOrder.filter(external_ref__startswith="BENCH-").values_list(
+        "id", "total_minor"
+    )
+    await _insert_rows(
+        SalesOrderLine,
+        ["order_id", "line_no", "product", "quantity", "unit_price_minor", "amount_minor"],
+        ([oid, 1, "标准件", 1, total, total] for oid, total in ids),
+    )
+    return {
+        "interactions": len(customers) * interactions_per_customer,
+        "follow_ups": len(customers),
+        "orders": orders,
+        "seconds": time.perf_counter() - started,
+    }
