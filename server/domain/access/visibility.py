@@ -8,9 +8,10 @@ nested field, count and export goes through `customer_scope` or the helpers buil
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server.domain.access.models import AccessGrant
@@ -18,6 +19,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer
 
 _NOTHING = Q(id__in=[])
+M = TypeVar("M", bound=Model)
 
 
 async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
@@ -62,8 +64,14 @@ async def visible_customers(viewer: Viewer) -> QuerySet[Customer]:
 
 
 async def visible_contacts(viewer: Viewer) -> QuerySet[Contact]:
+    return await visible_through_customer(viewer, Contact)
+
+
+async def visible_through_customer(viewer: Viewer, model: type[M]) -> QuerySet[M]:
+    """Rows of a model hanging off a customer (its `customer` relation), as far as the
+    viewer may see that customer: contacts, interactions, follow-ups, orders, rankings."""
     scope = await customer_scope(viewer, prefix="customer__")
-    return Contact.all() if scope is None else Contact.filter(scope)
+    return model.all() if scope is None else model.filter(scope)
 
 
 async def can_edit_customer(viewer: Viewer, customer: Customer) -> bool:

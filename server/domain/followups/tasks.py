@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.domain import validation as v
-from server.domain.access.visibility import can_edit_owned_by, customer_scope
+from server.domain.access.visibility import can_edit_owned_by, visible_through_customer
 from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer, subtree_ids
 from server.domain.audit import services as audit
@@ -137,9 +137,8 @@ async def create_follow_up(viewer: Viewer, customer_id: int, values: dict[str, A
 
 
 async def get_follow_up(viewer: Viewer, follow_up_id: int, field: str = "id") -> FollowUp:
-    scope = await customer_scope(viewer, prefix="customer__")
-    query = FollowUp.filter(id=follow_up_id)
-    task = await (query if scope is None else query.filter(scope)).first()
+    query = await visible_through_customer(viewer, FollowUp)
+    task = await query.filter(id=follow_up_id).first()
     if task is None:
         raise not_found("Follow-up", field)
     return task

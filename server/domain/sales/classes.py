@@ -17,7 +17,7 @@ from typing import cast
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from server.domain.access.visibility import customer_scope
+from server.domain.access.visibility import visible_through_customer
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.services import company_settings, today
@@ -187,8 +187,7 @@ RANK_SORT = SortKey("rank")
 async def ranking_page(viewer: Viewer, args: PageArgs) -> Page[AbcRanking]:
     """The Pareto list, best first, restricted to the customers the viewer may see (shares
     stay company-wide)."""
-    scope = await customer_scope(viewer, prefix="customer__")
-    query = AbcRanking.all() if scope is None else AbcRanking.filter(scope)
+    query = await visible_through_customer(viewer, AbcRanking)
     return await paginate(query.select_related("customer"), RANK_SORT, args)
 
 

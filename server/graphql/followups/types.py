@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import customer_scope
+from server.domain.access.visibility import visible_through_customer
 from server.domain.followups import models
 from server.domain.followups.queue import QueueFilter, Section, section_page
 from server.graphql.accounts.types import User
@@ -144,8 +144,7 @@ class Interaction(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        scope = await customer_scope(info.context.viewer, prefix="customer__")
-        query = models.Interaction.all() if scope is None else models.Interaction.filter(scope)
+        query = await visible_through_customer(info.context.viewer, models.Interaction)
         return await nodes_in_order(node_ids, query, cls.from_model)
 
 
@@ -223,8 +222,7 @@ class FollowUp(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        scope = await customer_scope(info.context.viewer, prefix="customer__")
-        query = models.FollowUp.all() if scope is None else models.FollowUp.filter(scope)
+        query = await visible_through_customer(info.context.viewer, models.FollowUp)
         currency = info.context.settings.currency
         return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
 

@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import customer_scope
+from server.domain.access.visibility import visible_through_customer
 from server.domain.errors import DomainError
 from server.domain.sales import classes, orders
 from server.domain.sales import models as sales_models
@@ -104,12 +104,7 @@ class SalesOrder(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        scope = await customer_scope(info.context.viewer, prefix="customer__")
-        query = (
-            sales_models.SalesOrder.all()
-            if scope is None
-            else sales_models.SalesOrder.filter(scope)
-        )
+        query = await visible_through_customer(info.context.viewer, sales_models.SalesOrder)
         currency = info.context.settings.currency
         return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
 
