@@ -15,6 +15,7 @@ from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
 from tortoise.queryset import QuerySet
 
+from server.domain.access.visibility import visible_through_customer
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.paging import Page, PageArgs
 
@@ -158,6 +159,14 @@ def _names(selections: list[Any], into: set[str]) -> None:
             _names(sel.selections, into)
 
 
+def selected_names(info: Info) -> set[str]:
+    """Field names the query asks for directly on the object being resolved."""
+    wanted: set[str] = set()
+    for field in info.selected_fields:
+        _names(field.selections, wanted)
+    return wanted
+
+
 def node_selection(info: Info) -> set[str]:
     """Field names the query asks for on each node of the connection being resolved."""
     wanted: set[str] = set()
@@ -199,6 +208,14 @@ async def nodes_in_order(
     ids = [int(i) for i in wanted if i.isdigit()]
     found = {row.pk: row for row in await query.filter(id__in=ids)} if ids else {}
     return [convert(found[int(i)]) if i.isdigit() and int(i) in found else None for i in wanted]
+
+
+async def nodes_through_customer(
+    info: Info, model: Any, node_ids: Iterable[str], convert: Callable[[Any], T]
+) -> list[T | None]:
+    """`nodes_in_order` over rows that belong to a customer, as far as the viewer may see it."""
+    query = await visible_through_customer(info.context.viewer, model)
+    return await nodes_in_order(node_ids, query, convert)
 
 
 async def load_in_order(loader: DataLoader[int, Any], node_ids: Iterable[str]) -> list[Any]:

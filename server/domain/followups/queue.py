@@ -121,7 +121,10 @@ async def neglected_customers(
     """
     now = now or datetime.now(UTC)
     scope = await customer_scope(viewer)
-    has_open = FollowUp.filter(status=FollowUpStatus.OPEN).values("customer_id")
+    # Only these owners' customers: the whole company's open items would be read otherwise.
+    has_open = FollowUp.filter(status=FollowUpStatus.OPEN, customer__owner_id__in=owner_ids).values(
+        "customer_id"
+    )
     query = Customer.filter(owner_id__in=owner_ids, archived_at__isnull=True).exclude(
         id__in=Subquery(has_open)
     )

@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import can_edit_owned_by, visible_contacts
+from server.domain.access.visibility import can_edit_owned_by
 from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
 from server.domain.company.services import company_settings
@@ -30,7 +30,7 @@ from server.graphql.common import (
     connection,
     load_in_order,
     money,
-    nodes_in_order,
+    nodes_through_customer,
     page_args,
 )
 from server.graphql.customers.enums import (
@@ -43,6 +43,7 @@ from server.graphql.customers.enums import (
     SourceChannel,
     Stage,
 )
+from server.graphql.customers.refs import visible_customer
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
 from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
 from server.graphql.sales.schema import SalesOrder
@@ -432,8 +433,7 @@ class Contact(relay.Node):
 
     @strawberry.field(description="The customer this person works for.")
     async def customer(self, info: Info) -> Customer | None:
-        m = await info.context.loaders.visible_customers.load(self._customer_id)
-        return Customer.from_model(m, info.context.settings.currency) if m else None
+        return await visible_customer(info, self._customer_id)  # type: ignore[no-any-return]
 
     @classmethod
     def from_model(cls, m: models.Contact) -> Contact:
@@ -464,5 +464,4 @@ class Contact(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        query = await visible_contacts(info.context.viewer)
-        return await nodes_in_order(node_ids, query, cls.from_model)
+        return await nodes_through_customer(info, models.Contact, node_ids, cls.from_model)

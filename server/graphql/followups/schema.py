@@ -25,7 +25,8 @@ from server.domain.followups.queue import (
 from server.domain.followups.visits import visit_plan
 from server.graphql.accounts.types import User
 from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import UserError, attempt, decode_id, input_values
+from server.graphql.common import UserError, attempt, decode_id, input_values, selected_names
+from server.graphql.customers.refs import customer_of
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
     ContactPlanSetInput,
@@ -50,7 +51,6 @@ from server.graphql.followups.types import (
     VisitPlan,
     VisitStop,
     Workload,
-    _customer,
     domain_queue_filter,
 )
 
@@ -69,26 +69,28 @@ def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
 async def _queue(
     info: Info, user: UserModel, day: date, flt: QueueFilter, settings: CompanySettings
 ) -> FollowUpQueue:
-    viewer = info.context.viewer
-    found = await neglected_customers(viewer, [user.id], settings)
+    queue = FollowUpQueue(
+        day=day, user=User.from_model(user), neglected=[], neglected_count=0, _filter=flt
+    )
+    # The neglect check reads every customer of the owner without an open follow-up: only
+    # worth doing when the query asks for it.
+    if not selected_names(info) & {"neglected", "neglectedCount"}:
+        return queue
+    found = await neglected_customers(info.context.viewer, [user.id], settings)
     shown = found[:NEGLECTED_SHOWN]
     rows = await info.context.loaders.visible_customers.load_many([n.customer_id for n in shown])
-    return FollowUpQueue(
-        day=day,
-        user=User.from_model(user),
-        neglected=[
-            NeglectedCustomer(
-                customer=_customer(info, row),
-                last_contact_at=n.last_contact_at,
-                cadence_days=n.cadence_days,
-                days_since_contact=n.days_since_contact,
-            )
-            for n, row in zip(shown, rows, strict=True)
-            if row is not None
-        ],
-        neglected_count=len(found),
-        _filter=flt,
-    )
+    queue.neglected = [
+        NeglectedCustomer(
+            customer=customer_of(info, row),
+            last_contact_at=n.last_contact_at,
+            cadence_days=n.cadence_days,
+            days_since_contact=n.days_since_contact,
+        )
+        for n, row in zip(shown, rows, strict=True)
+        if row is not None
+    ]
+    queue.neglected_count = len(found)
+    return queue
 
 
 DayArg = Annotated[
@@ -185,7 +187,7 @@ class FollowUpsQuery:
             stops=[
                 VisitStop(
                     position=n,
-                    customer=_customer(info, stop.customer),
+                    customer=customer_of(info, stop.customer),
                     follow_ups=[FollowUp.from_model(f, currency) for f in stop.follow_ups],
                     distance_km=stop.distance_km,
                 )
@@ -340,7 +342,7 @@ class FollowUpsMutation:
         currency = info.context.settings.currency
         return InteractionLogPayload(
             interaction=Interaction.from_model(result.interaction),
-            customer=_customer(info, result.customer),
+            customer=customer_of(info, result.customer),
             completed_follow_ups=[FollowUp.from_model(f, currency) for f in result.completed],
             next_follow_up=FollowUp.from_model(result.next_follow_up, currency)
             if result.next_follow_up

@@ -10,7 +10,6 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import visible_through_customer
 from server.domain.followups import models
 from server.domain.followups.queue import QueueFilter, Section, section_page
 from server.graphql.accounts.types import User
@@ -21,10 +20,11 @@ from server.graphql.common import (
     Money,
     connection,
     money,
-    nodes_in_order,
+    nodes_through_customer,
     page_args,
 )
 from server.graphql.customers.enums import Grade
+from server.graphql.customers.refs import customer_of, visible_customer
 from server.graphql.followups.enums import (
     FollowUpOrigin,
     FollowUpStatus,
@@ -39,17 +39,6 @@ CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.t
 ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.types")]
 
 d = strawberry.field
-
-
-def _customer(info: Info, model: Any) -> Any:
-    from server.graphql.customers.types import Customer
-
-    return Customer.from_model(model, info.context.settings.currency)
-
-
-async def _visible_customer(info: Info, customer_id: int) -> Any:
-    m = await info.context.loaders.visible_customers.load(customer_id)
-    return _customer(info, m) if m else None
 
 
 @strawberry.type(description="What a customer is expected to buy (预计订单).")
@@ -119,7 +108,7 @@ class Interaction(relay.Node):
 
     @strawberry.field(description="The customer contacted.")
     async def customer(self, info: Info) -> CustomerType | None:
-        return await _visible_customer(info, self._customer_id)
+        return await visible_customer(info, self._customer_id)
 
     @classmethod
     def from_model(cls, m: models.Interaction) -> Interaction:
@@ -144,8 +133,7 @@ class Interaction(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        query = await visible_through_customer(info.context.viewer, models.Interaction)
-        return await nodes_in_order(node_ids, query, cls.from_model)
+        return await nodes_through_customer(info, models.Interaction, node_ids, cls.from_model)
 
 
 @strawberry.type(
@@ -179,8 +167,8 @@ class FollowUp(relay.Node):
     @strawberry.field(description="The customer to contact.")
     def customer(self, info: Info) -> CustomerType | None:
         if self._customer_row is not None:
-            return _customer(info, self._customer_row)
-        return _visible_customer(info, self._customer_id)  # type: ignore[return-value]
+            return customer_of(info, self._customer_row)
+        return visible_customer(info, self._customer_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Who is to make the contact.")
     async def assignee(self, info: Info) -> User:
@@ -222,9 +210,10 @@ class FollowUp(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        query = await visible_through_customer(info.context.viewer, models.FollowUp)
         currency = info.context.settings.currency
-        return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
+        return await nodes_through_customer(
+            info, models.FollowUp, node_ids, lambda m: cls.from_model(m, currency)
+        )
 
 
 @strawberry.type(description="How a customer is to be worked (联络计划).")

@@ -11,7 +11,6 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access.visibility import visible_through_customer
 from server.domain.errors import DomainError
 from server.domain.sales import classes, orders
 from server.domain.sales import models as sales_models
@@ -27,23 +26,17 @@ from server.graphql.common import (
     decode_id,
     input_values,
     money,
-    nodes_in_order,
+    nodes_through_customer,
     page_args,
 )
 from server.graphql.customers.enums import AbcClass
+from server.graphql.customers.refs import visible_customer
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 d = strawberry.field
-
-
-async def _visible_customer(info: Info, customer_id: int) -> Any:
-    from server.graphql.customers.types import Customer
-
-    m = await info.context.loaders.visible_customers.load(customer_id)
-    return Customer.from_model(m, info.context.settings.currency) if m else None
 
 
 @strawberry.type(description="One line of a sales order.")
@@ -85,7 +78,7 @@ class SalesOrder(relay.Node):
 
     @strawberry.field(description="The customer who ordered.")
     async def customer(self, info: Info) -> CustomerType | None:
-        return await _visible_customer(info, self._customer_id)
+        return await visible_customer(info, self._customer_id)
 
     @classmethod
     def from_model(cls, m: sales_models.SalesOrder, currency: str) -> SalesOrder:
@@ -104,9 +97,10 @@ class SalesOrder(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        query = await visible_through_customer(info.context.viewer, sales_models.SalesOrder)
         currency = info.context.settings.currency
-        return await nodes_in_order(node_ids, query, lambda m: cls.from_model(m, currency))
+        return await nodes_through_customer(
+            info, sales_models.SalesOrder, node_ids, lambda m: cls.from_model(m, currency)
+        )
 
 
 @strawberry.type(description="One class in the analysis, against the ideal mix.")
@@ -307,7 +301,7 @@ class SalesMutation:
         return SalesOrderCreatePayload(
             sales_order=SalesOrder.from_model(order, info.context.settings.currency),
             created=created,
-            customer=await _visible_customer(info, order.customer_id),
+            customer=await visible_customer(info, order.customer_id),
             user_errors=[],
         )
 
