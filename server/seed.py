@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise import Tortoise
-from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.passwords import hash_password
 from server.domain.accounts.services import create_user
+from server.domain.bulk import default_values, defaulted_columns, insert_rows
 from server.domain.customers.models import (
     AllyStrength,
     Attitude,
@@ -270,46 +270,6 @@ async def _demo_customer(
 # --- bulk ----------------------------------------------------------------------------------
 
 
-def _placeholders(dialect: str, columns: int, rows: int) -> str:
-    if dialect == "sqlite":
-        row = "(" + ",".join("?" * columns) + ")"
-        return ",".join([row] * rows)
-    groups = []
-    for r in range(rows):
-        start = r * columns
-        groups.append("(" + ",".join(f"${start + c + 1}" for c in range(columns)) + ")")
-    return ",".join(groups)
-
-
-async def _insert_rows(
-    model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    """Multi-row INSERTs of ready-made rows, converted by each field's own to_db_value."""
-    conn = Tortoise.get_connection("default")
-    dialect = conn.capabilities.dialect
-    meta = model._meta
-    fields = [meta.fields_map[meta.fields_db_projection_reverse[c]] for c in columns]
-    # SQLite caps bound parameters per statement (32766); PostgreSQL at 32767.
-    per_statement = max(1, 30_000 // len(columns))
-    batch: list[Any] = []
-    count = 0
-    table = meta.db_table
-    head = f'INSERT INTO "{table}" ({",".join(chr(34) + c + chr(34) for c in columns)}) VALUES '
-
-    async def flush() -> None:
-        nonlocal batch, count
-        if count:
-            await conn.execute_query(head + _placeholders(dialect, len(columns), count), batch)
-        batch, count = [], 0
-
-    for row in rows:
-        batch.extend(f.to_db_value(v, model) for f, v in zip(fields, row, strict=True))
-        count += 1
-        if count == per_statement:
-            await flush()
-    await flush()
-
-
 async def seed_bulk(
     customers: int, reps: int = 50, contacts_per_customer: int = 3
 ) -> dict[str, Any]:
@@ -361,7 +321,7 @@ async def seed_bulk(
         "updated_at",
         "version",
     ]
-    customer_cols += _defaulted_columns(Customer, customer_cols)
+    customer_cols += defaulted_columns(Customer, customer_cols)
     contact_cols = [
         "id",
         "customer_id",
@@ -377,9 +337,9 @@ async def seed_bulk(
         "updated_at",
         "version",
     ]
-    contact_cols += _defaulted_columns(Contact, contact_cols)
-    customer_defaults = _defaults(Customer, customer_cols, 17)
-    contact_defaults = _defaults(Contact, contact_cols, 13)
+    contact_cols += defaulted_columns(Contact, contact_cols)
+    customer_defaults = default_values(Customer, customer_cols, 17)
+    contact_defaults = default_values(Contact, contact_cols, 13)
     grades = list(Grade)
     roles = [*KEY_ROLES, *OTHER_ROLES]
 
@@ -432,8 +392,8 @@ async def seed_bulk(
                 ]
 
     async with in_transaction():
-        await _insert_rows(Customer, customer_cols, customer_rows())
-        await _insert_rows(Contact, contact_cols, contact_rows())
+        await insert_rows(Customer, customer_cols, customer_rows())
+        await insert_rows(Contact, contact_cols, contact_rows())
     conn = Tortoise.get_connection("default")
     if conn.capabilities.dialect == "postgres":
         # Explicit ids bypass the sequences; move them past what was written.
@@ -452,28 +412,6 @@ async def seed_bulk(
         "rep_ids": rep_ids,
         "seconds": time.perf_counter() - started,
     }
-
-
-def _defaulted_columns(model: type[Model], given: Sequence[str]) -> list[str]:
-    """Non-null columns the bulk rows do not set, which need the model's default value."""
-    meta = model._meta
-    out = []
-    for column, field_name in meta.fields_db_projection_reverse.items():
-        field = meta.fields_map[field_name]
-        if column in given or field.null or field.pk:
-            continue
-        out.append(column)
-    return out
-
-
-def _defaults(model: type[Model], columns: Sequence[str], skip: int) -> list[Any]:
-    meta = model._meta
-    values = []
-    for column in columns[skip:]:
-        field = meta.fields_map[meta.fields_db_projection_reverse[column]]
-        default = field.default
-        values.append(default() if callable(default) else default)
-    return values
 
 
 async def seed_activity(
@@ -512,11 +450,11 @@ async def seed_activity(
         "grade_after",
         "created_at",
     ]
-    columns = given + _defaulted_columns(Interaction, given)
-    await _insert_rows(
+    columns = given + defaulted_columns(Interaction, given)
+    await insert_rows(
         Interaction,
         columns,
-        (row + _defaults(Interaction, columns, len(given)) for row in interaction_rows()),
+        (row + default_values(Interaction, columns, len(given)) for row in interaction_rows()),
     )
     conn = Tortoise.get_connection("default")
     await conn.execute_script(
@@ -551,11 +489,11 @@ async def seed_activity(
         "created_at",
         "updated_at",
     ]
-    columns = given + _defaulted_columns(FollowUp, given)
-    await _insert_rows(
+    columns = given + defaulted_columns(FollowUp, given)
+    await insert_rows(
         FollowUp,
         columns,
-        (row + _defaults(FollowUp, columns, len(given)) for row in follow_up_rows()),
+        (row + default_values(FollowUp, columns, len(given)) for row in follow_up_rows()),
     )
     # Sales concentrated on a few customers, as in life: a Pareto-like weight.
     weights = [1.0 / (i + 1) ** 0.8 for i in range(len(customers))]
@@ -567,7 +505,7 @@ async def seed_activity(
             day = today - timedelta(days=rng.randint(0, 540))
             yield [cid, day, f"BENCH-{first_order + n}", rng.randint(10_000, 800_000), "", now]
 
-    await _insert_rows(
+    await insert_rows(
         SalesOrder,
         ["customer_id", "ordered_on", "external_ref", "total_minor", "note", "created_at"],
         order_rows(),
@@ -575,7 +513,7 @@ async def seed_activity(
     ids = await SalesOrder.filter(external_ref__startswith="BENCH-").values_list(
         "id", "total_minor"
     )
-    await _insert_rows(
+    await insert_rows(
         SalesOrderLine,
         ["order_id", "line_no", "product", "quantity", "unit_price_minor", "amount_minor"],
         ([oid, 1, "标准件", 1, total, total] for oid, total in ids),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -72,11 +72,15 @@ class Page(Generic[M]):
     has_previous_page: bool
     sort: SortKey
     base: QuerySet[M]
+    # Set when the caller knows a cheaper way to count (several lists counted at once).
+    counter: Callable[[], Awaitable[int]] | None = None
 
     def cursor(self, item: M) -> str:
         return encode_cursor(self.sort.values(item), item.pk)
 
     async def total_count(self) -> int:
+        if self.counter is not None:
+            return await self.counter()
         return await self.base.count()
 
 
@@ -143,9 +147,15 @@ def page_size(args: PageArgs) -> int:
     return requested
 
 
-async def paginate(base: QuerySet[M], sort: SortKey, args: PageArgs) -> Page[M]:
+async def paginate(
+    base: QuerySet[M], sort: SortKey, args: PageArgs, *, fetch: bool = True
+) -> Page[M]:
+    """One page of `base` in `sort` order. `fetch=False` reads no rows: for a caller that
+    wants only the total count, which the page computes on demand."""
     size = page_size(args)
     forward = not (args.last is not None and args.first is None)
+    if not fetch:
+        return Page([], False, False, sort, base)
     query = base
     if args.after:
         values, pk = decode_cursor(args.after, sort, "after")

@@ -167,17 +167,29 @@ def selected_names(info: Info) -> set[str]:
     return wanted
 
 
-def node_selection(info: Info) -> set[str]:
-    """Field names the query asks for on each node of the connection being resolved."""
-    wanted: set[str] = set()
+def wants_rows(info: Info) -> bool:
+    """False when a connection is asked only for its totalCount: its rows need not be read."""
+    return bool(selected_names(info) - {"totalCount", "__typename"})
+
+
+def node_selection(info: Info, within: str | None = None) -> set[str]:
+    """Field names the query asks for on each node of the connection being resolved, or,
+    with `within`, on that field of each node (`within="customer"`: the node's customer)."""
+    node_fields: list[SelectedField] = []
     for conn in info.selected_fields:
         for sel in _flatten(conn.selections):
             if sel.name == "nodes":
-                _names(sel.selections, wanted)
+                node_fields.extend(_flatten(sel.selections))
             elif sel.name == "edges":
                 for inner in _flatten(sel.selections):
                     if inner.name == "node":
-                        _names(inner.selections, wanted)
+                        node_fields.extend(_flatten(inner.selections))
+    wanted: set[str] = set()
+    for sel in node_fields:
+        if within is None:
+            wanted.add(sel.name)
+        elif sel.name == within:
+            _names(sel.selections, wanted)
     return wanted
 
 

@@ -78,6 +78,20 @@ async def test_sections_and_their_order(company: Company) -> None:
     assert today_row["expectedOrder"] == {"products": "注塑模具", "amount": {"amount": "50000.00"}}
     assert data["dueToday"]["totalCount"] == 1
     assert [n["customer"]["name"] for n in data["upcoming"]["nodes"]] == ["七天后"]
+    assert data["upcoming"]["totalCount"] == 1  # seven days ahead is in, eight is not
+
+    # Asked only for totals (the team's glance at a queue), with a filter: the same counts.
+    counts = (
+        await company.api("r1").data(
+            """{ followUpQueue(filter: {grades: [B]}) { overdue { totalCount }
+            dueToday { totalCount } upcoming { totalCount } } }"""
+        )
+    )["followUpQueue"]
+    assert counts == {
+        "overdue": {"totalCount": 4},
+        "dueToday": {"totalCount": 0},
+        "upcoming": {"totalCount": 0},
+    }
 
 
 async def test_queue_pages_with_cursors(company: Company) -> None:

@@ -14,6 +14,7 @@ from typing import cast
 from tortoise.functions import Max
 
 from server.domain.accounts.models import User
+from server.domain.bulk import insert_with_defaults
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import local_date
 from server.domain.customers.models import AbcClass, Customer
@@ -22,6 +23,7 @@ from server.domain.followups.models import open_slot as slot_of
 from server.domain.followups.schedule import (
     RULE_BY_ORIGIN,
     SERVICE_ORIGINS,
+    ServiceRule,
     add_months,
     rules_for,
 )
@@ -58,40 +60,73 @@ async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceC
     customers = await Customer.filter(
         abc_class__in=owed_classes, archived_at__isnull=True
     ).values_list("id", "owner_id", "abc_class")
-    kinds = sorted({k.value for r in RULE_BY_ORIGIN.values() for k in r.satisfied_by})
-    last_rows = (
-        await Interaction.filter(kind__in=kinds, customer__abc_class__in=owed_classes)
-        .annotate(last=Max("occurred_at"))
-        .group_by("customer_id", "kind")
-        .values_list("customer_id", "kind", "last")
-    )
-    last: dict[tuple[int, str], datetime] = {
-        (cid, str(kind)): cast(datetime, at) for cid, kind, at in last_rows
-    }
+    owed = [
+        (cid, owner_id, abc, rule)
+        for cid, owner_id, abc in customers
+        for rule in rules_for(abc)
+        if (cid, rule.origin) not in have
+    ]
+    last = await _last_done({(rule, abc) for _, _, abc, rule in owed}, settings)
     managers = dict(
         cast(list[tuple[int, int | None]], await User.all().values_list("id", "manager_id"))
     )
-    new = []
-    for cid, owner_id, abc in customers:
-        for rule in rules_for(abc):
-            if (cid, rule.origin) in have:
-                continue
-            done = [last[(cid, k.value)] for k in rule.satisfied_by if (cid, k.value) in last]
-            due = day
-            if done:
-                due = max(day, add_months(local_date(settings, max(done)), rule.months(settings)))
-            assignee = (managers.get(owner_id) or owner_id) if rule.to_manager else owner_id
-            new.append(
-                FollowUp(
-                    customer_id=cid,
-                    assignee_id=assignee,
-                    due_on=due,
-                    kind=rule.kind,
-                    origin=rule.origin,
-                    open_slot=slot_of(cid, rule.origin),
-                    purpose=f"Class {abc} service",
-                )
+    rows = []
+    for cid, owner_id, abc, rule in owed:
+        due = day
+        if (cid, rule.origin) in last:
+            due = max(day, add_months(last[(cid, rule.origin)], rule.months(settings)))
+        assignee = (managers.get(owner_id) or owner_id) if rule.to_manager else owner_id
+        rows.append(
+            (
+                cid,
+                assignee,
+                due,
+                rule.kind,
+                rule.origin,
+                slot_of(cid, rule.origin),
+                f"Class {abc} service",
+                now,
+                now,
             )
+        )
     # A contact logged meanwhile may have opened the same slot: that one stands.
-    await FollowUp.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    return ServiceChanges(scheduled=len(new), withdrawn=len(stale))
+    await insert_with_defaults(
+        FollowUp,
+        [
+            "customer_id",
+            "assignee_id",
+            "due_on",
+            "kind",
+            "origin",
+            "open_slot",
+            "purpose",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+        skip_conflicts=True,
+    )
+    return ServiceChanges(scheduled=len(rows), withdrawn=len(stale))
+
+
+async def _last_done(
+    owed: set[tuple[ServiceRule, str]], settings: CompanySettings
+) -> dict[tuple[int, FollowUpOrigin], date]:
+    """The company day each customer last had a contact that fulfils each rule: one grouped
+    statement per rule, over the classes someone is owed it in."""
+    classes: dict[ServiceRule, list[str]] = {}
+    for rule, abc in owed:
+        classes.setdefault(rule, []).append(abc)
+    found: dict[tuple[int, FollowUpOrigin], date] = {}
+    for rule, owed_in in classes.items():
+        rows = (
+            await Interaction.filter(
+                kind__in=[k.value for k in rule.satisfied_by], customer__abc_class__in=owed_in
+            )
+            .annotate(last=Max("occurred_at"))
+            .group_by("customer_id")
+            .values_list("customer_id", "last")
+        )
+        for cid, at in cast(list[tuple[int, datetime]], rows):
+            found[(cid, rule.origin)] = local_date(settings, at)
+    return found

@@ -91,7 +91,13 @@ class Interaction(Model):
     class Meta:
         table = "interaction"
         unique_together = (("author_id", "idempotency_key"),)
-        indexes = (("customer_id", "occurred_at"), ("author_id", "occurred_at"))
+        # (kind, customer, time): the last contact of some kinds per customer, read by the
+        # class-based service without touching the other kinds' rows.
+        indexes = (
+            ("customer_id", "occurred_at"),
+            ("author_id", "occurred_at"),
+            ("kind", "customer_id", "occurred_at"),
+        )
 
 
 class InteractionParticipant(Model):

@@ -95,10 +95,36 @@ async def section_page(
     section: Section,
     flt: QueueFilter,
     args: PageArgs,
+    *,
+    fetch: bool = True,
 ) -> Page[FollowUp]:
-    """One page of one section, the customer row joined in (one statement)."""
+    """One page of one section, the customer row joined in (one statement); with
+    `fetch=False` only the count is available."""
     base = _narrow(await open_items(viewer, [user_id]), flt).filter(section_filter(section, day))
-    return await paginate(base.select_related("customer"), QUEUE_SORT, args)
+    return await paginate(base.select_related("customer"), QUEUE_SORT, args, fetch=fetch)
+
+
+async def section_counts(
+    viewer: Viewer, user_id: int, day: date, flt: QueueFilter
+) -> dict[Section, int]:
+    """The size of all three sections in one statement: open items counted per due date up
+    to the end of the upcoming window, then summed per section."""
+    base = _narrow(await open_items(viewer, [user_id]), flt).filter(
+        due_on__lte=day + timedelta(days=UPCOMING_DAYS)
+    )
+    rows = cast(
+        list[tuple[date, int]],
+        await base.annotate(n=Count("id")).group_by("due_on").values_list("due_on", "n"),
+    )
+    counts = dict.fromkeys(Section, 0)
+    for due, n in rows:
+        if isinstance(due, str):  # SQLite hands a grouped date back as text
+            due = date.fromisoformat(due)
+        section = (
+            Section.OVERDUE if due < day else Section.TODAY if due == day else Section.UPCOMING
+        )
+        counts[section] += n
+    return counts
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from server.domain.access.visibility import visible_through_customer
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
+from server.domain.bulk import insert_rows
 from server.domain.company.services import company_settings, today
 from server.domain.customers.models import CLASS_RANK, AbcClass, Customer
 from server.domain.errors import DomainError, ErrorCode, not_allowed
@@ -108,14 +109,10 @@ async def recompute_classes(
     actor = viewer or Viewer(None)
     async with in_transaction():
         await AbcRanking.all().delete()
-        await AbcRanking.bulk_create(
-            [
-                AbcRanking(
-                    customer_id=cid, rank=n, sales_minor=s, cumulative_minor=cum, abc_class=cls
-                )
-                for n, (cid, s, cum, cls) in enumerate(ranked, start=1)
-            ],
-            batch_size=BATCH,
+        await insert_rows(
+            AbcRanking,
+            ["customer_id", "rank", "sales_minor", "cumulative_minor", "abc_class"],
+            ((cid, n, s, cum, cls) for n, (cid, s, cum, cls) in enumerate(ranked, start=1)),
         )
         for cls, ids in changes.items():
             for at in range(0, len(ids), BATCH):

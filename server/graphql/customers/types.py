@@ -137,7 +137,7 @@ async def prefetch(info: Info, customers: list[Customer], wanted: set[str]) -> N
         owners = await loaders.users.load_many([c._owner_id for c in customers])
         for customer, owner in zip(customers, owners, strict=True):
             customer._owner = owner
-    if wanted & {"contacts", "decisionMakers", "allies"}:
+    if wanted & {"contacts", "decisionMakers", "allies", "decisionMaker", "strongestAlly"}:
         people = await loaders.contacts_by_customer.load_many(ids)
         for customer, rows in zip(customers, people, strict=True):
             customer._contacts = rows

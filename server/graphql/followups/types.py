@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.followups import models
-from server.domain.followups.queue import QueueFilter, Section, section_page
+from server.domain.followups.queue import QueueFilter, Section, section_counts, section_page
 from server.graphql.accounts.types import User
 from server.graphql.common import (
     After,
@@ -20,11 +21,13 @@ from server.graphql.common import (
     Money,
     connection,
     money,
+    node_selection,
     nodes_through_customer,
     page_args,
+    wants_rows,
 )
 from server.graphql.customers.enums import Grade
-from server.graphql.customers.refs import customer_of, visible_customer
+from server.graphql.customers.refs import customer_of, prefetch_customers, visible_customer
 from server.graphql.followups.enums import (
     FollowUpOrigin,
     FollowUpStatus,
@@ -163,9 +166,13 @@ class FollowUp(relay.Node):
     _interaction_id: strawberry.Private[int | None]
     # Set when the row came with its customer joined (the queue): no further lookup.
     _customer_row: strawberry.Private[Any] = None
+    # Set when the page's customers were built and prefetched together (the queue).
+    _customer: strawberry.Private[Any] = None
 
     @strawberry.field(description="The customer to contact.")
     def customer(self, info: Info) -> CustomerType | None:
+        if self._customer is not None:
+            return self._customer  # type: ignore[no-any-return]
         if self._customer_row is not None:
             return customer_of(info, self._customer_row)
         return visible_customer(info, self._customer_id)  # type: ignore[return-value]
@@ -293,6 +300,15 @@ class FollowUpQueue:
     )
     neglected_count: int = d(description="How many customers are out of cadence.")
     _filter: strawberry.Private[QueueFilter]
+    # The three totals come from one statement, shared by the sections that ask.
+    _counts: strawberry.Private[asyncio.Future[dict[Section, int]] | None] = None
+
+    async def _count(self, info: Info, section: Section) -> int:
+        if self._counts is None:
+            self._counts = asyncio.ensure_future(
+                section_counts(info.context.viewer, int(self.user.id), self.day, self._filter)
+            )
+        return (await self._counts)[section]
 
     async def _section(
         self, info: Info, section: Section, first: int | None, after: str | None
@@ -304,9 +320,20 @@ class FollowUpQueue:
             section,
             self._filter,
             page_args(first, after, None, None),
+            fetch=wants_rows(info),
         )
+        page.counter = lambda: self._count(info, section)
         currency = info.context.settings.currency
-        return connection(page, lambda m: FollowUp.from_model(m, currency))
+        result = connection(page, lambda m: FollowUp.from_model(m, currency))
+        wanted = node_selection(info, within="customer")
+        if wanted:
+            # The page's customers with their contacts loaded at once: the rows then
+            # resolve without an awaitable each.
+            customers = [customer_of(info, item._customer_row) for item in result.nodes]
+            await prefetch_customers(info, customers, wanted)
+            for item, customer in zip(result.nodes, customers, strict=True):
+                item._customer = customer
+        return result
 
     @strawberry.field(description="Open follow-ups due before the day, longest overdue first.")
     async def overdue(
