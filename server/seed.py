@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 from tortoise import Tortoise
@@ -19,7 +20,8 @@ from tortoise.transactions import in_transaction
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.passwords import hash_password
 from server.domain.accounts.services import create_user
-from server.domain.bulk import default_values, defaulted_columns, insert_rows
+from server.domain.bulk import default_values, defaulted_columns, insert_rows, insert_with_defaults
+from server.domain.company.services import company_settings, today
 from server.domain.customers.models import (
     AllyStrength,
     Attitude,
@@ -142,6 +144,15 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str | None]] = [
     ("zhou", "周师傅", Role.SERVICE, None, "客服质量部"),
     ("wu", "吴会计", Role.FINANCE, None, "财务部"),
 ]
+DEMO_SUMMARIES = [
+    "电话沟通了新一季的采购计划",
+    "拜访采购部，送去样品",
+    "对方反映上批交货晚了两天",
+    "报价已发，等对方回复",
+    "老板出差，约下周再谈",
+]
+DEMO_PURPOSES = ["跟进报价", "确认交货期", "了解竞争对手动向", "介绍新产品", "催收货款"]
+
 # Which reps work which regions in the demo.
 DEMO_TERRITORIES = {
     "zhang": ["华东"],
@@ -184,6 +195,7 @@ async def seed_demo(customers_per_rep: int = 60) -> bool:
             department=department,
         )
     names_seen: set[str] = set()
+    day = today(await company_settings())
     async with in_transaction():
         first = True
         for rep, regions in DEMO_TERRITORIES.items():
@@ -195,8 +207,52 @@ async def seed_demo(customers_per_rep: int = 60) -> bool:
                 while region not in regions or name in names_seen:
                     name, region, city, industry = company_name(rng)
                 names_seen.add(name)
-                await _demo_customer(rng, users[rep], name, region, city, industry, position)
+                customer = await _demo_customer(
+                    rng, users[rep], name, region, city, industry, position
+                )
+                await _demo_follow_up(rng, customer, users[rep], day)
     return True
+
+
+async def _demo_follow_up(rng: random.Random, customer: Customer, rep: User, day: date) -> None:
+    """A last contact some days back and the open follow-up it scheduled, due between a week
+    ago and a week ahead: the demo queue then has overdue, today and upcoming rows."""
+    from server.domain.followups.models import (
+        FollowUp,
+        FollowUpOrigin,
+        Interaction,
+        InteractionKind,
+        open_slot,
+    )
+
+    due = day + timedelta(days=rng.randint(-7, 8))
+    kind = rng.choice([InteractionKind.PHONE, InteractionKind.VISIT, InteractionKind.EMAIL])
+    summary = rng.choice(DEMO_SUMMARIES)
+    at = datetime.combine(due - timedelta(days=rng.randint(3, 20)), dtime(10), UTC)
+    await Interaction.create(
+        customer=customer,
+        author=rep,
+        kind=kind,
+        occurred_at=at,
+        summary=summary,
+        outcome=summary,
+        grade_before=customer.grade,
+        grade_after=customer.grade,
+    )
+    customer.last_contact_at, customer.last_contact_kind = at, kind.value
+    customer.last_contact_summary = summary
+    await customer.save(
+        update_fields=["last_contact_at", "last_contact_kind", "last_contact_summary"]
+    )
+    await FollowUp.create(
+        customer=customer,
+        assignee=rep,
+        due_on=due,
+        kind=rng.choice([InteractionKind.PHONE, InteractionKind.VISIT]),
+        origin=FollowUpOrigin.CADENCE,
+        open_slot=open_slot(customer.id, FollowUpOrigin.CADENCE),
+        purpose=rng.choice(DEMO_PURPOSES),
+    )
 
 
 async def _demo_customer(
@@ -207,7 +263,7 @@ async def _demo_customer(
     city: str,
     industry: str,
     position: int,
-) -> None:
+) -> Customer:
     grade = rng.choices(list(Grade), weights=[1, 2, 3, 3, 1])[0]
     stage = {Grade.A: Stage.NEGOTIATING, Grade.E: Stage.DEAD}.get(
         grade, rng.choice([Stage.PROSPECT, Stage.WON, Stage.WON])
@@ -265,6 +321,7 @@ async def _demo_customer(
             if is_ally
             else AllyStrength.NONE,
         )
+    return customer
 
 
 # --- bulk ----------------------------------------------------------------------------------
@@ -450,12 +507,7 @@ async def seed_activity(
         "grade_after",
         "created_at",
     ]
-    columns = given + defaulted_columns(Interaction, given)
-    await insert_rows(
-        Interaction,
-        columns,
-        (row + default_values(Interaction, columns, len(given)) for row in interaction_rows()),
-    )
+    await insert_with_defaults(Interaction, given, interaction_rows())
     conn = Tortoise.get_connection("default")
     await conn.execute_script(
         'UPDATE "customer" SET "last_contact_at" = (SELECT MAX("occurred_at") FROM "interaction" '
@@ -489,12 +541,7 @@ async def seed_activity(
         "created_at",
         "updated_at",
     ]
-    columns = given + defaulted_columns(FollowUp, given)
-    await insert_rows(
-        FollowUp,
-        columns,
-        (row + default_values(FollowUp, columns, len(given)) for row in follow_up_rows()),
-    )
+    await insert_with_defaults(FollowUp, given, follow_up_rows())
     # Sales concentrated on a few customers, as in life: a Pareto-like weight.
     weights = [1.0 / (i + 1) ** 0.8 for i in range(len(customers))]
     buyers = rng.choices([c[0] for c in customers], weights=weights, k=orders)

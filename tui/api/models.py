@@ -1,0 +1,218 @@
+"""Plain typed records built from the server's answers; what the screens display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+GRADES = ("A", "B", "C", "D", "E")
+# What each grade means (DOMAIN.md §3), shown when the rep confirms or changes it.
+GRADE_MEANING = {
+    "A": "Will order within a week",
+    "B": "Will order within a month",
+    "C": "Will order within three months",
+    "D": "Undecided, no date in sight",
+    "E": "Not buying now",
+}
+KINDS = (
+    "PHONE",
+    "VISIT",
+    "EMAIL",
+    "MEETING",
+    "LETTER",
+    "HOME_VISIT",
+    "TECHNICAL_VISIT",
+    "LEADERSHIP_VISIT",
+    "INQUIRY_LETTER",
+)
+KIND_LABEL = {
+    "PHONE": "phone",
+    "VISIT": "visit",
+    "EMAIL": "email",
+    "MEETING": "meeting",
+    "LETTER": "letter",
+    "HOME_VISIT": "home visit",
+    "TECHNICAL_VISIT": "technical visit",
+    "LEADERSHIP_VISIT": "leadership visit",
+    "INQUIRY_LETTER": "inquiry letter",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    role: str = ""
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in ("MANAGER", "ADMIN")
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> User:
+        return cls(d["id"], d["username"], d.get("displayName", ""), d.get("role", ""))
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str
+    phone: str
+
+    def line(self) -> str:
+        return " ".join(p for p in (self.name, self.title, self.phone) if p)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One open follow-up with what a rep needs before calling (DOMAIN.md §3)."""
+
+    id: str
+    version: int
+    due_on: date
+    kind: str
+    purpose: str
+    preparation_notes: str
+    expected_products: str
+    expected_quantity: int | None
+    expected_amount: str | None
+    customer_id: str
+    customer_name: str
+    grade: str
+    abc_class: str | None
+    is_vip: bool
+    is_key_account: bool
+    region: str
+    cadence_days: int
+    last_contact_at: datetime | None
+    last_contact_kind: str | None
+    last_contact_summary: str
+    decision_maker: Person | None
+    ally: Person | None
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> QueueRow:
+        c = d["customer"]
+        last = c.get("lastContact")
+        order = d["expectedOrder"]
+        return cls(
+            id=d["id"],
+            version=d["version"],
+            due_on=date.fromisoformat(d["dueOn"]),
+            kind=d["kind"],
+            purpose=d["purpose"],
+            preparation_notes=d["preparationNotes"],
+            expected_products=order["products"],
+            expected_quantity=order["quantity"],
+            expected_amount=order["amount"]["amount"] if order["amount"] else None,
+            customer_id=c["id"],
+            customer_name=c["name"],
+            grade=c["grade"],
+            abc_class=c["abcClass"],
+            is_vip=c["isVip"],
+            is_key_account=c["isKeyAccount"],
+            region=c["region"],
+            cadence_days=c["cadenceDays"],
+            last_contact_at=datetime.fromisoformat(last["at"]) if last else None,
+            last_contact_kind=last["kind"] if last else None,
+            last_contact_summary=last["summary"] if last else "",
+            decision_maker=_person(c.get("decisionMaker")),
+            ally=_person(c.get("strongestAlly")),
+        )
+
+    def expected_order(self) -> str:
+        parts = [self.expected_products]
+        if self.expected_quantity:
+            parts.append(f"×{self.expected_quantity}")
+        if self.expected_amount:
+            parts.append(f"¥{self.expected_amount}")
+        return " ".join(p for p in parts if p)
+
+    def marks(self) -> str:
+        """Key account ★, VIP ◆: the flags that sort a row up."""
+        return ("★" if self.is_key_account else "") + ("◆" if self.is_vip else "")
+
+
+def _person(d: dict[str, Any] | None) -> Person | None:
+    return Person(d["name"], d.get("title", ""), d.get("phone", "")) if d else None
+
+
+@dataclass(frozen=True)
+class Section:
+    total: int
+    rows: list[QueueRow]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Queue:
+    day: date
+    user: User
+    overdue: Section
+    today: Section
+    upcoming: Section
+    neglected: int
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> Queue:
+        def section(s: dict[str, Any]) -> Section:
+            return Section(
+                s["totalCount"],
+                [QueueRow.parse(n) for n in s["nodes"]],
+                s["pageInfo"]["hasNextPage"],
+            )
+
+        return cls(
+            day=date.fromisoformat(d["day"]),
+            user=User.parse(d["user"]),
+            overdue=section(d["overdue"]),
+            today=section(d["dueToday"]),
+            upcoming=section(d["upcoming"]),
+            neglected=d["neglectedCount"],
+        )
+
+
+@dataclass(frozen=True)
+class Workload:
+    user: User
+    overdue: int
+    due_today: int
+    out_of_cadence: int
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    id: str
+    name: str
+    title: str
+    is_decision_maker: bool
+    ally_strength: str
+
+    def label(self) -> str:
+        marks = ("决" if self.is_decision_maker else "") + (
+            "盟" if self.ally_strength not in ("NONE", "") else ""
+        )
+        return f"{self.name} {self.title} {marks}".strip()
+
+
+@dataclass(frozen=True)
+class CustomerForLog:
+    id: str
+    name: str
+    grade: str
+    cadence_days: int
+    contacts: list[ContactChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cadences:
+    """Days between contacts per grade (company settings)."""
+
+    days: dict[str, int]
+
+    def next_due(self, grade: str, start: date) -> date:
+        from datetime import timedelta
+
+        return start + timedelta(days=self.days.get(grade, 30))

@@ -1,0 +1,109 @@
+"""Every GraphQL operation the client sends. They live here, in one place, so a test can
+validate each against schema.graphql: a renamed server field fails that test, not a user."""
+
+from __future__ import annotations
+
+LOGIN = """
+mutation Login($username: String!, $password: String!) {
+  login(input: {username: $username, password: $password}) {
+    token expiresAt
+    user { id username displayName role }
+    userErrors { field code message }
+  }
+}"""
+
+LOGOUT = """
+mutation Logout { logout { revoked userErrors { field code message } } }"""
+
+VIEWER = """
+query Viewer { viewer { id username displayName role } }"""
+
+COMPANY_SETTINGS = """
+query CompanySettings {
+  companySettings { cadenceADays cadenceBDays cadenceCDays cadenceDDays cadenceEDays timezone }
+}"""
+
+_QUEUE_ROW = """
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    id version dueOn kind purpose preparationNotes origin
+    expectedOrder { products quantity amount { amount currency } }
+    customer {
+      id name grade abcClass isVip isKeyAccount region cadenceDays
+      lastContact { at kind summary }
+      decisionMaker { name title phone }
+      strongestAlly { name title phone }
+    }
+  }
+"""
+
+QUEUE = (
+    """
+query Queue($userId: ID, $filter: FollowUpQueueFilter, $first: Int) {
+  followUpQueue(userId: $userId, filter: $filter) {
+    day
+    user { id username displayName }
+    neglectedCount
+    overdue(first: $first) {"""
+    + _QUEUE_ROW
+    + """}
+    dueToday(first: $first) {"""
+    + _QUEUE_ROW
+    + """}
+    upcoming(first: $first) {"""
+    + _QUEUE_ROW
+    + """}
+  }
+}"""
+)
+
+TEAM = """
+query Team {
+  followUpTeam {
+    user { id username displayName role }
+    overdueCount dueTodayCount outOfCadenceCount
+  }
+}"""
+
+CUSTOMER_CONTACTS = """
+query CustomerContacts($id: ID!) {
+  customer(id: $id) {
+    id name grade cadenceDays viewerCanEdit
+    contacts { id name title phone isDecisionMaker allyStrength attitude influence }
+    contactPlan { frequencyDays }
+  }
+}"""
+
+INTERACTION_LOG = """
+mutation InteractionLog($input: InteractionLogInput!) {
+  interactionLog(input: $input) {
+    replayed
+    interaction { id kind occurredAt }
+    nextFollowUp { id dueOn kind }
+    userErrors { field code message }
+  }
+}"""
+
+FOLLOW_UP_RESCHEDULE = """
+mutation FollowUpReschedule($input: FollowUpRescheduleInput!) {
+  followUpReschedule(input: $input) {
+    followUp { id version dueOn rescheduleCount }
+    userErrors { field code message }
+  }
+}"""
+
+FOLLOW_UP_SKIP = """
+mutation FollowUpSkip($input: FollowUpSkipInput!) {
+  followUpSkip(input: $input) {
+    followUp { id status }
+    nextFollowUp { id dueOn }
+    userErrors { field code message }
+  }
+}"""
+
+ALL = {
+    name: value
+    for name, value in globals().items()
+    if name.isupper() and not name.startswith("_") and isinstance(value, str)
+}

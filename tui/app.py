@@ -1,0 +1,129 @@
+"""CrmApp: the terminal client. Sign in, then the follow-up queue is home."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.api import ApiError, CrmClient, NotAuthenticated
+from tui.api.models import Cadences
+from tui.api.tokens import TokenStore
+from tui.screens.login import LoginScreen
+
+
+class CrmApp(App[None]):
+    TITLE = "CRM"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, api: CrmClient, store: TokenStore | None = None, username: str = "") -> None:
+        super().__init__()
+        self.api = api
+        self.store = store
+        self.username = username
+        self._cadences: Cadences | None = None
+
+    def on_mount(self) -> None:
+        self.sub_title = self.api.url
+        if self.api.token:
+            self.resume_session()
+        else:
+            self.push_screen(LoginScreen(self.username), self._signed_in)
+
+    @work(exclusive=True, group="session")
+    async def resume_session(self) -> None:
+        """A stored token: check it is still good before showing anything behind it."""
+        try:
+            await self.api.viewer()
+        except ApiError as exc:
+            note = "" if isinstance(exc, NotAuthenticated) else str(exc)
+            self.api.token = None
+            self.push_screen(LoginScreen(self.username, note), self._signed_in)
+            return
+        self._signed_in(True)
+
+    def _signed_in(self, ok: bool | None) -> None:
+        if ok:
+            from tui.screens.queue import QueueScreen
+
+            user = self.api.user
+            self.sub_title = (
+                f"{user.display_name or user.username} @ {self.api.url}" if user else ""
+            )
+            self.push_screen(QueueScreen())
+
+    def remember_token(self) -> None:
+        if self.store is not None:
+            self.store.put(self.api.url, self.api.token)
+
+    def relogin(self, then: Callable[[], object]) -> None:
+        """The session expired mid-work: sign in on top of the current screen, then carry on
+        where the user was."""
+        if isinstance(self.screen, LoginScreen):
+            return
+        name = self.api.user.username if self.api.user else self.username
+        self.api.token = None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.push_screen(LoginScreen(name, "Your session has ended. Sign in again."), done)
+
+    async def cadences(self) -> Cadences:
+        """Company cadences, read once per run (they change rarely, and only by an admin)."""
+        if self._cadences is None:
+            self._cadences = await self.api.cadences()
+        return self._cadences
+
+    # --- the command palette ------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from tui.screens.queue import QueueScreen
+
+        if isinstance(screen, QueueScreen):
+            yield SystemCommand(
+                "Log contact", "Log a contact with the selected customer", screen.action_log
+            )
+            yield SystemCommand(
+                "Reschedule", "Move the selected follow-up", screen.action_reschedule
+            )
+            yield SystemCommand(
+                "Skip", "Skip the selected follow-up, with a reason", screen.action_skip
+            )
+            yield SystemCommand("Filter the queue", "By region, grade, kind", screen.action_filter)
+            yield SystemCommand("Refresh", "Load the queue again", screen.action_refresh)
+        if self.api.user is not None:
+            yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
+            if self.api.user.is_manager:
+                yield SystemCommand("Team view", "Overdue and due today per rep", self.action_team)
+            yield SystemCommand("Log out", "Revoke this session and quit", self.action_logout)
+        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+
+    def action_my_queue(self) -> None:
+        from tui.screens.queue import QueueScreen
+
+        self.push_screen(QueueScreen())
+
+    def action_team(self) -> None:
+        from tui.screens.team import TeamScreen
+
+        self.push_screen(TeamScreen())
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    @work(exclusive=True, group="session")
+    async def action_logout(self) -> None:
+        with contextlib.suppress(ApiError):  # the token is forgotten here either way
+            await self.api.logout()
+        if self.store is not None:
+            self.store.put(self.api.url, None)
+        self.exit()

@@ -1,0 +1,69 @@
+"""Narrow the queue by region, grade and kind of contact."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, SelectionList
+
+from tui.api.models import GRADE_MEANING, GRADES, KIND_LABEL, KINDS
+from tui.screens.queue import QueueFilter
+
+
+class FilterDialog(ModalScreen[QueueFilter | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    FilterDialog { align: center middle; }
+    #dialog { width: 70; height: auto; border: round $accent; padding: 0 1; }
+    #lists { height: 12; }
+    #lists SelectionList { width: 1fr; }
+    #buttons { height: 3; align-horizontal: right; }
+    """
+
+    def __init__(self, current: QueueFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Regions (comma separated, empty for all)")
+            yield Input(", ".join(self.current.regions), id="regions")
+            with Horizontal(id="lists"):
+                yield SelectionList[str](
+                    *[(f"{g} {GRADE_MEANING[g]}", g, g in self.current.grades) for g in GRADES],
+                    id="grades",
+                )
+                yield SelectionList[str](
+                    *[(KIND_LABEL[k], k, k in self.current.kinds) for k in KINDS], id="kinds"
+                )
+            with Horizontal(id="buttons"):
+                yield Button("Clear", id="clear")
+                yield Button("Apply  ctrl+s", variant="primary", id="apply")
+
+    def on_mount(self) -> None:
+        self.query_one("#regions", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        regions = [r.strip() for r in self.query_one("#regions", Input).value.split(",")]
+        self.dismiss(
+            QueueFilter(
+                regions=[r for r in regions if r],
+                grades=list(self.query_one("#grades", SelectionList).selected),
+                kinds=list(self.query_one("#kinds", SelectionList).selected),
+            )
+        )
+
+    @on(Button.Pressed, "#clear")
+    def clear(self) -> None:
+        self.dismiss(QueueFilter())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

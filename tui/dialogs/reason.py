@@ -1,0 +1,118 @@
+"""Reschedule (new date and why) or skip (why) one follow-up. The reason is required by the
+server; its refusal shows beside the field and the typing stays."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.api import ApiError, UserErrors
+from tui.api.models import QueueRow
+from tui.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+class _ReasonDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    _ReasonDialog { align: center middle; }
+    #dialog { width: 64; height: auto; border: round $accent; padding: 0 1; }
+    Label { margin-top: 1; }
+    #buttons { height: 3; align-horizontal: right; margin-top: 1; }
+    """
+    title_text = ""
+    asks_date = False
+
+    def __init__(self, row: QueueRow) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                f"[b]{self.title_text}: {self.row.customer_name}[/b]  due "
+                f"{self.row.due_on.isoformat()}"
+            )
+            yield FieldError(id="error-form")
+            if self.asks_date:
+                yield Label("New due date (YYYY-MM-DD)")
+                yield Input((date.today() + timedelta(days=1)).isoformat(), id="dueOn")
+                yield FieldError(id="error-dueOn")
+            yield Label("Reason")
+            yield Input(id="reason")
+            yield FieldError(id="error-reason")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save  ctrl+s", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.submit()
+
+    @work(exclusive=True)
+    async def submit(self) -> None:
+        crm = cast("CrmApp", self.app)
+        reason = self.query_one("#reason", Input).value.strip()
+        try:
+            message = await self.send(crm, reason)
+        except UserErrors as exc:
+            named = False
+            for name in ("dueOn", "reason"):
+                if self.query(f"#error-{name}"):
+                    text = exc.for_field(name)
+                    named = named or bool(text)
+                    self.query_one(f"#error-{name}", FieldError).show(text)
+            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            return
+        except ValueError as exc:
+            self.query_one("#error-dueOn", FieldError).show(str(exc))
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss(message)
+
+    async def send(self, crm: CrmApp, reason: str) -> str:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RescheduleDialog(_ReasonDialog):
+    title_text = "Reschedule"
+    asks_date = True
+
+    async def send(self, crm: CrmApp, reason: str) -> str:
+        text = self.query_one("#dueOn", Input).value.strip()
+        try:
+            due = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("Write the date as YYYY-MM-DD.") from None
+        await crm.api.reschedule(self.row.id, self.row.version, due, reason)
+        return f"{self.row.customer_name} moved to {due.isoformat()}."
+
+
+class SkipDialog(_ReasonDialog):
+    title_text = "Skip"
+
+    async def send(self, crm: CrmApp, reason: str) -> str:
+        await crm.api.skip(self.row.id, self.row.version, reason)
+        return f"Skipped {self.row.customer_name}."

@@ -1,0 +1,40 @@
+"""What every screen shares: the API client, the banner and one way to handle failures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.screen import Screen
+
+from tui.api import ApiError, CrmClient, NotAuthenticated, ServerUnreachable
+from tui.widgets.banner import Banner
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+class ApiScreen(Screen[Any]):
+    @property
+    def crm(self) -> CrmApp:
+        return cast("CrmApp", self.app)
+
+    @property
+    def api(self) -> CrmClient:
+        return self.crm.api
+
+    def failed(self, exc: Exception, retry: Callable[[], object]) -> None:
+        """Show what went wrong and keep running: unreachable → banner with retry on `r`;
+        expired session → log in again, then retry; other errors → the banner."""
+        banner = self.query_one(Banner)
+        if isinstance(exc, NotAuthenticated):
+            self.crm.relogin(then=retry)
+        elif isinstance(exc, ServerUnreachable):
+            banner.show(f"Cannot reach the server at {exc.url}. Press r to retry.")
+        elif isinstance(exc, ApiError):
+            banner.show(f"The server said: {exc}. Press r to retry.")
+        else:
+            raise exc
+
+    def reached(self) -> None:
+        self.query_one(Banner).clear()

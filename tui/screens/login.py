@@ -1,0 +1,89 @@
+"""Sign in. Also shown over the current screen when a session expires; the user then
+returns to where they were."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from tui.api import ApiError, ServerUnreachable, UserErrors
+from tui.widgets.banner import Banner
+from tui.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+class LoginScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "quit", "Quit", show=True)]
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    #login { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    #login Input { margin-bottom: 0; }
+    """
+
+    def __init__(self, username: str = "", message: str = "") -> None:
+        super().__init__()
+        self._username = username
+        self._message = message
+
+    def compose(self) -> ComposeResult:
+        crm = cast("CrmApp", self.app)
+        with Vertical(id="login"):
+            yield Static(f"CRM — sign in to {crm.api.url}", id="title")
+            yield Banner()
+            if self._message:
+                yield Label(self._message, id="message")
+            yield Label("Username")
+            yield Input(value=self._username, id="username")
+            yield Label("Password")
+            yield Input(password=True, id="password")
+            yield FieldError(id="error")
+            yield Button("Sign in", variant="primary", id="submit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        target = "#password" if self._username else "#username"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username:
+            self.query_one("#username", Input).focus()
+            return
+        if not password:
+            self.query_one("#password", Input).focus()
+            return
+        self.sign_in(username, password)
+
+    @work(exclusive=True)
+    async def sign_in(self, username: str, password: str) -> None:
+        crm = cast("CrmApp", self.app)
+        error = self.query_one("#error", FieldError)
+        try:
+            await crm.api.login(username, password)
+        except UserErrors as exc:
+            error.show(str(exc))
+            self.query_one("#password", Input).value = ""
+            self.query_one("#password", Input).focus()
+            return
+        except ServerUnreachable as exc:
+            self.query_one(Banner).show(f"Cannot reach the server at {exc.url}.")
+            return
+        except ApiError as exc:
+            error.show(str(exc))
+            return
+        crm.remember_token()
+        self.dismiss(True)
+
+    def action_quit(self) -> None:
+        self.app.exit()

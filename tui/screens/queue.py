@@ -1,0 +1,238 @@
+"""The home screen: a salesperson's follow-ups for today: overdue, due today, the next seven
+days, each with what to know before calling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.api import ApiError
+from tui.api.models import KIND_LABEL, Queue, QueueRow
+from tui.screens.base import ApiScreen
+from tui.widgets.banner import Banner
+
+SECTIONS = (("overdue", "Overdue"), ("today", "Due today"), ("upcoming", "Next 7 days"))
+
+
+@dataclass
+class QueueFilter:
+    regions: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = [", ".join(p) for p in (self.regions, self.grades, self.kinds) if p]
+        return " · ".join(parts) if parts else "all"
+
+
+def last_contact(row: QueueRow) -> str:
+    if row.last_contact_at is None:
+        return "never contacted"
+    kind = KIND_LABEL.get(row.last_contact_kind or "", "")
+    when = row.last_contact_at.astimezone().strftime("%m-%d")
+    return f"{when} {kind} {row.last_contact_summary}".replace("  ", " ")
+
+
+class QueueScreen(ApiScreen):
+    """`user_id` None is the signed-in user's own queue; a manager may open a rep's."""
+
+    BINDINGS = [
+        Binding("l", "log", "Log contact"),
+        Binding("d", "reschedule", "Reschedule"),
+        Binding("s", "skip", "Skip"),
+        Binding("f", "filter", "Filter"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("t", "team", "Team"),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+    DEFAULT_CSS = """
+    #title { height: 1; padding: 0 1; background: $boost; }
+    #rows { height: 1fr; }
+    #detail { height: 5; padding: 0 1; border-top: solid $accent; }
+    """
+
+    def __init__(self, user_id: str | None = None, who: str = "") -> None:
+        super().__init__()
+        self.user_id = user_id
+        self.who = who
+        self.filter = QueueFilter()
+        self.queue: Queue | None = None
+        self.rows: dict[str, QueueRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Banner()
+        yield Static("Loading the queue…", id="title")
+        table: DataTable[str] = DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        table.add_column("Due", key="due", width=5)
+        table.add_column("Customer", key="customer", width=18)
+        table.add_column("Gr", key="grade", width=2)
+        table.add_column("Cls", key="class", width=3)
+        table.add_column("Purpose", key="purpose", width=14)
+        table.add_column("Last contact", key="last")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.queue is not None:
+            self.load()
+
+    # --- loading ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="queue")
+    async def load(self) -> None:
+        try:
+            queue = await self.api.queue(
+                self.user_id,
+                regions=self.filter.regions,
+                grades=self.filter.grades,
+                kinds=self.filter.kinds,
+            )
+        except ApiError as exc:
+            self.failed(exc, self.load)
+            return
+        self.reached()
+        self.show(queue)
+
+    def show(self, queue: Queue) -> None:
+        self.queue = queue
+        table = self.query_one("#rows", DataTable)
+        keep = self.current_row()
+        table.clear()
+        self.rows = {}
+        for name, label in SECTIONS:
+            section = getattr(queue, name)
+            more = "+" if section.has_more else ""
+            heading = f"▸ {label} ({section.total}{more})"
+            table.add_row(heading, *[""] * (len(table.columns) - 1), key=f"section:{name}")
+            for row in section.rows:
+                self.rows[row.id] = row
+                table.add_row(
+                    row.due_on.strftime("%m-%d"),
+                    row.customer_name,
+                    row.grade,
+                    (row.abc_class or "") + row.marks(),
+                    row.purpose,
+                    last_contact(row),
+                    key=row.id,
+                )
+        whose = queue.user.display_name or queue.user.username
+        neglected = f" · {queue.neglected} out of cadence" if queue.neglected else ""
+        self.query_one("#title", Static).update(
+            f"{whose} · {queue.day.isoformat()} · filter: {self.filter.describe()}{neglected}"
+        )
+        self._restore(keep)
+
+    def _restore(self, keep: str | None) -> None:
+        table = self.query_one("#rows", DataTable)
+        if keep and keep in self.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        elif self.rows:
+            table.move_cursor(row=table.get_row_index(next(iter(self.rows))))
+        self.update_detail()
+
+    def current_row(self) -> str | None:
+        table = self.query_one("#rows", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key if key in self.rows else None
+
+    def selected(self) -> QueueRow | None:
+        key = self.current_row()
+        return self.rows.get(key) if key else None
+
+    @on(DataTable.RowHighlighted)
+    def update_detail(self) -> None:
+        row = self.selected()
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            empty = self.queue is not None and not self.rows
+            detail.update("Nothing due. Press f to change the filter." if empty else "")
+            return
+        dm = row.decision_maker.line() if row.decision_maker else "none marked"
+        ally = row.ally.line() if row.ally else "none"
+        detail.update(
+            f"[b]{row.customer_name}[/b] {row.region} · grade {row.grade} · "
+            f"every {row.cadence_days} days · {KIND_LABEL.get(row.kind, row.kind)}\n"
+            f"Last: {last_contact(row)}\n"
+            f"Decision maker: {dm}   Ally: {ally}\n"
+            f"Purpose: {row.purpose or '—'}   Expected: {row.expected_order() or '—'}"
+        )
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @on(DataTable.RowSelected)
+    def action_log(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from tui.dialogs.log_contact import LogContactDialog
+
+        self.app.push_screen(LogContactDialog(row), self._after_write)
+
+    def action_reschedule(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from tui.dialogs.reason import RescheduleDialog
+
+        self.app.push_screen(RescheduleDialog(row), self._after_write)
+
+    def action_skip(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from tui.dialogs.reason import SkipDialog
+
+        self.app.push_screen(SkipDialog(row), self._after_write)
+
+    def _after_write(self, message: str | None) -> None:
+        if message:
+            self.notify(message)
+            self.load()
+
+    def action_filter(self) -> None:
+        from tui.dialogs.filter import FilterDialog
+
+        def chosen(flt: QueueFilter | None) -> None:
+            if flt is not None:
+                self.filter = flt
+                self.load()
+
+        self.app.push_screen(FilterDialog(self.filter), chosen)
+
+    def action_team(self) -> None:
+        user = self.api.user
+        if user is None or not user.is_manager:
+            self.notify("The team view is for managers.", severity="warning")
+            return
+        from tui.screens.team import TeamScreen
+
+        self.app.push_screen(TeamScreen())
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit()

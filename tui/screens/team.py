@@ -1,0 +1,88 @@
+"""The manager's view: per rep, what is overdue and due today, and who is out of cadence.
+Enter opens that rep's queue."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.api import ApiError
+from tui.api.models import Workload
+from tui.screens.base import ApiScreen
+from tui.widgets.banner import Banner
+
+
+class TeamScreen(ApiScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open queue", show=True),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: dict[str, Workload] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Banner()
+        yield Static("Team: open follow-ups per person", id="title")
+        yield DataTable[str](id="team", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#team", DataTable)
+        table.add_column("Who", key="who", width=16)
+        table.add_column("Overdue", key="overdue", width=8)
+        table.add_column("Due today", key="today", width=10)
+        table.add_column("Out of cadence", key="neglected", width=15)
+        self.load()
+
+    @work(exclusive=True, group="team")
+    async def load(self) -> None:
+        try:
+            loads = await self.api.team()
+        except ApiError as exc:
+            self.failed(exc, self.load)
+            return
+        self.reached()
+        table = self.query_one("#team", DataTable)
+        table.clear()
+        self.loads = {w.user.id: w for w in loads}
+        for w in loads:
+            table.add_row(
+                w.user.display_name or w.user.username,
+                str(w.overdue),
+                str(w.due_today),
+                str(w.out_of_cadence),
+                key=w.user.id,
+            )
+        if not loads:
+            self.query_one("#title", Static).update("Nobody reports to you.")
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        table = self.query_one("#team", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        load = self.loads.get(key or "")
+        if load is None:
+            return
+        from tui.screens.queue import QueueScreen
+
+        self.app.push_screen(QueueScreen(load.user.id, load.user.display_name))
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
