@@ -1,8 +1,8 @@
 """crm: the terminal client.
 
-    crm [--url URL]      open the client (URL defaults to $CRM_URL, then localhost:8000)
-    crm logout           revoke the stored session for that server
-    crm demo             a throwaway server with demo data, signed in as a demo rep
+crm [--url URL]      open the client (URL defaults to $CRM_URL, then localhost:8000)
+crm logout           revoke the stored session for that server
+crm demo             a throwaway server with demo data, signed in as a demo rep
 """
 
 from __future__ import annotations

@@ -81,9 +81,7 @@ async def test_log_a_contact_from_the_queue(
         assert isinstance(dialog, LogContactDialog)
         # The next due date is offered from the grade's cadence (C: 15 days) …
         next_due = dialog.query_one("#next", Input)
-        assert next_due.value.endswith(
-            (company_today() + timedelta(days=15)).strftime("-%d")
-        )
+        assert next_due.value.endswith((company_today() + timedelta(days=15)).strftime("-%d"))
         # … and follows the grade when it changes (A: 1 day).
         dialog.query_one("#grade", Select).value = "A"
         await settle(pilot)
