@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from datetime import date
 
 from tui.api import ApiError, CrmClient
 from tui.api.tokens import TokenStore
@@ -17,7 +18,9 @@ from tui.api.tokens import TokenStore
 DEFAULT_URL = "http://127.0.0.1:8000/graphql"
 
 
-def _run(url: str, username: str = "", password: str | None = None) -> None:
+def _run(
+    url: str, username: str = "", password: str | None = None, day: date | None = None
+) -> None:
     from tui.app import CrmApp
 
     store = TokenStore()
@@ -27,7 +30,8 @@ def _run(url: str, username: str = "", password: str | None = None) -> None:
         if password is not None:  # the demo signs in for the user
             await api.login(username, password)
         try:
-            await CrmApp(api, store if password is None else None, username).run_async()
+            app = CrmApp(api, store if password is None else None, username, day)
+            await app.run_async()
         finally:
             await api.close()
 
@@ -61,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crm", description="CRM terminal client.")
     parser.add_argument("--url", default=os.environ.get("CRM_URL", DEFAULT_URL))
     parser.add_argument("--user", default="", help="Username to offer on the login screen.")
+    parser.add_argument(
+        "--day", type=date.fromisoformat, help="Open the queue as of this day (YYYY-MM-DD)."
+    )
     parser.add_argument("command", nargs="?", choices=["logout", "demo"])
     args = parser.parse_args(argv)
     if args.command == "logout":
@@ -72,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         with demo_server() as url:
             _run(url, DEMO_USER, DEMO_PASSWORD)
         return 0
-    _run(args.url, args.user)
+    _run(args.url, args.user, day=args.day)
     return 0
 
 

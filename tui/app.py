@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,8 +21,16 @@ class CrmApp(App[None]):
     TITLE = "CRM"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, api: CrmClient, store: TokenStore | None = None, username: str = "") -> None:
+    def __init__(
+        self,
+        api: CrmClient,
+        store: TokenStore | None = None,
+        username: str = "",
+        day: date | None = None,
+    ) -> None:
+        """`day` opens the queue as of another day (None: the company's today)."""
         super().__init__()
+        self.day = day
         self.api = api
         self.store = store
         self.username = username
@@ -54,7 +63,7 @@ class CrmApp(App[None]):
             self.sub_title = (
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
-            self.push_screen(QueueScreen())
+            self.push_screen(QueueScreen(day=self.day))
 
     def remember_token(self) -> None:
         if self.store is not None:
@@ -108,12 +117,12 @@ class CrmApp(App[None]):
     def action_my_queue(self) -> None:
         from tui.screens.queue import QueueScreen
 
-        self.push_screen(QueueScreen())
+        self.push_screen(QueueScreen(day=self.day))
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen
 
-        self.push_screen(TeamScreen())
+        self.push_screen(TeamScreen(self.day))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

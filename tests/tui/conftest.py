@@ -4,7 +4,7 @@ transport, a real database underneath (the same fixtures as the server tests).""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,11 @@ async def customer_due(
     *,
     grade: str = "B",
     purpose: str = "",
+    day: date | None = None,
     **columns: Any,
 ) -> tuple[Customer, FollowUp]:
     """A customer of `owner` with a decision maker, an ally and an open cadence follow-up
-    due `days` from the company's today (negative: overdue)."""
+    due `days` from `day` (default the company's today; negative: overdue)."""
     customer = await Customer.create(
         owner=company.users[owner],
         name=name,
@@ -61,7 +62,7 @@ async def customer_due(
     follow_up = await FollowUp.create(
         customer=customer,
         assignee=company.users[owner],
-        due_on=company_today() + timedelta(days=days),
+        due_on=(day or company_today()) + timedelta(days=days),
         kind="phone",
         origin="cadence",
         open_slot=open_slot(customer.id, FollowUpOrigin.CADENCE),

@@ -118,6 +118,7 @@ class CrmClient:
         self,
         user_id: str | None = None,
         *,
+        day: date | None = None,
         regions: list[str] | None = None,
         grades: list[str] | None = None,
         kinds: list[str] | None = None,
@@ -125,14 +126,20 @@ class CrmClient:
     ) -> Queue:
         flt = {k: v for k, v in (("regions", regions), ("grades", grades), ("kinds", kinds)) if v}
         data = await self._execute(
-            ops.QUEUE, {"userId": user_id, "filter": flt or None, "first": first}
+            ops.QUEUE,
+            {
+                "userId": user_id,
+                "day": day.isoformat() if day else None,
+                "filter": flt or None,
+                "first": first,
+            },
         )
         if data["followUpQueue"] is None:
             raise ApiError("You may not see that queue.")
         return Queue.parse(data["followUpQueue"])
 
-    async def team(self) -> list[Workload]:
-        data = await self._execute(ops.TEAM)
+    async def team(self, day: date | None = None) -> list[Workload]:
+        data = await self._execute(ops.TEAM, {"day": day.isoformat() if day else None})
         return [
             Workload(
                 User.parse(w["user"]), w["overdueCount"], w["dueTodayCount"], w["outOfCadenceCount"]

@@ -9,11 +9,11 @@ from typing import Any
 GRADES = ("A", "B", "C", "D", "E")
 # What each grade means (DOMAIN.md §3), shown when the rep confirms or changes it.
 GRADE_MEANING = {
-    "A": "Will order within a week",
-    "B": "Will order within a month",
-    "C": "Will order within three months",
-    "D": "Undecided, no date in sight",
-    "E": "Not buying now",
+    "A": "orders within a week",
+    "B": "orders within a month",
+    "C": "orders within 3 months",
+    "D": "undecided",
+    "E": "not buying now",
 }
 KINDS = (
     "PHONE",

@@ -40,8 +40,8 @@ _QUEUE_ROW = """
 
 QUEUE = (
     """
-query Queue($userId: ID, $filter: FollowUpQueueFilter, $first: Int) {
-  followUpQueue(userId: $userId, filter: $filter) {
+query Queue($userId: ID, $day: Date, $filter: FollowUpQueueFilter, $first: Int) {
+  followUpQueue(userId: $userId, day: $day, filter: $filter) {
     day
     user { id username displayName }
     neglectedCount
@@ -59,8 +59,8 @@ query Queue($userId: ID, $filter: FollowUpQueueFilter, $first: Int) {
 )
 
 TEAM = """
-query Team {
-  followUpTeam {
+query Team($day: Date) {
+  followUpTeam(day: $day) {
     user { id username displayName role }
     overdueCount dueTodayCount outOfCadenceCount
   }

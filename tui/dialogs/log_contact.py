@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from tui.api import ApiError, ServerUnreachable, UserErrors
 from tui.api.models import GRADE_MEANING, GRADES, KIND_LABEL, KINDS, Cadences, QueueRow
+from tui.screens.queue import relative_day
 from tui.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
@@ -42,18 +43,22 @@ class LogContactDialog(ModalScreen[str | None]):
     ]
     DEFAULT_CSS = """
     LogContactDialog { align: center middle; }
-    #dialog { width: 78; height: 22; border: round $accent; padding: 0 1; }
+    #dialog { width: 78; height: auto; max-height: 23; border: round $accent; padding: 0 1; }
     #prep { height: auto; color: $text-muted; border-bottom: solid $accent; }
     .row { height: auto; }
-    .row > Vertical { width: 1fr; height: auto; }
-    Label { margin-top: 1; }
-    #contacts { height: 5; }
-    #buttons { height: 3; align-horizontal: right; }
+    .row > Label { width: 13; padding-right: 1; }
+    .row > .field { width: 1fr; }
+    .row > .half { width: 24; }
+    #contacts { height: 4; width: 1fr; }
+    FieldError { padding-left: 13; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, row: QueueRow) -> None:
+    def __init__(self, row: QueueRow, today: date | None = None) -> None:
         super().__init__()
         self.row = row
+        self.today = today or date.today()
         self.cadences: Cadences | None = None
         self.cadence_override: int | None = None
         self.next_edited = False
@@ -64,7 +69,11 @@ class LogContactDialog(ModalScreen[str | None]):
         r = self.row
         dm = r.decision_maker.line() if r.decision_maker else "none marked"
         ally = r.ally.line() if r.ally else "none"
-        last = r.last_contact_at.strftime("%Y-%m-%d") if r.last_contact_at else "never"
+        last = (
+            relative_day(r.last_contact_at.astimezone().date(), self.today)
+            if r.last_contact_at
+            else "never"
+        )
         with VerticalScroll(id="dialog"):
             yield Static(
                 f"[b]Log contact: {r.customer_name}[/b]  grade {r.grade}\n"
@@ -75,53 +84,62 @@ class LogContactDialog(ModalScreen[str | None]):
             )
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("Kind")
-                    yield Select(
-                        [(KIND_LABEL[k], k) for k in KINDS],
-                        value=r.kind if r.kind in KINDS else "PHONE",
-                        allow_blank=False,
-                        id="kind",
-                    )
-                    yield FieldError(id="error-kind")
-                with Vertical():
-                    yield Label("When (YYYY-MM-DD HH:MM)")
-                    yield Input(datetime.now().strftime("%Y-%m-%d %H:%M"), id="occurred")
-                    yield FieldError(id="error-occurred")
-            yield Label("Their people present (space to tick)")
-            yield SelectionList[str](id="contacts")
-            yield FieldError(id="error-contacts")
-            yield Label("Needs")
-            yield Input(id="needs")
-            yield FieldError(id="error-needs")
-            yield Label("Problems raised")
-            yield Input(id="problems")
-            yield FieldError(id="error-problems")
-            yield Label("Outcome")
-            yield Input(id="outcome")
-            yield FieldError(id="error-outcome")
+                yield Label("Kind")
+                yield Select(
+                    [(KIND_LABEL[k], k) for k in KINDS],
+                    value=r.kind if r.kind in KINDS else "PHONE",
+                    allow_blank=False,
+                    compact=True,
+                    id="kind",
+                    classes="half",
+                )
+                yield Label(" When")
+                yield Input(
+                    datetime.now().strftime("%Y-%m-%d %H:%M"),
+                    placeholder="YYYY-MM-DD HH:MM",
+                    compact=True,
+                    id="occurred",
+                    classes="field",
+                )
+            yield FieldError(id="error-kind")
+            yield FieldError(id="error-occurred")
             with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("Grade (confirm or change)")
-                    yield Select(
-                        [(f"{g} — {GRADE_MEANING[g]}", g) for g in GRADES],
-                        value=r.grade,
-                        allow_blank=False,
-                        id="grade",
-                    )
-                    yield FieldError(id="error-grade")
-                with Vertical():
-                    yield Label("Satisfaction 1–5")
-                    yield Select(
-                        [(str(n), n) for n in range(1, 6)], prompt="not asked", id="satisfaction"
-                    )
-                    yield FieldError(id="error-satisfaction")
-            yield Label("Next follow-up due (YYYY-MM-DD)")
-            yield Input(id="next")
+                yield Label("Present")
+                yield SelectionList[str](compact=True, id="contacts")
+            yield FieldError(id="error-contacts")
+            texts = (("needs", "Needs"), ("problems", "Problems"), ("outcome", "Outcome"))
+            for name, label in texts:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(compact=True, id=name, classes="field")
+                yield FieldError(id=f"error-{name}")
+            with Horizontal(classes="row"):
+                yield Label("Grade")
+                yield Select(
+                    [(f"{g} {GRADE_MEANING[g]}", g) for g in GRADES],
+                    value=r.grade,
+                    allow_blank=False,
+                    compact=True,
+                    id="grade",
+                    classes="field",
+                )
+                yield Label(" Satisfied")
+                yield Select(
+                    [(str(n), n) for n in range(1, 6)],
+                    prompt="not asked",
+                    compact=True,
+                    id="satisfaction",
+                    classes="half",
+                )
+            yield FieldError(id="error-grade")
+            yield FieldError(id="error-satisfaction")
+            with Horizontal(classes="row"):
+                yield Label("Next due")
+                yield Input(placeholder="YYYY-MM-DD", compact=True, id="next", classes="field")
             yield FieldError(id="error-next")
             with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", id="save")
+                yield Button("Cancel  esc", compact=True, id="cancel")
+                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Input).focus()
@@ -144,6 +162,7 @@ class LogContactDialog(ModalScreen[str | None]):
         self.suggest_next()
 
     @on(Select.Changed, "#grade")
+    @on(Input.Changed, "#occurred")
     def suggest_next(self) -> None:
         """The next due date from the grade's cadence, until the user types their own."""
         if self.next_edited or self.cadences is None:

@@ -4,7 +4,9 @@ days, each with what to know before calling."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,12 @@ from tui.api.models import KIND_LABEL, Queue, QueueRow
 from tui.screens.base import ApiScreen
 from tui.widgets.banner import Banner
 
-SECTIONS = (("overdue", "Overdue"), ("today", "Due today"), ("upcoming", "Next 7 days"))
+# (attribute, heading in the Due column, what the count is of)
+SECTIONS = (
+    ("overdue", "OVERDUE", "overdue"),
+    ("today", "TODAY", "due today"),
+    ("upcoming", "NEXT 7D", "in the next 7 days"),
+)
 
 
 @dataclass
@@ -29,12 +36,24 @@ class QueueFilter:
         return " · ".join(parts) if parts else "all"
 
 
-def last_contact(row: QueueRow) -> str:
+def relative_day(day: date, today: date) -> str:
+    """ "3d ago", "today", "in 5d": what a rep reads faster than a date."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    return f"{-days}d ago" if days < 0 else f"in {days}d"
+
+
+def every(days: int) -> str:
+    return "contact daily" if days == 1 else f"contact every {days} days"
+
+
+def last_contact(row: QueueRow, today: date) -> str:
     if row.last_contact_at is None:
         return "never contacted"
     kind = KIND_LABEL.get(row.last_contact_kind or "", "")
-    when = row.last_contact_at.astimezone().strftime("%m-%d")
-    return f"{when} {kind} {row.last_contact_summary}".replace("  ", " ")
+    when = relative_day(row.last_contact_at.astimezone().date(), today)
+    return " ".join(p for p in (when, kind, row.last_contact_summary) if p)
 
 
 class QueueScreen(ApiScreen):
@@ -57,9 +76,11 @@ class QueueScreen(ApiScreen):
     #detail { height: 5; padding: 0 1; border-top: solid $accent; }
     """
 
-    def __init__(self, user_id: str | None = None, who: str = "") -> None:
+    def __init__(self, user_id: str | None = None, who: str = "", day: date | None = None) -> None:
+        """`day` None is the company's today; another day shows that day's queue."""
         super().__init__()
         self.user_id = user_id
+        self.day = day
         self.who = who
         self.filter = QueueFilter()
         self.queue: Queue | None = None
@@ -76,11 +97,11 @@ class QueueScreen(ApiScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#rows", DataTable)
-        table.add_column("Due", key="due", width=5)
-        table.add_column("Customer", key="customer", width=18)
+        table.add_column("Due", key="due", width=8)
+        table.add_column("Customer", key="customer", width=16)
         table.add_column("Gr", key="grade", width=2)
         table.add_column("Cls", key="class", width=3)
-        table.add_column("Purpose", key="purpose", width=14)
+        table.add_column("Purpose", key="purpose", width=12)
         table.add_column("Last contact", key="last")
         self.load()
 
@@ -95,6 +116,7 @@ class QueueScreen(ApiScreen):
         try:
             queue = await self.api.queue(
                 self.user_id,
+                day=self.day,
                 regions=self.filter.regions,
                 grades=self.filter.grades,
                 kinds=self.filter.kinds,
@@ -111,20 +133,24 @@ class QueueScreen(ApiScreen):
         keep = self.current_row()
         table.clear()
         self.rows = {}
-        for name, label in SECTIONS:
+        for name, label, meaning in SECTIONS:
             section = getattr(queue, name)
-            more = "+" if section.has_more else ""
-            heading = f"▸ {label} ({section.total}{more})"
-            table.add_row(heading, *[""] * (len(table.columns) - 1), key=f"section:{name}")
+            shown = f", {len(section.rows)} shown" if section.has_more else ""
+            table.add_row(
+                Text(label, style="bold"),
+                Text(f"{section.total} {meaning}{shown}", style="bold"),
+                *[""] * (len(table.columns) - 2),
+                key=f"section:{name}",
+            )
             for row in section.rows:
                 self.rows[row.id] = row
                 table.add_row(
-                    row.due_on.strftime("%m-%d"),
+                    relative_day(row.due_on, queue.day),
                     row.customer_name,
                     row.grade,
                     (row.abc_class or "") + row.marks(),
                     row.purpose,
-                    last_contact(row),
+                    last_contact(row, queue.day),
                     key=row.id,
                 )
         whose = queue.user.display_name or queue.user.username
@@ -165,8 +191,8 @@ class QueueScreen(ApiScreen):
         ally = row.ally.line() if row.ally else "none"
         detail.update(
             f"[b]{row.customer_name}[/b] {row.region} · grade {row.grade} · "
-            f"every {row.cadence_days} days · {KIND_LABEL.get(row.kind, row.kind)}\n"
-            f"Last: {last_contact(row)}\n"
+            f"{every(row.cadence_days)} · {KIND_LABEL.get(row.kind, row.kind)}\n"
+            f"Last: {last_contact(row, self.queue.day if self.queue else row.due_on)}\n"
             f"Decision maker: {dm}   Ally: {ally}\n"
             f"Purpose: {row.purpose or '—'}   Expected: {row.expected_order() or '—'}"
         )
@@ -183,7 +209,8 @@ class QueueScreen(ApiScreen):
             return
         from tui.dialogs.log_contact import LogContactDialog
 
-        self.app.push_screen(LogContactDialog(row), self._after_write)
+        today = self.queue.day if self.queue else None
+        self.app.push_screen(LogContactDialog(row, today), self._after_write)
 
     def action_reschedule(self) -> None:
         row = self.selected()
@@ -223,7 +250,7 @@ class QueueScreen(ApiScreen):
             return
         from tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen())
+        self.app.push_screen(TeamScreen(self.day))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -3,6 +3,8 @@ Enter opens that rep's queue."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,8 +24,9 @@ class TeamScreen(ApiScreen):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, day: date | None = None) -> None:
         super().__init__()
+        self.day = day
         self.loads: dict[str, Workload] = {}
 
     def compose(self) -> ComposeResult:
@@ -44,7 +47,7 @@ class TeamScreen(ApiScreen):
     @work(exclusive=True, group="team")
     async def load(self) -> None:
         try:
-            loads = await self.api.team()
+            loads = await self.api.team(self.day)
         except ApiError as exc:
             self.failed(exc, self.load)
             return
@@ -74,7 +77,7 @@ class TeamScreen(ApiScreen):
             return
         from tui.screens.queue import QueueScreen
 
-        self.app.push_screen(QueueScreen(load.user.id, load.user.display_name))
+        self.app.push_screen(QueueScreen(load.user.id, load.user.display_name, self.day))
 
     def action_refresh(self) -> None:
         self.load()

@@ -1,0 +1,191 @@
+"""SVG snapshots of every screen and dialog at 80×24, including the empty and error states.
+
+The data is fixed and the queue is opened as of a fixed day, so the pictures do not change
+with the calendar. Update after an intended change with `pytest --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gql.transport.httpx import HTTPXAsyncTransport
+from pytest_textual_snapshot import SVGImageExtension
+from syrupy.assertion import SnapshotAssertion
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from server.domain.customers.models import Customer
+from tests.conftest import Company
+from tests.tui.conftest import PASSWORD, customer_due
+from tests.tui.test_queue_app import settle, sign_in
+from tui.api import CrmClient
+from tui.api.tokens import TokenStore
+from tui.app import CrmApp
+
+DAY = date(2026, 3, 2)  # a Monday
+SIZE = (80, 24)
+
+Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+@pytest.fixture
+def svg(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(SVGImageExtension)
+
+
+async def picture(api: CrmClient, tmp_path: Path, steps: Steps) -> str:
+    app = CrmApp(api, TokenStore(tmp_path / "session.json"), day=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await steps(pilot)
+        await settle(pilot)
+        return app.export_screenshot()
+
+
+async def _queue_data(company: Company) -> None:
+    rows = [
+        ("r1", "杭州机械厂", -6, "A", "确认交货期", {"is_key_account": True}),
+        ("r1", "苏州海川模具", -2, "B", "跟进报价", {"is_vip": True}),
+        ("r1", "宁波东方电器", -2, "C", "介绍新产品", {}),
+        ("r1", "上海华东建材", 0, "B", "催收货款", {}),
+        ("r1", "无锡精工", 3, "D", "了解竞争对手动向", {}),
+        ("r2", "广州南方", -1, "A", "别人的", {}),
+    ]
+    for owner, name, days, grade, purpose, extra in rows:
+        customer, _ = await customer_due(
+            company, owner, name, days, grade=grade, purpose=purpose, day=DAY, **extra
+        )
+        customer.last_contact_at = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
+        customer.last_contact_kind = "phone"
+        customer.last_contact_summary = "报价已发，等回复"
+        await customer.save()
+
+
+async def test_login(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    async def nothing(pilot: Pilot[Any]) -> None:
+        pass
+
+    assert svg == await picture(api, tmp_path, nothing)
+
+
+async def test_login_refused(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    async def wrong(pilot: Pilot[Any]) -> None:
+        await pilot.press(*"r1", "tab", *"wrong password", "enter")
+
+    assert svg == await picture(api, tmp_path, wrong)
+
+
+async def test_queue(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+    assert svg == await picture(api, tmp_path, sign_in)
+
+
+async def test_queue_empty(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    assert svg == await picture(api, tmp_path, sign_in)
+
+
+async def test_queue_server_unreachable(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def cut_off(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await api.close()
+        api._transport = HTTPXAsyncTransport("http://127.0.0.1:9/graphql", timeout=2)
+        api._client.transport = api._transport
+        await pilot.press("r")
+
+    assert svg == await picture(api, tmp_path, cut_off)
+
+
+async def test_log_contact_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        pilot.app.screen.query_one("#occurred", Input).value = "2026-03-02 10:30"
+
+    assert svg == await picture(api, tmp_path, open_dialog)
+
+
+async def test_log_contact_refused(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def refused(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        pilot.app.screen.query_one("#occurred", Input).value = "2026-03-02 10:30"
+        await settle(pilot)
+        await pilot.click("#next")  # typed, as a user would: the suggestion then stays off
+        await pilot.press("end", *["backspace"] * 10, *"2020-01-01")
+        await pilot.press("ctrl+s")
+
+    assert svg == await picture(api, tmp_path, refused)
+
+
+async def test_reschedule_needs_a_reason(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def no_reason(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        pilot.app.screen.query_one("#dueOn", Input).value = "2026-03-05"
+        await pilot.press("ctrl+s")
+
+    assert svg == await picture(api, tmp_path, no_reason)
+
+
+async def test_skip_dialog(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def skip(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("s", *"客户已停产")
+
+    assert svg == await picture(api, tmp_path, skip)
+
+
+async def test_filter_dialog(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def open_filter(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("f", *"华东")
+
+    assert svg == await picture(api, tmp_path, open_filter)
+
+
+async def test_team_view(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def team(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "m1")
+        await pilot.press("t")
+
+    assert svg == await picture(api, tmp_path, team)
+
+
+async def test_help(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    async def help_screen(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("question_mark")
+
+    assert svg == await picture(api, tmp_path, help_screen)
+
+
+__all__ = ["PASSWORD", "Customer"]
