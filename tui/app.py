@@ -109,6 +109,7 @@ class CrmApp(App[None]):
             yield SystemCommand("Refresh", "Load the queue again", screen.action_refresh)
         if self.api.user is not None:
             yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
+            yield SystemCommand("Customers", "Search and browse customers", self.action_customers)
             if self.api.user.is_manager:
                 yield SystemCommand("Team view", "Overdue and due today per rep", self.action_team)
             yield SystemCommand("Log out", "Revoke this session and quit", self.action_logout)
@@ -118,6 +119,11 @@ class CrmApp(App[None]):
         from tui.screens.queue import QueueScreen
 
         self.push_screen(QueueScreen(day=self.day))
+
+    def action_customers(self) -> None:
+        from tui.screens.customers import CustomersScreen
+
+        self.push_screen(CustomersScreen())
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen

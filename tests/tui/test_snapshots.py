@@ -18,9 +18,8 @@ from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from server.domain.customers.models import Customer
 from tests.conftest import Company
-from tests.tui.conftest import PASSWORD, customer_due
+from tests.tui.conftest import customer_due
 from tests.tui.test_queue_app import settle, sign_in
 from tui.api import CrmClient
 from tui.api.tokens import TokenStore
@@ -188,4 +187,37 @@ async def test_help(company: Company, api: CrmClient, tmp_path: Path, svg: Any) 
     assert svg == await picture(api, tmp_path, help_screen)
 
 
-__all__ = ["PASSWORD", "Customer"]
+async def test_customers_list(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def customers(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("c")
+
+    assert svg == await picture(api, tmp_path, customers)
+
+
+async def test_customer_archive_tab(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def customer(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+
+    assert svg == await picture(api, tmp_path, customer)
+
+
+async def test_customer_people_tab(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def people(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+
+    assert svg == await picture(api, tmp_path, people)

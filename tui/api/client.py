@@ -27,6 +27,8 @@ from tui.api.models import (
     Cadences,
     ContactChoice,
     CustomerForLog,
+    CustomerPage,
+    CustomerRow,
     Queue,
     User,
     Workload,
@@ -167,6 +169,44 @@ class CrmClient:
                 )
                 for k in c["contacts"]
             ],
+        )
+
+    # --- customers ----------------------------------------------------------------------
+
+    async def customers(
+        self, search: str = "", *, after: str | None = None, first: int = 50, **filters: Any
+    ) -> CustomerPage:
+        """One page of the customers the viewer may see; `after` continues a list."""
+        flt = {k: v for k, v in {"search": search.strip() or None, **filters}.items() if v}
+        data = await self._execute(
+            ops.CUSTOMERS, {"filter": flt or None, "first": first, "after": after}
+        )
+        conn = data["customers"]
+        return CustomerPage(
+            total=conn["totalCount"],
+            rows=[CustomerRow.parse(n) for n in conn["nodes"]],
+            end_cursor=conn["pageInfo"]["endCursor"],
+            has_next=conn["pageInfo"]["hasNextPage"],
+        )
+
+    async def customer(self, customer_id: str) -> dict[str, Any]:
+        """Everything the customer screen shows, in one request."""
+        found = (await self._execute(ops.CUSTOMER, {"id": customer_id}))["customer"]
+        if found is None:
+            raise ApiError("That customer is not visible to you.")
+        return dict(found)
+
+    async def create_customer(self, **fields: Any) -> str:
+        payload = await self._mutate(
+            ops.CUSTOMER_CREATE, "customerCreate", {"input": {k: v for k, v in fields.items()}}
+        )
+        return str(payload["customer"]["id"])
+
+    async def archive_customer(self, customer_id: str, version: int) -> None:
+        await self._mutate(
+            ops.CUSTOMER_ARCHIVE,
+            "customerArchive",
+            {"input": {"id": customer_id, "version": version}},
         )
 
     # --- writes -------------------------------------------------------------------------

@@ -122,6 +122,45 @@ class QueueRow:
             ally=_person(c.get("strongestAlly")),
         )
 
+    @classmethod
+    def for_customer(cls, c: dict[str, Any]) -> QueueRow:
+        """A row for logging a contact from the customer screen (the CUSTOMER query): it
+        answers the customer's earliest open follow-up, if there is one."""
+        open_items = sorted(c.get("followUps") or [], key=lambda f: f["dueOn"])
+        item = open_items[0] if open_items else None
+        contacts = c.get("contacts") or []
+        deciders = [k for k in contacts if k["isDecisionMaker"]]
+        deciders.sort(key=lambda k: {"HIGH": 0, "MEDIUM": 1, "LOW": 2}.get(k["influence"], 3))
+        allies = [k for k in contacts if k["allyStrength"] not in ("NONE", "")]
+        allies.sort(key=lambda k: {"STRONG": 0, "MODERATE": 1, "WEAK": 2}.get(k["allyStrength"], 3))
+        plan = c.get("contactPlan") or {}
+        order = plan.get("expectedOrder") or {}
+        last = c.get("lastContact")
+        return cls(
+            id=item["id"] if item else "",
+            version=item["version"] if item else 0,
+            due_on=date.fromisoformat(item["dueOn"]) if item else date.today(),
+            kind=item["kind"] if item else "PHONE",
+            purpose=item["purpose"] if item else plan.get("focus", ""),
+            preparation_notes="",
+            expected_products=order.get("products", ""),
+            expected_quantity=order.get("quantity"),
+            expected_amount=(order.get("amount") or {}).get("amount"),
+            customer_id=c["id"],
+            customer_name=c["name"],
+            grade=c["grade"],
+            abc_class=c["abcClass"],
+            is_vip=c["isVip"],
+            is_key_account=c["isKeyAccount"],
+            region=c["region"],
+            cadence_days=c["cadenceDays"],
+            last_contact_at=datetime.fromisoformat(last["at"]) if last else None,
+            last_contact_kind=last["kind"] if last else None,
+            last_contact_summary=last["summary"] if last else "",
+            decision_maker=_person(deciders[0]) if deciders else None,
+            ally=_person(allies[0]) if allies else None,
+        )
+
     def expected_order(self) -> str:
         parts = [self.expected_products]
         if self.expected_quantity:
@@ -216,3 +255,43 @@ class Cadences:
         from datetime import timedelta
 
         return start + timedelta(days=self.days.get(grade, 30))
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list."""
+
+    id: str
+    name: str
+    grade: str
+    abc_class: str | None
+    is_vip: bool
+    is_key_account: bool
+    region: str
+    stage: str
+    owner: str
+    last_contact: str
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> CustomerRow:
+        last = d.get("lastContact")
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            grade=d["grade"],
+            abc_class=d["abcClass"],
+            is_vip=d["isVip"],
+            is_key_account=d["isKeyAccount"],
+            region=d["region"],
+            stage=d["stage"],
+            owner=d["owner"]["displayName"] or d["owner"]["username"],
+            last_contact=f"{last['at'][:10]} {last['summary']}" if last else "",
+        )
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    total: int
+    rows: list[CustomerRow]
+    end_cursor: str | None
+    has_next: bool

@@ -102,6 +102,74 @@ mutation FollowUpSkip($input: FollowUpSkipInput!) {
   }
 }"""
 
+CUSTOMERS = """
+query Customers($filter: CustomerFilter, $first: Int, $after: String) {
+  customers(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name grade abcClass isVip isKeyAccount region stage
+      owner { displayName username }
+      lastContact { at summary }
+    }
+  }
+}"""
+
+CUSTOMER = """
+query Customer($id: ID!) {
+  customer(id: $id) {
+    id version name viewerCanEdit isArchived
+    address phone email legalRepresentative organizationForm industry region route
+    relationshipSince assets { amount }
+    serviceArea salesCapacity developmentPotential businessPhilosophy scale
+    distinctiveFeatures factory equipment output qualityRequirements productStructure
+    ourSharePercent
+    registeredCapital { amount } yearsInBusiness creditLimit { amount } billingDay paymentTerms
+    currentSalesActivity openProblems sourceChannel referredBy
+    stage grade isKeyAccount abcClass isVip vipReason vipSince cadenceDays
+    owner { displayName username }
+    tags
+    lastContact { at kind summary }
+    contacts {
+      id name title role phone email isDecisionMaker influence attitude allyStrength isAlly
+      hobbies personality
+    }
+    contactPlan {
+      focus frequencyDays preferredTime
+      expectedOrder { products quantity amount { amount } }
+    }
+    followUps(status: [OPEN]) { id version dueOn kind purpose origin assignee { displayName } }
+    interactions(first: 30) {
+      totalCount
+      nodes {
+        id kind occurredAt summary outcome needs problems satisfaction gradeBefore gradeAfter
+        author { displayName }
+        contactsPresent { name }
+      }
+    }
+    salesOrders(first: 20) {
+      totalCount
+      nodes { id orderedOn externalRef total { amount } }
+    }
+  }
+}"""
+
+CUSTOMER_CREATE = """
+mutation CustomerCreate($input: CustomerCreateInput!) {
+  customerCreate(input: $input) {
+    customer { id name }
+    userErrors { field code message }
+  }
+}"""
+
+CUSTOMER_ARCHIVE = """
+mutation CustomerArchive($input: CustomerArchiveInput!) {
+  customerArchive(input: $input) {
+    customer { id isArchived }
+    userErrors { field code message }
+  }
+}"""
+
 ALL = {
     name: value
     for name, value in globals().items()

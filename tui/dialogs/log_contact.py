@@ -213,7 +213,7 @@ class LogContactDialog(ModalScreen[str | None]):
         satisfaction = self.query_one("#satisfaction", Select).value
         return {
             "customer_id": self.row.customer_id,
-            "follow_up_id": self.row.id,
+            "follow_up_id": self.row.id or None,
             "kind": self.query_one("#kind", Select).value,
             "grade": self.query_one("#grade", Select).value,
             "occurred_at": occurred,

@@ -60,12 +60,14 @@ class QueueScreen(ApiScreen):
     """`user_id` None is the signed-in user's own queue; a manager may open a rep's."""
 
     BINDINGS = [
+        Binding("enter", "open", "Open customer", show=False),
         Binding("l", "log", "Log contact"),
         Binding("d", "reschedule", "Reschedule"),
         Binding("s", "skip", "Skip"),
         Binding("f", "filter", "Filter"),
         Binding("r", "refresh", "Refresh"),
         Binding("t", "team", "Team"),
+        Binding("c", "customers", "Customers"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit"),
@@ -203,6 +205,18 @@ class QueueScreen(ApiScreen):
         self.load()
 
     @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            from tui.screens.customer import CustomerScreen
+
+            self.app.push_screen(CustomerScreen(row.customer_id))
+
+    def action_customers(self) -> None:
+        from tui.screens.customers import CustomersScreen
+
+        self.app.push_screen(CustomersScreen())
+
     def action_log(self) -> None:
         row = self.selected()
         if row is None:

@@ -1,0 +1,139 @@
+"""The customer list and the customer screen, driven by keys against the real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static, TabbedContent
+
+from server.domain.customers.models import Customer
+from server.domain.customers.pinyin import search_text
+from server.domain.followups.models import Interaction
+from tests.conftest import Company
+from tests.tui.conftest import SIZE, crm_app, customer_due
+from tests.tui.test_queue_app import settle, sign_in
+from tui.api import CrmClient
+from tui.dialogs.log_contact import LogContactDialog
+from tui.screens.customer import CustomerScreen
+from tui.screens.customers import CustomersScreen
+
+
+def listed(screen: CustomersScreen) -> list[str]:
+    table = screen.query_one("#customers", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def open_customers(pilot: object) -> CustomersScreen:
+    await pilot.press("c")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, CustomersScreen)
+    return screen
+
+
+async def test_search_as_you_type_in_chinese_and_pinyin(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    for name in ("杭州机械厂", "苏州模具厂", "杭州电器"):
+        await Customer.create(owner=company.users["r1"], name=name, search_text=search_text(name))
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        screen = await open_customers(pilot)
+        assert sorted(listed(screen)) == ["杭州机械厂", "杭州电器", "苏州模具厂"]
+        await pilot.press(*"hzjx")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert listed(screen) == ["杭州机械厂"]
+        screen.query_one("#search", Input).value = "杭州"
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert sorted(listed(screen)) == ["杭州机械厂", "杭州电器"]
+        assert "2 customers" in str(screen.query_one("#status", Static).render())
+
+
+async def test_the_list_loads_further_pages_while_scrolling(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    await Customer.bulk_create(
+        [
+            Customer(
+                owner=company.users["r1"], name=f"客户{i:03d}", search_text=search_text(f"客户{i}")
+            )
+            for i in range(120)
+        ]
+    )
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        screen = await open_customers(pilot)
+        table = screen.query_one("#customers", DataTable)
+        assert table.row_count == 50 and screen.total == 120
+        table.focus()
+        for _ in range(6):  # walk down; each page is fetched before the end is reached
+            table.move_cursor(row=table.row_count - 1)
+            await settle(pilot)
+        assert table.row_count == 120
+        assert len(set(listed(screen))) == 120  # no row twice
+
+
+async def test_new_customer_then_archive(company: Company, api: CrmClient, tmp_path: Path) -> None:
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await open_customers(pilot)
+        await pilot.press("enter")  # from the search box to the list, where keys act
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no name: refused beside the field
+        await settle(pilot)
+        assert app.screen.query_one("#error-name").has_class("-shown")
+        await pilot.press(*"宁波新材料", "tab", *"华东")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        created = await Customer.get(name="宁波新材料")
+        assert created.region == "华东" and created.owner_id == company.users["r1"].id
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomersScreen)
+        screen.query_one("#customers", DataTable).focus()
+        await pilot.press("a", "y")
+        await settle(pilot)
+        await created.refresh_from_db()
+        assert created.archived_at is not None
+        assert "宁波新材料" not in listed(screen)
+
+
+async def test_customer_screen_tabs_and_logging_from_it(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", -1, grade="C")
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")  # opens the customer of the highlighted follow-up
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        assert "杭州机械厂" in str(screen.query_one("#title", Static).render())
+        await pilot.press("2")
+        assert screen.query_one(TabbedContent).active == "people"
+        people = screen.query_one("#people-table", DataTable)
+        names = {str(people.get_row_at(i)[0]): people.get_row_at(i) for i in range(2)}
+        assert names["王总"][3] == "决 yes" and names["李主任"][6] == "strong"
+        await pilot.press("4")
+        followups = screen.query_one("#followups-table", DataTable)
+        assert followups.row_count == 1
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LogContactDialog)
+        await pilot.click("#outcome")
+        await pilot.press(*"面谈", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("3")
+        timeline = screen.query_one("#timeline-table", DataTable)
+        assert timeline.row_count == 1
+    assert (await Interaction.get(customer_id=customer.id)).outcome == "面谈"

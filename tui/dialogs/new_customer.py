@@ -1,0 +1,100 @@
+"""A new customer: the facts a rep has at first contact. The rest is filled in later on the
+customer screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from tui.api import ApiError, UserErrors
+from tui.api.models import GRADE_MEANING, GRADES
+from tui.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+FIELDS = ("name", "region", "phone", "address", "industry")
+LABELS = {
+    "name": "Name",
+    "region": "Region",
+    "phone": "Phone",
+    "address": "Address",
+    "industry": "Industry",
+}
+
+
+class NewCustomerDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    NewCustomerDialog { align: center middle; }
+    #dialog { width: 66; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 10; }
+    .row > Input, .row > Select { width: 1fr; }
+    FieldError { padding-left: 10; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("[b]New customer[/b]")
+            yield FieldError(id="error-form")
+            for name in FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(LABELS[name])
+                    yield Input(compact=True, id=name)
+                yield FieldError(id=f"error-{name}")
+            with Horizontal(classes="row"):
+                yield Label("Grade")
+                yield Select(
+                    [(f"{g} {GRADE_MEANING[g]}", g) for g in GRADES],
+                    value="D",
+                    allow_blank=False,
+                    compact=True,
+                    id="grade",
+                )
+            yield FieldError(id="error-grade")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel  esc", compact=True, id="cancel")
+                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
+        values["grade"] = cast(str, self.query_one("#grade", Select).value)
+        self.save(values)
+
+    @work(exclusive=True)
+    async def save(self, values: dict[str, str]) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            customer_id = await crm.api.create_customer(**values)
+        except UserErrors as exc:
+            named = False
+            for name in (*FIELDS, "grade"):
+                text = exc.for_field(name)
+                named = named or bool(text)
+                self.query_one(f"#error-{name}", FieldError).show(text)
+            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss(customer_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

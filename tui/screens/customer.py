@@ -1,0 +1,250 @@
+"""One customer, in tabs: the archive (基础资料, 特征, 信用, 交易现状), the people inside it,
+the timeline of contacts, open follow-ups and the contact plan, orders with class and VIP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from tui.api import ApiError
+from tui.api.models import KIND_LABEL, QueueRow
+from tui.screens.base import ApiScreen
+from tui.screens.queue import every
+from tui.widgets.banner import Banner
+
+TABS = ("archive", "people", "timeline", "followups", "orders")
+
+ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Basic facts (基础资料)",
+        [
+            ("Address", "address"),
+            ("Phone", "phone"),
+            ("Email", "email"),
+            ("Legal rep.", "legalRepresentative"),
+            ("Organisation", "organizationForm"),
+            ("Industry", "industry"),
+            ("Region / route", "region+route"),
+            ("Customer since", "relationshipSince"),
+            ("Assets", "assets"),
+        ],
+    ),
+    (
+        "Characteristics (特征)",
+        [
+            ("Service area", "serviceArea"),
+            ("Sales capacity", "salesCapacity"),
+            ("Potential", "developmentPotential"),
+            ("Philosophy", "businessPhilosophy"),
+            ("Scale", "scale"),
+            ("Features", "distinctiveFeatures"),
+            ("Our share %", "ourSharePercent"),
+        ],
+    ),
+    (
+        "Credit (信用状况)",
+        [
+            ("Registered cap.", "registeredCapital"),
+            ("Years in bus.", "yearsInBusiness"),
+            ("Credit limit", "creditLimit"),
+            ("Billing day", "billingDay"),
+            ("Payment terms", "paymentTerms"),
+        ],
+    ),
+    (
+        "Transactions (交易现状)",
+        [
+            ("Sales activity", "currentSalesActivity"),
+            ("Open problems", "openProblems"),
+            ("Source", "sourceChannel"),
+            ("Referred by", "referredBy"),
+            ("Stage", "stage"),
+        ],
+    ),
+]
+
+
+def _value(c: dict[str, Any], key: str) -> str:
+    if key == "region+route":
+        return " / ".join(v for v in (c["region"], c["route"]) if v)
+    value = c.get(key)
+    if isinstance(value, dict):
+        value = value.get("amount")
+    return "" if value is None else str(value)
+
+
+def archive_text(c: dict[str, Any]) -> str:
+    lines = []
+    for title, fields in ARCHIVE_GROUPS:
+        lines.append(f"[b]{title}[/b]")
+        for label, key in fields:
+            lines.append(f"  {label:<16}{_value(c, key) or '—'}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def class_text(c: dict[str, Any]) -> str:
+    cls = c["abcClass"] or "not classified (no sales in the period)"
+    vip = f"VIP since {c['vipSince']}: {c['vipReason']}" if c["isVip"] else "not VIP"
+    return f"Class {cls} · {vip}"
+
+
+class CustomerScreen(ApiScreen):
+    BINDINGS = [
+        Binding("l", "log", "Log contact"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("1", "tab('archive')", "Archive", show=False),
+        Binding("2", "tab('people')", "People", show=False),
+        Binding("3", "tab('timeline')", "Timeline", show=False),
+        Binding("4", "tab('followups')", "Follow-ups", show=False),
+        Binding("5", "tab('orders')", "Orders", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    #title { height: auto; padding: 0 1; background: $boost; }
+    #tabs { height: 1fr; }
+    #tabs ContentSwitcher { height: 1fr; }
+    TabPane { height: 1fr; padding: 0 1; }
+    TabPane > VerticalScroll, TabPane > DataTable { height: 1fr; }
+    """
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.detail: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Banner()
+        yield Static("Loading…", id="title")
+        with TabbedContent(initial="archive", id="tabs"):
+            with TabPane("1 Archive", id="archive"), VerticalScroll():
+                yield Static("", id="archive-text")
+            with TabPane("2 People", id="people"):
+                yield DataTable[str](id="people-table", cursor_type="row")
+            with TabPane("3 Timeline", id="timeline"):
+                yield DataTable[str](id="timeline-table", cursor_type="row")
+            with TabPane("4 Follow-ups", id="followups"):
+                yield Static("", id="plan")
+                yield DataTable[str](id="followups-table", cursor_type="row")
+            with TabPane("5 Orders", id="orders"):
+                yield Static("", id="class")
+                yield DataTable[str](id="orders-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#people-table", DataTable).add_columns(
+            "Name", "Title", "Phone", "Decides", "Influence", "Attitude", "Ally"
+        )
+        self.query_one("#timeline-table", DataTable).add_columns(
+            "When", "Kind", "By", "Grade", "Summary"
+        )
+        self.query_one("#followups-table", DataTable).add_columns(
+            "Due", "Kind", "Origin", "Assignee", "Purpose"
+        )
+        self.query_one("#orders-table", DataTable).add_columns("Date", "Reference", "Total")
+        self.load()
+
+    @work(exclusive=True, group="customer")
+    async def load(self) -> None:
+        try:
+            c = await self.api.customer(self.customer_id)
+        except ApiError as exc:
+            self.failed(exc, self.load)
+            return
+        self.reached()
+        self.show(c)
+
+    def show(self, c: dict[str, Any]) -> None:
+        self.detail = c
+        owner = c["owner"]["displayName"] or c["owner"]["username"]
+        flags = " ".join(
+            f for f, on in (("key account", c["isKeyAccount"]), ("archived", c["isArchived"])) if on
+        )
+        self.query_one("#title", Static).update(
+            f"[b]{c['name']}[/b]  grade {c['grade']} · {c['stage'].lower()} · owner {owner}"
+            f" · {every(c['cadenceDays'])}{' · ' + flags if flags else ''}"
+        )
+        self.query_one("#archive-text", Static).update(archive_text(c))
+        people = self.query_one("#people-table", DataTable)
+        people.clear()
+        for k in c["contacts"]:
+            people.add_row(
+                k["name"],
+                k["title"],
+                k["phone"],
+                "决 yes" if k["isDecisionMaker"] else "",
+                k["influence"].lower(),
+                k["attitude"].lower(),
+                k["allyStrength"].lower() if k["isAlly"] else "",
+                key=k["id"],
+            )
+        timeline = self.query_one("#timeline-table", DataTable)
+        timeline.clear()
+        for i in c["interactions"]["nodes"]:
+            before, after = i["gradeBefore"], i["gradeAfter"]
+            grade = before if after == before else f"{before}→{after}"
+            timeline.add_row(
+                i["occurredAt"][:16].replace("T", " "),
+                KIND_LABEL.get(i["kind"], i["kind"]),
+                i["author"]["displayName"],
+                grade,
+                i["summary"] or i["outcome"],
+                key=i["id"],
+            )
+        plan = c.get("contactPlan")
+        self.query_one("#plan", Static).update(
+            f"Plan: {plan['focus'] or '—'} · every {plan['frequencyDays'] or c['cadenceDays']} days"
+            f" · {plan['preferredTime'] or 'any time'}"
+            if plan
+            else f"No contact plan: the grade's cadence applies ({c['cadenceDays']} days)."
+        )
+        followups = self.query_one("#followups-table", DataTable)
+        followups.clear()
+        for f in c["followUps"]:
+            followups.add_row(
+                f["dueOn"],
+                KIND_LABEL.get(f["kind"], f["kind"]),
+                f["origin"].lower(),
+                f["assignee"]["displayName"],
+                f["purpose"],
+                key=f["id"],
+            )
+        self.query_one("#class", Static).update(class_text(c))
+        orders = self.query_one("#orders-table", DataTable)
+        orders.clear()
+        for o in c["salesOrders"]["nodes"]:
+            ref = o["externalRef"] or ""
+            orders.add_row(o["orderedOn"], ref, o["total"]["amount"], key=o["id"])
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_log(self) -> None:
+        if self.detail is None:
+            return
+        from tui.dialogs.log_contact import LogContactDialog
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message)
+                self.load()
+
+        self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), done)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,217 @@
+"""The customer list: search as you type (Chinese, full pinyin or initials), and a list that
+loads the next page as the cursor nears the end, so 100,000 customers stay quick."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.api import ApiError
+from tui.api.models import CustomerRow
+from tui.screens.base import ApiScreen
+from tui.widgets.banner import Banner
+
+PAGE = 50
+# Start fetching the next page while this many rows are still below the cursor.
+PREFETCH_ROWS = 15
+# Wait for a pause in typing before asking the server.
+SEARCH_DELAY = 0.2
+
+
+class CustomersScreen(ApiScreen):
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("n", "new", "New"),
+        Binding("a", "archive", "Archive"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    #search { height: 1; margin: 0 1; }
+    #status { height: 1; padding: 0 1; color: $text-muted; }
+    #customers { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, CustomerRow] = {}
+        self.end_cursor: str | None = None
+        self.has_next = False
+        self.total = 0
+        self.loading_more = False
+        self._typing: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Banner()
+        yield Input(
+            placeholder="Search: name, pinyin or initials (hzjx)…", compact=True, id="search"
+        )
+        yield Static("", id="status")
+        yield DataTable[str](id="customers", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#customers", DataTable)
+        table.add_column("Customer", key="name", width=20)
+        table.add_column("Gr", key="grade", width=2)
+        table.add_column("Cls", key="class", width=3)
+        table.add_column("Region", key="region", width=6)
+        table.add_column("Owner", key="owner", width=8)
+        table.add_column("Last contact", key="last")
+        self.query_one("#search", Input).focus()
+        self.search()
+
+    @property
+    def term(self) -> str:
+        return self.query_one("#search", Input).value
+
+    @on(Input.Changed, "#search")
+    def typed(self) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(SEARCH_DELAY, self.search)
+
+    @on(Input.Submitted, "#search")
+    def to_list(self) -> None:
+        self.query_one("#customers", DataTable).focus()
+
+    def key_down(self) -> None:
+        # Down from the search box goes to the list, as in a browser's address bar.
+        if self.focused is self.query_one("#search", Input):
+            self.to_list()
+
+    @work(exclusive=True, group="search")
+    async def search(self) -> None:
+        term = self.term
+        try:
+            page = await self.api.customers(term, first=PAGE)
+        except ApiError as exc:
+            self.failed(exc, self.search)
+            return
+        if term != self.term:
+            return  # typing went on; a newer search is on its way
+        self.reached()
+        table = self.query_one("#customers", DataTable)
+        table.clear()
+        self.rows = {}
+        self._append(page.rows)
+        self.end_cursor, self.has_next, self.total = page.end_cursor, page.has_next, page.total
+        self._status()
+
+    def _append(self, rows: list[CustomerRow]) -> None:
+        table = self.query_one("#customers", DataTable)
+        for row in rows:
+            if row.id in self.rows:
+                continue
+            self.rows[row.id] = row
+            marks = (row.abc_class or "") + ("◆" if row.is_vip else "")
+            table.add_row(
+                row.name, row.grade, marks, row.region, row.owner, row.last_contact, key=row.id
+            )
+
+    def _status(self) -> None:
+        term = f" matching “{self.term}”" if self.term.strip() else ""
+        shown = len(self.rows)
+        self.query_one("#status", Static).update(
+            f"{self.total} customers{term}" + (f" · {shown} loaded" if self.has_next else "")
+        )
+
+    @on(DataTable.RowHighlighted, "#customers")
+    def near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        near = event.cursor_row >= table.row_count - PREFETCH_ROWS
+        if near and self.has_next and not self.loading_more:
+            self.loading_more = True
+            self.load_more()
+
+    @work(exclusive=True, group="more")
+    async def load_more(self) -> None:
+        term, after = self.term, self.end_cursor
+        try:
+            page = await self.api.customers(term, after=after, first=PAGE)
+        except ApiError as exc:
+            self.loading_more = False
+            self.failed(exc, self.load_more)
+            return
+        self.loading_more = False
+        if term != self.term or after != self.end_cursor:
+            return
+        self._append(page.rows)
+        self.end_cursor, self.has_next = page.end_cursor, page.has_next
+        self._status()
+
+    def selected(self) -> CustomerRow | None:
+        table = self.query_one("#customers", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    @on(DataTable.RowSelected, "#customers")
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            from tui.screens.customer import CustomerScreen
+
+            self.app.push_screen(CustomerScreen(row.id))
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_refresh(self) -> None:
+        self.search()
+
+    def action_new(self) -> None:
+        from tui.dialogs.new_customer import NewCustomerDialog
+
+        def created(customer_id: str | None) -> None:
+            if customer_id:
+                from tui.screens.customer import CustomerScreen
+
+                self.search()
+                self.app.push_screen(CustomerScreen(customer_id))
+
+        self.app.push_screen(NewCustomerDialog(), created)
+
+    def action_archive(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.archive(row)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Archive {row.name}? It leaves the lists; an admin can restore it."),
+            confirmed,
+        )
+
+    @work(exclusive=True, group="write")
+    async def archive(self, row: CustomerRow) -> None:
+        try:
+            detail = await self.api.customer(row.id)
+            await self.api.archive_customer(row.id, detail["version"])
+        except ApiError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Archived {row.name}.")
+        self.search()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#search", Input) and self.term:
+            self.query_one("#search", Input).value = ""
+            return
+        self.app.pop_screen()
