@@ -110,6 +110,12 @@ class CrmApp(App[None]):
         if self.api.user is not None:
             yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
             yield SystemCommand("Customers", "Search and browse customers", self.action_customers)
+            yield SystemCommand(
+                "Visit plan", "The day's visits in a region, in route order", self.action_visits
+            )
+            yield SystemCommand(
+                "Access requests", "File one, or decide them (managers)", self.action_access
+            )
             if self.api.user.is_manager:
                 yield SystemCommand("Team view", "Overdue and due today per rep", self.action_team)
             yield SystemCommand("Log out", "Revoke this session and quit", self.action_logout)
@@ -124,6 +130,16 @@ class CrmApp(App[None]):
         from tui.screens.customers import CustomersScreen
 
         self.push_screen(CustomersScreen())
+
+    def action_visits(self) -> None:
+        from tui.screens.visits import VisitPlanScreen
+
+        self.push_screen(VisitPlanScreen("", self.day))
+
+    def action_access(self) -> None:
+        from tui.screens.access import AccessRequestsScreen
+
+        self.push_screen(AccessRequestsScreen())
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen

@@ -221,3 +221,28 @@ async def test_customer_people_tab(
         await pilot.press("2")
 
     assert svg == await picture(api, tmp_path, people)
+
+
+async def test_visit_plan(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    from server.domain.followups.models import FollowUp
+
+    await _queue_data(company)
+    await FollowUp.all().update(kind="visit")
+
+    async def visits(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("v")
+
+    assert svg == await picture(api, tmp_path, visits)
+
+
+async def test_access_request_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    async def request(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("n", *"厦门那家纺织厂")
+
+    assert svg == await picture(api, tmp_path, request)

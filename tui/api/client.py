@@ -209,6 +209,48 @@ class CrmClient:
             {"input": {"id": customer_id, "version": version}},
         )
 
+    # --- visits and access ----------------------------------------------------------------
+
+    async def visit_plan(self, region: str, day: date | None = None) -> dict[str, Any] | None:
+        """The day's visits in one region in route order; None when nothing is due."""
+        data = await self._execute(
+            ops.VISIT_PLAN, {"region": region, "day": day.isoformat() if day else None}
+        )
+        plan = data["visitPlan"]
+        return dict(plan) if plan else None
+
+    async def access_requests(self, status: str | None = None) -> list[dict[str, Any]]:
+        data = await self._execute(ops.ACCESS_REQUESTS, {"status": status})
+        return list(data["accessRequests"]["nodes"])
+
+    async def request_access(self, customer_description: str, reason: str) -> None:
+        await self._mutate(
+            ops.ACCESS_REQUEST_CREATE,
+            "accessRequestCreate",
+            {"input": {"customerDescription": customer_description, "reason": reason}},
+        )
+
+    async def grant_access(self, request_id: str, customer_id: str, days: int, note: str) -> None:
+        await self._mutate(
+            ops.ACCESS_REQUEST_GRANT,
+            "accessRequestGrant",
+            {
+                "input": {
+                    "requestId": request_id,
+                    "customerId": customer_id,
+                    "days": days,
+                    "note": note,
+                }
+            },
+        )
+
+    async def refuse_access(self, request_id: str, note: str) -> None:
+        await self._mutate(
+            ops.ACCESS_REQUEST_REFUSE,
+            "accessRequestRefuse",
+            {"input": {"requestId": request_id, "note": note}},
+        )
+
     # --- writes -------------------------------------------------------------------------
 
     async def log_interaction(

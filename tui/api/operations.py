@@ -170,6 +170,53 @@ mutation CustomerArchive($input: CustomerArchiveInput!) {
   }
 }"""
 
+VISIT_PLAN = """
+query VisitPlan($region: String!, $day: Date) {
+  visitPlan(region: $region, day: $day) {
+    day region method totalKm
+    stops {
+      position distanceKm
+      customer { id name address route phone }
+      followUps { id kind purpose dueOn }
+    }
+  }
+}"""
+
+ACCESS_REQUESTS = """
+query AccessRequests($status: AccessRequestStatus) {
+  accessRequests(status: $status, first: 100) {
+    nodes {
+      id customerDescription reason status decisionNote createdAt
+      requester { id displayName username }
+      decidedBy { displayName }
+    }
+  }
+}"""
+
+ACCESS_REQUEST_CREATE = """
+mutation AccessRequestCreate($input: AccessRequestCreateInput!) {
+  accessRequestCreate(input: $input) {
+    accessRequest { id status }
+    userErrors { field code message }
+  }
+}"""
+
+ACCESS_REQUEST_GRANT = """
+mutation AccessRequestGrant($input: AccessRequestGrantInput!) {
+  accessRequestGrant(input: $input) {
+    accessRequest { id status }
+    userErrors { field code message }
+  }
+}"""
+
+ACCESS_REQUEST_REFUSE = """
+mutation AccessRequestRefuse($input: AccessRequestRefuseInput!) {
+  accessRequestRefuse(input: $input) {
+    accessRequest { id status }
+    userErrors { field code message }
+  }
+}"""
+
 ALL = {
     name: value
     for name, value in globals().items()

@@ -68,6 +68,8 @@ class QueueScreen(ApiScreen):
         Binding("r", "refresh", "Refresh"),
         Binding("t", "team", "Team"),
         Binding("c", "customers", "Customers"),
+        Binding("v", "visits", "Visits"),
+        Binding("a", "access", "Access", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit"),
@@ -216,6 +218,17 @@ class QueueScreen(ApiScreen):
         from tui.screens.customers import CustomersScreen
 
         self.app.push_screen(CustomersScreen())
+
+    def action_visits(self) -> None:
+        from tui.screens.visits import VisitPlanScreen
+
+        row = self.selected()
+        self.app.push_screen(VisitPlanScreen(row.region if row else "", self.day))
+
+    def action_access(self) -> None:
+        from tui.screens.access import AccessRequestsScreen
+
+        self.app.push_screen(AccessRequestsScreen())
 
     def action_log(self) -> None:
         row = self.selected()

@@ -1,0 +1,194 @@
+"""The dialogs of access requests: file one, grant one (pick the customer), refuse one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.api import ApiError, UserErrors
+from tui.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+class _Form(ModalScreen[str | None]):
+    """A small form: fields by id, a submit that calls the server, errors beside fields."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    _Form { align: center middle; }
+    #dialog { width: 70; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 12; }
+    .row > Input { width: 1fr; }
+    FieldError { padding-left: 12; }
+    #matches { height: 6; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def compose_fields(self) -> ComposeResult:
+        for name, label in self.fields:
+            with Horizontal(classes="row"):
+                yield Label(label)
+                yield Input(compact=True, id=name)
+            yield FieldError(id=f"error-{name}")
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(id="buttons"):
+            yield Button("Cancel  esc", compact=True, id="cancel")
+            yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        self.submit()
+
+    @work(exclusive=True)
+    async def submit(self) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            message = await self.send(crm)
+        except UserErrors as exc:
+            named = False
+            for name, _ in self.fields:
+                text = exc.for_field(name)
+                named = named or bool(text)
+                self.query_one(f"#error-{name}", FieldError).show(text)
+            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss(message)
+
+    async def send(self, crm: CrmApp) -> str:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RequestAccessDialog(_Form):
+    fields = (("customerDescription", "Customer"), ("reason", "Why"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("[b]Ask for access to a customer[/b] (name, city, what you know)")
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from self.buttons()
+
+    async def send(self, crm: CrmApp) -> str:
+        await crm.api.request_access(self.value("customerDescription"), self.value("reason"))
+        return "Request filed; your manager will decide."
+
+
+class RefuseDialog(_Form):
+    fields = (("note", "Why not"),)
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(f"[b]Refuse:[/b] {self.request['customerDescription']}")
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from self.buttons()
+
+    async def send(self, crm: CrmApp) -> str:
+        await crm.api.refuse_access(self.request["id"], self.value("note"))
+        return "Refused."
+
+
+class GrantDialog(_Form):
+    fields = (("search", "Find"), ("days", "Days"), ("note", "Note"))
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                f"[b]Grant:[/b] {self.request['customerDescription']}\n"
+                f"Why: {self.request['reason']}"
+            )
+            yield FieldError(id="error-form")
+            with Horizontal(classes="row"):
+                yield Label("Find")
+                yield Input(self.request["customerDescription"], compact=True, id="search")
+            yield FieldError(id="error-search")
+            yield OptionList(id="matches")
+            with Horizontal(classes="row"):
+                yield Label("Days")
+                yield Input("7", compact=True, id="days", type="integer")
+            yield FieldError(id="error-days")
+            with Horizontal(classes="row"):
+                yield Label("Note")
+                yield Input(compact=True, id="note")
+            yield FieldError(id="error-note")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.find()
+
+    @on(Input.Changed, "#search")
+    def typed(self) -> None:
+        self.find()
+
+    @work(exclusive=True, group="find")
+    async def find(self) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            page = await crm.api.customers(self.value("search"), first=20)
+        except ApiError as exc:
+            self.query_one("#error-search", FieldError).show(str(exc))
+            return
+        matches = self.query_one("#matches", OptionList)
+        matches.clear_options()
+        matches.add_options(
+            [Option(f"{r.name}  {r.region}  {r.owner}", id=r.id) for r in page.rows]
+        )
+        if page.rows:
+            matches.highlighted = 0
+        self.query_one("#error-search", FieldError).show(
+            None if page.rows else "No customer matches; try fewer characters or pinyin."
+        )
+
+    async def send(self, crm: CrmApp) -> str:
+        matches = self.query_one("#matches", OptionList)
+        assert matches.highlighted is not None  # action_save checked
+        option = matches.get_option_at_index(matches.highlighted)
+        try:
+            days = int(self.value("days") or "0")
+        except ValueError:
+            days = 0
+        await crm.api.grant_access(self.request["id"], str(option.id), days, self.value("note"))
+        return f"Granted for {days} days."
+
+    def action_save(self) -> None:
+        if self.query_one("#matches", OptionList).highlighted is None:
+            self.query_one("#error-search", FieldError).show("Pick the customer first.")
+            return
+        self.submit()

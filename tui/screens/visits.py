@@ -1,0 +1,124 @@
+"""The day's visits in one region in travel order (路序): by the customers' route and position,
+or, where customers have coordinates, nearest first from the previous stop."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.api import ApiError
+from tui.api.models import KIND_LABEL
+from tui.screens.base import ApiScreen
+from tui.widgets.banner import Banner
+
+
+class VisitPlanScreen(ApiScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open customer", show=False),
+        Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    #region { height: 1; margin: 0 1; }
+    #summary { height: 1; padding: 0 1; color: $text-muted; }
+    #stops { height: 1fr; }
+    """
+
+    def __init__(self, area: str = "", day: date | None = None) -> None:
+        super().__init__()
+        self.area = area
+        self.day = day
+        self.customers: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Banner()
+        yield Input(self.area, placeholder="Region, e.g. 华东 (enter)", compact=True, id="region")
+        yield Static("Type a region and press enter.", id="summary")
+        yield DataTable[str](id="stops", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stops", DataTable).add_columns(
+            "#", "Customer", "Route", "km", "Due", "Address"
+        )
+        if self.area:
+            self.load()
+        else:
+            self.query_one("#region", Input).focus()
+
+    @on(Input.Submitted, "#region")
+    def chosen(self, event: Input.Submitted) -> None:
+        self.area = event.value.strip()
+        if self.area:
+            self.load()
+            self.query_one("#stops", DataTable).focus()
+
+    @work(exclusive=True, group="visits")
+    async def load(self) -> None:
+        try:
+            plan = await self.api.visit_plan(self.area, self.day)
+        except ApiError as exc:
+            self.failed(exc, self.load)
+            return
+        self.reached()
+        self.show(plan)
+
+    def show(self, plan: dict[str, Any] | None) -> None:
+        table = self.query_one("#stops", DataTable)
+        table.clear()
+        self.customers = {}
+        summary = self.query_one("#summary", Static)
+        if not plan or not plan["stops"]:
+            summary.update(f"No visits due in {self.area} on this day.")
+            return
+        how = "nearest first" if plan["method"] == "NEAREST_NEIGHBOUR" else "by route (路序)"
+        km = f" · {plan['totalKm']:.1f} km" if plan["totalKm"] is not None else ""
+        summary.update(f"{plan['region']} · {plan['day']} · {len(plan['stops'])} stops, {how}{km}")
+        for stop in plan["stops"]:
+            c = stop["customer"]
+            self.customers[str(stop["position"])] = c["id"]
+            due = ", ".join(
+                f"{KIND_LABEL.get(f['kind'], f['kind'])} {f['purpose']}".strip()
+                for f in stop["followUps"]
+            )
+            distance = stop["distanceKm"]
+            table.add_row(
+                str(stop["position"]),
+                c["name"],
+                c["route"],
+                f"{distance:.1f}" if distance is not None else "",
+                due,
+                c["address"],
+                key=str(stop["position"]),
+            )
+
+    @on(DataTable.RowSelected, "#stops")
+    def action_open(self) -> None:
+        table = self.query_one("#stops", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        customer_id = self.customers.get(key or "")
+        if customer_id:
+            from tui.screens.customer import CustomerScreen
+
+            self.app.push_screen(CustomerScreen(customer_id))
+
+    def action_refresh(self) -> None:
+        if self.area:
+            self.load()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
