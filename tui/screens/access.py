@@ -50,9 +50,7 @@ class AccessRequestsScreen(ApiScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Granting and refusing are for managers: hidden from a rep's footer.
-        if action in ("grant", "refuse") and not self.deciding:
-            return None
-        return True
+        return not (action in ("grant", "refuse") and not self.deciding)
 
     def on_mount(self) -> None:
         self.query_one("#requests", DataTable).add_columns(
