@@ -137,3 +137,35 @@ async def test_customer_screen_tabs_and_logging_from_it(
         timeline = screen.query_one("#timeline-table", DataTable)
         assert timeline.row_count == 1
     assert (await Interaction.get(customer_id=customer.id)).outcome == "面谈"
+
+
+async def test_edit_the_archive_and_resolve_a_version_conflict(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", -1, phone="0571-1111")
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#phone", Input).value = "0571-2222"
+        # Meanwhile a colleague changes the phone and the address.
+        await Customer.filter(id=customer.id).update(
+            phone="0571-3333", address="杭州市滨江区", version=customer.version + 1
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        conflict = str(dialog.query_one("#conflict", Static).render())
+        assert "0571-1111 → 0571-3333" in conflict and "yours: 0571-2222" in conflict
+        assert "杭州市滨江区" in conflict
+        assert dialog.query_one("#phone", Input).value == "0571-2222"  # typing kept
+        await pilot.press("ctrl+a")  # re-apply mine on top of theirs
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    await customer.refresh_from_db()
+    # My phone won; their address stayed (only my changed field was sent).
+    assert customer.phone == "0571-2222" and customer.address == "杭州市滨江区"

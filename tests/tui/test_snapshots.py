@@ -18,6 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from server.domain.customers.models import Customer
 from tests.conftest import Company
 from tests.tui.conftest import customer_due
 from tests.tui.test_queue_app import settle, sign_in
@@ -246,3 +247,24 @@ async def test_access_request_dialog(
         await pilot.press("n", *"厦门那家纺织厂")
 
     assert svg == await picture(api, tmp_path, request)
+
+
+async def test_edit_archive_conflict(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def conflict(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        pilot.app.screen.query_one("#phone", Input).value = "0571-2222"
+        customer = await Customer.get(name="杭州机械厂")
+        await Customer.filter(id=customer.id).update(
+            phone="0571-3333", address="杭州市滨江区", version=customer.version + 1
+        )
+        await pilot.press("ctrl+s")
+
+    assert svg == await picture(api, tmp_path, conflict)

@@ -202,6 +202,16 @@ class CrmClient:
         )
         return str(payload["customer"]["id"])
 
+    async def update_customer(self, customer_id: str, version: int, **changes: Any) -> int:
+        """Send only the changed fields; a stale `version` raises UserErrors with code
+        STALE_VERSION on the field "version". Returns the new version."""
+        payload = await self._mutate(
+            ops.CUSTOMER_UPDATE,
+            "customerUpdate",
+            {"input": {"id": customer_id, "version": version, **changes}},
+        )
+        return int(payload["customer"]["version"])
+
     async def archive_customer(self, customer_id: str, version: int) -> None:
         await self._mutate(
             ops.CUSTOMER_ARCHIVE,

@@ -162,6 +162,14 @@ mutation CustomerCreate($input: CustomerCreateInput!) {
   }
 }"""
 
+CUSTOMER_UPDATE = """
+mutation CustomerUpdate($input: CustomerUpdateInput!) {
+  customerUpdate(input: $input) {
+    customer { id version }
+    userErrors { field code message }
+  }
+}"""
+
 CUSTOMER_ARCHIVE = """
 mutation CustomerArchive($input: CustomerArchiveInput!) {
   customerArchive(input: $input) {

@@ -97,6 +97,7 @@ def class_text(c: dict[str, Any]) -> str:
 class CustomerScreen(ApiScreen):
     BINDINGS = [
         Binding("l", "log", "Log contact"),
+        Binding("e", "edit", "Edit archive"),
         Binding("r", "refresh", "Refresh"),
         Binding("1", "tab('archive')", "Archive", show=False),
         Binding("2", "tab('people')", "People", show=False),
@@ -237,6 +238,21 @@ class CustomerScreen(ApiScreen):
                 self.load()
 
         self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), done)
+
+    def action_edit(self) -> None:
+        if self.detail is None:
+            return
+        if not self.detail["viewerCanEdit"]:
+            self.notify("You may read this customer but not change it.", severity="warning")
+            return
+        from tui.dialogs.edit_archive import EditArchiveDialog
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message)
+            self.load()
+
+        self.app.push_screen(EditArchiveDialog(self.detail), done)
 
     def action_refresh(self) -> None:
         self.load()

@@ -1,0 +1,176 @@
+"""Edit a customer's archive (the four groups of facts). Only changed fields are sent, with
+the version the form was opened at. If someone else saved first, the dialog shows what
+changed on the server beside what the user typed, and offers to reload the server's values
+or to re-apply the user's changes on top of them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.api import ApiError, UserErrors
+from tui.screens.customer import ARCHIVE_GROUPS, _value
+from tui.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+# Archive fields edited as text. Money and numbers are sent as the server's scalars take
+# them (Decimal and Int as strings/ints); the combined "region+route" row is split.
+EDITABLE: list[tuple[str, str]] = [("Name", "name")] + [
+    (label, key)
+    for _, fields in ARCHIVE_GROUPS
+    for label, key in fields
+    if key not in ("region+route", "sourceChannel", "stage")
+]
+EDITABLE[1:1] = [("Region", "region"), ("Route", "route")]
+INTEGERS = {"ourSharePercent", "yearsInBusiness", "billingDay"}
+MONEY = {"assets", "registeredCapital", "creditLimit"}
+
+
+def _plain(c: dict[str, Any], key: str) -> str:
+    return _value(c, key) if key not in ("region", "route") else str(c.get(key) or "")
+
+
+def _wire(key: str, text: str) -> Any:
+    """The form's text as the API takes it; '' clears a number or an amount."""
+    if key in INTEGERS:
+        return int(text) if text else None
+    if key in MONEY:
+        return text or None
+    return text
+
+
+class EditArchiveDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+r", "reload", "Reload server values", show=False, priority=True),
+        Binding("ctrl+a", "reapply", "Re-apply mine", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    EditArchiveDialog { align: center middle; }
+    #dialog { width: 78; height: 22; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 17; }
+    .row > Input { width: 1fr; }
+    FieldError { padding-left: 17; }
+    #conflict { display: none; height: auto; border: round $warning; padding: 0 1; }
+    #conflict.-shown { display: block; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, detail: dict[str, Any]) -> None:
+        super().__init__()
+        self.original = detail
+        self.version = int(detail["version"])
+        self.server: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Static(f"[b]Edit archive: {self.original['name']}[/b]")
+            yield Static("", id="conflict")
+            yield FieldError(id="error-form")
+            for label, key in EDITABLE:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(_plain(self.original, key), compact=True, id=key)
+                yield FieldError(id=f"error-{key}")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel  esc", compact=True, id="cancel")
+                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+r / ctrl+a mean reload / re-apply only during a conflict; otherwise the keys
+        # go to the input as usual.
+        return self.server is not None if action in ("reload", "reapply") else True
+
+    def typed(self) -> dict[str, str]:
+        return {key: self.query_one(f"#{key}", Input).value.strip() for _, key in EDITABLE}
+
+    def changes(self, base: dict[str, Any]) -> dict[str, Any]:
+        """What the user changed relative to `base` (the values the form was opened with)."""
+        return {
+            key: _wire(key, text) for key, text in self.typed().items() if text != _plain(base, key)
+        }
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.save(self.version)
+
+    @work(exclusive=True)
+    async def save(self, version: int) -> None:
+        crm = cast("CrmApp", self.app)
+        changes = self.changes(self.original)
+        if not changes:
+            self.dismiss(None)
+            return
+        try:
+            await crm.api.update_customer(self.original["id"], version, **changes)
+        except UserErrors as exc:
+            if any(e.code == "STALE_VERSION" for e in exc.errors):
+                await self.show_conflict()
+                return
+            named = False
+            for _, key in EDITABLE:
+                text = exc.for_field(key)
+                named = named or bool(text)
+                self.query_one(f"#error-{key}", FieldError).show(text)
+            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss(f"Saved {', '.join(sorted(changes))}.")
+
+    async def show_conflict(self) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            self.server = await crm.api.customer(self.original["id"])
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        mine = self.changes(self.original)
+        lines = ["[b]Someone saved this customer after you opened it.[/b]"]
+        for label, key in EDITABLE:
+            before, now = _plain(self.original, key), _plain(self.server, key)
+            if before != now:
+                yours = f" (yours: {self.typed()[key] or '—'})" if key in mine else ""
+                lines.append(f"  {label}: {before or '—'} → {now or '—'}{yours}")
+        lines.append("ctrl+r reload the server's values · ctrl+a re-apply my changes")
+        conflict = self.query_one("#conflict", Static)
+        conflict.update("\n".join(lines))
+        conflict.add_class("-shown")
+        self.query_one("#dialog", VerticalScroll).scroll_home(animate=False)
+
+    def action_reload(self) -> None:
+        """Drop the user's edits: the form shows the server's values and version."""
+        if self.server is None:
+            return
+        for _, key in EDITABLE:
+            self.query_one(f"#{key}", Input).value = _plain(self.server, key)
+        self.original, self.version = self.server, int(self.server["version"])
+        self.server = None
+        self.query_one("#conflict", Static).remove_class("-shown")
+
+    def action_reapply(self) -> None:
+        """Keep what the user typed and send it on top of the server's version."""
+        if self.server is None:
+            return
+        self.version = int(self.server["version"])
+        self.query_one("#conflict", Static).remove_class("-shown")
+        self.save(self.version)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
