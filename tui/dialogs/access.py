@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.api import ApiError, UserErrors
-from tui.widgets.field_error import FieldError
+from tui.widgets.field_error import FieldError, show_refusal
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -67,12 +67,7 @@ class _Form(ModalScreen[str | None]):
         try:
             message = await self.send(crm)
         except UserErrors as exc:
-            named = False
-            for name, _ in self.fields:
-                text = exc.for_field(name)
-                named = named or bool(text)
-                self.query_one(f"#error-{name}", FieldError).show(text)
-            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            show_refusal(self, exc, (name for name, _ in self.fields))
             return
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.api import ApiError, UserErrors
 from tui.screens.customer import ARCHIVE_GROUPS, _value
-from tui.widgets.field_error import FieldError
+from tui.widgets.field_error import FieldError, show_refusal
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -121,12 +121,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
             if any(e.code == "STALE_VERSION" for e in exc.errors):
                 await self.show_conflict()
                 return
-            named = False
-            for _, key in EDITABLE:
-                text = exc.for_field(key)
-                named = named or bool(text)
-                self.query_one(f"#error-{key}", FieldError).show(text)
-            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            show_refusal(self, exc, (key for _, key in EDITABLE))
             return
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))

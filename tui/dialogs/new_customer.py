@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
 from tui.api.models import GRADE_MEANING, GRADES
-from tui.widgets.field_error import FieldError
+from tui.widgets.field_error import FieldError, show_refusal
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -83,12 +83,7 @@ class NewCustomerDialog(ModalScreen[str | None]):
         try:
             customer_id = await crm.api.create_customer(**values)
         except UserErrors as exc:
-            named = False
-            for name in (*FIELDS, "grade"):
-                text = exc.for_field(name)
-                named = named or bool(text)
-                self.query_one(f"#error-{name}", FieldError).show(text)
-            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            show_refusal(self, exc, (*FIELDS, "grade"))
             return
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))

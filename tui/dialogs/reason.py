@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.api import ApiError, UserErrors
 from tui.api.models import QueueRow
-from tui.widgets.field_error import FieldError
+from tui.widgets.field_error import FieldError, show_refusal
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -72,13 +72,7 @@ class _ReasonDialog(ModalScreen[str | None]):
         try:
             message = await self.send(crm, reason)
         except UserErrors as exc:
-            named = False
-            for name in ("dueOn", "reason"):
-                if self.query(f"#error-{name}"):
-                    text = exc.for_field(name)
-                    named = named or bool(text)
-                    self.query_one(f"#error-{name}", FieldError).show(text)
-            self.query_one("#error-form", FieldError).show(None if named else str(exc))
+            show_refusal(self, exc, ("dueOn", "reason"))
             return
         except ValueError as exc:
             self.query_one("#error-dueOn", FieldError).show(str(exc))

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 
@@ -87,9 +87,7 @@ class AccessRequestsScreen(ApiScreen):
 
     def selected(self) -> dict[str, Any] | None:
         table = self.query_one("#requests", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         return self.requests.get(key or "")
 
     @on(DataTable.RowHighlighted, "#requests")
@@ -127,11 +125,3 @@ class AccessRequestsScreen(ApiScreen):
 
     def action_refresh(self) -> None:
         self.load()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

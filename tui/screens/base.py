@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
+from textual.widgets import DataTable
 
 from tui.api import ApiError, CrmClient, NotAuthenticated, ServerUnreachable
 from tui.widgets.banner import Banner
@@ -38,3 +39,18 @@ class ApiScreen(Screen[Any]):
 
     def reached(self) -> None:
         self.query_one(Banner).clear()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under the table's cursor; None when the table is empty."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value

@@ -256,11 +256,3 @@ class CustomerScreen(ApiScreen):
 
     def action_refresh(self) -> None:
         self.load()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
 from tui.api.models import CustomerRow
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 PAGE = 50
@@ -148,9 +148,7 @@ class CustomersScreen(ApiScreen):
 
     def selected(self) -> CustomerRow | None:
         table = self.query_one("#customers", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         return self.rows.get(key or "")
 
     @on(DataTable.RowSelected, "#customers")
@@ -204,11 +202,6 @@ class CustomersScreen(ApiScreen):
             return
         self.notify(f"Archived {row.name}.")
         self.search()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
 
     def action_back(self) -> None:
         if self.focused is self.query_one("#search", Input) and self.term:

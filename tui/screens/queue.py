@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL, Queue, QueueRow
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 # (attribute, heading in the Due column, what the count is of)
@@ -174,9 +174,7 @@ class QueueScreen(ApiScreen):
 
     def current_row(self) -> str | None:
         table = self.query_one("#rows", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         return key if key in self.rows else None
 
     def selected(self) -> QueueRow | None:
@@ -278,11 +276,6 @@ class QueueScreen(ApiScreen):
         from tui.screens.team import TeamScreen
 
         self.app.push_screen(TeamScreen(self.day))
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
 from tui.api.models import Workload
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 
@@ -69,9 +69,7 @@ class TeamScreen(ApiScreen):
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
         table = self.query_one("#team", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         load = self.loads.get(key or "")
         if load is None:
             return
@@ -81,11 +79,3 @@ class TeamScreen(ApiScreen):
 
     def action_refresh(self) -> None:
         self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 
@@ -102,9 +102,7 @@ class VisitPlanScreen(ApiScreen):
     @on(DataTable.RowSelected, "#stops")
     def action_open(self) -> None:
         table = self.query_one("#stops", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         customer_id = self.customers.get(key or "")
         if customer_id:
             from tui.screens.customer import CustomerScreen
@@ -114,11 +112,3 @@ class VisitPlanScreen(ApiScreen):
     def action_refresh(self) -> None:
         if self.area:
             self.load()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
