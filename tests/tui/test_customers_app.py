@@ -169,3 +169,74 @@ async def test_edit_the_archive_and_resolve_a_version_conflict(
     await customer.refresh_from_db()
     # My phone won; their address stayed (only my changed field was sent).
     assert customer.phone == "0571-2222" and customer.address == "杭州市滨江区"
+
+
+async def test_add_edit_and_remove_contacts(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from server.domain.customers.models import Contact
+
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", -1)
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        await pilot.press(*"赵工", "tab", *"技术部长", "tab", *"13800000000")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        added = await Contact.get(customer_id=customer.id, name="赵工")
+        assert (added.title, added.phone) == ("技术部长", "13800000000")
+        # Edit 王总: mark him a strong ally (enter on his row).
+        people = screen.query_one("#people-table", DataTable)
+        people.focus()
+        row = [str(people.get_row_at(i)[0]) for i in range(people.row_count)].index("王总")
+        people.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+        from textual.widgets import Select
+
+        app.screen.query_one("#allyStrength", Select).value = "STRONG"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        boss = await Contact.get(customer_id=customer.id, name="王总")
+        assert boss.ally_strength == "strong" and boss.version == 2
+        # Remove 赵工.
+        row = [str(people.get_row_at(i)[0]) for i in range(people.row_count)].index("赵工")
+        people.move_cursor(row=row)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert not await Contact.filter(customer_id=customer.id, name="赵工").exists()
+        assert "赵工" not in [str(people.get_row_at(i)[0]) for i in range(people.row_count)]
+
+
+async def test_manager_transfers_a_customer_with_its_follow_ups(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from server.domain.followups.models import FollowUp
+
+    customer, follow_up = await customer_due(company, "r1", "杭州机械厂", -1)
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "m1")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # into the list, open the only customer
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press(*"r2")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    await customer.refresh_from_db()
+    assert customer.owner_id == company.users["r2"].id
+    assert (await FollowUp.get(id=follow_up.id)).assignee_id == company.users["r2"].id

@@ -268,3 +268,33 @@ async def test_edit_archive_conflict(
         await pilot.press("ctrl+s")
 
     assert svg == await picture(api, tmp_path, conflict)
+
+
+async def test_contact_dialog(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def edit(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        pilot.app.screen.query_one("#people-table").focus()
+        await pilot.press("enter")
+
+    assert svg == await picture(api, tmp_path, edit)
+
+
+async def test_transfer_dialog(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await _queue_data(company)
+
+    async def transfer(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "m1")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("t", *"r2")
+        await pilot.pause(0.2)
+
+    assert svg == await picture(api, tmp_path, transfer)

@@ -212,6 +212,37 @@ class CrmClient:
         )
         return int(payload["customer"]["version"])
 
+    async def save_contact(
+        self, customer_id: str, contact_id: str | None, version: int | None, **fields: Any
+    ) -> None:
+        """Create a contact (no `contact_id`) or update one with its version."""
+        if contact_id is None:
+            await self._mutate(
+                ops.CONTACT_CREATE,
+                "contactCreate",
+                {"input": {"customerId": customer_id, **fields}},
+            )
+        else:
+            await self._mutate(
+                ops.CONTACT_UPDATE,
+                "contactUpdate",
+                {"input": {"id": contact_id, "version": version, **fields}},
+            )
+
+    async def delete_contact(self, contact_id: str) -> None:
+        await self._mutate(ops.CONTACT_DELETE, "contactDelete", {"input": {"id": contact_id}})
+
+    async def users(self, search: str = "") -> list[User]:
+        data = await self._execute(ops.USERS, {"search": search.strip() or None})
+        return [User.parse(u) for u in data["users"]["nodes"]]
+
+    async def transfer_customer(self, customer_id: str, new_owner_id: str, version: int) -> None:
+        await self._mutate(
+            ops.CUSTOMER_TRANSFER,
+            "customerTransfer",
+            {"input": {"id": customer_id, "newOwnerId": new_owner_id, "version": version}},
+        )
+
     async def archive_customer(self, customer_id: str, version: int) -> None:
         await self._mutate(
             ops.CUSTOMER_ARCHIVE,

@@ -131,8 +131,8 @@ query Customer($id: ID!) {
     tags
     lastContact { at kind summary }
     contacts {
-      id name title role phone email isDecisionMaker influence attitude allyStrength isAlly
-      hobbies personality
+      id version name title role phone email isDecisionMaker influence attitude allyStrength
+      isAlly hobbies personality
     }
     contactPlan {
       focus frequencyDays preferredTime
@@ -168,6 +168,43 @@ mutation CustomerUpdate($input: CustomerUpdateInput!) {
     customer { id version }
     userErrors { field code message }
   }
+}"""
+
+CONTACT_CREATE = """
+mutation ContactCreate($input: ContactCreateInput!) {
+  contactCreate(input: $input) {
+    contact { id }
+    userErrors { field code message }
+  }
+}"""
+
+CONTACT_UPDATE = """
+mutation ContactUpdate($input: ContactUpdateInput!) {
+  contactUpdate(input: $input) {
+    contact { id version }
+    userErrors { field code message }
+  }
+}"""
+
+CONTACT_DELETE = """
+mutation ContactDelete($input: ContactDeleteInput!) {
+  contactDelete(input: $input) {
+    deletedContactId
+    userErrors { field code message }
+  }
+}"""
+
+CUSTOMER_TRANSFER = """
+mutation CustomerTransfer($input: CustomerTransferInput!) {
+  customerTransfer(input: $input) {
+    customer { id owner { username } }
+    userErrors { field code message }
+  }
+}"""
+
+USERS = """
+query Users($search: String) {
+  users(search: $search, first: 20) { nodes { id username displayName role } }
 }"""
 
 CUSTOMER_ARCHIVE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL, QueueRow
-from tui.screens.base import ApiScreen
+from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
 
@@ -98,6 +98,9 @@ class CustomerScreen(ApiScreen):
     BINDINGS = [
         Binding("l", "log", "Log contact"),
         Binding("e", "edit", "Edit archive"),
+        Binding("a", "add_contact", "Add contact"),
+        Binding("x", "remove_contact", "Remove contact", show=False),
+        Binding("t", "transfer", "Transfer"),
         Binding("r", "refresh", "Refresh"),
         Binding("1", "tab('archive')", "Archive", show=False),
         Binding("2", "tab('people')", "People", show=False),
@@ -129,6 +132,7 @@ class CustomerScreen(ApiScreen):
                 yield Static("", id="archive-text")
             with TabPane("2 People", id="people"):
                 yield DataTable[str](id="people-table", cursor_type="row")
+                yield Static("a add · enter edit · x remove", id="people-keys")
             with TabPane("3 Timeline", id="timeline"):
                 yield DataTable[str](id="timeline-table", cursor_type="row")
             with TabPane("4 Follow-ups", id="followups"):
@@ -232,12 +236,7 @@ class CustomerScreen(ApiScreen):
             return
         from tui.dialogs.log_contact import LogContactDialog
 
-        def done(message: str | None) -> None:
-            if message:
-                self.notify(message)
-                self.load()
-
-        self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), done)
+        self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), self._after)
 
     def action_edit(self) -> None:
         if self.detail is None:
@@ -247,12 +246,62 @@ class CustomerScreen(ApiScreen):
             return
         from tui.dialogs.edit_archive import EditArchiveDialog
 
-        def done(message: str | None) -> None:
-            if message:
-                self.notify(message)
+        self.app.push_screen(EditArchiveDialog(self.detail), self._after)
+
+    def _after(self, message: str | None) -> None:
+        if message:
+            self.notify(message)
             self.load()
 
-        self.app.push_screen(EditArchiveDialog(self.detail), done)
+    def _contact_under_cursor(self) -> dict[str, Any] | None:
+        if self.detail is None:
+            return None
+        key = cursor_key(self.query_one("#people-table", DataTable))
+        return next((k for k in self.detail["contacts"] if k["id"] == key), None)
+
+    def action_add_contact(self) -> None:
+        if self.detail is not None:
+            from tui.dialogs.contact import ContactDialog
+
+            self.app.push_screen(ContactDialog(self.detail["id"]), self._after)
+
+    @on(DataTable.RowSelected, "#people-table")
+    def edit_contact(self) -> None:
+        contact = self._contact_under_cursor()
+        if contact is not None and self.detail is not None:
+            from tui.dialogs.contact import ContactDialog
+
+            self.app.push_screen(ContactDialog(self.detail["id"], contact), self._after)
+
+    def action_remove_contact(self) -> None:
+        contact = self._contact_under_cursor()
+        if contact is None:
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.remove_contact(contact)
+
+        self.app.push_screen(ConfirmDialog(f"Remove {contact['name']}?"), confirmed)
+
+    @work(exclusive=True, group="write")
+    async def remove_contact(self, contact: dict[str, Any]) -> None:
+        try:
+            await self.api.delete_contact(contact["id"])
+        except ApiError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._after(f"Removed {contact['name']}.")
+
+    def action_transfer(self) -> None:
+        user = self.api.user
+        if self.detail is None or user is None or not user.is_manager:
+            self.notify("Transfers are for managers.", severity="warning")
+            return
+        from tui.dialogs.transfer import TransferDialog
+
+        self.app.push_screen(TransferDialog(self.detail), self._after)
 
     def action_refresh(self) -> None:
         self.load()

@@ -1,0 +1,131 @@
+"""Add or edit one of the people inside a customer: who they are, whether they decide, their
+influence and attitude, and how strongly they are on our side (内线)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from tui.api import ApiError, UserErrors
+from tui.widgets.field_error import FieldError, show_refusal
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+TEXTS = (("name", "Name"), ("title", "Title"), ("phone", "Phone"), ("email", "Email"))
+CHOICES = {
+    "role": (
+        "BOSS",
+        "PURCHASING_HEAD",
+        "FINANCE_HEAD",
+        "SALES_HEAD",
+        "PRODUCTION_HEAD",
+        "TECHNICAL",
+        "QUALITY",
+        "OTHER",
+    ),
+    "influence": ("HIGH", "MEDIUM", "LOW"),
+    "attitude": ("SUPPORTER", "NEUTRAL", "OPPONENT"),
+    "allyStrength": ("NONE", "WEAK", "MODERATE", "STRONG"),
+}
+LABELS = {"role": "Role", "influence": "Influence", "attitude": "Attitude", "allyStrength": "Ally"}
+DEFAULTS = {"role": "OTHER", "influence": "MEDIUM", "attitude": "NEUTRAL", "allyStrength": "NONE"}
+
+
+class ContactDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    ContactDialog { align: center middle; }
+    #dialog { width: 64; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 12; }
+    .row > Input, .row > Select { width: 1fr; }
+    FieldError { padding-left: 12; }
+    #isDecisionMaker { margin-left: 12; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, customer_id: str, contact: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.contact = contact or {}
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit {self.contact['name']}" if self.contact else "New contact"
+        with Vertical(id="dialog"):
+            yield Label(f"[b]{title}[/b]")
+            yield FieldError(id="error-form")
+            for key, label in TEXTS:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(str(self.contact.get(key) or ""), compact=True, id=key)
+                yield FieldError(id=f"error-{key}")
+            yield Checkbox(
+                "Decides the purchase (决策人)",
+                bool(self.contact.get("isDecisionMaker")),
+                compact=True,
+                id="isDecisionMaker",
+            )
+            for key, options in CHOICES.items():
+                with Horizontal(classes="row"):
+                    yield Label(LABELS[key])
+                    yield Select(
+                        [(o.replace("_", " ").lower(), o) for o in options],
+                        value=self.contact.get(key) or DEFAULTS[key],
+                        allow_blank=False,
+                        compact=True,
+                        id=key,
+                    )
+                yield FieldError(id=f"error-{key}")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel  esc", compact=True, id="cancel")
+                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: self.query_one(f"#{k}", Input).value.strip() for k, _ in TEXTS}
+        out["isDecisionMaker"] = self.query_one("#isDecisionMaker", Checkbox).value
+        for key in CHOICES:
+            out[key] = self.query_one(f"#{key}", Select).value
+        if self.contact:  # send only what changed
+            out = {k: v for k, v in out.items() if v != (self.contact.get(k) or "")}
+        return out
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.save(self.values())
+
+    @work(exclusive=True)
+    async def save(self, values: dict[str, Any]) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            await crm.api.save_contact(
+                self.customer_id,
+                self.contact.get("id"),
+                self.contact.get("version"),
+                **values,
+            )
+        except UserErrors as exc:
+            show_refusal(self, exc, [*(k for k, _ in TEXTS), *CHOICES])
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        name = values.get("name") or self.contact.get("name", "")
+        self.dismiss(f"Saved {name}.")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,107 @@
+"""Hand a customer to another salesperson (managers). Its open follow-ups go along."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.api import ApiError, UserErrors
+from tui.widgets.field_error import FieldError, show_refusal
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+class TransferDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Transfer", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    TransferDialog { align: center middle; }
+    #dialog { width: 60; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 10; }
+    .row > Input { width: 1fr; }
+    #people { height: 8; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, customer: dict[str, Any]) -> None:
+        super().__init__()
+        self.customer = customer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            owner = self.customer["owner"]["displayName"] or self.customer["owner"]["username"]
+            yield Static(f"[b]Transfer {self.customer['name']}[/b] (now {owner})")
+            yield FieldError(id="error-form")
+            with Horizontal(classes="row"):
+                yield Label("To")
+                yield Input(placeholder="name or username", compact=True, id="search")
+            yield OptionList(id="people")
+            yield FieldError(id="error-newOwnerId")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel  esc", compact=True, id="cancel")
+                yield Button("Transfer  ctrl+s", variant="primary", compact=True, id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        self.find()
+
+    @on(Input.Changed, "#search")
+    def typed(self) -> None:
+        self.find()
+
+    @work(exclusive=True, group="find")
+    async def find(self) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            people = await crm.api.users(self.query_one("#search", Input).value)
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        sellers = [u for u in people if u.role in ("SALES_REP", "MANAGER")]
+        listing = self.query_one("#people", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            [Option(f"{u.display_name or u.username}  ({u.username})", id=u.id) for u in sellers]
+        )
+        if sellers:
+            listing.highlighted = 0
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        listing = self.query_one("#people", OptionList)
+        if listing.highlighted is None:
+            self.query_one("#error-newOwnerId", FieldError).show("Pick who takes it over.")
+            return
+        option = listing.get_option_at_index(listing.highlighted)
+        self.transfer(str(option.id), str(option.prompt))
+
+    @work(exclusive=True)
+    async def transfer(self, user_id: str, who: str) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            await crm.api.transfer_customer(
+                self.customer["id"], user_id, int(self.customer["version"])
+            )
+        except UserErrors as exc:
+            show_refusal(self, exc, ["newOwnerId"])
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss(f"{self.customer['name']} now belongs to {who.split('  ')[0]}.")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
