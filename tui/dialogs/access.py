@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.api import ApiError, UserErrors
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -47,9 +48,7 @@ class _Form(ModalScreen[str | None]):
             yield FieldError(id=f"error-{name}")
 
     def buttons(self) -> ComposeResult:
-        with Horizontal(id="buttons"):
-            yield Button("Cancel  esc", compact=True, id="cancel")
-            yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+        yield from form_buttons("Save")
 
     def value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -87,9 +88,7 @@ class ContactDialog(ModalScreen[str | None]):
                         id=key,
                     )
                 yield FieldError(id=f"error-{key}")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel  esc", compact=True, id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+            yield from form_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.api import ApiError, UserErrors
 from tui.screens.customer import ARCHIVE_GROUPS, _value
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -83,9 +84,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
                     yield Label(label)
                     yield Input(_plain(self.original, key), compact=True, id=key)
                 yield FieldError(id=f"error-{key}")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel  esc", compact=True, id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+            yield from form_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

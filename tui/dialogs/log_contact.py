@@ -18,6 +18,7 @@ from tui.api import ApiError, ServerUnreachable, UserErrors
 from tui.api.models import GRADE_MEANING, GRADES, KIND_LABEL, KINDS, Cadences, QueueRow
 from tui.screens.queue import relative_day
 from tui.widgets.field_error import FieldError
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -137,9 +138,7 @@ class LogContactDialog(ModalScreen[str | None]):
                 yield Label("Next due")
                 yield Input(placeholder="YYYY-MM-DD", compact=True, id="next", classes="field")
             yield FieldError(id="error-next")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel  esc", compact=True, id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+            yield from form_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Input).focus()

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select
 from tui.api import ApiError, UserErrors
 from tui.api.models import GRADE_MEANING, GRADES
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -64,9 +65,7 @@ class NewCustomerDialog(ModalScreen[str | None]):
                     id="grade",
                 )
             yield FieldError(id="error-grade")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel  esc", compact=True, id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", compact=True, id="save")
+            yield from form_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.api import ApiError, UserErrors
 from tui.api.models import QueueRow
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -30,7 +31,8 @@ class _ReasonDialog(ModalScreen[str | None]):
     _ReasonDialog { align: center middle; }
     #dialog { width: 64; height: auto; border: round $accent; padding: 0 1; }
     Label { margin-top: 1; }
-    #buttons { height: 3; align-horizontal: right; margin-top: 1; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
     """
     title_text = ""
     asks_date = False
@@ -53,9 +55,7 @@ class _ReasonDialog(ModalScreen[str | None]):
             yield Label("Reason")
             yield Input(id="reason")
             yield FieldError(id="error-reason")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save  ctrl+s", variant="primary", id="save")
+            yield from form_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.api import ApiError, UserErrors
 from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
@@ -49,9 +50,7 @@ class TransferDialog(ModalScreen[str | None]):
                 yield Input(placeholder="name or username", compact=True, id="search")
             yield OptionList(id="people")
             yield FieldError(id="error-newOwnerId")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel  esc", compact=True, id="cancel")
-                yield Button("Transfer  ctrl+s", variant="primary", compact=True, id="save")
+            yield from form_buttons("Transfer")
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()

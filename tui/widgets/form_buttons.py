@@ -1,0 +1,13 @@
+"""The row every dialog ends with: Cancel (esc) and the save action (ctrl+s)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+
+def form_buttons(save: str = "Save") -> ComposeResult:
+    with Horizontal(id="buttons"):
+        yield Button("Cancel  esc", compact=True, id="cancel")
+        yield Button(f"{save}  ctrl+s", variant="primary", compact=True, id="save")
