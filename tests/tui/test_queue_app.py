@@ -25,10 +25,20 @@ from tui.widgets.field_error import FieldError
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish their calls to the server and the screen repaint."""
-    for _ in range(4):
+    """Let workers finish their calls to the server and the screen repaint: until two
+    rounds in a row find no worker running (a finished call may start another, e.g. a
+    screen pushed on success loads its data)."""
+    quiet = 0
+    for _ in range(40):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        running = [w for w in pilot.app.workers if w.is_running]
+        if running:
+            quiet = 0
+            await pilot.app.workers.wait_for_complete()
+        else:
+            quiet += 1
+            if quiet == 2:
+                break
     await pilot.pause()
 
 

@@ -266,6 +266,11 @@ async def test_edit_archive_conflict(
             phone="0571-3333", address="杭州市滨江区", version=customer.version + 1
         )
         await pilot.press("ctrl+s")
+        panel = pilot.app.screen.query_one("#conflict")
+        for _ in range(200):  # the refusal, then a second call for the server's values
+            if panel.has_class("-shown"):
+                break
+            await pilot.pause(0.02)
 
     assert svg == await picture(api, tmp_path, conflict)
 
