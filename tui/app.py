@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -15,6 +16,14 @@ from tui.api import ApiError, CrmClient, NotAuthenticated
 from tui.api.models import Cadences
 from tui.api.tokens import TokenStore
 from tui.screens.login import LoginScreen
+
+CUSTOMER_TABS = (
+    ("archive", "Archive"),
+    ("people", "People"),
+    ("timeline", "Timeline"),
+    ("followups", "Follow-ups"),
+    ("orders", "Orders"),
+)
 
 
 class CrmApp(App[None]):
@@ -107,6 +116,19 @@ class CrmApp(App[None]):
             )
             yield SystemCommand("Filter the queue", "By region, grade, kind", screen.action_filter)
             yield SystemCommand("Refresh", "Load the queue again", screen.action_refresh)
+        from tui.screens.customer import CustomerScreen
+
+        if isinstance(screen, CustomerScreen):
+            actions = [
+                ("Log contact", "Log a contact with this customer", screen.action_log),
+                ("Edit archive", "Change this customer's facts", screen.action_edit),
+                ("Add contact", "A person inside this customer", screen.action_add_contact),
+                ("Transfer", "Hand the customer to a colleague", screen.action_transfer),
+            ]
+            for tab, label in CUSTOMER_TABS:
+                actions.append((f"Tab: {label}", "Show this tab", partial(screen.action_tab, tab)))
+            for name, help_text, action in actions:
+                yield SystemCommand(name, help_text, action)
         if self.api.user is not None:
             yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
             yield SystemCommand("Customers", "Search and browse customers", self.action_customers)

@@ -240,3 +240,24 @@ async def test_manager_transfers_a_customer_with_its_follow_ups(
     await customer.refresh_from_db()
     assert customer.owner_id == company.users["r2"].id
     assert (await FollowUp.get(id=follow_up.id)).assignee_id == company.users["r2"].id
+
+
+async def test_command_palette_reaches_customer_actions(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from tui.dialogs.edit_archive import EditArchiveDialog
+
+    await customer_due(company, "r1", "杭州机械厂", -1)
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Edit archive")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditArchiveDialog)
