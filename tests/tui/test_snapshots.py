@@ -43,6 +43,11 @@ async def picture(api: CrmClient, tmp_path: Path, steps: Steps) -> str:
         await settle(pilot)
         await steps(pilot)
         await settle(pilot)
+        # A focused input's cursor blinks every half second: hold it on, or the picture
+        # depends on how long the last step took.
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
         return app.export_screenshot()
 
 
