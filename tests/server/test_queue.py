@@ -396,3 +396,57 @@ def _gid(type_name: str, id_: int) -> str:
     from strawberry.relay import GlobalID
 
     return str(GlobalID(type_name, str(id_)))
+
+
+async def test_queue_customers_answer_every_field_as_the_customer_itself(
+    company: Company,
+) -> None:
+    # The queue reads only the customer columns a query selects; whatever is selected must
+    # come out as it does from the customer's own node, which reads the whole row.
+    introspected = await company.api("r1").data(
+        """{ __type(name: "Customer") { fields { name args { name }
+        type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }"""
+    )
+    subfields = {"Money": "{ amount currency }", "LastContact": "{ at kind summary }"}
+    selected = []
+    for field in introspected["__type"]["fields"]:
+        kind = field["type"]
+        while kind["kind"] in ("NON_NULL", "LIST"):
+            kind = kind["ofType"]
+        if field["args"]:
+            continue
+        if kind["kind"] in ("SCALAR", "ENUM"):
+            selected.append(field["name"])
+        elif kind["name"] in subfields:
+            selected.append(f"{field['name']} {subfields[kind['name']]}")
+    assert len(selected) > 45  # every plain fact of the archive is compared
+    fields = " ".join(selected)
+    customer = await _customer(
+        company,
+        "r1",
+        "全字段",
+        grade="B",
+        region="华东",
+        phone="0571-1",
+        assets_minor=123_456,
+        credit_limit_minor=99,
+        billing_day=25,
+        latitude=30.25,
+        is_vip=True,
+        vip_reason="单笔订单 12,000",
+        last_contact_at=datetime.now(UTC) - timedelta(days=2),
+        last_contact_kind="visit",
+        last_contact_summary="看了样品",
+    )
+    await _due(customer, -1)
+    api = company.api("r1")
+    queued = (
+        await api.data(
+            f"{{ followUpQueue {{ overdue {{ nodes {{ customer {{ {fields} }} }} }} }} }}"
+        )
+    )["followUpQueue"]["overdue"]["nodes"][0]["customer"]
+    node = f'node(id: "{_gid("Customer", customer.id)}")'
+    own = (await api.data(f"{{ {node} {{ ... on Customer {{ {fields} }} }} }}"))["node"]
+    assert queued == own
+    assert queued["assets"] == {"amount": "1234.56", "currency": own["assets"]["currency"]}
+    assert queued["lastContact"]["summary"] == "看了样品"

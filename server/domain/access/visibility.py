@@ -24,14 +24,17 @@ M = TypeVar("M", bound=Model)
 
 async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
     """Customers the viewer reaches through unexpired grants; read once per request."""
-    if viewer.user is None:
+    user = viewer.user
+    if user is None:
         return frozenset()
-    if viewer.granted_ids is None:
+
+    async def read() -> frozenset[int]:
         ids = await AccessGrant.filter(
-            grantee_id=viewer.user.id, expires_at__gt=datetime.now(UTC)
+            grantee_id=user.id, expires_at__gt=datetime.now(UTC)
         ).values_list("customer_id", flat=True)
-        viewer.granted_ids = frozenset(cast(list[int], ids))
-    return viewer.granted_ids
+        return frozenset(cast(list[int], ids))
+
+    return await viewer.once("grants", read)
 
 
 def _kw(name: str, value: Any) -> dict[str, Any]:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from server.domain.accounts.models import Role, User
 from server.domain.errors import DomainError, ErrorCode
+
+T = TypeVar("T")
 
 
 @dataclass
 class Viewer:
     user: User | None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    # Computed once per request: the user ids whose customers this viewer may edit.
-    _team_ids: frozenset[int] | None = field(default=None, repr=False)
-    # Customers reachable through access grants, read once per request (see visibility.py).
-    granted_ids: frozenset[int] | None = field(default=None, repr=False)
+    # Answers read once per request (the team, the access grants). Kept as futures: the
+    # resolvers of one query run side by side, and the first to ask reads for them all.
+    _once: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -43,15 +47,18 @@ class Viewer:
             raise DomainError.single(ErrorCode.UNAUTHENTICATED, "Log in first.")
         return self.user
 
+    async def once(self, key: str, read: Callable[[], Awaitable[T]]) -> T:
+        """`read()` the first time `key` is asked for in this request; its answer after."""
+        if key not in self._once:
+            self._once[key] = asyncio.ensure_future(read())
+        return cast(T, await self._once[key])
+
     async def team_ids(self) -> frozenset[int]:
         """The viewer and, for a manager, everyone below them in the reporting line."""
-        if self._team_ids is None:
-            user = self.require_user()
-            if user.role == Role.MANAGER:
-                self._team_ids = await subtree_ids(user.id)
-            else:
-                self._team_ids = frozenset({user.id})
-        return self._team_ids
+        user = self.require_user()
+        if user.role != Role.MANAGER:
+            return frozenset({user.id})
+        return await self.once("team", lambda: subtree_ids(user.id))
 
 
 async def subtree_ids(root_id: int) -> frozenset[int]:

@@ -183,8 +183,9 @@ class FollowUp(Model):
 
     class Meta:
         table = "follow_up"
-        # The queue: one assignee's open items by due date.
-        indexes = (("assignee_id", "status", "due_on"), ("customer_id", "status"))
+        # The queue: one assignee's open items by due date. The customer column makes it
+        # covering for the section counts, which then never read the table's rows.
+        indexes = (("assignee_id", "status", "due_on", "customer_id"), ("customer_id", "status"))
 
 
 def open_slot(customer_id: int, origin: FollowUpOrigin) -> str | None:

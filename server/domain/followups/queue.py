@@ -40,6 +40,10 @@ QUEUE_SORT = SortKey(
     ),
 )
 
+_CUSTOMER_SORT_FIELDS = [
+    p.column.removeprefix("customer__") for p in QUEUE_SORT.parts() if "__" in p.column
+]
+
 
 class Section(StrEnum):
     OVERDUE = "overdue"
@@ -59,15 +63,33 @@ async def may_see_queue_of(viewer: Viewer, user_id: int) -> bool:
     return viewer.id == user_id or await can_manage_user(viewer, user_id)
 
 
-async def open_items(viewer: Viewer, assignee_ids: list[int]) -> QuerySet[FollowUp]:
-    """Open follow-ups of these assignees on active customers the viewer may see."""
+async def open_items(
+    viewer: Viewer, assignee_ids: list[int], flt: QueueFilter | None = None
+) -> QuerySet[FollowUp]:
+    """Open follow-ups of these assignees on active customers the viewer may see, narrowed by
+    the queue filter.
+
+    The customer conditions are a subquery on the customer table's (owner, archived) index
+    rather than a join: the assignee index then answers counts without reading a row of
+    either table.
+    """
+    flt = flt or QueueFilter()
+    customers = Customer.filter(archived_at__isnull=True)
+    scope = await customer_scope(viewer)
+    if scope is not None:
+        customers = customers.filter(scope)
+    if flt.regions:
+        customers = customers.filter(region__in=flt.regions)
+    if flt.grades:
+        customers = customers.filter(grade__in=[g.value for g in flt.grades])
     query = FollowUp.filter(
         assignee_id__in=assignee_ids,
         status=FollowUpStatus.OPEN,
-        customer__archived_at__isnull=True,
+        customer_id__in=Subquery(customers.values("id")),
     )
-    scope = await customer_scope(viewer, prefix="customer__")
-    return query if scope is None else query.filter(scope)
+    if flt.kinds:
+        query = query.filter(kind__in=flt.kinds)
+    return query
 
 
 def section_filter(section: Section, day: date) -> Q:
@@ -76,16 +98,6 @@ def section_filter(section: Section, day: date) -> Q:
     if section == Section.TODAY:
         return Q(due_on=day)
     return Q(due_on__gt=day, due_on__lte=day + timedelta(days=UPCOMING_DAYS))
-
-
-def _narrow(query: QuerySet[FollowUp], flt: QueueFilter) -> QuerySet[FollowUp]:
-    if flt.regions:
-        query = query.filter(customer__region__in=flt.regions)
-    if flt.grades:
-        query = query.filter(customer__grade__in=[g.value for g in flt.grades])
-    if flt.kinds:
-        query = query.filter(kind__in=flt.kinds)
-    return query
 
 
 async def section_page(
@@ -97,11 +109,22 @@ async def section_page(
     args: PageArgs,
     *,
     fetch: bool = True,
+    customer_fields: list[str] | None = None,
 ) -> Page[FollowUp]:
     """One page of one section, the customer row joined in (one statement); with
-    `fetch=False` only the count is available."""
-    base = _narrow(await open_items(viewer, [user_id]), flt).filter(section_filter(section, day))
-    return await paginate(base.select_related("customer"), QUEUE_SORT, args, fetch=fetch)
+    `fetch=False` only the count is available.
+
+    `customer_fields` names the customer columns to read (all when None); the sort columns
+    are always read, for the cursors.
+    """
+    base = (await open_items(viewer, [user_id], flt)).filter(section_filter(section, day))
+    query = base.select_related("customer")
+    if customer_fields is not None:
+        fields = {*customer_fields, "id", *_CUSTOMER_SORT_FIELDS}
+        # Read at call time: the foreign-key columns join the model's fields at ORM start.
+        own = FollowUp._meta.fields_db_projection
+        query = query.only(*own, *(f"customer__{f}" for f in sorted(fields)))
+    return await paginate(query, QUEUE_SORT, args, fetch=fetch)
 
 
 async def section_counts(
@@ -109,7 +132,7 @@ async def section_counts(
 ) -> dict[Section, int]:
     """The size of all three sections in one statement: open items counted per due date up
     to the end of the upcoming window, then summed per section."""
-    base = _narrow(await open_items(viewer, [user_id]), flt).filter(
+    base = (await open_items(viewer, [user_id], flt)).filter(
         due_on__lte=day + timedelta(days=UPCOMING_DAYS)
     )
     rows = cast(

@@ -366,22 +366,29 @@ class Customer(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.Customer, currency: str) -> Customer:
-        values: dict[str, Any] = {name: getattr(m, name) for name in _PLAIN_FIELDS}
+        """From a whole row, or from one read with only the columns a query needs (see
+        projection.py): a column not read leaves its field None, and is never asked for."""
+
+        def get(name: str) -> Any:
+            return getattr(m, name, None)
+
+        values: dict[str, Any] = {name: get(name) for name in _PLAIN_FIELDS}
+        last_contact_at = get("last_contact_at")
         return cls(
             id=m.id,
-            assets=money(m.assets_minor, currency),
-            registered_capital=money(m.registered_capital_minor, currency),
-            credit_limit=money(m.credit_limit_minor, currency),
-            source_channel=_CHANNELS[m.source_channel],
-            stage=_STAGES[m.stage],
-            grade=_GRADES[m.grade],
-            abc_class=_CLASSES[m.abc_class] if m.abc_class else None,
+            assets=money(get("assets_minor"), currency),
+            registered_capital=money(get("registered_capital_minor"), currency),
+            credit_limit=money(get("credit_limit_minor"), currency),
+            source_channel=_CHANNELS.get(get("source_channel")),  # type: ignore[arg-type]
+            stage=_STAGES.get(get("stage")),  # type: ignore[arg-type]
+            grade=_GRADES.get(get("grade")),  # type: ignore[arg-type]
+            abc_class=_CLASSES.get(get("abc_class")),
             last_contact=LastContact(
-                at=m.last_contact_at,
-                kind=_KINDS.get(m.last_contact_kind),
-                summary=m.last_contact_summary,
+                at=last_contact_at,
+                kind=_KINDS.get(get("last_contact_kind")),
+                summary=get("last_contact_summary"),
             )
-            if m.last_contact_at
+            if last_contact_at
             else None,
             _owner_id=m.owner_id,
             **values,

@@ -10,22 +10,18 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.accounts.models import User as UserModel
-from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, today
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.followups import interactions, plans, tasks
 from server.domain.followups.monitoring import sales_activity
 from server.domain.followups.queue import (
-    QueueFilter,
     may_see_queue_of,
-    neglected_customers,
     team_workload,
 )
 from server.domain.followups.visits import visit_plan
 from server.graphql.accounts.types import User
 from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import UserError, attempt, decode_id, input_values, selected_names
+from server.graphql.common import UserError, attempt, decode_id, input_values
 from server.graphql.customers.refs import customer_of
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
@@ -46,15 +42,12 @@ from server.graphql.followups.types import (
     FollowUpQueueFilter,
     Interaction,
     KindCount,
-    NeglectedCustomer,
     RepActivity,
     VisitPlan,
     VisitStop,
     Workload,
     domain_queue_filter,
 )
-
-NEGLECTED_SHOWN = 100
 
 
 def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
@@ -64,33 +57,6 @@ def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
         return decode_id(user_id, "User", "userId")
     except DomainError:
         return -1
-
-
-async def _queue(
-    info: Info, user: UserModel, day: date, flt: QueueFilter, settings: CompanySettings
-) -> FollowUpQueue:
-    queue = FollowUpQueue(
-        day=day, user=User.from_model(user), neglected=[], neglected_count=0, _filter=flt
-    )
-    # The neglect check reads every customer of the owner without an open follow-up: only
-    # worth doing when the query asks for it.
-    if not selected_names(info) & {"neglected", "neglectedCount"}:
-        return queue
-    found = await neglected_customers(info.context.viewer, [user.id], settings)
-    shown = found[:NEGLECTED_SHOWN]
-    rows = await info.context.loaders.visible_customers.load_many([n.customer_id for n in shown])
-    queue.neglected = [
-        NeglectedCustomer(
-            customer=customer_of(info, row),
-            last_contact_at=n.last_contact_at,
-            cadence_days=n.cadence_days,
-            days_since_contact=n.days_since_contact,
-        )
-        for n, row in zip(shown, rows, strict=True)
-        if row is not None
-    ]
-    queue.neglected_count = len(found)
-    return queue
 
 
 DayArg = Annotated[
@@ -129,8 +95,11 @@ class FollowUpsQuery:
         if user is None:
             return None
         settings = await company_settings()
-        return await _queue(
-            info, user, day or today(settings), domain_queue_filter(filter), settings
+        return FollowUpQueue(
+            day=day or today(settings),
+            user=User.from_model(user),
+            _filter=domain_queue_filter(filter),
+            _settings=settings,
         )
 
     @strawberry.field(

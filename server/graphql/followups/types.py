@@ -11,8 +11,16 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from server.domain.company.models import CompanySettings
 from server.domain.followups import models
-from server.domain.followups.queue import QueueFilter, Section, section_counts, section_page
+from server.domain.followups.queue import (
+    Neglected,
+    QueueFilter,
+    Section,
+    neglected_customers,
+    section_counts,
+    section_page,
+)
 from server.graphql.accounts.types import User
 from server.graphql.common import (
     After,
@@ -27,6 +35,7 @@ from server.graphql.common import (
     wants_rows,
 )
 from server.graphql.customers.enums import Grade
+from server.graphql.customers.projection import customer_columns
 from server.graphql.customers.refs import customer_of, prefetch_customers, visible_customer
 from server.graphql.followups.enums import (
     FollowUpOrigin,
@@ -276,6 +285,9 @@ def domain_queue_filter(flt: FollowUpQueueFilter | None) -> QueueFilter:
     )
 
 
+NEGLECTED_SHOWN = 100
+
+
 @strawberry.type(description="A customer out of cadence: no open follow-up, no recent contact.")
 class NeglectedCustomer:
     customer: CustomerType = d(description="The customer.")
@@ -294,14 +306,42 @@ class NeglectedCustomer:
 class FollowUpQueue:
     day: date = d(description="The company day the queue is for.")
     user: User = d(description="Whose queue it is.")
-    neglected: list[NeglectedCustomer] = d(
+    _filter: strawberry.Private[QueueFilter]
+    _settings: strawberry.Private[CompanySettings]
+    # The three totals come from one statement, shared by the sections that ask.
+    _counts: strawberry.Private[asyncio.Future[dict[Section, int]] | None] = None
+    # The neglect check, shared by `neglected` and `neglectedCount`, and only run when asked.
+    _neglect: strawberry.Private[asyncio.Future[list[Neglected]] | None] = None
+
+    def _neglected(self, info: Info) -> asyncio.Future[list[Neglected]]:
+        if self._neglect is None:
+            self._neglect = asyncio.ensure_future(
+                neglected_customers(info.context.viewer, [int(self.user.id)], self._settings)
+            )
+        return self._neglect
+
+    @strawberry.field(
         description="Customers out of cadence (no open follow-up and no contact for twice "
         "their cadence), longest neglected first, at most 100."
     )
-    neglected_count: int = d(description="How many customers are out of cadence.")
-    _filter: strawberry.Private[QueueFilter]
-    # The three totals come from one statement, shared by the sections that ask.
-    _counts: strawberry.Private[asyncio.Future[dict[Section, int]] | None] = None
+    async def neglected(self, info: Info) -> list[NeglectedCustomer]:
+        shown = (await self._neglected(info))[:NEGLECTED_SHOWN]
+        loader = info.context.loaders.visible_customers
+        rows = await loader.load_many([n.customer_id for n in shown])
+        return [
+            NeglectedCustomer(
+                customer=customer_of(info, row),
+                last_contact_at=n.last_contact_at,
+                cadence_days=n.cadence_days,
+                days_since_contact=n.days_since_contact,
+            )
+            for n, row in zip(shown, rows, strict=True)
+            if row is not None
+        ]
+
+    @strawberry.field(description="How many customers are out of cadence.")
+    async def neglected_count(self, info: Info) -> int:
+        return len(await self._neglected(info))
 
     async def _count(self, info: Info, section: Section) -> int:
         if self._counts is None:
@@ -313,6 +353,7 @@ class FollowUpQueue:
     async def _section(
         self, info: Info, section: Section, first: int | None, after: str | None
     ) -> Connection[FollowUp]:
+        wanted = node_selection(info, within="customer")
         page = await section_page(
             info.context.viewer,
             int(self.user.id),
@@ -321,11 +362,11 @@ class FollowUpQueue:
             self._filter,
             page_args(first, after, None, None),
             fetch=wants_rows(info),
+            customer_fields=customer_columns(wanted),
         )
         page.counter = lambda: self._count(info, section)
         currency = info.context.settings.currency
         result = connection(page, lambda m: FollowUp.from_model(m, currency))
-        wanted = node_selection(info, within="customer")
         if wanted:
             # The page's customers with their contacts loaded at once: the rows then
             # resolve without an awaitable each.
