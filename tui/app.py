@@ -116,6 +116,18 @@ class CrmApp(App[None]):
             )
             yield SystemCommand("Filter the queue", "By region, grade, kind", screen.action_filter)
             yield SystemCommand("Refresh", "Load the queue again", screen.action_refresh)
+        from tui.screens.customers import CustomersScreen
+
+        if isinstance(screen, CustomersScreen):
+            yield SystemCommand(
+                "Filter customers",
+                "By grade, stage, region, tag, owner, key accounts",
+                screen.action_filter,
+            )
+            yield SystemCommand("New customer", "Add a customer to the archive", screen.action_new)
+            yield SystemCommand(
+                "Archive customer", "Archive the selected customer", screen.action_archive
+            )
         from tui.screens.customer import CustomerScreen
 
         if isinstance(screen, CustomerScreen):

@@ -261,3 +261,65 @@ async def test_command_palette_reaches_customer_actions(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditArchiveDialog)
+
+
+async def test_filter_the_list_by_grade_stage_region_tag_owner_and_key_account(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from textual.widgets import Checkbox, SelectionList
+
+    from server.domain.customers.models import CustomerTag
+    from tui.dialogs.customer_filter import CustomerFilterDialog
+
+    match = {"grade": "A", "stage": "negotiating", "region": "华东", "is_key_account": True}
+    # Each differs from the wanted one in one respect only.
+    for name, owner, changes, tagged in (
+        ("甲·要的", "r1", {}, True),
+        ("乙·阶段", "r1", {"stage": "prospect"}, True),
+        ("丙·别人", "r2", {}, True),
+        ("丁·等级", "r1", {"grade": "C"}, True),
+        ("戊·地区", "r1", {"region": "华北"}, True),
+        ("己·非大客户", "r1", {"is_key_account": False}, True),
+        ("庚·无标签", "r1", {}, False),
+    ):
+        customer = await Customer.create(
+            owner=company.users[owner],
+            name=name,
+            search_text=search_text(name),
+            **{**match, **changes},
+        )
+        if tagged:
+            await CustomerTag.create(customer=customer, tag="模具")
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "m1")
+        screen = await open_customers(pilot)
+        assert len(listed(screen)) == 7
+        await pilot.press("down", "f")  # into the list, then the filter
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomerFilterDialog)
+        dialog.query_one("#regions", Input).value = "华东"
+        await pilot.press("tab")
+        dialog.query_one("#tags", Input).value = "#模具"
+        await pilot.press("tab", "space")  # grades: A is first
+        await pilot.press("tab", "down", "space")  # stages: negotiating is second
+        owners = dialog.query_one("#owners", SelectionList)
+        values = [owners.get_option_at_index(i).value for i in range(owners.option_count)]
+        await pilot.press("tab", *["down"] * values.index(company.gid("r1")), "space")
+        await pilot.press("tab", "space")  # key accounts only
+        assert dialog.query_one("#key", Checkbox).value is True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert listed(screen) == ["甲·要的"]
+        status = str(screen.query_one("#status", Static).render())
+        assert "1 customers" in status and "grade A" in status and "#模具" in status
+        assert "R1" in status  # the owner by display name
+
+        # The search box narrows within the filter; clearing the filter brings all back.
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert len(listed(screen)) == 7

@@ -203,6 +203,38 @@ async def test_customers_list(company: Company, api: CrmClient, tmp_path: Path, 
     assert svg == await picture(api, tmp_path, customers)
 
 
+async def test_customers_filter_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def open_filter(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "m1")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "f")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "space")  # grade A
+
+    assert svg == await picture(api, tmp_path, open_filter)
+
+
+async def test_customers_filtered(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def filtered(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "f")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "space", "down", "space", "ctrl+s")  # grades A and B
+
+    assert svg == await picture(api, tmp_path, filtered)
+
+
 async def test_customer_archive_tab(
     company: Company, api: CrmClient, tmp_path: Path, svg: Any
 ) -> None:

@@ -15,6 +15,13 @@ GRADE_MEANING = {
     "D": "undecided",
     "E": "not buying now",
 }
+STAGES = ("PROSPECT", "NEGOTIATING", "WON", "DEAD")
+STAGE_LABEL = {
+    "PROSPECT": "prospect",
+    "NEGOTIATING": "negotiating",
+    "WON": "won",
+    "DEAD": "dead",
+}
 KINDS = (
     "PHONE",
     "VISIT",
@@ -37,6 +44,42 @@ KIND_LABEL = {
     "LEADERSHIP_VISIT": "leadership visit",
     "INQUIRY_LETTER": "inquiry letter",
 }
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What the customer list is narrowed to, besides the search text."""
+
+    grades: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # (id, display name) of each owner, the name for the status line.
+    owners: tuple[tuple[str, str], ...] = ()
+    key_accounts_only: bool = False
+
+    def variables(self) -> dict[str, Any]:
+        """The CustomerFilter input fields that narrow anything."""
+        found: dict[str, Any] = {
+            "grades": list(self.grades),
+            "stages": list(self.stages),
+            "regions": list(self.regions),
+            "tags": list(self.tags),
+            "ownerIds": [owner_id for owner_id, _ in self.owners],
+            "isKeyAccount": True if self.key_accounts_only else None,
+        }
+        return {k: v for k, v in found.items() if v}
+
+    def describe(self) -> str:
+        parts = [
+            "grade " + "".join(self.grades) if self.grades else "",
+            "/".join(STAGE_LABEL[s] for s in self.stages),
+            ", ".join(self.regions),
+            " ".join(f"#{t}" for t in self.tags),
+            ", ".join(name for _, name in self.owners),
+            "key accounts" if self.key_accounts_only else "",
+        ]
+        return " · ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
-from tui.api.models import CustomerRow
+from tui.api.models import CustomerFilter, CustomerRow
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
@@ -24,6 +24,7 @@ SEARCH_DELAY = 0.2
 class CustomersScreen(ApiScreen):
     BINDINGS = [
         Binding("slash", "search", "Search"),
+        Binding("f", "filter", "Filter"),
         Binding("enter", "open", "Open", show=False),
         Binding("n", "new", "New"),
         Binding("a", "archive", "Archive"),
@@ -44,6 +45,7 @@ class CustomersScreen(ApiScreen):
         self.has_next = False
         self.total = 0
         self.loading_more = False
+        self.filter = CustomerFilter()
         self._typing: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,13 +90,13 @@ class CustomersScreen(ApiScreen):
 
     @work(exclusive=True, group="search")
     async def search(self) -> None:
-        term = self.term
+        term, flt = self.term, self.filter
         try:
-            page = await self.api.customers(term, first=PAGE)
+            page = await self.api.customers(term, first=PAGE, **flt.variables())
         except ApiError as exc:
             self.failed(exc, self.search)
             return
-        if term != self.term:
+        if term != self.term or flt != self.filter:
             return  # typing went on; a newer search is on its way
         self.reached()
         table = self.query_one("#customers", DataTable)
@@ -117,9 +119,12 @@ class CustomersScreen(ApiScreen):
 
     def _status(self) -> None:
         term = f" matching “{self.term}”" if self.term.strip() else ""
+        narrowed = self.filter.describe()
         shown = len(self.rows)
         self.query_one("#status", Static).update(
-            f"{self.total} customers{term}" + (f" · {shown} loaded" if self.has_next else "")
+            f"{self.total} customers{term}"
+            + (f" · {narrowed} (f to change)" if narrowed else "")
+            + (f" · {shown} loaded" if self.has_next else "")
         )
 
     @on(DataTable.RowHighlighted, "#customers")
@@ -132,15 +137,15 @@ class CustomersScreen(ApiScreen):
 
     @work(exclusive=True, group="more")
     async def load_more(self) -> None:
-        term, after = self.term, self.end_cursor
+        term, after, flt = self.term, self.end_cursor, self.filter
         try:
-            page = await self.api.customers(term, after=after, first=PAGE)
+            page = await self.api.customers(term, after=after, first=PAGE, **flt.variables())
         except ApiError as exc:
             self.loading_more = False
             self.failed(exc, self.load_more)
             return
         self.loading_more = False
-        if term != self.term or after != self.end_cursor:
+        if term != self.term or after != self.end_cursor or flt != self.filter:
             return
         self._append(page.rows)
         self.end_cursor, self.has_next = page.end_cursor, page.has_next
@@ -164,6 +169,16 @@ class CustomersScreen(ApiScreen):
 
     def action_refresh(self) -> None:
         self.search()
+
+    def action_filter(self) -> None:
+        from tui.dialogs.customer_filter import CustomerFilterDialog
+
+        def chosen(flt: CustomerFilter | None) -> None:
+            if flt is not None and flt != self.filter:
+                self.filter = flt
+                self.search()
+
+        self.app.push_screen(CustomerFilterDialog(self.filter), chosen)
 
     def action_new(self) -> None:
         from tui.dialogs.new_customer import NewCustomerDialog

@@ -7,7 +7,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 
 
-def form_buttons(save: str = "Save") -> ComposeResult:
+def form_buttons(save: str = "Save", *before: Button) -> ComposeResult:
+    """`before`: further buttons of the dialog, shown left of Cancel."""
     with Horizontal(id="buttons"):
+        yield from before
         yield Button("Cancel  esc", compact=True, id="cancel")
         yield Button(f"{save}  ctrl+s", variant="primary", compact=True, id="save")

@@ -1,0 +1,142 @@
+"""Narrow the customer list by grade, stage, region, tag, owner and key accounts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
+
+from tui.api import ApiError
+from tui.api.models import GRADE_MEANING, GRADES, STAGE_LABEL, STAGES, CustomerFilter
+from tui.widgets.form_buttons import form_buttons
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+
+def _words(text: str, *, spaces: bool = False) -> tuple[str, ...]:
+    """Comma-separated entries (全角逗号 too; with `spaces`, blanks separate too), each
+    without a leading #, empty ones dropped."""
+    cleaned = text.replace("，", ",")
+    if spaces:
+        cleaned = cleaned.replace(" ", ",")
+    words = (w.strip().lstrip("#").strip() for w in cleaned.split(","))
+    return tuple(w for w in words if w)
+
+
+class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("ctrl+l", "clear", "Clear all", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    CustomerFilterDialog { align: center middle; }
+    #dialog { width: 76; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; margin-bottom: 1; }
+    .row > Label { width: 9; }
+    .row > Input { width: 1fr; }
+    #heads { height: 1; }
+    #heads > Label { width: 1fr; }
+    #lists { height: 7; }
+    #lists SelectionList { width: 1fr; }
+    #key { margin-top: 1; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, current: CustomerFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        now = self.current
+        with Vertical(id="dialog"):
+            yield Static("[b]Filter customers[/b]  (the search box narrows further)")
+            with Horizontal(classes="row"):
+                yield Label("Regions")
+                yield Input(
+                    ", ".join(now.regions), placeholder="华东, 华北", compact=True, id="regions"
+                )
+            with Horizontal(classes="row"):
+                yield Label("Tags")
+                yield Input(
+                    ", ".join(now.tags), placeholder="all of these", compact=True, id="tags"
+                )
+            with Horizontal(id="heads"):
+                yield Label("Grade")
+                yield Label("Stage")
+                yield Label("Owner")
+            with Horizontal(id="lists"):
+                yield SelectionList[str](
+                    *[(f"{g} {GRADE_MEANING[g]}", g, g in now.grades) for g in GRADES],
+                    id="grades",
+                )
+                yield SelectionList[str](
+                    *[(STAGE_LABEL[s], s, s in now.stages) for s in STAGES], id="stages"
+                )
+                # Filled from the server; the owners already chosen are there from the start.
+                yield SelectionList[str](
+                    *[(name, oid, True) for oid, name in now.owners], id="owners"
+                )
+            yield Checkbox("Key accounts only", now.key_accounts_only, compact=True, id="key")
+            yield from form_buttons("Apply", Button("Clear  ctrl+l", compact=True, id="clear"))
+
+    def on_mount(self) -> None:
+        self.query_one("#regions", Input).focus()
+        self.load_owners()
+
+    @work(exclusive=True)
+    async def load_owners(self) -> None:
+        crm = cast("CrmApp", self.app)
+        try:
+            people = await crm.api.users()
+        except ApiError:
+            return  # the owners chosen before stay; the rest of the dialog works
+        owners = self.query_one("#owners", SelectionList)
+        chosen = {oid for oid, _ in self.current.owners}
+        for user in people:
+            if user.role in ("SALES_REP", "MANAGER") and user.id not in chosen:
+                owners.add_option((user.display_name or user.username, user.id))
+        if owners.highlighted is None and owners.option_count:
+            owners.highlighted = 0  # as in the lists filled at once: space picks the first
+
+    def _owner_names(self) -> dict[str, str]:
+        owners = self.query_one("#owners", SelectionList)
+        return {
+            str(owners.get_option_at_index(i).value): str(owners.get_option_at_index(i).prompt)
+            for i in range(owners.option_count)
+        }
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_apply(self) -> None:
+        names = self._owner_names()
+        owners = self.query_one("#owners", SelectionList).selected
+        self.dismiss(
+            CustomerFilter(
+                grades=tuple(
+                    g for g in GRADES if g in self.query_one("#grades", SelectionList).selected
+                ),
+                stages=tuple(
+                    s for s in STAGES if s in self.query_one("#stages", SelectionList).selected
+                ),
+                regions=_words(self.query_one("#regions", Input).value),
+                tags=_words(self.query_one("#tags", Input).value, spaces=True),
+                owners=tuple((str(oid), names.get(str(oid), "")) for oid in owners),
+                key_accounts_only=self.query_one("#key", Checkbox).value,
+            )
+        )
+
+    @on(Button.Pressed, "#clear")
+    def action_clear(self) -> None:
+        self.dismiss(CustomerFilter())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
