@@ -135,6 +135,7 @@ class CrmApp(App[None]):
                 ("Log contact", "Log a contact with this customer", screen.action_log),
                 ("Edit archive", "Change this customer's facts", screen.action_edit),
                 ("Add contact", "A person inside this customer", screen.action_add_contact),
+                ("Contact plan", "Focus, frequency, best time, order", screen.action_plan),
                 ("Transfer", "Hand the customer to a colleague", screen.action_transfer),
             ]
             for tab, label in CUSTOMER_TABS:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from server.domain.followups.models import FollowUp, Interaction
+from server.domain.followups.models import ContactPlan, FollowUp, Interaction
 from tests.conftest import Company, create_customer
 from tests.server.followup_helpers import company_today, log_contact, logged, pk
 
@@ -79,6 +79,25 @@ async def test_contact_plan_frequency_overrides_the_cadence(company: Company) ->
     assert cleared["contactPlanSet"]["contactPlan"]["frequencyDays"] is None
     again = await logged(api, customer["id"], grade="E")
     assert again["nextFollowUp"]["dueOn"] == (company_today() + timedelta(days=365)).isoformat()
+
+
+async def test_contact_plan_refusals_point_at_the_field_as_written(company: Company) -> None:
+    api = company.api("r1")
+    customer = await create_customer(api)
+    refused = await api.data(
+        """mutation($c: ID!) { contactPlanSet(input: {customerId: $c, frequencyDays: 0,
+        expectedOrder: {quantity: -1, amount: "-5.00"}}) {
+        contactPlan { version } userErrors { field code } } }""",
+        {"c": customer["id"]},
+    )
+    payload = refused["contactPlanSet"]
+    assert payload["contactPlan"] is None
+    assert sorted(e["field"] for e in payload["userErrors"]) == [
+        ["input", "expectedOrder", "amount"],
+        ["input", "expectedOrder", "quantity"],
+        ["input", "frequencyDays"],
+    ]
+    assert await ContactPlan.filter(customer_id=pk(customer["id"])).count() == 0
 
 
 async def test_cadences_are_company_settings(company: Company) -> None:

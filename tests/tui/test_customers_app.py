@@ -323,3 +323,113 @@ async def test_filter_the_list_by_grade_stage_region_tag_owner_and_key_account(
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert len(listed(screen)) == 7
+
+
+async def open_customer_from_queue(pilot: object) -> CustomerScreen:
+    await sign_in(pilot)  # type: ignore[arg-type]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, CustomerScreen)
+    return screen
+
+
+async def test_make_change_and_clear_the_contact_plan(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from server.domain.followups.models import ContactPlan
+    from tui.dialogs.contact_plan import ContactPlanDialog
+
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", -1, grade="C")
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer_from_queue(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ContactPlanDialog)
+        typed = {
+            "focus": "推新款模具",
+            "frequencyDays": "3",
+            "preferredTime": "周二上午",
+            "expectedOrder-products": "注塑模具",
+            "expectedOrder-quantity": "2",
+            "expectedOrder-amount": "-5",
+        }
+        for dom_id, text in typed.items():
+            dialog.query_one(f"#{dom_id}", Input).value = text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # Refused: the message beside the amount, the form as typed, nothing written.
+        assert app.screen is dialog
+        assert "negative" in str(dialog.query_one("#error-expectedOrder-amount").render())
+        assert dialog.query_one("#focus", Input).value == "推新款模具"
+        assert await ContactPlan.filter(customer_id=customer.id).count() == 0
+
+        dialog.query_one("#expectedOrder-amount", Input).value = "80000.00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        plan = await ContactPlan.get(customer_id=customer.id)
+        assert (plan.focus, plan.frequency_days, plan.preferred_time) == (
+            "推新款模具",
+            3,
+            "周二上午",
+        )
+        assert (plan.expected_products, plan.expected_quantity) == ("注塑模具", 2)
+        assert plan.expected_amount_minor == 8_000_000
+        await pilot.press("4")
+        await settle(pilot)
+        shown = str(screen.query_one("#plan", Static).render())
+        assert "every 3 days" in shown and "80000.00" in shown
+
+        # Clearing the frequency returns the customer to its grade's cadence (C: 15 days).
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#frequencyDays", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await plan.refresh_from_db()
+        assert plan.frequency_days is None and plan.focus == "推新款模具"
+        assert "every 15 days" in str(screen.query_one("#plan", Static).render())
+
+
+async def test_the_timeline_pages_back_through_every_contact(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", -1)
+    start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+    await Interaction.bulk_create(
+        [
+            Interaction(
+                customer=customer,
+                author=company.users["r1"],
+                kind="phone",
+                occurred_at=start + timedelta(days=i),
+                summary=f"第{i}次",
+                needs="要报价" if i == 74 else "",
+                grade_before="B",
+                grade_after="B",
+            )
+            for i in range(75)
+        ]
+    )
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer_from_queue(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = screen.query_one("#timeline-table", DataTable)
+        assert table.row_count == 30
+        table.focus()
+        detail = str(screen.query_one("#timeline-detail", Static).render())
+        assert "needs: 要报价" in detail and "30 of 75 contacts" in detail
+        for _ in range(4):
+            table.move_cursor(row=table.row_count - 1)
+            await settle(pilot)
+        summaries = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        assert summaries == [f"第{i}次" for i in range(74, -1, -1)]  # newest first, each once
+        assert "of 75" not in str(screen.query_one("#timeline-detail", Static).render())

@@ -261,6 +261,57 @@ async def test_customer_people_tab(
     assert svg == await picture(api, tmp_path, people)
 
 
+async def test_customer_timeline_tab(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    from server.domain.followups.models import Interaction
+
+    await _queue_data(company)
+    customer = await Customer.get(name="杭州机械厂")
+    for i, (kind, summary, needs) in enumerate(
+        (
+            ("visit", "看了样品", "要三月交货"),
+            ("phone", "报价已发，等回复", ""),
+            ("email", "寄了目录", ""),
+        )
+    ):
+        await Interaction.create(
+            customer=customer,
+            author=company.users["r1"],
+            kind=kind,
+            occurred_at=datetime(2026, 2, 20 - 3 * i, 2, 0, tzinfo=UTC),
+            summary=summary,
+            needs=needs,
+            satisfaction=4,
+            grade_before="B" if i else "A",
+            grade_after="A",
+        )
+
+    async def timeline(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")
+
+    assert svg == await picture(api, tmp_path, timeline)
+
+
+async def test_contact_plan_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _queue_data(company)
+
+    async def plan(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press(*"abc", "tab", *"x2", "ctrl+s")  # frequency is not a number
+
+    assert svg == await picture(api, tmp_path, plan)
+
+
 async def test_visit_plan(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
     from server.domain.followups.models import FollowUp
 

@@ -229,6 +229,23 @@ class CrmClient:
                 {"input": {"id": contact_id, "version": version, **fields}},
             )
 
+    async def timeline(self, customer_id: str, after: str | None) -> dict[str, Any]:
+        """The next page of a customer's logged contacts, newest first: the connection with
+        totalCount, pageInfo and nodes, as the customer screen's first page has it."""
+        found = (await self._execute(ops.TIMELINE, {"id": customer_id, "after": after}))["customer"]
+        if found is None:
+            raise ApiError("That customer is not visible to you.")
+        return dict(found["interactions"])
+
+    async def set_contact_plan(self, customer_id: str, version: int | None, **fields: Any) -> None:
+        """Create the contact plan (no `version`) or change the given fields of it; a
+        `frequencyDays` of None returns the customer to its grade's cadence."""
+        await self._mutate(
+            ops.CONTACT_PLAN_SET,
+            "contactPlanSet",
+            {"input": {"customerId": customer_id, "version": version, **fields}},
+        )
+
     async def delete_contact(self, contact_id: str) -> None:
         await self._mutate(ops.CONTACT_DELETE, "contactDelete", {"input": {"id": contact_id}})
 

@@ -115,7 +115,19 @@ query Customers($filter: CustomerFilter, $first: Int, $after: String) {
   }
 }"""
 
-CUSTOMER = """
+_TIMELINE_PAGE = """
+fragment TimelinePage on InteractionConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    id kind occurredAt summary outcome needs problems satisfaction gradeBefore gradeAfter
+    author { displayName }
+    contactsPresent { name }
+  }
+}"""
+
+CUSTOMER = (
+    """
 query Customer($id: ID!) {
   customer(id: $id) {
     id version name viewerCanEdit isArchived
@@ -135,24 +147,27 @@ query Customer($id: ID!) {
       isAlly hobbies personality
     }
     contactPlan {
-      focus frequencyDays preferredTime
+      version focus frequencyDays preferredTime
       expectedOrder { products quantity amount { amount } }
     }
     followUps(status: [OPEN]) { id version dueOn kind purpose origin assignee { displayName } }
-    interactions(first: 30) {
-      totalCount
-      nodes {
-        id kind occurredAt summary outcome needs problems satisfaction gradeBefore gradeAfter
-        author { displayName }
-        contactsPresent { name }
-      }
-    }
+    interactions(first: 30) { ...TimelinePage }
     salesOrders(first: 20) {
       totalCount
       nodes { id orderedOn externalRef total { amount } }
     }
   }
 }"""
+    + _TIMELINE_PAGE
+)
+
+TIMELINE = (
+    """
+query Timeline($id: ID!, $after: String) {
+  customer(id: $id) { id interactions(first: 30, after: $after) { ...TimelinePage } }
+}"""
+    + _TIMELINE_PAGE
+)
 
 CUSTOMER_CREATE = """
 mutation CustomerCreate($input: CustomerCreateInput!) {
@@ -190,6 +205,14 @@ CONTACT_DELETE = """
 mutation ContactDelete($input: ContactDeleteInput!) {
   contactDelete(input: $input) {
     deletedContactId
+    userErrors { field code message }
+  }
+}"""
+
+CONTACT_PLAN_SET = """
+mutation ContactPlanSet($input: ContactPlanSetInput!) {
+  contactPlanSet(input: $input) {
+    contactPlan { version }
     userErrors { field code message }
   }
 }"""

@@ -18,6 +18,8 @@ from tui.screens.queue import every
 from tui.widgets.banner import Banner
 
 TABS = ("archive", "people", "timeline", "followups", "orders")
+# Fetch the next timeline page while this many entries are still below the cursor.
+TIMELINE_PREFETCH = 10
 
 ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -94,14 +96,53 @@ def class_text(c: dict[str, Any]) -> str:
     return f"Class {cls} · {vip}"
 
 
+def plan_text(c: dict[str, Any]) -> str:
+    plan = c.get("contactPlan")
+    if not plan:
+        return (
+            f"No contact plan: the grade's cadence applies ({c['cadenceDays']} days). p makes one."
+        )
+    order = plan["expectedOrder"]
+    amount = (order.get("amount") or {}).get("amount")
+    hoped = " ".join(
+        str(part)
+        for part in (
+            order.get("products"),
+            order.get("quantity") and f"×{order['quantity']}",
+            amount,
+        )
+        if part
+    )
+    return (
+        f"Plan: {plan['focus'] or '—'} · every {plan['frequencyDays'] or c['cadenceDays']} days"
+        f" · {plan['preferredTime'] or 'any time'}"
+        + (f"\nExpected order: {hoped}" if hoped else "")
+    )
+
+
+def interaction_text(i: dict[str, Any]) -> str:
+    """What the highlighted timeline entry says beyond its summary line."""
+    present = ", ".join(p["name"] for p in i["contactsPresent"])
+    parts = [
+        f"needs: {i['needs']}" if i["needs"] else "",
+        f"problems: {i['problems']}" if i["problems"] else "",
+        f"outcome: {i['outcome']}" if i["outcome"] else "",
+        f"with {present}" if present else "",
+        f"satisfaction {i['satisfaction']}/5" if i["satisfaction"] else "",
+    ]
+    return " · ".join(p for p in parts if p) or "—"
+
+
 class CustomerScreen(ApiScreen):
     BINDINGS = [
-        Binding("l", "log", "Log contact"),
-        Binding("e", "edit", "Edit archive"),
-        Binding("a", "add_contact", "Add contact"),
+        # Short words for the footer to fit 80 columns; the help screen shows the tooltips.
+        Binding("l", "log", "Log", tooltip="Log a contact"),
+        Binding("e", "edit", "Edit", tooltip="Edit the archive"),
+        Binding("a", "add_contact", "Add person", tooltip="Add a contact person"),
         Binding("x", "remove_contact", "Remove contact", show=False),
-        Binding("t", "transfer", "Transfer"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("p", "plan", "Plan", tooltip="The contact plan"),
+        Binding("t", "transfer", "Transfer", tooltip="Transfer to a colleague (managers)"),
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("1", "tab('archive')", "Archive", show=False),
         Binding("2", "tab('people')", "People", show=False),
         Binding("3", "tab('timeline')", "Timeline", show=False),
@@ -116,12 +157,19 @@ class CustomerScreen(ApiScreen):
     #tabs ContentSwitcher { height: 1fr; }
     TabPane { height: 1fr; padding: 0 1; }
     TabPane > VerticalScroll, TabPane > DataTable { height: 1fr; }
+    #timeline-detail { height: 3; color: $text-muted; }
+    #plan { height: auto; }
     """
 
     def __init__(self, customer_id: str) -> None:
         super().__init__()
         self.customer_id = customer_id
         self.detail: dict[str, Any] | None = None
+        # The timeline is paged: what is shown, and where the next page starts.
+        self.timeline: dict[str, dict[str, Any]] = {}
+        self.timeline_total = 0
+        self.timeline_next: str | None = None
+        self.loading_timeline = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,6 +183,7 @@ class CustomerScreen(ApiScreen):
                 yield Static("a add · enter edit · x remove", id="people-keys")
             with TabPane("3 Timeline", id="timeline"):
                 yield DataTable[str](id="timeline-table", cursor_type="row")
+                yield Static("", id="timeline-detail")
             with TabPane("4 Follow-ups", id="followups"):
                 yield Static("", id="plan")
                 yield DataTable[str](id="followups-table", cursor_type="row")
@@ -190,26 +239,10 @@ class CustomerScreen(ApiScreen):
                 k["allyStrength"].lower() if k["isAlly"] else "",
                 key=k["id"],
             )
-        timeline = self.query_one("#timeline-table", DataTable)
-        timeline.clear()
-        for i in c["interactions"]["nodes"]:
-            before, after = i["gradeBefore"], i["gradeAfter"]
-            grade = before if after == before else f"{before}→{after}"
-            timeline.add_row(
-                i["occurredAt"][:16].replace("T", " "),
-                KIND_LABEL.get(i["kind"], i["kind"]),
-                i["author"]["displayName"],
-                grade,
-                i["summary"] or i["outcome"],
-                key=i["id"],
-            )
-        plan = c.get("contactPlan")
-        self.query_one("#plan", Static).update(
-            f"Plan: {plan['focus'] or '—'} · every {plan['frequencyDays'] or c['cadenceDays']} days"
-            f" · {plan['preferredTime'] or 'any time'}"
-            if plan
-            else f"No contact plan: the grade's cadence applies ({c['cadenceDays']} days)."
-        )
+        self.query_one("#timeline-table", DataTable).clear()
+        self.timeline = {}
+        self._add_timeline(c["interactions"])
+        self.query_one("#plan", Static).update(plan_text(c))
         followups = self.query_one("#followups-table", DataTable)
         followups.clear()
         for f in c["followUps"]:
@@ -227,6 +260,67 @@ class CustomerScreen(ApiScreen):
         for o in c["salesOrders"]["nodes"]:
             ref = o["externalRef"] or ""
             orders.add_row(o["orderedOn"], ref, o["total"]["amount"], key=o["id"])
+
+    def _add_timeline(self, page: dict[str, Any]) -> None:
+        table = self.query_one("#timeline-table", DataTable)
+        for i in page["nodes"]:
+            if i["id"] in self.timeline:
+                continue
+            self.timeline[i["id"]] = i
+            before, after = i["gradeBefore"], i["gradeAfter"]
+            grade = before if after == before else f"{before}→{after}"
+            table.add_row(
+                i["occurredAt"][:16].replace("T", " "),
+                KIND_LABEL.get(i["kind"], i["kind"]),
+                i["author"]["displayName"],
+                grade,
+                i["summary"] or i["outcome"],
+                key=i["id"],
+            )
+        self.timeline_total = page["totalCount"]
+        info = page["pageInfo"]
+        self.timeline_next = info["endCursor"] if info["hasNextPage"] else None
+        self._timeline_detail()
+
+    @on(DataTable.RowHighlighted, "#timeline-table")
+    def timeline_moved(self, event: DataTable.RowHighlighted) -> None:
+        self._timeline_detail()
+        near = event.cursor_row >= event.data_table.row_count - TIMELINE_PREFETCH
+        if near and self.timeline_next and not self.loading_timeline:
+            self.loading_timeline = True
+            self.more_timeline(self.timeline_next)
+
+    @work(exclusive=True, group="timeline")
+    async def more_timeline(self, after: str) -> None:
+        try:
+            page = await self.api.timeline(self.customer_id, after)
+        except ApiError as exc:
+            self.loading_timeline = False
+            self.failed(exc, lambda: self.more_timeline(after))
+            return
+        self.loading_timeline = False
+        if after == self.timeline_next:  # not reloaded meanwhile
+            self._add_timeline(page)
+
+    def _timeline_detail(self) -> None:
+        shown = len(self.timeline)
+        count = f"{shown} of {self.timeline_total} contacts" if self.timeline_next else ""
+        key = cursor_key(self.query_one("#timeline-table", DataTable))
+        entry = self.timeline.get(key or "")
+        lines = [interaction_text(entry) if entry else "No contacts logged yet."]
+        if count:
+            lines.append(f"{count} · more load as you scroll")
+        self.query_one("#timeline-detail", Static).update("\n".join(lines))
+
+    def action_plan(self) -> None:
+        if self.detail is None:
+            return
+        if not self.detail["viewerCanEdit"]:
+            self.notify("You may read this customer but not change it.", severity="warning")
+            return
+        from tui.dialogs.contact_plan import ContactPlanDialog
+
+        self.app.push_screen(ContactPlanDialog(self.detail), self._after)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

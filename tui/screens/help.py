@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         lines = ["[b]Keys on this screen[/b]"]
         for binding in self.of.BINDINGS:
             if isinstance(binding, Binding):
-                lines.append(f"  {_key(binding.key):<12} {binding.description}")
+                lines.append(f"  {_key(binding.key):<12} {binding.tooltip or binding.description}")
         lines += [
             "",
             "[b]Everywhere[/b]",

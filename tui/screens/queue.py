@@ -60,19 +60,21 @@ class QueueScreen(ApiScreen):
     """`user_id` None is the signed-in user's own queue; a manager may open a rep's."""
 
     BINDINGS = [
+        # The footer shows the day's actions within 80 columns; the rest are on `?` (with
+        # the tooltips) and in the command palette.
         Binding("enter", "open", "Open customer", show=False),
-        Binding("l", "log", "Log contact"),
-        Binding("d", "reschedule", "Reschedule"),
-        Binding("s", "skip", "Skip"),
-        Binding("f", "filter", "Filter"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("t", "team", "Team"),
+        Binding("l", "log", "Log", tooltip="Log the contact"),
+        Binding("d", "reschedule", "Reschedule", tooltip="Reschedule, with a reason"),
+        Binding("s", "skip", "Skip", tooltip="Skip, with a reason"),
+        Binding("f", "filter", "Filter", tooltip="Filter by region, grade, kind"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("t", "team", "Team", tooltip="Team view (managers)"),
         Binding("c", "customers", "Customers"),
-        Binding("v", "visits", "Visits"),
-        Binding("a", "access", "Access", show=False),
+        Binding("v", "visits", "Visit plan", show=False),
+        Binding("a", "access", "Access requests", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
     #title { height: 1; padding: 0 1; background: $boost; }
@@ -267,6 +269,13 @@ class QueueScreen(ApiScreen):
                 self.load()
 
         self.app.push_screen(FilterDialog(self.filter), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The team view is for managers: hidden from a rep's footer.
+        if action == "team":
+            user = self.api.user
+            return user is not None and user.is_manager
+        return True
 
     def action_team(self) -> None:
         user = self.api.user

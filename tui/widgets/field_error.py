@@ -26,7 +26,8 @@ def show_refusal(form: Widget, refused: UserErrors, names: Iterable[str]) -> Non
     claims goes to `#error-form`. Nothing the user typed is touched."""
     named = False
     for name in names:
-        found = form.query(f"#error-{name}")
+        # A nested input field ("expectedOrder.amount"): #error-expectedOrder-amount.
+        found = form.query(f"#error-{name.replace('.', '-')}")
         if not found:
             continue
         text = refused.for_field(name)

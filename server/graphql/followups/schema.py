@@ -262,6 +262,18 @@ def _expected(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+_ORDER_FIELDS = {f"expected{part.title()}": part for part in ("products", "quantity", "amount")}
+
+
+def _order_paths(errors: list[UserError]) -> list[UserError]:
+    """The services check flat expected_* fields; the inputs nest them in `expectedOrder`,
+    and the error must point where the caller wrote the value."""
+    for error in errors:
+        if error.field and len(error.field) == 2 and error.field[1] in _ORDER_FIELDS:
+            error.field = ["input", "expectedOrder", _ORDER_FIELDS[error.field[1]]]
+    return errors
+
+
 def _ids(gids: list[relay.GlobalID] | None, type_name: str, field: str) -> list[int] | None:
     if gids is None:
         return None
@@ -340,7 +352,8 @@ class FollowUpsMutation:
         m, errors = await attempt(run())
         currency = info.context.settings.currency
         return FollowUpCreatePayload(
-            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+            follow_up=FollowUp.from_model(m, currency) if m else None,
+            user_errors=_order_paths(errors),
         )
 
     @strawberry.mutation(
@@ -365,7 +378,8 @@ class FollowUpsMutation:
         m, errors = await attempt(run())
         currency = info.context.settings.currency
         return FollowUpUpdatePayload(
-            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+            follow_up=FollowUp.from_model(m, currency) if m else None,
+            user_errors=_order_paths(errors),
         )
 
     @strawberry.mutation(description="Move an open follow-up to another day, with a reason.")
@@ -442,7 +456,8 @@ class FollowUpsMutation:
         m, errors = await attempt(run())
         currency = info.context.settings.currency
         return ContactPlanSetPayload(
-            contact_plan=ContactPlan.from_model(m, currency) if m else None, user_errors=errors
+            contact_plan=ContactPlan.from_model(m, currency) if m else None,
+            user_errors=_order_paths(errors),
         )
 
 

@@ -1,0 +1,170 @@
+"""The customer's contact plan (联络计划): what the contacts focus on, the order hoped for, how
+often to call (overriding the grade's cadence) and when the customer likes to be reached."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.api import ApiError, UserErrors
+from tui.screens.queue import every
+from tui.widgets.field_error import FieldError, show_refusal
+from tui.widgets.form_buttons import form_buttons
+
+if TYPE_CHECKING:
+    from tui.app import CrmApp
+
+# (input path, label) in the order shown; the path is what the server names in its refusals.
+FIELDS = (
+    ("focus", "Focus"),
+    ("frequencyDays", "Every (days)"),
+    ("preferredTime", "Best time"),
+    ("expectedOrder.products", "Products"),
+    ("expectedOrder.quantity", "Quantity"),
+    ("expectedOrder.amount", "Amount"),
+)
+WHOLE_NUMBERS = ("frequencyDays", "expectedOrder.quantity")
+
+
+def _dom_id(path: str) -> str:
+    return path.replace(".", "-")
+
+
+def plan_values(plan: dict[str, Any] | None) -> dict[str, str]:
+    """The plan as the dialog's fields show it: text, blank for nothing."""
+    plan = plan or {}
+    order = plan.get("expectedOrder") or {}
+    amount = (order.get("amount") or {}).get("amount")
+    raw = {
+        "focus": plan.get("focus"),
+        "frequencyDays": plan.get("frequencyDays"),
+        "preferredTime": plan.get("preferredTime"),
+        "expectedOrder.products": order.get("products"),
+        "expectedOrder.quantity": order.get("quantity"),
+        "expectedOrder.amount": amount,
+    }
+    return {k: "" if v is None else str(v) for k, v in raw.items()}
+
+
+class ContactPlanDialog(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    ContactPlanDialog { align: center middle; }
+    #dialog { width: 66; height: auto; border: round $accent; padding: 0 1; }
+    .row { height: 1; }
+    .row > Label { width: 14; }
+    .row > Input { width: 1fr; }
+    FieldError { padding-left: 14; }
+    #hint { color: $text-muted; margin-bottom: 1; }
+    #buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    #buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, customer: dict[str, Any]) -> None:
+        super().__init__()
+        self.customer = customer
+        self.plan: dict[str, Any] | None = customer.get("contactPlan")
+        self.before = plan_values(self.plan)
+
+    def compose(self) -> ComposeResult:
+        cadence = self.customer["cadenceDays"]
+        placeholders = {
+            "frequencyDays": f"blank: the grade's cadence ({self.customer['grade']})",
+            "preferredTime": "e.g. 周二上午",
+            "expectedOrder.amount": "e.g. 12000.00",
+        }
+        with Vertical(id="dialog"):
+            yield Label(f"[b]Contact plan · {self.customer['name']}[/b]")
+            yield Static(
+                f"Now: {every(cadence)}. The follow-up scheduled after the next logged "
+                "contact follows this plan.",
+                id="hint",
+            )
+            yield FieldError(id="error-form")
+            for path, label in FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(
+                        self.before[path],
+                        placeholder=placeholders.get(path, ""),
+                        compact=True,
+                        id=_dom_id(path),
+                    )
+                yield FieldError(id=f"error-{_dom_id(path)}")
+            yield from form_buttons("Save")
+
+    def on_mount(self) -> None:
+        self.query_one("#focus", Input).focus()
+
+    def typed(self) -> dict[str, str]:
+        return {
+            path: self.query_one(f"#{_dom_id(path)}", Input).value.strip() for path, _ in FIELDS
+        }
+
+    def changes(self) -> dict[str, Any] | None:
+        """The input to send: the fields that changed (all filled ones for a new plan), or
+        None when a number does not parse; its message is then beside the field."""
+        now = self.typed()
+        wanted = {p: v for p, v in now.items() if v != self.before[p] or (self.plan is None and v)}
+        bad = False
+        values: dict[str, Any] = {}
+        for path, text in wanted.items():
+            # Cleared numbers are sent as null: no frequency (the grade's cadence again), no
+            # quantity or amount.
+            value: Any = text
+            error = None
+            if path in WHOLE_NUMBERS:
+                value = int(text) if text.isdigit() else None
+                error = "A whole number." if text and value is None else None
+            elif path == "expectedOrder.amount":
+                value = text or None
+                try:
+                    Decimal(text or "0")
+                except InvalidOperation:
+                    error = "An amount such as 12000.00."
+            self.query_one(f"#error-{_dom_id(path)}", FieldError).show(error)
+            bad = bad or error is not None
+            if path.startswith("expectedOrder."):
+                values.setdefault("expectedOrder", {})[path.split(".")[1]] = value
+            else:
+                values[path] = value
+        return None if bad else values
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values = self.changes()
+        if values is None:
+            return
+        if not values:
+            self.dismiss(None)
+            return
+        self.save(values)
+
+    @work(exclusive=True)
+    async def save(self, values: dict[str, Any]) -> None:
+        crm = cast("CrmApp", self.app)
+        version = self.plan["version"] if self.plan else None
+        try:
+            await crm.api.set_contact_plan(self.customer["id"], version, **values)
+        except UserErrors as exc:
+            show_refusal(self, exc, [path for path, _ in FIELDS])
+            return
+        except ApiError as exc:
+            self.query_one("#error-form", FieldError).show(str(exc))
+            return
+        self.dismiss("Saved the contact plan.")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
