@@ -12,7 +12,13 @@ from server.domain.access.visibility import visible_customers
 from server.domain.accounts.models import Department, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer, CustomerTag
-from server.domain.followups.models import ContactPlan, InteractionContact, InteractionParticipant
+from server.domain.followups.models import (
+    ContactPlan,
+    Interaction,
+    InteractionContact,
+    InteractionParticipant,
+)
+from server.domain.sales.models import SalesOrderLine
 from server.settings import Settings
 
 
@@ -70,6 +76,19 @@ async def _plans(customer_ids: Sequence[int]) -> list[ContactPlan | None]:
     return [found.get(i) for i in customer_ids]
 
 
+async def _interactions(ids: Sequence[int]) -> list[Interaction | None]:
+    found = {i.id: i for i in await Interaction.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _order_lines(order_ids: Sequence[int]) -> list[list[SalesOrderLine]]:
+    grouped: dict[int, list[SalesOrderLine]] = defaultdict(list)
+    rows = await SalesOrderLine.filter(order_id__in=list(order_ids)).order_by("order_id", "line_no")
+    for row in rows:
+        grouped[row.order_id].append(row)
+    return [grouped.get(i, []) for i in order_ids]
+
+
 @dataclass
 class Loaders:
     viewer: Viewer
@@ -83,12 +102,18 @@ class Loaders:
     participants: DataLoader[int, list[int]] = field(init=False)
     contacts_present: DataLoader[int, list[InteractionContact]] = field(init=False)
     contact_plans: DataLoader[int, ContactPlan | None] = field(init=False)
+    # Keyed by ids read off a visible follow-up (the interaction that answered it) or a
+    # visible order (its lines): visible through the same customer.
+    interactions_by_id: DataLoader[int, Interaction | None] = field(init=False)
+    order_lines: DataLoader[int, list[SalesOrderLine]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.contacts_by_id = DataLoader(load_fn=_contacts_by_id)
         self.participants = DataLoader(load_fn=_participants)
         self.contacts_present = DataLoader(load_fn=_present)
         self.contact_plans = DataLoader(load_fn=_plans)
+        self.interactions_by_id = DataLoader(load_fn=_interactions)
+        self.order_lines = DataLoader(load_fn=_order_lines)
         self.users = DataLoader(load_fn=_users)
         self.departments = DataLoader(load_fn=_departments)
         self.contacts_by_customer = DataLoader(load_fn=_contacts)

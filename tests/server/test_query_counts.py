@@ -179,3 +179,67 @@ async def test_timeline_statements_do_not_grow_with_page_size(
     assert counts[0] == counts[1], sql_counter.statements
     # token, team, grants, customer, page, count, authors+people, participants, present, contacts
     assert counts[1] <= 11, sql_counter.statements
+
+
+async def test_orders_with_lines_and_answered_follow_ups_do_not_grow(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from strawberry.relay import GlobalID
+
+    from server.domain.followups.models import FollowUp, Interaction
+    from server.domain.sales.models import SalesOrder, SalesOrderLine
+
+    async def customer_with(n: int) -> str:
+        name = f"客户{n}"
+        customer = await Customer.create(
+            owner=company.users["r1"], name=name, search_text=search_text(name)
+        )
+        for i in range(n):
+            order = await SalesOrder.create(
+                customer=customer, ordered_on=date(2026, 1, 1) + timedelta(days=i), total_minor=300
+            )
+            for line_no in (1, 2):
+                await SalesOrderLine.create(
+                    order=order,
+                    line_no=line_no,
+                    product=f"产品{line_no}",
+                    quantity=1,
+                    unit_price_minor=150,
+                    amount_minor=150,
+                )
+            answer = await Interaction.create(
+                customer=customer,
+                author=company.users["r1"],
+                kind="phone",
+                occurred_at=datetime.now(UTC) - timedelta(days=i),
+                summary=f"回访{i}",
+                grade_before="B",
+                grade_after="B",
+            )
+            await FollowUp.create(
+                customer=customer,
+                assignee=company.users["r1"],
+                due_on=date(2026, 1, 1),
+                kind="phone",
+                origin="manual",
+                status="done",
+                interaction=answer,
+            )
+        return str(GlobalID("Customer", str(customer.id)))
+
+    query = """query($id: ID!) { customer(id: $id) {
+      salesOrders(first: 100) { nodes { total { amount } lines { product amount { amount } } } }
+      followUps(status: [DONE]) { answeredBy { summary } } } }"""
+    counts = []
+    for n in (3, 30):
+        gid = await customer_with(n)
+        sql_counter.statements.clear()
+        data = (await company.api("r1").data(query, {"id": gid}))["customer"]
+        assert [len(o["lines"]) for o in data["salesOrders"]["nodes"]] == [2] * n
+        assert sorted(f["answeredBy"]["summary"] for f in data["followUps"]) == sorted(
+            f"回访{i}" for i in range(n)
+        )
+        counts.append(len(sql_counter.statements))
+    assert counts[0] == counts[1], sql_counter.statements

@@ -194,7 +194,7 @@ class FollowUp(relay.Node):
     async def answered_by(self, info: Info) -> Interaction | None:
         if self._interaction_id is None:
             return None
-        m = await models.Interaction.get_or_none(id=self._interaction_id)
+        m = await info.context.loaders.interactions_by_id.load(self._interaction_id)
         return Interaction.from_model(m) if m else None
 
     @classmethod

@@ -62,8 +62,8 @@ class SalesOrder(relay.Node):
     _currency: strawberry.Private[str]
 
     @strawberry.field(description="The lines, in order.")
-    async def lines(self) -> list[SalesOrderLine]:
-        rows = await sales_models.SalesOrderLine.filter(order_id=self.id).order_by("line_no")
+    async def lines(self, info: Info) -> list[SalesOrderLine]:
+        rows = await info.context.loaders.order_lines.load(self.id)
         c = self._currency
         return [
             SalesOrderLine(
