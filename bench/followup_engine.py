@@ -1,4 +1,4 @@
-"""Benchmark: the follow-up engine at volume (SQLite, the embedded default).
+"""Benchmark: the follow-up engine at volume, on SQLite (the embedded default) or PostgreSQL.
 
 Seeds N customers (default 100,000 over 50 reps: 2,000 each), 10 logged contacts per
 customer (1,000,000), one open cadence follow-up each and 300,000 sales orders, starts the
@@ -8,15 +8,18 @@ real server, and times over HTTP:
   - logging a contact (interactionLog), beside the same writes as raw SQL in one transaction;
   - recomputing the ABC classes (customerClassesRecompute), beside the raw aggregate.
 
-    python bench/followup_engine.py [--customers 100000] [--requests 200]
+    python bench/followup_engine.py [--db sqlite|postgres|both] [--customers 100000]
+                                    [--requests 200]
 
 Prints JSON. Not a test: timings depend on the machine.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
+import asyncio
+import os
+import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -31,7 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search_page import LOGIN, crm, free_port, run_server, summary  # noqa: E402
+from search_page import (  # noqa: E402
+    LOGIN,
+    crm,
+    free_port,
+    pg_setup,
+    run_on_databases,
+    run_server,
+    summary,
+)
 
 from server.settings import sqlite_url  # noqa: E402
 
@@ -70,16 +81,83 @@ def seed(env: dict[str, str], customers: int) -> dict[str, float]:
     }
 
 
-def busiest_rep(path: Path) -> tuple[str, int, str, list[int]]:
-    with sqlite3.connect(path) as db:
-        rep_id, username, manager = db.execute(
-            """SELECT u.id, u.username, m.username FROM app_user u
-            JOIN app_user m ON m.id = u.manager_id JOIN customer c ON c.owner_id = u.id
-            WHERE u.role = 'sales_rep' GROUP BY u.id ORDER BY COUNT(*) DESC LIMIT 1"""
-        ).fetchone()
-        customers = [
-            r[0] for r in db.execute("SELECT id FROM customer WHERE owner_id = ?", (rep_id,))
-        ]
+class RawDb:
+    """Plain SQL straight to the database the server uses: the floor beside each API figure.
+
+    SQL is written with `?` placeholders; on PostgreSQL they become $1, $2… and the calls
+    go through asyncpg on a loop of this object's own."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pg = url.startswith("postgres")
+        if self.pg:
+            import asyncpg
+
+            self.loop = asyncio.new_event_loop()
+            self.conn = self.loop.run_until_complete(
+                asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+            )
+        else:
+            path = url.removeprefix("sqlite://").split("?", 1)[0]
+            self.db = sqlite3.connect(path, isolation_level=None)
+
+    def close(self) -> None:
+        if self.pg:
+            self.loop.run_until_complete(self.conn.close())
+            self.loop.close()
+        else:
+            self.db.close()
+
+    def _sql(self, sql: str) -> str:
+        if not self.pg:
+            return sql
+        count = iter(range(1, 1000))
+        return re.sub(r"\?", lambda _: f"${next(count)}", sql)
+
+    def _args(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        # asyncpg wants dates and datetimes; SQLite holds them as ISO text.
+        if self.pg:
+            return args
+        return tuple(a.isoformat() if isinstance(a, date | datetime) else a for a in args)
+
+    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        if self.pg:
+            found = self.loop.run_until_complete(self.conn.fetch(self._sql(sql), *args))
+            return [tuple(r) for r in found]
+        return self.db.execute(sql, self._args(args)).fetchall()
+
+    def transaction(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run statements in one transaction; "{last}" in an argument list stands for the
+        id the previous statement returned."""
+
+        async def pg() -> None:
+            last = None
+            async with self.conn.transaction():
+                for sql, args in statements:
+                    values = tuple(last if a == "{last}" else a for a in args)
+                    found = await self.conn.fetchval(self._sql(sql), *values)
+                    last = found if found is not None else last
+
+        if self.pg:
+            self.loop.run_until_complete(pg())
+            return
+        last = None
+        self.db.execute("BEGIN")
+        for sql, args in statements:
+            values = tuple(last if a == "{last}" else a for a in self._args(args))
+            row = self.db.execute(sql, values).fetchone()
+            last = row[0] if row else last
+        self.db.execute("COMMIT")
+
+
+def busiest_rep(raw: RawDb) -> tuple[str, int, str, list[int]]:
+    rep_id, username, manager = raw.rows(
+        """SELECT u.id, u.username, m.username FROM app_user u
+        JOIN app_user m ON m.id = u.manager_id JOIN customer c ON c.owner_id = u.id
+        WHERE u.role = 'sales_rep' GROUP BY u.id, u.username, m.username
+        ORDER BY COUNT(*) DESC LIMIT 1"""
+    )[0]
+    customers = [r[0] for r in raw.rows("SELECT id FROM customer WHERE owner_id = ?", rep_id)]
     return username, rep_id, manager, customers
 
 
@@ -111,81 +189,86 @@ def customer_gid(pk: int) -> str:
     return str(GlobalID("Customer", str(pk)))
 
 
-def raw_queue(path: Path, rep_id: int, requests: int) -> dict[str, float]:
-    today = datetime.now(UTC).date().isoformat()
+def raw_queue(raw: RawDb, rep_id: int, requests: int) -> dict[str, float]:
+    today = datetime.now(UTC).date()
     samples = []
-    with sqlite3.connect(path) as db:
-        for _ in range(requests):
-            started = time.perf_counter()
-            rows = db.execute(RAW_QUEUE, (rep_id, today)).fetchall()
-            samples.append(time.perf_counter() - started)
+    for _ in range(requests):
+        started = time.perf_counter()
+        rows = raw.rows(RAW_QUEUE, rep_id, today)
+        samples.append(time.perf_counter() - started)
     assert rows
     return summary(samples)
 
 
-def raw_log(path: Path, rep_id: int, customers: list[int]) -> dict[str, float]:
+def raw_log(raw: RawDb, rep_id: int, customers: list[int]) -> dict[str, float]:
     """The writes interactionLog makes, as plain SQL in one transaction per contact."""
     samples = []
     now = datetime.now(UTC)
-    due = (date.today() + timedelta(days=7)).isoformat()
-    with sqlite3.connect(path, isolation_level=None) as db:
-        for cid in customers:
-            started = time.perf_counter()
-            db.execute("BEGIN")
-            db.execute(
-                "UPDATE customer SET grade = 'B', last_contact_at = ? WHERE id = ?",
-                (now.isoformat(), cid),
-            )
-            cur = db.execute(
-                """INSERT INTO interaction (customer_id, author_id, kind, occurred_at, summary,
-                needs, problems, outcome, next_step, grade_before, grade_after, created_at)
-                VALUES (?, ?, 'phone', ?, '', '', '', '', '', 'B', 'B', ?)""",
-                (cid, rep_id, now.isoformat(), now.isoformat()),
-            )
-            db.execute(
-                "INSERT INTO interaction_participant (interaction_id, user_id) VALUES (?, ?)",
-                (cur.lastrowid, rep_id),
-            )
-            db.execute(
-                """UPDATE follow_up SET status = 'done', open_slot = NULL, interaction_id = ?
-                WHERE customer_id = ? AND status = 'open'""",
-                (cur.lastrowid, cid),
-            )
-            db.execute(
-                """INSERT INTO follow_up (customer_id, assignee_id, due_on, kind, origin,
-                open_slot, purpose, version, expected_products, preparation_notes, status,
-                skip_reason, reschedule_count, reschedule_reason, created_at, updated_at)
-                VALUES (?, ?, ?, 'phone', 'cadence', ?, '', 1, '', '', 'open', '', 0, '', ?, ?)""",
-                (cid, rep_id, due, f"{cid}:cadence", now.isoformat(), now.isoformat()),
-            )
-            db.execute("COMMIT")
-            samples.append(time.perf_counter() - started)
+    due = date.today() + timedelta(days=7)
+    for cid in customers:
+        started = time.perf_counter()
+        raw.transaction(
+            [
+                (
+                    "UPDATE customer SET grade = 'B', last_contact_at = ? WHERE id = ?",
+                    (now, cid),
+                ),
+                (
+                    """INSERT INTO interaction (customer_id, author_id, kind, occurred_at,
+                    summary, needs, problems, outcome, next_step, grade_before, grade_after,
+                    created_at)
+                    VALUES (?, ?, 'phone', ?, '', '', '', '', '', 'B', 'B', ?) RETURNING id""",
+                    (cid, rep_id, now, now),
+                ),
+                (
+                    """INSERT INTO interaction_participant (interaction_id, user_id)
+                    VALUES (?, ?)""",
+                    ("{last}", rep_id),
+                ),
+                (
+                    """UPDATE follow_up SET status = 'done', open_slot = NULL,
+                    interaction_id = ? WHERE customer_id = ? AND status = 'open'""",
+                    ("{last}", cid),
+                ),
+                (
+                    """INSERT INTO follow_up (customer_id, assignee_id, due_on, kind, origin,
+                    open_slot, purpose, version, expected_products, preparation_notes,
+                    status, skip_reason, reschedule_count, reschedule_reason, created_at,
+                    updated_at) VALUES (?, ?, ?, 'phone', 'cadence', ?, '', 1, '', '', 'open',
+                    '', 0, '', ?, ?)""",
+                    (cid, rep_id, due, f"{cid}:cadence", now, now),
+                ),
+            ]
+        )
+        samples.append(time.perf_counter() - started)
     return summary(samples)
 
 
-def raw_abc(path: Path) -> float:
-    start = (date.today() - timedelta(days=365)).isoformat()
+def raw_abc(raw: RawDb) -> float:
+    start = date.today() - timedelta(days=365)
     started = time.perf_counter()
-    with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT customer_id, SUM(total_minor) FROM sales_order WHERE ordered_on >= ? "
-            "GROUP BY customer_id",
-            (start,),
-        ).fetchall()
+    rows = raw.rows(
+        "SELECT customer_id, SUM(total_minor) FROM sales_order WHERE ordered_on >= ? "
+        "GROUP BY customer_id",
+        start,
+    )
     rows.sort(key=lambda r: (-r[1], r[0]))
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.sqlite3"
-        env = {**__import__("os").environ, "CRM_DATABASE_URL": sqlite_url(path)}
-        seeding = seed(env, args.customers)
-        username, rep_id, manager, customers = busiest_rep(path)
+def bench_one(kind: str, customers_n: int, requests: int) -> dict[str, Any]:
+    tmp = tempfile.mkdtemp(prefix="crm-bench-")
+    env = {**os.environ}
+    if kind == "sqlite":
+        env["CRM_DATABASE_URL"] = sqlite_url(Path(tmp) / "bench.sqlite3")
+    else:
+        pg_url = asyncio.run(pg_setup())
+        env["CRM_DATABASE_URL"] = pg_url.replace("postgresql://", "postgres://", 1)
+        crm(env, "migrate")
+    seeding = seed(env, customers_n)
+    raw = RawDb(env["CRM_DATABASE_URL"])
+    try:
+        username, rep_id, manager, customers = busiest_rep(raw)
         port = free_port()
         server = run_server(env, port)
         url = f"http://127.0.0.1:{port}/graphql"
@@ -199,12 +282,12 @@ def main() -> None:
                 for _ in range(5):
                     timed(client, url, rep, QUEUE)
                 queue_samples, overdue = [], 0
-                for _ in range(args.requests):
+                for _ in range(requests):
                     elapsed, data = timed(client, url, rep, QUEUE)
                     queue_samples.append(elapsed)
                     overdue = data["followUpQueue"]["overdue"]["totalCount"]
                 log_samples = []
-                logged_on = customers[: min(len(customers), args.requests)]
+                logged_on = customers[: min(len(customers), requests)]
                 for cid in logged_on:
                     elapsed, data = timed(
                         client,
@@ -225,33 +308,40 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        report = {
-            "database": "sqlite",
-            "customers": args.customers,
-            "interactions": args.customers * 10,
-            "orders": args.customers * 3,
+        return {
+            "customers": customers_n,
+            "interactions": customers_n * 10,
+            "orders": customers_n * 3,
             "seed_seconds": seeding,
             "rep": {"customers": len(customers), "overdue": overdue},
             "queue": {
                 "api": summary(queue_samples),
-                "raw_sql_floor": raw_queue(path, rep_id, args.requests),
+                "raw_sql_floor": raw_queue(raw, rep_id, requests),
                 "target_p50_ms": 30,
             },
             "interaction_log": {
                 "api": summary(log_samples),
                 "raw_sql_floor": raw_log(
-                    path, rep_id, customers[len(logged_on) :][: len(logged_on)]
+                    raw, rep_id, customers[len(logged_on) :][: len(logged_on)]
                 ),
                 "target_p50_ms": 15,
             },
             "abc_recompute": {
                 "api_seconds": round(recompute_s, 2),
                 "ranked_customers": ranked,
-                "raw_sql_floor_seconds": round(raw_abc(path), 3),
+                "raw_sql_floor_seconds": round(raw_abc(raw), 3),
                 "target_seconds": 5,
             },
         }
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    finally:
+        raw.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    run_on_databases(
+        "follow-up engine: queue, interactionLog, ABC recompute", bench_one, default_db="sqlite"
+    )
 
 
 if __name__ == "__main__":

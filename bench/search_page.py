@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -266,13 +267,17 @@ def pg_reachable() -> bool:
         return False
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def run_on_databases(
+    title: str, bench_one: Callable[[str, int, int], dict[str, Any]], default_db: str
+) -> None:
+    """The command line both benchmarks share: which databases, how many customers and
+    requests; one JSON report with a section per database."""
+    parser = argparse.ArgumentParser(description=title)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default=default_db)
     args = parser.parse_args()
-    results: dict[str, Any] = {"benchmark": "customer search page, 50 rows with owner and contacts"}
+    results: dict[str, Any] = {"benchmark": title}
     if args.db in ("sqlite", "both"):
         results["sqlite"] = bench_one("sqlite", args.customers, args.requests)
     if args.db in ("postgres", "both"):
@@ -281,6 +286,12 @@ def main() -> None:
         else:
             results["postgres"] = {"skipped": "no PostgreSQL at 127.0.0.1:5432"}
     print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    run_on_databases(
+        "customer search page, 50 rows with owner and contacts", bench_one, default_db="both"
+    )
 
 
 if __name__ == "__main__":

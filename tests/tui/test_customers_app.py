@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from server.domain.customers.models import Customer
@@ -11,7 +13,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import Interaction
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.test_queue_app import screen_after, settle, sign_in
 from tui.api import CrmClient
 from tui.dialogs.log_contact import LogContactDialog
 from tui.screens.customer import CustomerScreen
@@ -23,12 +25,8 @@ def listed(screen: CustomersScreen) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
-async def open_customers(pilot: object) -> CustomersScreen:
-    await pilot.press("c")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    screen = pilot.app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, CustomersScreen)
-    return screen
+async def open_customers(pilot: Pilot[Any]) -> CustomersScreen:
+    return await screen_after(pilot, CustomersScreen, "c")
 
 
 async def test_search_as_you_type_in_chinese_and_pinyin(
@@ -325,13 +323,9 @@ async def test_filter_the_list_by_grade_stage_region_tag_owner_and_key_account(
         assert len(listed(screen)) == 7
 
 
-async def open_customer_from_queue(pilot: object) -> CustomerScreen:
-    await sign_in(pilot)  # type: ignore[arg-type]
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    screen = pilot.app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, CustomerScreen)
-    return screen
+async def open_customer_from_queue(pilot: Pilot[Any]) -> CustomerScreen:
+    await sign_in(pilot)
+    return await screen_after(pilot, CustomerScreen, "enter")
 
 
 async def test_make_change_and_clear_the_contact_plan(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from server.domain.followups.models import FollowUp, Interaction
@@ -40,6 +41,18 @@ async def settle(pilot: Pilot[Any]) -> None:
             if quiet == 2:
                 break
     await pilot.pause()
+
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def screen_after(pilot: Pilot[Any], kind: type[S], *keys: str) -> S:
+    """Press the keys, let the app settle, and return the screen they led to."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), screen
+    return screen
 
 
 async def sign_in(pilot: Pilot[Any], username: str = "r1") -> None:

@@ -312,15 +312,18 @@ class CustomerScreen(ApiScreen):
             lines.append(f"{count} · more load as you scroll")
         self.query_one("#timeline-detail", Static).update("\n".join(lines))
 
-    def action_plan(self) -> None:
-        if self.detail is None:
-            return
-        if not self.detail["viewerCanEdit"]:
+    def _editable(self) -> dict[str, Any] | None:
+        """The customer, when the viewer may change it; else a word why not."""
+        if self.detail is not None and not self.detail["viewerCanEdit"]:
             self.notify("You may read this customer but not change it.", severity="warning")
-            return
-        from tui.dialogs.contact_plan import ContactPlanDialog
+            return None
+        return self.detail
 
-        self.app.push_screen(ContactPlanDialog(self.detail), self._after)
+    def action_plan(self) -> None:
+        if (customer := self._editable()) is not None:
+            from tui.dialogs.contact_plan import ContactPlanDialog
+
+            self.app.push_screen(ContactPlanDialog(customer), self._after)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -333,14 +336,10 @@ class CustomerScreen(ApiScreen):
         self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), self._after)
 
     def action_edit(self) -> None:
-        if self.detail is None:
-            return
-        if not self.detail["viewerCanEdit"]:
-            self.notify("You may read this customer but not change it.", severity="warning")
-            return
-        from tui.dialogs.edit_archive import EditArchiveDialog
+        if (customer := self._editable()) is not None:
+            from tui.dialogs.edit_archive import EditArchiveDialog
 
-        self.app.push_screen(EditArchiveDialog(self.detail), self._after)
+            self.app.push_screen(EditArchiveDialog(customer), self._after)
 
     def _after(self, message: str | None) -> None:
         if message:

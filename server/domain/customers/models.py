@@ -150,9 +150,15 @@ class Customer(Model):
 
     class Meta:
         table = "customer"
-        # Covers the visibility scope plus search: counting a manager's matches reads only
-        # this index, never the wide customer rows.
-        indexes = (("owner_id", "archived_at", "search_text"),)
+        # The first covers the visibility scope plus search: counting a manager's matches
+        # reads only this index, never the wide customer rows. The second does the same for
+        # the queue: its neglect check (grade, last contact, creation of an owner's active
+        # customers) and the ids its counts join on; the id is listed for PostgreSQL, whose
+        # indexes, unlike SQLite's, do not carry the row id.
+        indexes = (
+            ("owner_id", "archived_at", "search_text"),
+            ("owner_id", "archived_at", "grade", "last_contact_at", "created_at", "id"),
+        )
 
 
 class CustomerTag(Model):

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
@@ -63,30 +63,45 @@ async def may_see_queue_of(viewer: Viewer, user_id: int) -> bool:
     return viewer.id == user_id or await can_manage_user(viewer, user_id)
 
 
+def _on(lookup: str, value: Any) -> Q:
+    kwargs: dict[str, Any] = {lookup: value}
+    return Q(**kwargs)
+
+
+async def _customer_conditions(viewer: Viewer, flt: QueueFilter, prefix: str = "") -> list[Q]:
+    """Active customers the viewer may see, in the filter's regions and grades; `prefix` is
+    the path from the queried model to the customer ("customer__")."""
+    conditions = [_on(f"{prefix}archived_at__isnull", True)]
+    scope = await customer_scope(viewer, prefix=prefix)
+    if scope is not None:
+        conditions.append(scope)
+    if flt.regions:
+        conditions.append(_on(f"{prefix}region__in", flt.regions))
+    if flt.grades:
+        conditions.append(_on(f"{prefix}grade__in", [g.value for g in flt.grades]))
+    return conditions
+
+
 async def open_items(
-    viewer: Viewer, assignee_ids: list[int], flt: QueueFilter | None = None
+    viewer: Viewer, assignee_ids: list[int], flt: QueueFilter | None = None, *, join: bool = False
 ) -> QuerySet[FollowUp]:
     """Open follow-ups of these assignees on active customers the viewer may see, narrowed by
     the queue filter.
 
-    The customer conditions are a subquery on the customer table's (owner, archived) index
-    rather than a join: the assignee index then answers counts without reading a row of
-    either table.
+    By default the customer conditions are a subquery on the customer table's owner index:
+    the assignee index then answers counts without reading a row of either table. With
+    `join`, for a page that joins the customer to sort on it anyway, they are conditions on
+    the join: with planner statistics SQLite otherwise starts from the owner's customers
+    and sorts all their follow-ups (5.5 ms) instead of walking the assignee index in due
+    order and stopping at the page's end (0.1 ms).
     """
     flt = flt or QueueFilter()
-    customers = Customer.filter(archived_at__isnull=True)
-    scope = await customer_scope(viewer)
-    if scope is not None:
-        customers = customers.filter(scope)
-    if flt.regions:
-        customers = customers.filter(region__in=flt.regions)
-    if flt.grades:
-        customers = customers.filter(grade__in=[g.value for g in flt.grades])
-    query = FollowUp.filter(
-        assignee_id__in=assignee_ids,
-        status=FollowUpStatus.OPEN,
-        customer_id__in=Subquery(customers.values("id")),
-    )
+    query = FollowUp.filter(assignee_id__in=assignee_ids, status=FollowUpStatus.OPEN)
+    if join:
+        query = query.filter(*await _customer_conditions(viewer, flt, prefix="customer__"))
+    else:
+        customers = Customer.filter(*await _customer_conditions(viewer, flt))
+        query = query.filter(customer_id__in=Subquery(customers.values("id")))
     if flt.kinds:
         query = query.filter(kind__in=flt.kinds)
     return query
@@ -117,8 +132,8 @@ async def section_page(
     `customer_fields` names the customer columns to read (all when None); the sort columns
     are always read, for the cursors.
     """
-    base = (await open_items(viewer, [user_id], flt)).filter(section_filter(section, day))
-    query = base.select_related("customer")
+    base = await open_items(viewer, [user_id], flt, join=True)
+    query = base.filter(section_filter(section, day)).select_related("customer")
     if customer_fields is not None:
         fields = {*customer_fields, "id", *_CUSTOMER_SORT_FIELDS}
         # Read at call time: the foreign-key columns join the model's fields at ORM start.
