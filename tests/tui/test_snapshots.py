@@ -160,7 +160,10 @@ async def test_skip_dialog(company: Company, api: CrmClient, tmp_path: Path, svg
 
     async def skip(pilot: Pilot[Any]) -> None:
         await sign_in(pilot)
-        await pilot.press("s", *"客户已停产")
+        # The dialog settles (its field focused) before the typing, as a person would see.
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"客户已停产")
 
     assert svg == await picture(api, tmp_path, skip)
 
@@ -170,7 +173,9 @@ async def test_filter_dialog(company: Company, api: CrmClient, tmp_path: Path, s
 
     async def open_filter(pilot: Pilot[Any]) -> None:
         await sign_in(pilot)
-        await pilot.press("f", *"华东")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"华东")
 
     assert svg == await picture(api, tmp_path, open_filter)
 
