@@ -108,6 +108,24 @@ class Person:
         return " ".join(p for p in (self.name, self.title, self.phone) if p)
 
 
+def _customer_facts(c: dict[str, Any]) -> dict[str, Any]:
+    """The customer's part of a queue row, from the queue's or the customer screen's query."""
+    last = c.get("lastContact")
+    return {
+        "customer_id": c["id"],
+        "customer_name": c["name"],
+        "grade": c["grade"],
+        "abc_class": c["abcClass"],
+        "is_vip": c["isVip"],
+        "is_key_account": c["isKeyAccount"],
+        "region": c["region"],
+        "cadence_days": c["cadenceDays"],
+        "last_contact_at": datetime.fromisoformat(last["at"]) if last else None,
+        "last_contact_kind": last["kind"] if last else None,
+        "last_contact_summary": last["summary"] if last else "",
+    }
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One open follow-up with what a rep needs before calling (DOMAIN.md §3)."""
@@ -138,7 +156,6 @@ class QueueRow:
     @classmethod
     def parse(cls, d: dict[str, Any]) -> QueueRow:
         c = d["customer"]
-        last = c.get("lastContact")
         order = d["expectedOrder"]
         return cls(
             id=d["id"],
@@ -150,17 +167,7 @@ class QueueRow:
             expected_products=order["products"],
             expected_quantity=order["quantity"],
             expected_amount=order["amount"]["amount"] if order["amount"] else None,
-            customer_id=c["id"],
-            customer_name=c["name"],
-            grade=c["grade"],
-            abc_class=c["abcClass"],
-            is_vip=c["isVip"],
-            is_key_account=c["isKeyAccount"],
-            region=c["region"],
-            cadence_days=c["cadenceDays"],
-            last_contact_at=datetime.fromisoformat(last["at"]) if last else None,
-            last_contact_kind=last["kind"] if last else None,
-            last_contact_summary=last["summary"] if last else "",
+            **_customer_facts(c),
             decision_maker=_person(c.get("decisionMaker")),
             ally=_person(c.get("strongestAlly")),
         )
@@ -178,7 +185,6 @@ class QueueRow:
         allies.sort(key=lambda k: {"STRONG": 0, "MODERATE": 1, "WEAK": 2}.get(k["allyStrength"], 3))
         plan = c.get("contactPlan") or {}
         order = plan.get("expectedOrder") or {}
-        last = c.get("lastContact")
         return cls(
             id=item["id"] if item else "",
             version=item["version"] if item else 0,
@@ -189,17 +195,7 @@ class QueueRow:
             expected_products=order.get("products", ""),
             expected_quantity=order.get("quantity"),
             expected_amount=(order.get("amount") or {}).get("amount"),
-            customer_id=c["id"],
-            customer_name=c["name"],
-            grade=c["grade"],
-            abc_class=c["abcClass"],
-            is_vip=c["isVip"],
-            is_key_account=c["isKeyAccount"],
-            region=c["region"],
-            cadence_days=c["cadenceDays"],
-            last_contact_at=datetime.fromisoformat(last["at"]) if last else None,
-            last_contact_kind=last["kind"] if last else None,
-            last_contact_summary=last["summary"] if last else "",
+            **_customer_facts(c),
             decision_maker=_person(deciders[0]) if deciders else None,
             ally=_person(allies[0]) if allies else None,
         )
