@@ -17,6 +17,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.passwords import hash_password
 from server.domain.accounts.services import create_user
@@ -333,7 +334,7 @@ async def seed_bulk(
     """Add `customers` customers with contacts, owned by `reps` new reps under new managers."""
     started = time.perf_counter()
     rng = random.Random(customers)
-    now = datetime.now(UTC)
+    now = clock.now()
     password = hash_password(DEMO_PASSWORD)  # one hash for all: argon2 is slow on purpose
     run = int(now.timestamp())
     rep_ids: list[int] = []
@@ -486,7 +487,7 @@ async def seed_activity(
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    now = datetime.now(UTC)
+    now = clock.now()
     today = now.date()
     customers = await Customer.all().values_list("id", "owner_id", "grade")
     kinds = list(InteractionKind)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import F
 from tortoise.models import Model
 
+from server.domain import clock
 from server.domain.errors import stale_version
 
 
@@ -23,6 +23,6 @@ async def update_versioned(
     query = model.filter(pk=pk)
     if read_version is not None:
         query = query.filter(version=read_version)
-    updated = await query.update(version=F("version") + 1, updated_at=datetime.now(UTC), **values)
+    updated = await query.update(version=F("version") + 1, updated_at=clock.now(), **values)
     if not updated:
         raise stale_version(current)

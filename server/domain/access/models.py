@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 from server.domain.accounts.models import User
 from server.domain.customers.models import Customer
+from server.domain.timefields import UtcDatetimeField
 
 
 class AccessRequestStatus(StrEnum):
@@ -31,9 +32,9 @@ class AccessRequest(Model):
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="access_decisions", null=True, on_delete=fields.SET_NULL
     )
-    decided_at = fields.DatetimeField(null=True)
+    decided_at = UtcDatetimeField(null=True)
     decision_note = fields.TextField(default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
 
     requester_id: int
     decided_by_id: int | None
@@ -56,8 +57,8 @@ class AccessGrant(Model):
     request: fields.ForeignKeyNullableRelation[AccessRequest] = fields.ForeignKeyField(
         "crm.AccessRequest", related_name="grants", null=True, on_delete=fields.SET_NULL
     )
-    expires_at = fields.DatetimeField(db_index=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = UtcDatetimeField(db_index=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
 
     grantee_id: int
     customer_id: int

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.access.models import AccessGrant, AccessRequest, AccessRequestStatus
 from server.domain.access.visibility import can_edit_customer
@@ -88,7 +89,7 @@ async def grant(
         raise not_allowed(
             "Only a manager over the customer's owner can grant access.", "customer_id"
         )
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         await _decide(viewer, request, AccessRequestStatus.GRANTED, note, now)
         access = await AccessGrant.create(
@@ -116,7 +117,7 @@ async def refuse(viewer: Viewer, request_id: int, note: str) -> AccessRequest:
     request = await _pending(viewer, request_id)
     note = v.clean({"note": v.text(2000, required=True)}, {"note": note})["note"]
     async with in_transaction():
-        await _decide(viewer, request, AccessRequestStatus.REFUSED, note, datetime.now(UTC))
+        await _decide(viewer, request, AccessRequestStatus.REFUSED, note, clock.now())
         await audit.record(
             viewer,
             "access_request.refuse",

@@ -7,13 +7,13 @@ nested field, count and export goes through `customer_scope` or the helpers buil
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from server.domain import clock
 from server.domain.access.models import AccessGrant
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer
@@ -29,9 +29,9 @@ async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
         return frozenset()
 
     async def read() -> frozenset[int]:
-        ids = await AccessGrant.filter(
-            grantee_id=user.id, expires_at__gt=datetime.now(UTC)
-        ).values_list("customer_id", flat=True)
+        ids = await AccessGrant.filter(grantee_id=user.id, expires_at__gt=clock.now()).values_list(
+            "customer_id", flat=True
+        )
         return frozenset(cast(list[int], ids))
 
     return await viewer.once("grants", read)

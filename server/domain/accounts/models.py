@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.timefields import UtcDatetimeField
+
 
 class Role(StrEnum):
     SALES_REP = "sales_rep"
@@ -19,7 +21,7 @@ class Role(StrEnum):
 class Department(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
 
     class Meta:
         table = "department"
@@ -41,8 +43,8 @@ class User(Model):
     password_hash = fields.CharField(max_length=200)
     is_active = fields.BooleanField(default=True)
     failed_logins = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    locked_until = UtcDatetimeField(null=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
     version = fields.IntField(default=1)
 
     manager_id: int | None
@@ -59,9 +61,9 @@ class ApiToken(Model):
     )
     # Only a SHA-256 of the token is stored: a copy of the database grants no sessions.
     token_hash = fields.CharField(max_length=64, unique=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    expires_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
+    expires_at = UtcDatetimeField()
+    revoked_at = UtcDatetimeField(null=True)
 
     user_id: int
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.accounts.models import ApiToken, Department, Role, User
 from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -40,7 +41,7 @@ def _token_hash(token: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def create_user(

@@ -7,10 +7,12 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.timefields import UtcDatetimeField
+
 
 class AuditEntry(Model):
     id = fields.BigIntField(primary_key=True)
-    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    at = UtcDatetimeField(auto_now_add=True, db_index=True)
     # Kept as plain ids and a name snapshot so the log outlives users and objects.
     actor_id = fields.IntField(null=True, db_index=True)
     actor_name = fields.CharField(max_length=100, default="")

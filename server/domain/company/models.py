@@ -10,6 +10,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.timefields import UtcDatetimeField
+
 SETTINGS_ID = 1
 
 
@@ -36,7 +38,7 @@ class CompanySettings(Model):
     inquiry_letter_months = fields.IntField(default=6)
     # "Today" for queues and due dates is the company's calendar day, not the server's.
     timezone = fields.CharField(max_length=64, default="Asia/Shanghai")
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = UtcDatetimeField(auto_now=True)
 
     class Meta:
         table = "company_settings"

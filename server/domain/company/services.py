@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
@@ -45,7 +46,12 @@ def local_date(settings: CompanySettings, moment: datetime) -> date:
 
 
 def today(settings: CompanySettings) -> date:
-    return local_date(settings, datetime.now(UTC))
+    return local_date(settings, clock.now())
+
+
+async def company_today() -> date:
+    """Today in the company's time zone, read from the settings."""
+    return today(await company_settings())
 
 
 def _timezone(value: Any) -> str:

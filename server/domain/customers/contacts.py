@@ -10,6 +10,7 @@ from server.domain import validation as v
 from server.domain.access.visibility import can_edit_customer, visible_contacts
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
+from server.domain.company.services import company_today
 from server.domain.customers.fields import CONTACT_FIELDS
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.services import editable_customer
@@ -43,7 +44,7 @@ async def create_contact(viewer: Viewer, customer_id: int, values: dict[str, Any
     customer = await editable_customer(viewer, customer_id, field="customer_id")
     if "name" not in values:
         values = {**values, "name": ""}
-    cleaned = v.clean(CONTACT_FIELDS, values)
+    cleaned = v.clean(CONTACT_FIELDS, values, today=await company_today())
     async with in_transaction():
         contact = await Contact.create(customer_id=customer.id, **cleaned)
         changes = audit.diff({}, _snapshot(contact))
@@ -56,7 +57,7 @@ async def update_contact(
 ) -> Contact:
     viewer.require_user()
     contact = await _editable_contact(viewer, contact_id)
-    cleaned = v.clean(CONTACT_FIELDS, values)
+    cleaned = v.clean(CONTACT_FIELDS, values, today=await company_today())
     async with in_transaction():
         await update_versioned(Contact, contact.id, version, contact.version, **cleaned)
         after = await Contact.get(id=contact.id)

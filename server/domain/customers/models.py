@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.domain.accounts.models import User
+from server.domain.timefields import UtcDatetimeField
 
 
 class Stage(StrEnum):
@@ -133,7 +134,7 @@ class Customer(Model):
     is_key_account = fields.BooleanField(default=False)
     # The latest logged contact, kept on the row so the queue and the neglect check read it
     # without searching the interaction log per customer. Written by interactionLog only.
-    last_contact_at = fields.DatetimeField(null=True)
+    last_contact_at = UtcDatetimeField(null=True)
     last_contact_kind = fields.CharField(max_length=20, default="")
     last_contact_summary = fields.CharField(max_length=200, default="")
     # Computed from sales orders (DOMAIN.md §4) by the class run and the VIP rule.
@@ -142,9 +143,9 @@ class Customer(Model):
     is_vip = fields.BooleanField(default=False)
     vip_reason = fields.CharField(max_length=300, default="")
     vip_since = fields.DateField(null=True)
-    archived_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True, db_index=True)
+    archived_at = UtcDatetimeField(null=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
+    updated_at = UtcDatetimeField(auto_now=True, db_index=True)
 
     owner_id: int
 
@@ -196,8 +197,8 @@ class Contact(Model):
     influence = fields.CharEnumField(Influence, max_length=8, default=Influence.MEDIUM)
     attitude = fields.CharEnumField(Attitude, max_length=10, default=Attitude.NEUTRAL)
     ally_strength = fields.CharEnumField(AllyStrength, max_length=10, default=AllyStrength.NONE)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
+    updated_at = UtcDatetimeField(auto_now=True)
 
     customer_id: int
 

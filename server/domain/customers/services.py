@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.access.visibility import can_edit_customer, can_manage_user, visible_customers
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
+from server.domain.company.services import company_today
 from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
 from server.domain.customers.models import Customer, CustomerTag
 from server.domain.customers.pinyin import search_text
@@ -76,7 +77,7 @@ async def create_customer(
         raise not_allowed("Your role cannot own customers.")
     if "name" not in values:
         values = {**values, "name": ""}
-    cleaned = v.clean(CUSTOMER_FIELDS, values)
+    cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
     owner = await _check_owner(viewer, owner_id, "owner_id") if owner_id else user
     async with in_transaction():
         customer = await Customer.create(
@@ -94,7 +95,7 @@ async def update_customer(
 ) -> Customer:
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id)
-    cleaned = v.clean(CUSTOMER_FIELDS, values)
+    cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
     columns = to_columns(cleaned)
     if "name" in columns:
         columns["search_text"] = search_text(columns["name"])
@@ -117,7 +118,7 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
     if (customer.archived_at is not None) == archived:
         state = "archived" if archived else "active"
         raise DomainError.single(ErrorCode.INVALID_STATE, f"The customer is already {state}.")
-    stamp = datetime.now(UTC) if archived else None
+    stamp = clock.now() if archived else None
     async with in_transaction():
         await update_versioned(Customer, customer.id, version, customer.version, archived_at=stamp)
         action = "customer.archive" if archived else "customer.restore"
@@ -126,12 +127,47 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
     return await Customer.get(id=customer.id)
 
 
+async def _line_above(user_id: int) -> set[int]:
+    """The user and everyone above them in the reporting line: who sees their customers."""
+    managers = dict(
+        cast(list[tuple[int, int | None]], await User.all().values_list("id", "manager_id"))
+    )
+    line: set[int] = set()
+    current: int | None = user_id
+    while current is not None and current not in line:  # a cycle in bad data must end
+        line.add(current)
+        current = managers.get(current)
+    return line
+
+
 async def _hand_over_work(from_user_id: int, to_user_id: int, customer_ids: list[int]) -> None:
-    """The new owner inherits the old owner's open follow-ups of these customers, so no
-    planned contact is lost in the queue of someone who no longer sees the customer."""
-    await FollowUp.filter(
-        customer_id__in=customer_ids, assignee_id=from_user_id, status=FollowUpStatus.OPEN
-    ).update(assignee_id=to_user_id, updated_at=datetime.now(UTC))
+    """Open work on these customers moves with them: every open follow-up whose assignee
+    can no longer see the customer goes to the new owner when it was the old owner's, and
+    to the new owner's manager otherwise (leadership visits and other work of the old
+    owner's line). Items of people who still see the customer stay where they are, and
+    every item stays open, so no class-service slot is lost."""
+    open_rows = await FollowUp.filter(
+        customer_id__in=customer_ids, status=FollowUpStatus.OPEN
+    ).values_list("id", "assignee_id")
+    if not open_rows:
+        return
+    sees = await _line_above(to_user_id) | set(
+        cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
+    )
+    to_owner: list[int] = []
+    to_manager: list[int] = []
+    for fid, assignee in cast(list[tuple[int, int]], open_rows):
+        if assignee in sees:
+            continue
+        (to_owner if assignee == from_user_id else to_manager).append(fid)
+    new_manager = await User.filter(id=to_user_id).values_list("manager_id", flat=True)
+    manager_id = cast(int | None, new_manager[0] if new_manager else None) or to_user_id
+    now = clock.now()
+    for ids, assignee in ((to_owner, to_user_id), (to_manager, manager_id)):
+        for start in range(0, len(ids), 500):
+            await FollowUp.filter(id__in=ids[start : start + 500]).update(
+                assignee_id=assignee, version=F("version") + 1, updated_at=now
+            )
 
 
 async def transfer_customer(
@@ -169,7 +205,7 @@ async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> in
         ids = await Customer.filter(owner_id=from_user_id).values_list("id", flat=True)
         if ids:
             await Customer.filter(id__in=ids).update(
-                owner_id=owner.id, version=F("version") + 1, updated_at=datetime.now(UTC)
+                owner_id=owner.id, version=F("version") + 1, updated_at=clock.now()
             )
             await _hand_over_work(from_user_id, owner.id, cast(list[int], ids))
             change = {"owner_id": {"from": from_user_id, "to": owner.id}}

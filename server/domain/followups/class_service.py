@@ -2,17 +2,20 @@
 
 Class A: a leadership visit every six months, assigned to the owner's manager. Class B: a
 visit a year and an inquiry letter every six months. Run after the classes change; logging
-one of these contacts schedules the next by itself (see interactions.py).
+one of these contacts schedules the next by itself (see interactions.py). A customer served
+before is due an interval after its last such contact; one never served is due within the
+first interval, spread evenly over it per person.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import cast
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from tortoise.functions import Max
 
+from server.domain import clock
 from server.domain.accounts.models import User
 from server.domain.bulk import insert_with_defaults
 from server.domain.company.models import CompanySettings
@@ -38,7 +41,7 @@ class ServiceChanges:
 
 
 async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceChanges:
-    now = datetime.now(UTC)
+    now = clock.now()
     open_rows = await FollowUp.filter(
         status=FollowUpStatus.OPEN, origin__in=list(SERVICE_ORIGINS)
     ).values_list("id", "customer_id", "origin", "customer__abc_class")
@@ -70,14 +73,17 @@ async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceC
     managers = dict(
         cast(list[tuple[int, int | None]], await User.all().values_list("id", "manager_id"))
     )
-    rows = []
+    rows: list[list[Any]] = []
+    first_time: dict[tuple[int, FollowUpOrigin], list[int]] = {}
     for cid, owner_id, abc, rule in owed:
-        due = day
+        assignee = (managers.get(owner_id) or owner_id) if rule.to_manager else owner_id
         if (cid, rule.origin) in last:
             due = max(day, add_months(last[(cid, rule.origin)], rule.months(settings)))
-        assignee = (managers.get(owner_id) or owner_id) if rule.to_manager else owner_id
+        else:
+            first_time.setdefault((assignee, rule.origin), []).append(len(rows))
+            due = day
         rows.append(
-            (
+            [
                 cid,
                 assignee,
                 due,
@@ -87,8 +93,16 @@ async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceC
                 f"Class {abc} service",
                 now,
                 now,
-            )
+            ]
         )
+    # Customers never served this way are owed it "now", but a manager cannot make forty
+    # leadership visits on one day: spread each person's first-time items evenly over the
+    # period (in customer order, so a rerun gives the same days).
+    for (_, origin), indexes in first_time.items():
+        span = (add_months(day, RULE_BY_ORIGIN[origin].months(settings)) - day).days
+        indexes.sort(key=lambda i: rows[i][0])
+        for n, i in enumerate(indexes):
+            rows[i][2] = day + timedelta(days=n * span // len(indexes))
     # A contact logged meanwhile may have opened the same slot: that one stands.
     await insert_with_defaults(
         FollowUp,
@@ -103,7 +117,7 @@ async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceC
             "created_at",
             "updated_at",
         ],
-        rows,
+        [tuple(r) for r in rows],
         skip_conflicts=True,
     )
     return ServiceChanges(scheduled=len(rows), withdrawn=len(stale))

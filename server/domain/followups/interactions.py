@@ -16,6 +16,7 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer
@@ -24,8 +25,8 @@ from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, local_date, today, zone
 from server.domain.customers.fields import enum_of
 from server.domain.customers.models import Contact, Customer, Grade
-from server.domain.customers.services import editable_customer
-from server.domain.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.customers.services import editable_customer, get_customer
+from server.domain.errors import DomainError, ErrorCode, FieldProblem, not_found
 from server.domain.followups.models import (
     ContactPlan,
     FollowUp,
@@ -77,6 +78,8 @@ class LogResult:
     # Class-service follow-ups scheduled because one of them was just done.
     also_scheduled: list[FollowUp] = field(default_factory=list)
     replayed: bool = False
+    # False for a contact older than the customer's latest: history, not the present.
+    is_latest: bool = True
 
 
 def summary_of(values: dict[str, Any]) -> str:
@@ -91,21 +94,33 @@ def summary_of(values: dict[str, Any]) -> str:
 
 
 def as_aware(settings: CompanySettings, moment: datetime) -> datetime:
-    """A time without an offset is read in the company's time zone."""
+    """A time without an offset is read in the company's time zone; kept in UTC."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone(settings))
-    return moment
+        moment = moment.replace(tzinfo=zone(settings))
+    return moment.astimezone(UTC)
 
 
-async def _replay(existing: Interaction) -> LogResult:
+async def _replay(viewer: Viewer, existing: Interaction) -> LogResult:
+    """The first answer again, as far as the caller may still see it: someone who lost the
+    customer (a transfer) gets NOT_FOUND, exactly as for any customer they cannot see."""
+    try:
+        customer = await get_customer(viewer, existing.customer_id)
+    except DomainError:
+        raise not_found("Customer", "customer_id") from None
     completed = await FollowUp.filter(interaction_id=existing.id).order_by("id")
     following = (
         await FollowUp.get_or_none(id=existing.next_follow_up_id)
         if existing.next_follow_up_id
         else None
     )
-    customer = await Customer.get(id=existing.customer_id)
-    return LogResult(existing, customer, completed, following, replayed=True)
+    return LogResult(
+        existing,
+        customer,
+        completed,
+        following,
+        replayed=True,
+        is_latest=existing.next_follow_up_id is not None,
+    )
 
 
 async def _check_people(ids: list[int]) -> list[FieldProblem]:
@@ -130,7 +145,9 @@ async def _check_contacts(
     return list(contacts), []
 
 
-async def _check_answered(customer_id: int, follow_up_id: int | None) -> list[FieldProblem]:
+async def _check_answered(
+    customer_id: int, follow_up_id: int | None, occurred: datetime
+) -> list[FieldProblem]:
     if follow_up_id is None:
         return []
     found = await FollowUp.get_or_none(id=follow_up_id, customer_id=customer_id)
@@ -144,6 +161,14 @@ async def _check_answered(customer_id: int, follow_up_id: int | None) -> list[Fi
                 f"This follow-up is already {found.status}.",
             )
         ]
+    if found.created_at > occurred:
+        return [
+            FieldProblem(
+                "follow_up_id",
+                ErrorCode.INVALID,
+                "This follow-up was planned after the contact happened; it cannot answer it.",
+            )
+        ]
     return []
 
 
@@ -151,7 +176,7 @@ def _check_times(
     settings: CompanySettings, occurred: datetime, due: date | None
 ) -> list[FieldProblem]:
     problems = []
-    if occurred > datetime.now(UTC) + FUTURE_SLACK:
+    if occurred > clock.now() + FUTURE_SLACK:
         problems.append(
             FieldProblem("occurred_at", ErrorCode.OUT_OF_RANGE, "Must not be in the future.")
         )
@@ -194,15 +219,15 @@ async def log_interaction(
                     "This idempotency key was used for another customer.",
                     "idempotency_key",
                 )
-            return await _replay(existing)
+            return await _replay(viewer, existing)
     customer = await editable_customer(viewer, customer_id, field="customer_id")
     cleaned = v.clean(LOG_FIELDS, values)
     settings = await company_settings()
-    occurred = as_aware(settings, cleaned.get("occurred_at") or datetime.now(UTC))
+    occurred = as_aware(settings, cleaned.get("occurred_at") or clock.now())
     people = list(dict.fromkeys(our_people_ids if our_people_ids is not None else [user.id]))
     contacts, problems = await _check_contacts(customer.id, list(contact_ids or []))
     problems += await _check_people(people)
-    problems += await _check_answered(customer.id, follow_up_id)
+    problems += await _check_answered(customer.id, follow_up_id, occurred)
     problems += _check_times(settings, occurred, cleaned.get("next_due_on"))
     if problems:
         raise DomainError(*problems)
@@ -217,7 +242,7 @@ async def log_interaction(
         )
         if existing is None:
             raise
-        return await _replay(existing)
+        return await _replay(viewer, existing)
 
 
 async def _write(
@@ -233,22 +258,33 @@ async def _write(
     user = viewer.require_user()
     kind = InteractionKind(cleaned["kind"])
     grade = Grade(cleaned["grade"])
-    contact_day = local_date(settings, occurred)
     summary = summary_of(cleaned)
     async with in_transaction():
-        # The first write locks the customer row on PostgreSQL, so two contacts logged at
-        # once for one customer run one after the other and the second sees the first's
-        # follow-up (SQLite runs one write transaction at a time anyway).
-        regrade: dict[str, Any] = {"grade": grade}
+        # Lock the customer row first (PostgreSQL; SQLite runs one writer at a time anyway),
+        # so two contacts logged at once for one customer run one after the other and the
+        # second sees the first. A contact without a time happened "now": now once the lock
+        # is held, so it is later than everything logged before it.
+        await Customer.filter(id=customer.id).select_for_update().only("id")
+        if not cleaned.get("occurred_at"):
+            occurred = clock.now()
+        contact_day = local_date(settings, occurred)
+        # The customer's grade and schedule follow its latest contact: one conditional
+        # UPDATE decides whether this is it and moves the customer on.
+        moved: dict[str, Any] = {
+            "grade": grade,
+            "last_contact_at": occurred,
+            "last_contact_kind": kind.value,
+            "last_contact_summary": summary,
+        }
         if grade != customer.grade:
-            regrade |= {"version": F("version") + 1, "updated_at": datetime.now(UTC)}
-        await Customer.filter(id=customer.id).update(**regrade)
-        await Customer.filter(
-            Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=occurred), id=customer.id
-        ).update(
-            last_contact_at=occurred, last_contact_kind=kind.value, last_contact_summary=summary
+            moved |= {"version": F("version") + 1, "updated_at": clock.now()}
+        is_latest = bool(
+            await Customer.filter(
+                Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=occurred), id=customer.id
+            ).update(**moved)
         )
         fresh = await Customer.get(id=customer.id)
+        grade_before = customer.grade if is_latest else await _grade_at(customer, occurred)
         interaction = await Interaction.create(
             customer_id=customer.id,
             author_id=user.id,
@@ -260,7 +296,7 @@ async def _write(
             outcome=cleaned.get("outcome", ""),
             next_step=cleaned.get("next_step", ""),
             satisfaction=cleaned.get("satisfaction"),
-            grade_before=customer.grade,
+            grade_before=grade_before,
             grade_after=grade,
             idempotency_key=cleaned.get("idempotency_key") or None,
         )
@@ -273,34 +309,86 @@ async def _write(
                 for c in contacts
             ]
         )
-        completed = await _complete_answered(fresh, interaction, kind, contact_day, follow_up_id)
-        plan = await ContactPlan.get_or_none(customer_id=customer.id)
-        cadence = effective_cadence(settings, grade, plan.frequency_days if plan else None)
-        due = cleaned.get("next_due_on") or next_due(contact_day, cadence)
-        following = await FollowUp.create(
-            customer_id=customer.id,
-            assignee_id=fresh.owner_id,
-            due_on=due,
-            kind=InteractionKind(cleaned.get("next_kind") or _next_kind(completed, kind)),
-            purpose=cleaned.get("next_purpose") or cleaned.get("next_step") or _focus(plan),
-            expected_products=plan.expected_products if plan else "",
-            expected_quantity=plan.expected_quantity if plan else None,
-            expected_amount_minor=plan.expected_amount_minor if plan else None,
-            origin=FollowUpOrigin.CADENCE,
-            open_slot=open_slot(customer.id, FollowUpOrigin.CADENCE),
-            created_by_id=user.id,
+        completed = await _complete_answered(
+            fresh, interaction, kind, settings, occurred, follow_up_id
         )
+        following = None
+        if is_latest:
+            following = await _schedule_next(
+                fresh, cleaned, settings, contact_day, kind, completed, user.id
+            )
+            interaction.next_follow_up_id = following.id
+            await interaction.save(update_fields=["next_follow_up_id"])
         service = await _reschedule_service(fresh, completed, settings, contact_day, user.id)
-        interaction.next_follow_up_id = following.id
-        await interaction.save(update_fields=["next_follow_up_id"])
-        changes: dict[str, Any] = {
-            "kind": {"from": None, "to": kind.value},
-            "next_due_on": {"from": None, "to": due.isoformat()},
-        }
-        if grade != customer.grade:
+        changes: dict[str, Any] = {"kind": {"from": None, "to": kind.value}}
+        if following is not None:
+            changes["next_due_on"] = {"from": None, "to": following.due_on.isoformat()}
+        if is_latest and grade != customer.grade:
             changes["grade"] = {"from": customer.grade.value, "to": grade.value}
         await audit.record(viewer, "interaction.log", "Interaction", interaction.id, changes)
-    return LogResult(interaction, fresh, completed, following, service)
+    return LogResult(interaction, fresh, completed, following, service, is_latest=is_latest)
+
+
+async def _grade_at(customer: Customer, moment: datetime) -> Grade:
+    """The grade a customer had at a past moment: what the contact before it set; with none
+    before it, what the first contact after it found; with neither, the grade it has now."""
+    before = (
+        await Interaction.filter(customer_id=customer.id, occurred_at__lte=moment)
+        .order_by("-occurred_at", "-id")
+        .limit(1)
+        .values_list("grade_after", flat=True)
+    )
+    if before:
+        return Grade(cast(str, before[0]))
+    after = (
+        await Interaction.filter(customer_id=customer.id, occurred_at__gt=moment)
+        .order_by("occurred_at", "id")
+        .limit(1)
+        .values_list("grade_before", flat=True)
+    )
+    return Grade(cast(str, after[0])) if after else Grade(customer.grade)
+
+
+async def _schedule_next(
+    customer: Customer,
+    cleaned: dict[str, Any],
+    settings: CompanySettings,
+    contact_day: date,
+    kind: InteractionKind,
+    completed: list[FollowUp],
+    author_id: int,
+) -> FollowUp:
+    """The next cadence follow-up, counted from the contact's day, never before today.
+
+    A cadence item still open was planned after this contact happened (a skip came round
+    again, say): the latest contact sets the schedule, so that item is moved, not doubled.
+    """
+    plan = await ContactPlan.get_or_none(customer_id=customer.id)
+    cadence = effective_cadence(settings, customer.grade, plan.frequency_days if plan else None)
+    due = cleaned.get("next_due_on") or max(today(settings), next_due(contact_day, cadence))
+    values: dict[str, Any] = {
+        "assignee_id": customer.owner_id,
+        "due_on": due,
+        "kind": InteractionKind(cleaned.get("next_kind") or _next_kind(completed, kind)),
+        "purpose": cleaned.get("next_purpose") or cleaned.get("next_step") or _focus(plan),
+        "expected_products": plan.expected_products if plan else "",
+        "expected_quantity": plan.expected_quantity if plan else None,
+        "expected_amount_minor": plan.expected_amount_minor if plan else None,
+    }
+    slot = open_slot(customer.id, FollowUpOrigin.CADENCE)
+    still_open = await FollowUp.get_or_none(open_slot=slot)
+    if still_open is not None:
+        await FollowUp.filter(id=still_open.id).update(
+            **values, version=F("version") + 1, updated_at=clock.now()
+        )
+        return await FollowUp.get(id=still_open.id)
+    return await FollowUp.create(
+        customer_id=customer.id,
+        origin=FollowUpOrigin.CADENCE,
+        open_slot=slot,
+        created_by_id=author_id,
+        **values,
+    )
 
 
 def _focus(plan: ContactPlan | None) -> str:
@@ -318,23 +406,45 @@ def _next_kind(completed: list[FollowUp], logged: InteractionKind) -> Interactio
 SERVICE_KINDS = frozenset({InteractionKind.LEADERSHIP_VISIT, InteractionKind.INQUIRY_LETTER})
 
 
+def _answers(
+    item: FollowUp, kind: InteractionKind, settings: CompanySettings, contact_day: date
+) -> bool:
+    """Whether a contact of `kind` on `contact_day` does what an open item asks.
+
+    A class-service item asks for a contact within its period (the interval before its
+    due date): last year's visit does not stand for this year's.
+    """
+    origin = FollowUpOrigin(item.origin)
+    if origin == FollowUpOrigin.CADENCE:
+        return True
+    rule = RULE_BY_ORIGIN.get(origin)
+    if rule is None or kind not in rule.satisfied_by:
+        return False
+    return contact_day >= add_months(item.due_on, -rule.months(settings))
+
+
 async def _complete_answered(
     customer: Customer,
     interaction: Interaction,
     kind: InteractionKind,
-    contact_day: date,
+    settings: CompanySettings,
+    occurred: datetime,
     follow_up_id: int | None,
 ) -> list[FollowUp]:
-    """Close the open cadence item, any class-service item this kind satisfies, and the one
-    named by the caller."""
-    origins = [FollowUpOrigin.CADENCE] + [
-        o for o in SERVICE_ORIGINS if kind in RULE_BY_ORIGIN[o].satisfied_by
-    ]
+    """Close what the contact answers: the open cadence item, class-service items its kind
+    satisfies within their period, and the one named by the caller. Only items that were
+    already planned when the contact happened: a contact entered late does not close work
+    planned after it."""
+    contact_day = local_date(settings, occurred)
+    origins = [FollowUpOrigin.CADENCE, *SERVICE_ORIGINS]
     answered = Q(origin__in=origins)
     if follow_up_id is not None:
         answered |= Q(id=follow_up_id)
-    rows = await FollowUp.filter(answered, customer_id=customer.id, status=FollowUpStatus.OPEN)
-    now = datetime.now(UTC)
+    rows = await FollowUp.filter(
+        answered, customer_id=customer.id, status=FollowUpStatus.OPEN, created_at__lte=occurred
+    )
+    rows = [r for r in rows if r.id == follow_up_id or _answers(r, kind, settings, contact_day)]
+    now = clock.now()
     for row in rows:
         late = row.due_on < contact_day
         await FollowUp.filter(id=row.id, status=FollowUpStatus.OPEN).update(
@@ -348,7 +458,7 @@ async def _complete_answered(
         )
         row.status, row.completed_at, row.completed_late = FollowUpStatus.DONE, now, late
         row.interaction_id, row.version, row.open_slot = interaction.id, row.version + 1, None
-    return list(rows)
+    return rows
 
 
 async def _reschedule_service(
@@ -358,7 +468,8 @@ async def _reschedule_service(
     contact_day: date,
     author_id: int,
 ) -> list[FollowUp]:
-    """A class-service item just done comes round again while the class still calls for it."""
+    """A class-service item just done comes round again while the class still calls for it,
+    an interval after the contact and never before today."""
     owed = {rule.origin: rule for rule in rules_for(customer.abc_class)}
     created = []
     for item in completed:
@@ -370,7 +481,7 @@ async def _reschedule_service(
             await FollowUp.create(
                 customer_id=customer.id,
                 assignee_id=assignee,
-                due_on=add_months(contact_day, rule.months(settings)),
+                due_on=max(today(settings), add_months(contact_day, rule.months(settings))),
                 kind=rule.kind,
                 purpose=item.purpose,
                 origin=rule.origin,

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.domain.customers.models import Grade
+from server.domain.timefields import UtcDatetimeField
 
 
 class InteractionKind(StrEnum):
@@ -69,7 +70,7 @@ class Interaction(Model):
         "crm.User", related_name="logged_interactions", on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(InteractionKind, max_length=20)
-    occurred_at = fields.DatetimeField()
+    occurred_at = UtcDatetimeField()
     summary = fields.CharField(max_length=200, default="")
     needs = fields.TextField(default="")
     problems = fields.TextField(default="")
@@ -83,7 +84,7 @@ class Interaction(Model):
     # The follow-up this contact scheduled, so a replayed request answers as the first did.
     # A plain id: a foreign key here would make the two tables depend on each other.
     next_follow_up_id = fields.IntField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
 
     customer_id: int
     author_id: int
@@ -162,7 +163,7 @@ class FollowUp(Model):
     # "<customer id>:<origin>" while a recurring follow-up is open, NULL otherwise. The unique
     # index makes a second open cadence follow-up impossible, even for two concurrent logs.
     open_slot = fields.CharField(max_length=40, null=True, unique=True)
-    completed_at = fields.DatetimeField(null=True)
+    completed_at = UtcDatetimeField(null=True)
     completed_late = fields.BooleanField(null=True)
     interaction: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "crm.Interaction", related_name="answered", null=True, on_delete=fields.SET_NULL
@@ -173,8 +174,8 @@ class FollowUp(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "crm.User", related_name="created_follow_ups", null=True, on_delete=fields.RESTRICT
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
+    updated_at = UtcDatetimeField(auto_now=True)
 
     customer_id: int
     assignee_id: int
@@ -207,8 +208,8 @@ class ContactPlan(Model):
     # Overrides the grade's cadence when set.
     frequency_days = fields.IntField(null=True)
     preferred_time = fields.CharField(max_length=100, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
+    updated_at = UtcDatetimeField(auto_now=True)
 
     customer_id: int
 

@@ -53,9 +53,10 @@ def _bounds(settings: CompanySettings, start: date, end: date) -> tuple[datetime
 async def sales_activity(
     viewer: Viewer, settings: CompanySettings, start: date, end: date
 ) -> list[RepActivity]:
-    """For each person whose queue the viewer may see: contacts logged by kind, follow-ups
-    closed on time, late and skipped within [start, end] (company days, inclusive), plus the
-    current overdue count and customers out of cadence."""
+    """For each person whose queue the viewer may see: contacts they logged by kind, their
+    follow-ups done on time or late (on the day of the answering contact) and skipped (on
+    the day of the skip) within [start, end] (company days, inclusive), plus the current
+    overdue count and customers out of cadence."""
     if end < start:
         raise DomainError.single(ErrorCode.OUT_OF_RANGE, "`to` is before `from`.", "to")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -72,25 +73,39 @@ async def sales_activity(
     )
     for author_id, kind, n in cast(list[tuple[int, str], int], logged):  # type: ignore[type-arg]
         report[author_id].interactions_by_kind[str(kind)] += n
-    closed = (
+    # Both clocks are the contact's: a follow-up done counts on the day of the contact that
+    # answered it (a visit on the 30th typed in on the 2nd is November's work), credited to
+    # the follow-up's assignee whoever logged the contact. A skip has no contact: it counts
+    # on the day it was made.
+    done = (
         await FollowUp.filter(
             assignee_id__in=ids,
-            status__in=[FollowUpStatus.DONE, FollowUpStatus.SKIPPED],
+            status=FollowUpStatus.DONE,
+            interaction__occurred_at__gte=lo,
+            interaction__occurred_at__lt=hi,
+        )
+        .annotate(n=Count("id"))
+        .group_by("assignee_id", "completed_late")
+        .values_list("assignee_id", "completed_late", "n")
+    )
+    for assignee_id, late, n in done:
+        if late:
+            report[assignee_id].done_late += n
+        else:
+            report[assignee_id].done_on_time += n
+    skipped = (
+        await FollowUp.filter(
+            assignee_id__in=ids,
+            status=FollowUpStatus.SKIPPED,
             completed_at__gte=lo,
             completed_at__lt=hi,
         )
         .annotate(n=Count("id"))
-        .group_by("assignee_id", "status", "completed_late")
-        .values_list("assignee_id", "status", "completed_late", "n")
+        .group_by("assignee_id")
+        .values_list("assignee_id", "n")
     )
-    for assignee_id, status, late, n in closed:
-        rep = report[assignee_id]
-        if status == FollowUpStatus.SKIPPED:
-            rep.skipped += n
-        elif late:
-            rep.done_late += n
-        else:
-            rep.done_on_time += n
+    for assignee_id, n in skipped:
+        report[assignee_id].skipped += n
     overdue = (
         await (await open_items(viewer, ids))
         .filter(section_filter(Section.OVERDUE, today(settings)))

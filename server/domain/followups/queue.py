@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -16,6 +16,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from server.domain import clock
 from server.domain.access.visibility import can_manage_user, customer_scope
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.viewer import Viewer
@@ -183,7 +184,7 @@ async def neglected_customers(
     Only customers without an open follow-up are read, and in a working team that is few:
     every logged contact schedules the next one.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     scope = await customer_scope(viewer)
     # Only these owners' customers: the whole company's open items would be read otherwise.
     has_open = FollowUp.filter(status=FollowUpStatus.OPEN, customer__owner_id__in=owner_ids).values(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from server.domain import clock
 from server.domain import validation as v
 from server.domain.access.visibility import can_edit_owned_by, visible_through_customer
 from server.domain.accounts.models import User
@@ -216,7 +217,7 @@ async def skip_follow_up(
     cleaned = v.clean({"reason": v.text(1000, required=True)}, {"reason": reason})
     settings = await company_settings()
     start = max(task.due_on, today(settings))
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         skipped = await _apply(
             viewer,

@@ -29,8 +29,22 @@ from server.domain.followups.schedule import add_months
 from server.domain.paging import Page, PageArgs, SortKey, paginate
 from server.domain.sales.models import AbcRanking, AbcRun, SalesOrder
 
-# The ideal mix of customers (seed 001): 20% A, 40% B, 40% C.
+# The ideal mix of customers (seed 001): 20% A, 40% B, 40% C. Its sales shares follow from
+# the thresholds (A up to 70%, B to 95%): see ideal_sales_percent.
 IDEAL_CUSTOMER_PERCENT = {AbcClass.A: 20, AbcClass.B: 40, AbcClass.C: 40}
+# Another common split (seed 004): (share of customers, share of sales) per class.
+COMMON_SPLIT = {AbcClass.A: (10, 70), AbcClass.B: (20, 20), AbcClass.C: (70, 10)}
+
+
+def ideal_sales_percent(abc_class: AbcClass, a_percent: int, b_percent: int) -> int:
+    """The share of sales a class holds by definition of the thresholds: A 70, B 25, C 5."""
+    return {
+        AbcClass.A: a_percent,
+        AbcClass.B: b_percent - a_percent,
+        AbcClass.C: 100 - b_percent,
+    }[abc_class]
+
+
 BATCH = 500
 
 

@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.domain.customers.models import AbcClass
+from server.domain.timefields import UtcDatetimeField
 
 
 class SalesOrder(Model):
@@ -22,7 +23,7 @@ class SalesOrder(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "crm.User", related_name="created_sales_orders", null=True, on_delete=fields.RESTRICT
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = UtcDatetimeField(auto_now_add=True)
 
     customer_id: int
     created_by_id: int | None
@@ -60,7 +61,7 @@ class AbcRun(Model):
     b_percent = fields.IntField()
     total_minor = fields.BigIntField()
     ranked_customers = fields.IntField()
-    computed_at = fields.DatetimeField(auto_now_add=True)
+    computed_at = UtcDatetimeField(auto_now_add=True)
     computed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "crm.User", related_name="abc_runs", null=True, on_delete=fields.RESTRICT
     )

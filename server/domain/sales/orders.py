@@ -67,7 +67,21 @@ def clean_lines(raw: list[dict[str, Any]]) -> list[Line]:
                 FieldProblem(f"lines.{index}.{missing}", ErrorCode.REQUIRED, "Required.")
             )
             continue
-        lines.append(Line(cleaned["product"], cleaned["quantity"], cleaned["unit_price"]))
+        line = Line(cleaned["product"], cleaned["quantity"], cleaned["unit_price"])
+        if line.amount_minor >= v.MAX_MONEY_MINOR:
+            problems.append(
+                FieldProblem(
+                    f"lines.{index}.quantity",
+                    ErrorCode.OUT_OF_RANGE,
+                    "Quantity × unit price is too large an amount.",
+                )
+            )
+            continue
+        lines.append(line)
+    if not problems and sum(line.amount_minor for line in lines) >= v.MAX_MONEY_MINOR:
+        problems.append(
+            FieldProblem("lines", ErrorCode.OUT_OF_RANGE, "The order's total is too large.")
+        )
     if problems:
         raise DomainError(*problems)
     return lines

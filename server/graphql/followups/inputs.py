@@ -33,7 +33,8 @@ class InteractionLogInput:
     occurred_at: datetime | None = f(
         default=None,
         description="When it took place; now when omitted. Not in the future. Without an "
-        "offset it is read in the company's time zone.",
+        "offset it is read in the company's time zone. A contact older than the customer's "
+        "latest is recorded as history: see `InteractionLogPayload.isLatest`.",
     )
     our_people_ids: list[relay.GlobalID] | None = f(
         default=None, description="Users from our side who took part; you when omitted."
@@ -51,14 +52,15 @@ class InteractionLogInput:
     satisfaction: int | None = f(default=None, description="Customer satisfaction, 1–5.")
     follow_up_id: relay.GlobalID | None = f(
         default=None,
-        description="An open follow-up this contact answers. The customer's open cadence "
-        "follow-up, and any class-service follow-up this kind of contact fulfils, are closed "
-        "in any case.",
+        description="An open follow-up this contact answers; it must have been planned before "
+        "the contact happened. The customer's open cadence follow-up, and any class-service "
+        "follow-up this kind of contact fulfils within its period, are closed in any case "
+        "when they were planned before the contact.",
     )
     next_due_on: date | None = f(
         default=None,
-        description="Due date of the next follow-up; from the cadence when omitted. Not in "
-        "the past.",
+        description="Due date of the next follow-up; from the cadence when omitted (counted "
+        "from the contact's day, and today at the earliest). Not in the past.",
     )
     next_kind: InteractionKind | None = f(
         default=None, description="Kind of the next follow-up; the current rhythm if omitted."

@@ -203,12 +203,23 @@ class FollowUpsQuery:
 @strawberry.type(description="Result of interactionLog.")
 class InteractionLogPayload:
     interaction: Interaction | None = strawberry.field(description="The logged contact.")
-    customer: CustomerType | None = strawberry.field(description="The customer after re-grading.")
+    customer: CustomerType | None = strawberry.field(
+        description="The customer after the contact: re-graded when it is the latest contact."
+    )
     completed_follow_ups: list[FollowUp] = strawberry.field(
         description="The follow-ups this contact answered."
     )
     next_follow_up: FollowUp | None = strawberry.field(
-        description="The follow-up scheduled from the cadence."
+        description="The follow-up scheduled from the cadence, never before today; null when "
+        "the contact is older than the customer's latest (see `isLatest`)."
+    )
+    is_latest: bool = strawberry.field(
+        description="True when this is now the customer's latest contact: the grade you "
+        "confirmed was set and the next follow-up scheduled from it. False for a contact "
+        "older than the latest one: it is kept as history (timeline, satisfaction, "
+        "monitoring) and closes only follow-ups that were already open when it happened; "
+        "the grade, `nextDueOn`, `nextKind` and `nextPurpose` are recorded on it but leave "
+        "the customer and its schedule as the latest contact set them."
     )
     scheduled_follow_ups: list[FollowUp] = strawberry.field(
         description="Class-service follow-ups scheduled again because one was just done."
@@ -316,6 +327,7 @@ class FollowUpsMutation:
                 customer=None,
                 completed_follow_ups=[],
                 next_follow_up=None,
+                is_latest=False,
                 scheduled_follow_ups=[],
                 replayed=False,
                 user_errors=errors,
@@ -328,6 +340,7 @@ class FollowUpsMutation:
             next_follow_up=FollowUp.from_model(result.next_follow_up, currency)
             if result.next_follow_up
             else None,
+            is_latest=result.is_latest,
             scheduled_follow_ups=[FollowUp.from_model(f, currency) for f in result.also_scheduled],
             replayed=result.replayed,
             user_errors=[],

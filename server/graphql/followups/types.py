@@ -432,10 +432,23 @@ class KindCount:
 @strawberry.type(description="What one salesperson did in a period (销售过程监控).")
 class RepActivity:
     user: User = d(description="The salesperson.")
-    interactions: int = d(description="Contacts logged in the period.")
-    interactions_by_kind: list[KindCount] = d(description="Contacts logged, by kind.")
-    follow_ups_done_on_time: int = d(description="Follow-ups answered by their due date.")
-    follow_ups_done_late: int = d(description="Follow-ups answered after their due date.")
-    follow_ups_skipped: int = d(description="Follow-ups skipped.")
+    interactions: int = d(
+        description="Contacts this person logged that took place in the period (counted on "
+        "the day of the contact, however late it was entered)."
+    )
+    interactions_by_kind: list[KindCount] = d(description="Those contacts, by kind.")
+    follow_ups_done_on_time: int = d(
+        description="Follow-ups assigned to this person answered by their due date, counted "
+        "on the day of the answering contact. A follow-up answered by someone else's contact "
+        "(a manager's visit, say) is credited to its assignee."
+    )
+    follow_ups_done_late: int = d(
+        description="Follow-ups assigned to this person answered after their due date, "
+        "counted like `followUpsDoneOnTime`."
+    )
+    follow_ups_skipped: int = d(
+        description="Follow-ups assigned to this person skipped in the period, counted on "
+        "the day of the skip."
+    )
     overdue_now: int = d(description="Open follow-ups past due today.")
     customers_out_of_cadence: int = d(description="Their customers out of cadence today.")

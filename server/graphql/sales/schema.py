@@ -113,6 +113,18 @@ class ClassShare:
     )
     sales: Money = d(description="The class's sales in the period.")
     sales_percent: Decimal = d(description="The class's share of sales, in percent.")
+    ideal_sales_percent: Decimal = d(
+        description="The share of sales the class holds in the ideal mix (seed 001), which "
+        "the thresholds define: A `aPercent` (70), B `bPercent − aPercent` (25), C "
+        "`100 − bPercent` (5)."
+    )
+    common_customer_percent: Decimal = d(
+        description="Second reference, another common split (seed 004): the share of "
+        "customers, A 10, B 20, C 70."
+    )
+    common_sales_percent: Decimal = d(
+        description="Second reference (seed 004): the share of sales, A 70, B 20, C 10."
+    )
 
 
 @strawberry.type(description="A customer's place in the Pareto list.")
@@ -130,13 +142,24 @@ class ParetoRow:
 
 @strawberry.type(
     description="The latest ABC analysis (客户分析): the mix of classes against the ideal "
-    "20/40/40, and the ranked Pareto list."
+    "(seed 001: customers 20/40/40 holding sales 70/25/5) and a second common split "
+    "(seed 004: customers 10/20/70 holding sales 70/20/10), and the ranked Pareto list."
 )
 class ClassAnalysis:
     period_start: date = d(description="First day of the sales period.")
     period_end: date = d(description="Last day of the sales period.")
-    a_percent: int = d(description="Class A threshold of cumulative sales used, in percent.")
-    b_percent: int = d(description="Class B threshold of cumulative sales used, in percent.")
+    a_percent: int = d(
+        description="Class A threshold of cumulative sales used, in percent. Customers are "
+        "ranked by sales, best first; a customer is class A when the sales of those ranked "
+        "above it are below this share of the total, so the customer that reaches or "
+        "crosses the threshold is still A (with one customer holding 90% of sales, the "
+        "company still has an A class). Equal sales rank by customer id."
+    )
+    b_percent: int = d(
+        description="Class B threshold of cumulative sales used, in percent: class B when "
+        "the sales ranked above are at least `aPercent` and below this share; class C "
+        "after. Customers without sales in the period are not classed."
+    )
     total_sales: Money = d(description="All sales in the period.")
     ranked_customers: int = d(description="Customers with sales in the period.")
     computed_at: datetime = d(description="When it was computed.")
@@ -209,6 +232,11 @@ async def _analysis(info: Info) -> ClassAnalysis | None:
                 ideal_customer_percent=Decimal(c.ideal_customer_percent),
                 sales=money(c.sales_minor, currency),  # type: ignore[arg-type]
                 sales_percent=classes.percent(c.sales_minor, run.total_minor),
+                ideal_sales_percent=Decimal(
+                    classes.ideal_sales_percent(c.abc_class, run.a_percent, run.b_percent)
+                ),
+                common_customer_percent=Decimal(classes.COMMON_SPLIT[c.abc_class][0]),
+                common_sales_percent=Decimal(classes.COMMON_SPLIT[c.abc_class][1]),
             )
             for c in found.classes
         ],
