@@ -6,6 +6,7 @@ B visits every 12, thresholds 70% and 95%)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -144,9 +145,7 @@ async def test_an_older_contact_closes_only_what_was_open_when_it_happened(
     ]
     assert answered["completedFollowUps"][0]["completedLate"] is False
     assert (await FollowUp.get(id=planned_after.id)).status == "open"
-    assert (
-        await FollowUp.filter(customer_id=row.id, status="open", origin="cadence").count() == 1
-    )
+    assert await FollowUp.filter(customer_id=row.id, status="open", origin="cadence").count() == 1
 
 
 async def test_a_class_service_visit_is_satisfied_only_inside_its_period(
@@ -209,9 +208,7 @@ async def test_a_latest_contact_moves_a_cadence_item_planned_after_it(company: C
     customer = await _customer(company, "r1", "跳过的客户", grade="B")
     item = await _item(customer, "cadence", company_today() + timedelta(days=6), kind="phone")
     await FollowUp.filter(id=item.id).update(created_at=datetime.now(UTC) - timedelta(days=1))
-    payload = await logged(
-        api, _gid("Customer", customer.id), grade="B", occurredAt=_days_ago(3)
-    )
+    payload = await logged(api, _gid("Customer", customer.id), grade="B", occurredAt=_days_ago(3))
     assert payload["completedFollowUps"] == []
     assert payload["nextFollowUp"]["id"] == _gid("FollowUp", item.id)
     assert payload["nextFollowUp"]["dueOn"] == (company_today() + timedelta(days=4)).isoformat()
@@ -250,9 +247,7 @@ async def test_a_transfer_to_another_team_moves_the_managers_work_too(company: C
     assert moved[leadership.id].assignee_id == company.users["m2"].id
     assert moved[leadership.id].open_slot == f"{customer.id}:leadership_visit"
     # Each can act on it: the new manager sees the customer in the queue.
-    queue = await company.api("m2").data(
-        "{ followUpQueue { upcoming(first: 5) { totalCount } } }"
-    )
+    queue = await company.api("m2").data("{ followUpQueue { upcoming(first: 5) { totalCount } } }")
     assert queue["followUpQueue"]["upcoming"]["totalCount"] == 0  # 90 days out
     assert (await company.api("m1").data("{ customers { totalCount } }"))["customers"][
         "totalCount"
@@ -270,7 +265,7 @@ async def test_a_transfer_within_the_team_leaves_the_managers_work(company: Comp
 
 
 async def test_moving_all_of_a_reps_customers_moves_all_their_work(company: Company) -> None:
-    customer, leadership, cadence = await _class_a_customer(company)
+    _, leadership, cadence = await _class_a_customer(company)
     body = await company.api("admin").data(
         """mutation($from: ID!, $to: ID!) { customerTransferAll(input: {fromUserId: $from,
         toUserId: $to}) { transferredCount userErrors { code } } }""",
@@ -412,7 +407,7 @@ async def test_first_time_class_service_is_spread_over_the_period(company: Compa
     assert spread[0] == day
     assert all(day <= d < end for d in spread)
     assert len(set(spread)) == 12  # 12 visits over ~182 days: never two on one day
-    gaps = [(b - a).days for a, b in zip(spread, spread[1:], strict=False)]
+    gaps = [(b - a).days for a, b in pairwise(spread)]
     assert min(gaps) >= (end - day).days // 12 - 1
     # A rerun changes nothing.
     assert (await ensure_class_service(settings, day)).scheduled == 0
@@ -431,12 +426,16 @@ async def test_class_analysis_shows_ideal_and_common_splits(company: Company) ->
         commonCustomerPercent salesPercent idealSalesPercent commonSalesPercent } } }"""
     )
     rows = {c["abcClass"]: c for c in data["customerClassAnalysis"]["classes"]}
-    assert [
-        (rows[k]["idealCustomerPercent"], rows[k]["idealSalesPercent"]) for k in "ABC"
-    ] == [("20", "70"), ("40", "25"), ("40", "5")]
-    assert [
-        (rows[k]["commonCustomerPercent"], rows[k]["commonSalesPercent"]) for k in "ABC"
-    ] == [("10", "70"), ("20", "20"), ("70", "10")]
+    assert [(rows[k]["idealCustomerPercent"], rows[k]["idealSalesPercent"]) for k in "ABC"] == [
+        ("20", "70"),
+        ("40", "25"),
+        ("40", "5"),
+    ]
+    assert [(rows[k]["commonCustomerPercent"], rows[k]["commonSalesPercent"]) for k in "ABC"] == [
+        ("10", "70"),
+        ("20", "20"),
+        ("70", "10"),
+    ]
     assert [rows[k]["salesPercent"] for k in "ABC"] == ["70.00", "25.00", "5.00"]
 
 
