@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from server.settings import Settings
 
@@ -142,6 +143,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import orm
     from server.domain.sales.importer import import_orders
+    from server.graphql.common import parse_global_id
 
     path = Path(args.file)
     if not path.is_file():
@@ -150,9 +152,15 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> int:
         async with orm(settings):
-            report = await import_orders(path)
+            report = await import_orders(
+                path, parse_id=lambda cell: parse_global_id(cell, "Customer")
+            )
         for line, message in report.errors:
-            print(f"{path}:{line}: {message}", file=sys.stderr)
+            where = f"{path}:{line}" if line else str(path)
+            print(f"{where}: {message}", file=sys.stderr)
+        whole_file = [line for line, _ in report.errors] == [0]
+        if whole_file:
+            return 1  # one line about the file says it all
         if report.errors:
             print(f"Nothing imported: {len(report.errors)} problem(s).", file=sys.stderr)
             return 1
@@ -163,6 +171,15 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _import_usage(parser: argparse.ArgumentParser) -> Any:
+    def usage(args: argparse.Namespace, settings: Settings) -> int:
+        parser.print_help(sys.stderr)
+        print("\nerror: say what to import, e.g. `crm-server import orders FILE`", file=sys.stderr)
+        return 2
+
+    return usage
 
 
 def _classes(args: argparse.Namespace, settings: Settings) -> int:
@@ -243,14 +260,24 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--orders", type=int, default=300_000, help="Bulk: sales orders.")
     seed.set_defaults(func=_seed)
 
-    imports = sub.add_parser("import", help="Import data from a file.")
-    what = imports.add_subparsers(dest="what", required=True)
+    imports = sub.add_parser(
+        "import",
+        help="Import data from a file: `crm-server import orders FILE`.",
+        description="Import data from a file. What to import comes first: orders.",
+    )
+    what = imports.add_subparsers(dest="what", metavar="WHAT", title="what to import")
+    imports.set_defaults(func=_import_usage(imports))
     orders = what.add_parser(
         "orders",
-        help="Sales orders from CSV (columns external_ref, customer, ordered_on, product, "
-        "quantity, unit_price[, note]); all or nothing, idempotent on external_ref.",
+        help="Sales orders from CSV or .xlsx (columns external_ref, customer, ordered_on, "
+        "product, quantity, unit_price[, note]); all or nothing, idempotent on external_ref.",
+        description="Sales orders, one row per order line; rows sharing external_ref form "
+        "one order. customer is the customer's ID as the API shows it, its customer code, or "
+        "its exact name. Any problem stops the import and is reported as FILE:LINE: problem.",
     )
-    orders.add_argument("file", help="The CSV file (UTF-8, header row).")
+    orders.add_argument(
+        "file", help="A CSV file (UTF-8 or GBK/GB18030, header row) or an Excel .xlsx workbook."
+    )
     orders.set_defaults(func=_import)
 
     classes = sub.add_parser(

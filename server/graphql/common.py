@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import visible_through_customer
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.ids import db_id
 from server.domain.paging import Page, PageArgs
 
 T = TypeVar("T")
@@ -216,10 +217,10 @@ async def nodes_in_order(
 
     Ids that are malformed, missing or filtered out by `query` (not visible) give None.
     """
-    wanted = list(node_ids)
-    ids = [int(i) for i in wanted if i.isdigit()]
+    wanted = [db_id(i) for i in node_ids]
+    ids = [i for i in wanted if i is not None]
     found = {row.pk: row for row in await query.filter(id__in=ids)} if ids else {}
-    return [convert(found[int(i)]) if i.isdigit() and int(i) in found else None for i in wanted]
+    return [convert(found[i]) if i is not None and i in found else None for i in wanted]
 
 
 async def nodes_through_customer(
@@ -235,17 +236,27 @@ async def load_in_order(loader: DataLoader[int, Any], node_ids: Iterable[str]) -
 
     `load_many` lets the loader batch; awaiting one `load` at a time would query per id.
     """
-    wanted = list(node_ids)
-    keys = [int(i) for i in wanted if i.isdigit()]
+    wanted = [db_id(i) for i in node_ids]
+    keys = list(dict.fromkeys(i for i in wanted if i is not None))
     found = dict(zip(keys, await loader.load_many(keys), strict=True))
-    return [found.get(int(i)) if i.isdigit() else None for i in wanted]
+    return [found.get(i) if i is not None else None for i in wanted]
 
 
 def decode_id(gid: relay.GlobalID, type_name: str, field: str) -> int:
     """The database id inside a global ID, checked to be of the expected type."""
-    if gid.type_name != type_name or not gid.node_id.isdigit():
+    pk = db_id(gid.node_id) if gid.type_name == type_name else None
+    if pk is None:
         raise DomainError.single(ErrorCode.NOT_FOUND, f"{type_name} not found.", field)
-    return int(gid.node_id)
+    return pk
+
+
+def parse_global_id(text: str, type_name: str) -> int | None:
+    """The database id in a global ID written as text (a file, a CLI argument), or None."""
+    try:
+        gid = relay.GlobalID.from_id(text)
+    except Exception:  # not base64, or not "Type:id" inside: simply not an ID
+        return None
+    return db_id(gid.node_id) if gid.type_name == type_name else None
 
 
 def input_values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -70,3 +70,70 @@ def test_export_schema_matches_committed_file(tmp_path: Path) -> None:
     out = crm(tmp_path, "export-schema")
     committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text("utf-8")
     assert out.stdout == committed
+
+
+def _customer_ids(tmp: Path) -> dict[str, int]:
+    with sqlite3.connect(tmp / "crm.sqlite3") as db:
+        return dict(db.execute("SELECT name, id FROM customer").fetchall())
+
+
+def test_import_orders_from_files_a_chinese_office_saves(tmp_path: Path) -> None:
+    import base64
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    assert crm(tmp_path, "seed", "--demo").returncode == 0
+    ids = _customer_ids(tmp_path)
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        db.execute("UPDATE customer SET code = 'KH-0571' WHERE name = '杭州机械厂'")
+    header = "external_ref,customer,ordered_on,product,quantity,unit_price,note\n"
+    # Excel in a Chinese locale saves "CSV" in GBK, without a byte order mark.
+    gbk = tmp_path / "订单.csv"
+    line = "GBK-1,杭州机械厂,2026-11-02,注塑模具,2,6000.00,急单\n"
+    gbk.write_bytes((header + line).encode("gbk"))
+    done = crm(tmp_path, "import", "orders", str(gbk))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 order(s)" in done.stdout
+    # GB18030 with its byte order mark, the customer named by its code.
+    marked = tmp_path / "marked.csv"
+    line = "GB-1,KH-0571,2026-11-03,配件,10,15.50,\n"
+    marked.write_bytes(b"\x84\x31\x95\x33" + (header + line).encode("gb18030"))
+    done = crm(tmp_path, "import", "orders", str(marked))
+    assert done.returncode == 0, done.stderr
+    # An .xlsx workbook, the customer by the ID API clients see, dates and numbers as cells.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header.strip().split(","))
+    gid = base64.b64encode(f"Customer:{ids['杭州机械厂']}".encode()).decode()
+    sheet.append(["XL-1", gid, date(2026, 11, 4), "模具钢", 3, 1250.5, None])
+    sheet.append(["XL-1", gid, date(2026, 11, 4), "运费", 1, 80, "含税"])
+    workbook = tmp_path / "orders.xlsx"
+    book.save(workbook)
+    done = crm(tmp_path, "import", "orders", str(workbook))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 order(s)" in done.stdout
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        orders = db.execute(
+            "SELECT external_ref, customer_id, total_minor, ordered_on FROM sales_order "
+            "ORDER BY external_ref"
+        ).fetchall()
+    assert orders == [
+        ("GB-1", ids["杭州机械厂"], 15_500, "2026-11-03"),
+        ("GBK-1", ids["杭州机械厂"], 1_200_000, "2026-11-02"),
+        ("XL-1", ids["杭州机械厂"], 383_150, "2026-11-04"),
+    ]
+    # A picture saved by mistake: one clear line, nothing imported, no traceback.
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    refused = crm(tmp_path, "import", "orders", str(picture))
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f'{picture}: not a CSV text file or an .xlsx workbook; save it as "CSV UTF-8" or as '
+        "an Excel workbook (.xlsx)"
+    ]
+    # Without saying what to import: usage, not "required: what".
+    bare = crm(tmp_path, "import")
+    assert bare.returncode == 2
+    assert "crm-server import orders FILE" in bare.stderr
+    assert "required" not in bare.stderr

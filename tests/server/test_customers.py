@@ -274,3 +274,36 @@ async def test_concurrent_updates_from_one_version_let_exactly_one_win(company: 
     assert row.version == 2
     assert row.region == winners[0]["customerUpdate"]["customer"]["region"]
     assert await AuditEntry.filter(action="customer.update").count() == 1
+
+
+async def test_customer_code_is_unique_optional_and_searchable(company: Company) -> None:
+    api = company.api("r1")
+    first = await create_customer(api, name="宁波模具厂", code="KH-0574")
+    await create_customer(api, name="温州阀门厂")
+    taken = await company.api("r3").data(
+        CREATE, {"input": {"name": "别家的客户", "code": "KH-0574"}}
+    )
+    assert taken["customerCreate"]["userErrors"] == [
+        {
+            "field": ["input", "code"],
+            "code": "DUPLICATE",
+            "message": "This customer code is already in use.",
+        }
+    ]
+    spaced = await api.data(CREATE, {"input": {"name": "某厂", "code": "KH 1"}})
+    assert spaced["customerCreate"]["userErrors"][0]["field"] == ["input", "code"]
+    found = await api.data('{ customers(filter: {search: "kh-0574"}) { nodes { name code } } }')
+    assert found["customers"]["nodes"] == [{"name": "宁波模具厂", "code": "KH-0574"}]
+    # An empty code removes it, and frees it for another customer.
+    cleared = await api.data(
+        """mutation($id: ID!) { customerUpdate(input: {id: $id, version: 1, code: ""}) {
+        customer { code } userErrors { code } } }""",
+        {"id": first["id"]},
+    )
+    assert cleared["customerUpdate"] == {"customer": {"code": None}, "userErrors": []}
+    gone = await api.data('{ customers(filter: {search: "kh-0574"}) { totalCount } }')
+    assert gone["customers"]["totalCount"] == 0
+    again = await company.api("r3").data(
+        CREATE, {"input": {"name": "别家的客户", "code": "KH-0574"}}
+    )
+    assert again["customerCreate"]["userErrors"] == []

@@ -263,6 +263,12 @@ async def test_class_based_service_follow_ups(company: Company) -> None:
     assert (changed["withdrawnFollowUps"], changed["scheduledFollowUps"]) == (3, 3)
 
 
+def _customer_pk(cell: str) -> int | None:
+    from server.graphql.common import parse_global_id
+
+    return parse_global_id(cell, "Customer")
+
+
 def _csv(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "orders.csv"
     path.write_text(text, encoding="utf-8")
@@ -273,21 +279,20 @@ async def test_import_orders_is_all_or_nothing_and_idempotent(
     company: Company, tmp_path: Path
 ) -> None:
     customer = await create_customer(company.api("r1"), name="宁波模具厂")
-    cid = pk(customer["id"])
     day = (company_today() - timedelta(days=3)).isoformat()
     good = _csv(
         tmp_path,
         "external_ref,customer,ordered_on,product,quantity,unit_price\n"
         f"SO-1,宁波模具厂,{day},注塑模具,2,6000.00\n"
         f"SO-1,宁波模具厂,{day},配件,1,0.50\n"
-        f"SO-2,{cid},{day},配件,10,10.00\n",
+        f"SO-2,{customer['id']},{day},配件,10,10.00\n",
     )
-    report = await import_orders(good)
+    report = await import_orders(good, parse_id=_customer_pk)
     assert (report.created, report.skipped, report.errors, report.new_vips) == (2, 0, [], 1)
     assert await SalesOrder.filter(external_ref="SO-1").values_list("total_minor", flat=True) == [
         1_200_050
     ]
-    again = await import_orders(good)
+    again = await import_orders(good, parse_id=_customer_pk)
     assert (again.created, again.skipped) == (0, 2)
     bad = _csv(
         tmp_path,
@@ -297,8 +302,34 @@ async def test_import_orders_is_all_or_nothing_and_idempotent(
         f"SO-5,宁波模具厂,2020-13-01,配件,x,1.00\n"
         f"SO-6,宁波模具厂,{day},配件,1,-1\n",
     )
-    failed = await import_orders(bad)
+    failed = await import_orders(bad, parse_id=_customer_pk)
     assert [line for line, _ in failed.errors] == [3, 4, 4, 5]
     assert "unknown customer '没有这家'" in failed.errors[0][1]
     assert failed.created == 0
     assert await SalesOrder.all().count() == 2  # nothing from the bad file
+
+
+async def test_import_finds_customers_by_code_and_reports_foreign_references(
+    company: Company, tmp_path: Path
+) -> None:
+    api = company.api("r1")
+    ningbo = await create_customer(api, name="宁波模具厂", code="NB-01")
+    other = await create_customer(api, name="温州阀门厂")
+    day = (company_today() - timedelta(days=3)).isoformat()
+    first = await order(api, other["id"], ("阀门", 1, "10.00"), externalRef="ERP-9")
+    assert first["userErrors"] == []
+    rows = _csv(
+        tmp_path,
+        "external_ref,customer,ordered_on,product,quantity,unit_price\n"
+        f"ERP-8,nb-01,{day},模具,1,1.00\n"
+        f"ERP-8,NB-01,{day},模具,1,1.00\n"
+        f"ERP-9,NB-01,{day},模具,1,1.00\n"
+        f"ERP-10,{pk(ningbo['id'])},{day},模具,1,1.00\n",
+    )
+    report = await import_orders(rows, parse_id=_customer_pk)
+    assert report.errors == [
+        (2, "unknown customer 'nb-01'"),
+        (4, "order ERP-9 is already recorded for another customer"),
+        (5, "unknown customer '" + str(pk(ningbo["id"])) + "'"),
+    ]
+    assert await SalesOrder.all().count() == 1

@@ -64,9 +64,19 @@ MONEY_COLUMNS = {
     "credit_limit": "credit_limit_minor",
 }
 
+
+def code(value: Any) -> str | None:
+    """A customer number as a company writes it (KH-0012, 0571-003): no spaces inside."""
+    cleaned = v.text(50)(value)
+    if cleaned and any(ch.isspace() for ch in cleaned):
+        raise FieldInvalid(ErrorCode.INVALID, "A customer code has no spaces.")
+    return cleaned or None
+
+
 CUSTOMER_FIELDS: dict[str, v.Validator] = {
     # Basic (基础资料)
     "name": v.text(200, required=True),
+    "code": code,
     "address": v.text(500),
     "phone": v.phone,
     "email": v.email,

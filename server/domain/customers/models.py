@@ -97,6 +97,8 @@ class Customer(Model):
     industry = fields.CharField(max_length=100, default="")
     assets_minor = fields.BigIntField(null=True)
     relationship_since = fields.DateField(null=True)
+    # The company's own customer number (客户编号), optional; what order files and ERPs use.
+    code = fields.CharField(max_length=50, null=True, unique=True)
     region = fields.CharField(max_length=100, default="", db_index=True)
     route = fields.CharField(max_length=100, default="")
     route_position = fields.IntField(null=True)

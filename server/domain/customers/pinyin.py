@@ -8,8 +8,9 @@ from pypinyin import Style, lazy_pinyin
 
 
 @lru_cache(maxsize=4096)
-def search_text(name: str) -> str:
-    """Lower-cased name, then its full pinyin, then its initials, space separated.
+def search_text(name: str, code: str | None = None) -> str:
+    """Lower-cased name, then its full pinyin, then its initials, then the customer code,
+    space separated.
 
     Heteronyms (重庆 chongqing / zhongqing) take pypinyin's phrase-aware reading, which is
     the one people type.
@@ -18,7 +19,8 @@ def search_text(name: str) -> str:
     syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default")]
     full = "".join(syllables).replace(" ", "")
     initials = "".join(s[0] for s in syllables if s and s[0].isalnum())
-    return f"{lowered} {full} {initials}"
+    keys = f"{lowered} {full} {initials}"
+    return f"{keys} {code.lower()}" if code else keys
 
 
 def normalize_query(query: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -69,6 +72,25 @@ async def _check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
     return owner
 
 
+_CODE_TAKEN = "This customer code is already in use."
+
+
+async def _check_code_free(code: str | None, own_id: int | None = None) -> None:
+    if code and await Customer.filter(code=code).exclude(id=own_id or 0).exists():
+        raise DomainError.single(ErrorCode.DUPLICATE, _CODE_TAKEN, "code")
+
+
+@asynccontextmanager
+async def _code_unique() -> AsyncIterator[None]:
+    """Two requests giving the same code at once: the unique index refuses the second."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "code" not in str(exc):
+            raise
+        raise DomainError.single(ErrorCode.DUPLICATE, _CODE_TAKEN, "code") from None
+
+
 async def create_customer(
     viewer: Viewer, values: dict[str, Any], owner_id: int | None = None
 ) -> Customer:
@@ -79,9 +101,12 @@ async def create_customer(
         values = {**values, "name": ""}
     cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
     owner = await _check_owner(viewer, owner_id, "owner_id") if owner_id else user
-    async with in_transaction():
+    await _check_code_free(cleaned.get("code"))
+    async with _code_unique(), in_transaction():
         customer = await Customer.create(
-            owner_id=owner.id, search_text=search_text(cleaned["name"]), **to_columns(cleaned)
+            owner_id=owner.id,
+            search_text=search_text(cleaned["name"], cleaned.get("code")),
+            **to_columns(cleaned),
         )
         tags = cleaned.get("tags", [])
         await _replace_tags(customer.id, tags)
@@ -97,9 +122,12 @@ async def update_customer(
     customer = await editable_customer(viewer, customer_id)
     cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
     columns = to_columns(cleaned)
-    if "name" in columns:
-        columns["search_text"] = search_text(columns["name"])
-    async with in_transaction():
+    if "name" in columns or "code" in columns:
+        columns["search_text"] = search_text(
+            columns.get("name", customer.name), columns.get("code", customer.code)
+        )
+    await _check_code_free(cleaned.get("code"), customer.id)
+    async with _code_unique(), in_transaction():
         before = {**_snapshot(customer), "tags": await _tags_of(customer.id)}
         await update_versioned(Customer, customer.id, version, customer.version, **columns)
         if "tags" in cleaned:

@@ -1,23 +1,23 @@
-"""`crm-server import orders FILE`: sales orders from a CSV file, all or nothing.
+"""`crm-server import orders FILE`: sales orders from a CSV or .xlsx file, all or nothing.
 
 One row per order line. Columns (header required, order free):
   external_ref  the order's number in the source system; rows sharing it form one order
-  customer      the customer's id or its exact name
+  customer      the customer's ID as the API shows it, its customer code, or its exact name
   ordered_on    YYYY-MM-DD
   product, quantity, unit_price (decimal, e.g. 1250.00), note (optional)
-Re-importing a file records nothing twice: orders whose external_ref is already known are
-skipped. Any bad row stops the import before anything is written, and every bad row is
-reported with its line number.
+CSV may be UTF-8 or GBK/GB18030 (see order_file.py). Re-importing a file records nothing
+twice: orders whose external_ref is already recorded for the same customer are skipped; one
+recorded for another customer is a problem. Any problem stops the import before anything is
+written, and every one is reported with its line number (0 for the file as a whole).
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -27,6 +27,7 @@ from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer
 from server.domain.errors import DomainError
 from server.domain.sales.models import SalesOrder
+from server.domain.sales.order_file import UnreadableFile, read_rows
 from server.domain.sales.orders import Line, after_orders, clean_lines, insert_order
 
 REQUIRED = ("external_ref", "customer", "ordered_on", "product", "quantity", "unit_price")
@@ -50,18 +51,27 @@ class _Order:
     lines: list[Line] = field(default_factory=list)
 
 
-async def _customer_index(names_or_ids: set[str]) -> tuple[dict[str, int], set[str]]:
-    """Resolve each customer cell to an id; names matching several customers are ambiguous."""
-    ids = {int(x) for x in names_or_ids if x.isdigit()}
-    names = [x for x in names_or_ids if not x.isdigit()]
+# Turns the customer cell into a customer's database id when it is an ID as API clients
+# see it; supplied by the caller, because the domain does not know the API's ID format.
+IdParser = Callable[[str], int | None]
+
+
+async def _customer_index(cells: set[str], parse_id: IdParser) -> tuple[dict[str, int], set[str]]:
+    """Resolve each customer cell to an id: an API ID, else a customer code, else an exact
+    name. Names shared by several customers are ambiguous."""
     found: dict[str, int] = {}
-    if ids:
-        for cid in await Customer.filter(id__in=list(ids)).values_list("id", flat=True):
-            found[str(cid)] = cast(int, cid)
+    by_id = {cell: pk for cell in cells if (pk := parse_id(cell)) is not None}
+    if by_id:
+        known = set(await Customer.filter(id__in=list(by_id.values())).values_list("id", flat=True))
+        found.update({cell: pk for cell, pk in by_id.items() if pk in known})
+    rest = sorted(cells - set(by_id))
     ambiguous: set[str] = set()
-    for start in range(0, len(names), 500):
-        rows = await Customer.filter(name__in=names[start : start + 500]).values_list("name", "id")
-        for name, cid in rows:
+    for start in range(0, len(rest), 500):
+        chunk = rest[start : start + 500]
+        for code, cid in await Customer.filter(code__in=chunk).values_list("code", "id"):
+            found[code] = cid
+        names = [c for c in chunk if c not in found]
+        for name, cid in await Customer.filter(name__in=names).values_list("name", "id"):
             if name in found:
                 ambiguous.add(name)
             found[name] = cid
@@ -72,20 +82,28 @@ def _parse_date(raw: str) -> date:
     return date.fromisoformat(raw.strip())
 
 
-async def import_orders(path: Path, viewer: Viewer | None = None) -> ImportReport:
+def _no_api_ids(cell: str) -> int | None:
+    return None
+
+
+async def import_orders(
+    path: Path, viewer: Viewer | None = None, parse_id: IdParser = _no_api_ids
+) -> ImportReport:
     viewer = viewer or Viewer(None)
     report = ImportReport()
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            report.errors.append((1, f"missing column(s): {', '.join(missing)}"))
-            return report
-        rows = [(reader.line_num, row) for row in reader]
+    try:
+        header, rows = read_rows(path)
+    except UnreadableFile as exc:
+        report.errors.append((0, str(exc)))
+        return report
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        report.errors.append((1, f"missing column(s): {', '.join(missing)}"))
+        return report
     settings = await company_settings()
     latest = today(settings)
     customers, ambiguous = await _customer_index(
-        {(r.get("customer") or "").strip() for _, r in rows}
+        {(r.get("customer") or "").strip() for _, r in rows}, parse_id
     )
     orders: dict[str, _Order] = {}
     for line_no, row in rows:
@@ -97,7 +115,7 @@ async def import_orders(path: Path, viewer: Viewer | None = None) -> ImportRepor
         elif len(ref) > 100:
             problems.append("external_ref is longer than 100 characters")
         if who in ambiguous:
-            problems.append(f"customer {who!r} matches several customers; use the id")
+            problems.append(f"customer {who!r} matches several customers; use the code or ID")
         elif who not in customers:
             problems.append(f"unknown customer {who!r}")
         try:
@@ -134,17 +152,15 @@ async def import_orders(path: Path, viewer: Viewer | None = None) -> ImportRepor
             )
             continue
         order.lines.append(line)
-    if report.errors:
-        return report
-    known = (
-        set(
-            await SalesOrder.filter(external_ref__in=list(orders)).values_list(
-                "external_ref", flat=True
+    known = await _recorded(list(orders))
+    for ref, order in orders.items():
+        if ref in known and known[ref] != order.customer_id:
+            report.errors.append(
+                (order.first_line, f"order {ref} is already recorded for another customer")
             )
-        )
-        if orders
-        else set()
-    )
+    if report.errors:
+        report.errors.sort()
+        return report
     fresh = [o for ref, o in orders.items() if ref not in known]
     report.skipped = len(orders) - len(fresh)
     months: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -160,6 +176,17 @@ async def import_orders(path: Path, viewer: Viewer | None = None) -> ImportRepor
         await audit.record_many(viewer, "order.import", "SalesOrder", created)
     report.created = len(fresh)
     return report
+
+
+async def _recorded(refs: list[str]) -> dict[str, int]:
+    """The customer each already recorded external reference belongs to."""
+    found: dict[str, int] = {}
+    for start in range(0, len(refs), 500):
+        rows = await SalesOrder.filter(external_ref__in=refs[start : start + 500]).values_list(
+            "external_ref", "customer_id"
+        )
+        found.update({ref: cid for ref, cid in rows})
+    return found
 
 
 def _int(raw: str | None) -> int | None:

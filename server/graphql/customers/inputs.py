@@ -25,6 +25,11 @@ f = strawberry.field
 
 @strawberry.input(description="Customer facts shared by create and update.")
 class CustomerFields:
+    code: str | None = f(
+        default=UNSET,
+        description="The company's own customer number, ≤50 characters, unique; empty or "
+        "null removes it.",
+    )
     address: str | None = f(default=UNSET, description="Postal address, ≤500 characters.")
     phone: str | None = f(default=UNSET, description="Main phone: digits, spaces, + ( ) -.")
     email: str | None = f(default=UNSET, description="Main email address.")
@@ -122,8 +127,8 @@ class CustomerTransferAllInput:
 class CustomerFilter:
     search: str | None = f(
         default=None,
-        description="Part of the name, case-insensitive; Chinese, full pinyin (hangzhou) or "
-        "pinyin initials (hzjx).",
+        description="Part of the name or the customer code, case-insensitive; Chinese, full "
+        "pinyin (hangzhou) or pinyin initials (hzjx). At most 100 characters.",
     )
     owner_ids: list[relay.GlobalID] | None = f(default=None, description="Any of these owners.")
     stages: list[Stage] | None = f(default=None, description="Any of these stages.")

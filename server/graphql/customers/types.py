@@ -66,6 +66,7 @@ _CLASSES, _KINDS = _by_value(AbcClass), _by_value(InteractionKind)
 _PLAIN_FIELDS = [
     "version",
     "name",
+    "code",
     "address",
     "phone",
     "email",
@@ -157,6 +158,10 @@ class Customer(relay.Node):
     version: int = d(description="Changes on every update; send it back with your update.")
     # Basic facts (基础资料)
     name: str = d(description="Company name, e.g. 杭州机械厂.")
+    code: str | None = d(
+        description="The company's own customer number (客户编号), unique when set; found by "
+        "search and accepted by the order import."
+    )
     address: str = d(description="Postal address.")
     phone: str = d(description="Main phone number.")
     email: str = d(description="Main email address.")
