@@ -40,7 +40,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"GraphQL API and GraphiQL at http://{host}:{port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return 0
 
 
@@ -173,6 +180,20 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _unlock(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.domain.accounts.services import unlock
+
+    async def run() -> int:
+        async with orm(settings):
+            return await unlock(args.username)
+
+    lifted = asyncio.run(run())
+    who = f"for {args.username}" if args.username else "for everyone"
+    print(f"Lifted {lifted} login lock record(s) {who}.")
+    return 0
+
+
 def _import_usage(parser: argparse.ArgumentParser) -> Any:
     def usage(args: argparse.Namespace, settings: Settings) -> int:
         parser.print_help(sys.stderr)
@@ -245,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--password", help="Password (default: prompt, or one line from standard input)."
     )
     createuser.set_defaults(func=_createuser)
+
+    unlock = sub.add_parser(
+        "unlock",
+        help="Lift login locks after failed passwords (one username's, or all).",
+        description="Forget failed logins and lift the locks they caused, for one username "
+        "from every address, or for everyone. Run on the server's machine.",
+    )
+    unlock.add_argument("username", nargs="?", help="Only this username's locks.")
+    unlock.set_defaults(func=_unlock)
 
     seed = sub.add_parser("seed", help="Load demo or benchmark data.")
     seed.add_argument("--demo", action="store_true", help="The demo company with its logins.")

@@ -104,15 +104,21 @@ def bearer_token(request: Request) -> str | None:
 
 class CrmGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None
+        )
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         token = bearer_token(request) if isinstance(request, Request) else None
         user = await user_for_token(token) if token else None
         request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex
+        client = request.client if isinstance(request, Request) else None
         return Context(
-            viewer=Viewer(user=user, request_id=request_id), settings=self.settings, token=token
+            viewer=Viewer(user=user, request_id=request_id),
+            settings=self.settings,
+            token=token,
+            client_address=client.host if client else "unknown",
         )
 
 

@@ -55,16 +55,30 @@ class Settings:
     # Money is kept in integer minor units of this one company currency.
     currency: str = "CNY"
     token_ttl_hours: int = 24 * 30
-    # After this many failed logins in a row a user is locked for lockout_minutes.
+    # This many failed logins of one username from one client address within
+    # login_lockout_minutes lock that pair for login_lockout_minutes; the per-address
+    # count covers guessing across usernames.
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    login_max_failures_per_address: int = 20
+    # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = "127.0.0.1"
     max_body_bytes: int = 1_000_000
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5_000
+    # Field resolutions one query may ask for (page sizes multiplied through nested
+    # lists, see server/graphql/cost.py), and the seconds one request may run.
+    max_query_cost: int = 25_000
+    request_time_budget_seconds: float = 10.0
     # Migrate on start: on for the embedded default; PostgreSQL is migrated explicitly.
     auto_migrate: bool | None = None
     debug: bool = False
+    # A production server: no GraphiQL page and no schema introspection without a token,
+    # unless switched back on one by one (CRM_GRAPHIQL, CRM_ANONYMOUS_INTROSPECTION).
+    production: bool = False
+    graphiql: bool | None = None
+    anonymous_introspection: bool | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -81,10 +95,31 @@ class Settings:
             login_lockout_minutes=_env_int(
                 env, "CRM_LOGIN_LOCKOUT_MINUTES", base.login_lockout_minutes
             ),
+            login_max_failures_per_address=_env_int(
+                env, "CRM_LOGIN_MAX_FAILURES_PER_ADDRESS", base.login_max_failures_per_address
+            ),
+            forwarded_allow_ips=env.get("CRM_FORWARDED_ALLOW_IPS") or base.forwarded_allow_ips,
             max_body_bytes=_env_int(env, "CRM_MAX_BODY_BYTES", base.max_body_bytes),
+            max_query_cost=_env_int(env, "CRM_MAX_QUERY_COST", base.max_query_cost),
+            request_time_budget_seconds=_env_int(
+                env, "CRM_REQUEST_TIME_BUDGET_SECONDS", int(base.request_time_budget_seconds)
+            ),
             auto_migrate=_env_bool(env, "CRM_AUTO_MIGRATE"),
             debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),
+            production=bool(_env_bool(env, "CRM_PRODUCTION")),
+            graphiql=_env_bool(env, "CRM_GRAPHIQL"),
+            anonymous_introspection=_env_bool(env, "CRM_ANONYMOUS_INTROSPECTION"),
         )
+
+    @property
+    def serves_graphiql(self) -> bool:
+        return not self.production if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_without_token(self) -> bool:
+        if self.anonymous_introspection is None:
+            return not self.production
+        return self.anonymous_introspection
 
     @property
     def is_sqlite(self) -> bool:

@@ -24,28 +24,37 @@ from server.app import create_app
 from server.settings import Settings, sqlite_url
 
 TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
-# All tables in an order that respects foreign keys when deleting.
-TABLES = [
-    "audit_entry",
-    "abc_ranking",
-    "abc_run",
-    "sales_order_line",
-    "sales_order",
-    "interaction_contact",
-    "interaction_participant",
-    "follow_up",
-    "interaction",
-    "contact_plan",
-    "company_settings",
-    "access_grant",
-    "access_request",
-    "customer_tag",
-    "contact",
-    "customer",
-    "api_token",
-    "app_user",
-    "department",
-]
+
+
+def tables_children_first() -> list[str]:
+    """Every table the ORM knows, in an order that deletes rows before the rows they point
+    to; read from the registry, so a new model is cleared without touching this file."""
+    models = list(Tortoise.apps["crm"].values())
+    parents = {
+        m: {
+            m._meta.fields_map[name].related_model  # type: ignore[attr-defined]
+            for name in m._meta.fk_fields | m._meta.o2o_fields
+        }
+        - {m}
+        for m in models
+    }
+    ordered: list[str] = []
+    done: set[Any] = set()
+    while len(done) < len(models):
+        # A model is deleted once nothing left points at it.
+        ready = [
+            m
+            for m in models
+            if m not in done
+            and not any(
+                m in parents[other] for other in models if other not in done and other is not m
+            )
+        ]
+        assert ready, "a cycle of foreign keys between tables"
+        for m in sorted(ready, key=lambda m: m._meta.db_table):
+            ordered.append(m._meta.db_table)
+            done.add(m)
+    return ordered
 
 
 async def _reset_postgres(url: str) -> None:
@@ -79,7 +88,7 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
 async def clean_db(app: Any) -> AsyncIterator[None]:
     yield
     conn = Tortoise.get_connection("default")
-    for table in TABLES:
+    for table in tables_children_first():
         await conn.execute_script(f'DELETE FROM "{table}"')
 
 

@@ -11,7 +11,7 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
@@ -19,6 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.ids import db_id
 
 M = TypeVar("M", bound=Model)
 
@@ -53,7 +54,12 @@ class SortKey:
         return out
 
 
-DATETIME = datetime.fromisoformat
+def DATETIME(text: str) -> datetime:
+    """A cursor's timestamp, as the instant the column compares in (UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(UTC) if moment.tzinfo else moment
+
+
 DATE = date.fromisoformat
 
 
@@ -97,15 +103,40 @@ def encode_cursor(values: list[Any], pk: Any) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+# Cursors are made by this server and are short; anything longer was not.
+MAX_CURSOR_LENGTH = 1000
+# The widest integer a sort column holds (BIGINT): a larger number in a cursor would fail in
+# the database instead of being refused here.
+_MAX_SORT_INT = 2**63 - 1
+
+
+def _plain_value(value: Any) -> Any:
+    """A cursor value as this server writes them: text, a whole number in range, a flag or
+    null. Floats (1e400 is infinity), lists and objects were never written by us."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int) and -_MAX_SORT_INT <= value <= _MAX_SORT_INT:
+        return value
+    raise ValueError("not a cursor value")
+
+
 def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[list[Any], int]:
     parts = sort.parts()
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
-        *values, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(decoded, list):
+            raise ValueError("not a list")
+        *values, raw_pk = decoded
         if len(values) != len(parts):
             raise ValueError("cursor of another list")
-        return [p.decode(v) for p, v in zip(parts, values, strict=True)], int(pk)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        pk = db_id(raw_pk)
+        if pk is None:
+            raise ValueError("not an id")
+        return [p.decode(_plain_value(v)) for p, v in zip(parts, values, strict=True)], pk
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise DomainError.single(ErrorCode.INVALID, "Not a cursor from this list.", field) from exc
 
 

@@ -27,9 +27,16 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 MAX_MONEY_MINOR = 10**15
 
 
+def storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (no encoding holds it)."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def text(max_length: int, *, required: bool = False) -> Validator:
     def check(value: Any) -> str:
         cleaned = (value or "").strip()
+        if not storable(cleaned):
+            raise FieldInvalid(ErrorCode.INVALID, "Contains characters text cannot hold.")
         if required and not cleaned:
             raise FieldInvalid(ErrorCode.REQUIRED, "This field is required.")
         if len(cleaned) > max_length:
@@ -87,6 +94,9 @@ def money_minor(value: Any) -> int | None:
         raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.") from exc
     if not amount.is_finite():
         raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.")
+    # 1e999999 is a finite Decimal; multiplying it would overflow the decimal context.
+    if amount and amount.adjusted() > 18:
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Amount is too large.")
     if amount < 0:
         raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must not be negative.")
     minor = amount * 100

@@ -132,6 +132,9 @@ class Context:
     settings: Settings
     # The raw bearer token, kept so `logout` can revoke exactly this one.
     token: str | None = None
+    # The client's address (the proxy's X-Forwarded-For when the proxy is trusted, see
+    # CRM_FORWARDED_ALLOW_IPS): login failures are counted per address.
+    client_address: str = "unknown"
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.types import Info
+from strawberry.types import ExecutionResult, Info
 
 from server.graphql.access.schema import AccessMutation, AccessQuery
 from server.graphql.accounts.schema import AccountsMutation, AccountsQuery
@@ -18,6 +19,7 @@ from server.graphql.customers.schema import CustomersMutation, CustomersQuery
 from server.graphql.extensions import build_extensions
 from server.graphql.followups.schema import FollowUpsMutation, FollowUpsQuery
 from server.graphql.sales.schema import SalesMutation, SalesQuery
+from server.graphql.scalars import SCALAR_OVERRIDES
 from server.settings import Settings
 
 
@@ -91,6 +93,27 @@ class Mutation(
 
 
 class CrmSchema(strawberry.Schema):
+    # Set by build_schema from the settings.
+    time_budget: float = 10.0
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Run within the request's time budget: a query that would hold the server (and,
+        on SQLite, its one connection) longer is stopped, and its transaction rolled back."""
+        try:
+            async with asyncio.timeout(self.time_budget):
+                return await super().execute(*args, **kwargs)
+        except TimeoutError:
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"The request took longer than {self.time_budget:g} s and was stopped; "
+                        "nothing it was writing was kept.",
+                        extensions={"code": "TIME_BUDGET_EXCEEDED"},
+                    )
+                ],
+            )
+
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         # Unexpected errors are logged, with the request id, by MaskUnexpectedErrors;
         # the rest are the client's mistakes and not worth a traceback in the log.
@@ -98,11 +121,14 @@ class CrmSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
     schema = CrmSchema(
         query=Query,
         mutation=Mutation,
-        extensions=build_extensions(settings or Settings()),
+        extensions=build_extensions(settings),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
+    schema.time_budget = settings.request_time_budget_seconds
     # Strawberry's built-in Node interface comes without a description; integrators need one.
     schema._schema.type_map["Node"].description = (
         "An object with a global ID, fetchable with `node(id:)`. IDs are opaque: store them "

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from server.domain.accounts.models import ApiToken, User
+import httpx
+
+from server.domain.accounts.models import ApiToken, LoginThrottle, User
 from server.domain.audit.models import AuditEntry
 from tests.conftest import Api, Company
 
@@ -58,7 +64,7 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(
     assert locked["login"]["userErrors"][0]["code"] == "LOCKED"
     assert "minute" in locked["login"]["userErrors"][0]["message"]
     # Once the lock runs out, the right password works again.
-    await User.filter(username="r2").update(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+    await LoginThrottle.all().update(locked_until=datetime.now(UTC) - timedelta(seconds=1))
     ok = await api.data(LOGIN, {"u": "r2", "p": "correct horse battery"})
     assert ok["login"]["token"]
     assert await AuditEntry.filter(action="user.login_failed").count() == 5
@@ -69,7 +75,7 @@ async def test_four_failures_then_success_resets_the_count(company: Company) -> 
     for _ in range(4):
         await api.data(LOGIN, {"u": "r2", "p": "guess"})
     assert (await api.data(LOGIN, {"u": "r2", "p": "correct horse battery"}))["login"]["token"]
-    assert (await User.get(username="r2")).failed_logins == 0
+    assert not await LoginThrottle.filter(key__startswith="name:r2@").exists()
 
 
 async def test_expired_revoked_and_forged_tokens_are_anonymous(company: Company) -> None:
@@ -118,3 +124,70 @@ async def test_logging_in_purges_dead_tokens_but_keeps_live_ones(company: Compan
     assert len(hashes) == live_before + 1
     # The fixture's token still works.
     assert (await company.api("r1").data("{ viewer { username } }"))["viewer"]
+
+
+@asynccontextmanager
+async def _from(app: Any, address: str) -> AsyncIterator[Api]:
+    """An anonymous API client calling from another address."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://crm.test") as client:
+        yield Api(client)
+
+
+async def test_forty_concurrent_wrong_passwords_lock_the_account(
+    company: Company, app: Any
+) -> None:
+    async with _from(app, "203.0.113.7") as attacker:
+        answers = await asyncio.gather(
+            *[attacker.data(LOGIN, {"u": "admin", "p": f"guess-{n}"}) for n in range(40)]
+        )
+        codes = {a["login"]["userErrors"][0]["code"] for a in answers}
+        assert codes <= {"INVALID_CREDENTIALS", "LOCKED"}
+        [row] = await LoginThrottle.filter(key="name:admin@203.0.113.7")
+        assert (
+            row.failures + sum(a["login"]["userErrors"][0]["code"] == "LOCKED" for a in answers)
+            == 40
+        )  # every wrong password counted or refused as locked: none lost
+        locked = await attacker.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
+        assert locked["login"]["userErrors"][0]["code"] == "LOCKED"
+        assert locked["login"]["token"] is None
+    # The administrator at their own desk is not locked out by someone else's guesses.
+    async with _from(app, "10.0.0.5") as desk:
+        ok = await desk.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
+        assert ok["login"]["token"]
+
+
+async def test_a_lock_does_not_tell_whether_the_username_exists(company: Company, app: Any) -> None:
+    async with _from(app, "198.51.100.1") as guesser:
+        for name in ("r2", "nobody"):
+            for _ in range(5):
+                await guesser.data(LOGIN, {"u": name, "p": "guess"})
+        real = (await guesser.data(LOGIN, {"u": "r2", "p": "guess"}))["login"]["userErrors"]
+        ghost = (await guesser.data(LOGIN, {"u": "nobody", "p": "guess"}))["login"]["userErrors"]
+    assert real == ghost
+    assert real[0]["code"] == "LOCKED"
+
+
+async def test_many_usernames_from_one_address_lock_the_address(company: Company, app: Any) -> None:
+    async with _from(app, "192.0.2.9") as sprayer:
+        for n in range(20):
+            await sprayer.data(LOGIN, {"u": f"user{n}", "p": "123456"})
+        refused = await sprayer.data(LOGIN, {"u": "r1", "p": "correct horse battery"})
+        assert refused["login"]["userErrors"][0]["code"] == "LOCKED"
+    async with _from(app, "192.0.2.10") as neighbour:
+        ok = await neighbour.data(LOGIN, {"u": "r1", "p": "correct horse battery"})
+        assert ok["login"]["token"]
+
+
+async def test_unlock_lifts_a_lock_at_once(company: Company) -> None:
+    from server.domain.accounts.services import unlock
+
+    api = company.api(None)
+    for _ in range(5):
+        await api.data(LOGIN, {"u": "admin", "p": "guess"})
+    assert (await api.data(LOGIN, {"u": "admin", "p": "correct horse battery"}))["login"][
+        "userErrors"
+    ][0]["code"] == "LOCKED"
+    assert await unlock("admin") == 1
+    ok = await api.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
+    assert ok["login"]["token"]

@@ -42,8 +42,6 @@ class User(Model):
     )
     password_hash = fields.CharField(max_length=200)
     is_active = fields.BooleanField(default=True)
-    failed_logins = fields.IntField(default=0)
-    locked_until = UtcDatetimeField(null=True)
     created_at = UtcDatetimeField(auto_now_add=True)
     version = fields.IntField(default=1)
 
@@ -69,3 +67,21 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class LoginThrottle(Model):
+    """Failed logins counted per key within a window, and the lock they lead to.
+
+    Keys: "name:<username>@<address>" (one account from one client address, whether the
+    account exists or not) and "addr:<address>" (every guess from one address). A row is
+    only ever changed by single UPDATE statements, so concurrent failures all count.
+    """
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)
+    failures = fields.IntField(default=0)
+    window_started_at = UtcDatetimeField()
+    locked_until = UtcDatetimeField(null=True)
+
+    class Meta:
+        table = "login_throttle"

@@ -6,14 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from server.domain import clock
 from server.domain import validation as v
-from server.domain.accounts.models import ApiToken, Department, Role, User
+from server.domain.accounts.models import ApiToken, Department, LoginThrottle, Role, User
 from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
@@ -25,8 +26,11 @@ TOKEN_BYTES = 32  # 256 random bits, well above the 128 the issue asks for
 @dataclass(frozen=True)
 class LoginPolicy:
     token_ttl: timedelta
+    # Failures of one username from one address within `lockout`, then that pair is locked.
     max_failures: int
     lockout: timedelta
+    # Failures from one address over all usernames: guessing across accounts.
+    max_failures_per_address: int = 20
 
 
 @dataclass(frozen=True)
@@ -96,41 +100,90 @@ async def create_user(
             ) from exc
 
 
+def _name_key(username: str, address: str) -> str:
+    # Unknown usernames are counted like real ones, so a lock never tells which exist.
+    return f"name:{username[:100]}@{address[:60]}"
+
+
+def _address_key(address: str) -> str:
+    return f"addr:{address[:60]}"
+
+
+async def _locked_for(keys: list[str], now: datetime) -> datetime | None:
+    until = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).values_list(
+        "locked_until", flat=True
+    )
+    return max(cast(list[datetime], until)) if until else None
+
+
+async def _count_failure(key: str, limit: int, policy: LoginPolicy, now: datetime) -> None:
+    """One more failure for `key`, atomically; the limit reached locks it for a while.
+
+    Each step is a single conditional statement: forty wrong passwords arriving together
+    are forty increments, never forty reads of the same count written back.
+    """
+    stale = now - policy.lockout
+    restarted = await LoginThrottle.filter(key=key, window_started_at__lt=stale).update(
+        failures=1, window_started_at=now, locked_until=None
+    )
+    if not restarted and not await LoginThrottle.filter(key=key).update(failures=F("failures") + 1):
+        try:
+            await LoginThrottle.create(key=key, failures=1, window_started_at=now)
+        except IntegrityError:  # a concurrent failure created it first
+            await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
+    await LoginThrottle.filter(key=key, failures__gte=limit, locked_until__isnull=True).update(
+        locked_until=now + policy.lockout
+    )
+
+
+async def unlock(username: str | None = None) -> int:
+    """Lift login locks (all, or one username's from every address); for `crm-server
+    unlock`, so no run of guesses can keep an administrator out for good."""
+    query = LoginThrottle.all()
+    if username:
+        query = query.filter(key__startswith=f"name:{username.strip().lower()}@")
+    return await query.delete()
+
+
 async def login(
-    username: str, password: str, policy: LoginPolicy, request_id: str = ""
+    username: str,
+    password: str,
+    policy: LoginPolicy,
+    request_id: str = "",
+    address: str = "unknown",
 ) -> IssuedToken:
-    """Check the password and issue a token; repeated failures lock the user for a while."""
+    """Check the password and issue a token. Repeated failures lock that username from that
+    client address, and many failures lock the address; others are not locked out."""
     invalid = DomainError.single(
         ErrorCode.INVALID_CREDENTIALS, "Wrong username or password.", "password"
     )
-    user = await User.get_or_none(username=username.strip().lower())
+    name = username.strip().lower()
+    keys = [_name_key(name, address), _address_key(address)]
     now = _now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    until = await _locked_for(keys, now)
+    if until is not None:
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise DomainError.single(
             ErrorCode.LOCKED,
             f"Too many failed logins: try again in {minutes} minute(s).",
             "username",
         )
+    user = await User.get_or_none(username=name) if name and len(name) <= 64 else None
     # Verify even for an unknown user so response time does not reveal which names exist.
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not user.is_active:
-        raise invalid
-    if not ok:
-        failures = user.failed_logins + 1
-        locked_until = now + policy.lockout if failures >= policy.max_failures else None
-        # Conditional on the count read, so concurrent failures cannot undercount.
-        await User.filter(id=user.id).update(
-            failed_logins=0 if locked_until else failures, locked_until=locked_until
-        )
-        await audit.record(
-            Viewer(user=None, request_id=request_id), "user.login_failed", "User", user.id
-        )
+    if user is None or not user.is_active or not ok:
+        await _count_failure(keys[0], policy.max_failures, policy, now)
+        await _count_failure(keys[1], policy.max_failures_per_address, policy, now)
+        if user is not None:
+            await audit.record(
+                Viewer(user=None, request_id=request_id), "user.login_failed", "User", user.id
+            )
         raise invalid
     token = secrets.token_urlsafe(TOKEN_BYTES)
     expires_at = now + policy.token_ttl
     async with in_transaction():
-        await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
+        # A success forgives this name's failures from here (not the address's).
+        await LoginThrottle.filter(key=keys[0]).delete()
         # Tokens that can no longer authenticate are only clutter: drop them as a new one
         # is issued, so the table stays the size of the live sessions.
         await ApiToken.filter(

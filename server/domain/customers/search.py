@@ -12,6 +12,7 @@ from server.domain.access.visibility import visible_customers
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Customer, CustomerTag, Grade, Stage
 from server.domain.customers.pinyin import normalize_query
+from server.domain.errors import DomainError, ErrorCode
 from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
 
 
@@ -40,7 +41,20 @@ def sort_key(sort: CustomerSort, descending: bool) -> SortKey:
     return SortKey(column=sort.value, descending=descending, decode=decode)
 
 
+# Longer than any name, code or pinyin a person types; SQLite refuses LIKE patterns over
+# 50,000 bytes, and nothing useful is found by a page of text.
+MAX_SEARCH = 100
+
+
+def check_search(text: str | None, field: str = "search") -> None:
+    if text is not None and len(text) > MAX_SEARCH:
+        raise DomainError.single(
+            ErrorCode.OUT_OF_RANGE, f"Search for at most {MAX_SEARCH} characters.", field
+        )
+
+
 async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Customer]:
+    check_search(flt.search)
     query = await visible_customers(viewer)
     if flt.archived:
         query = query.filter(archived_at__isnull=False)

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 
 from server.domain.accounts import models
 from server.domain.accounts import services as accounts
+from server.domain.customers.search import check_search
 from server.domain.errors import DomainError
 from server.domain.paging import SortKey, paginate
 from server.graphql.accounts.types import LoginInput, LoginPayload, LogoutPayload, User
@@ -53,6 +54,7 @@ class AccountsQuery:
         before: Before = None,
     ) -> Connection[User]:
         require_viewer(info)
+        check_search(search)
         query = models.User.all()
         if search:
             needle = search.strip()
@@ -64,8 +66,11 @@ class AccountsQuery:
 @strawberry.type
 class AccountsMutation:
     @strawberry.mutation(
-        description="Exchange username and password for an API token. After repeated failures "
-        "the account is locked for a while."
+        description="Exchange username and password for an API token. Five wrong passwords "
+        "for one username from one client address within 15 minutes lock that username from "
+        "that address for 15 minutes (unknown usernames alike, so a lock reveals nothing); "
+        "20 failures from one address lock the address. Other addresses are not affected, "
+        "and `crm-server unlock` lifts locks at once."
     )
     async def login(
         self,
@@ -79,9 +84,16 @@ class AccountsMutation:
             token_ttl=timedelta(hours=settings.token_ttl_hours),
             max_failures=settings.login_max_failures,
             lockout=timedelta(minutes=settings.login_lockout_minutes),
+            max_failures_per_address=settings.login_max_failures_per_address,
         )
         issued, errors = await attempt(
-            accounts.login(input.username, input.password, policy, info.context.request_id)
+            accounts.login(
+                input.username,
+                input.password,
+                policy,
+                info.context.request_id,
+                info.context.client_address,
+            )
         )
         if issued is None:
             return LoginPayload(token=None, expires_at=None, user=None, user_errors=errors)
