@@ -16,6 +16,8 @@ from strawberry.utils.str_converters import to_camel_case
 from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import visible_through_customer
+from server.domain.company.models import CompanySettings
+from server.domain.company.services import company_settings
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.ids import db_id
 from server.domain.paging import Page, PageArgs
@@ -274,3 +276,10 @@ def input_values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def context(info: Info) -> Any:
     return info.context
+
+
+async def company_rules(info: Info) -> CompanySettings:
+    """The company settings, read once per request however many fields ask (a page of 100
+    customers each asking for its cadence used to read the row 100 times)."""
+    viewer = info.context.viewer
+    return await viewer.once("company_settings", company_settings)

@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from server.domain.company import models
-from server.domain.company.services import company_settings, update_settings
+from server.domain.company.services import update_settings
 from server.graphql.auth import require_viewer
-from server.graphql.common import Money, UserError, attempt, input_values, money
+from server.graphql.common import Money, UserError, attempt, company_rules, input_values, money
 
 d = strawberry.field
 
@@ -93,7 +93,7 @@ class CompanyQuery:
     @strawberry.field(description="The company-wide rules the server applies.")
     async def company_settings(self, info: Info) -> CompanySettings:
         require_viewer(info)
-        return CompanySettings.from_model(await company_settings(), info.context.settings.currency)
+        return CompanySettings.from_model(await company_rules(info), info.context.settings.currency)
 
 
 @strawberry.type

@@ -13,7 +13,6 @@ from strawberry.types import Info
 from server.domain.access.visibility import can_edit_owned_by
 from server.domain.accounts.models import User as UserModel
 from server.domain.audit import services as audit
-from server.domain.company.services import company_settings
 from server.domain.customers import models
 from server.domain.followups import interactions as interaction_services
 from server.domain.followups import models as followup_models
@@ -27,6 +26,7 @@ from server.graphql.common import (
     First,
     Last,
     Money,
+    company_rules,
     connection,
     load_in_order,
     money,
@@ -342,7 +342,7 @@ class Customer(relay.Node):
     )
     async def cadence_days(self, info: Info) -> int:
         plan = await info.context.loaders.contact_plans.load(self.id)
-        settings = await company_settings()
+        settings = await company_rules(info)
         grade = str(self.grade.value)
         return effective_cadence(settings, grade, plan.frequency_days if plan else None)
 

@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.company.services import company_settings, today
+from server.domain.company.services import today
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.followups import interactions, plans, tasks
 from server.domain.followups.monitoring import sales_activity
@@ -21,7 +21,7 @@ from server.domain.followups.queue import (
 from server.domain.followups.visits import visit_plan
 from server.graphql.accounts.types import User
 from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import UserError, attempt, decode_id, input_values
+from server.graphql.common import UserError, attempt, company_rules, decode_id, input_values
 from server.graphql.customers.refs import customer_of
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
@@ -94,7 +94,7 @@ class FollowUpsQuery:
         user = await info.context.loaders.users.load(uid)
         if user is None:
             return None
-        settings = await company_settings()
+        settings = await company_rules(info)
         return FollowUpQueue(
             day=day or today(settings),
             user=User.from_model(user),
@@ -108,7 +108,7 @@ class FollowUpsQuery:
     )
     async def follow_up_team(self, info: Info, day: DayArg = None) -> list[Workload]:
         viewer = require_viewer(info)
-        settings = await company_settings()
+        settings = await company_rules(info)
         loads = await team_workload(viewer, day or today(settings), settings)
         return [
             Workload(
@@ -145,7 +145,7 @@ class FollowUpsQuery:
             raise argument_error(
                 DomainError.single(ErrorCode.OUT_OF_RANGE, "Not a point on Earth.", "start")
             )
-        day = day or today(await company_settings())
+        day = day or today(await company_rules(info))
         point = (start.latitude, start.longitude) if start else None
         plan = await visit_plan(viewer, uid, region, day, point)
         currency = info.context.settings.currency
@@ -177,7 +177,7 @@ class FollowUpsQuery:
         to: Annotated[date, strawberry.argument(description="Last day, inclusive.")],
     ) -> list[RepActivity]:
         viewer = require_viewer(info)
-        settings = await company_settings()
+        settings = await company_rules(info)
         try:
             report = await sales_activity(viewer, settings, from_, to)
         except DomainError as exc:
