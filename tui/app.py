@@ -73,6 +73,13 @@ class CrmApp(App[None]):
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
             self.push_screen(QueueScreen(day=self.day))
+            self.load_rules()
+
+    @work(exclusive=True, group="rules")
+    async def load_rules(self) -> None:
+        """The company's rules and time zone, early: "today" is the company's day."""
+        with contextlib.suppress(ApiError):
+            await self.cadences()
 
     def remember_token(self) -> None:
         if self.store is not None:
@@ -93,10 +100,20 @@ class CrmApp(App[None]):
         self.push_screen(LoginScreen(name, "Your session has ended. Sign in again."), done)
 
     async def cadences(self) -> Cadences:
-        """Company cadences, read once per run (they change rarely, and only by an admin)."""
+        """Company cadences and time zone, read once per run (they change rarely, and only
+        by an admin)."""
         if self._cadences is None:
             self._cadences = await self.api.cadences()
         return self._cadences
+
+    @property
+    def known_rules(self) -> Cadences | None:
+        """The company rules if already read: for defaults shown before they could be."""
+        return self._cadences
+
+    def company_today(self) -> date:
+        """Today in the company's time zone once known; this computer's day before that."""
+        return self._cadences.today() if self._cadences else date.today()
 
     # --- the command palette ------------------------------------------------------------
 

@@ -21,6 +21,24 @@ class ErrorCode(StrEnum):
     INVALID_STATE = "invalid_state"
 
 
+# What each code means, for the schema and anyone reading a userError.
+ERROR_MEANING = {
+    ErrorCode.REQUIRED: "A required value is missing.",
+    ErrorCode.INVALID: "The value is malformed.",
+    ErrorCode.TOO_LONG: "The text is longer than allowed.",
+    ErrorCode.OUT_OF_RANGE: "The number or date is outside the allowed range.",
+    ErrorCode.NOT_FOUND: "No such object, or it is not visible to you.",
+    ErrorCode.NOT_ALLOWED: "You may see the object but not do this to it.",
+    ErrorCode.STALE_VERSION: "The record changed since you read it; reload, then apply your "
+    "change again.",
+    ErrorCode.DUPLICATE: "That value is already taken.",
+    ErrorCode.INVALID_CREDENTIALS: "Wrong username or password.",
+    ErrorCode.LOCKED: "Too many failed logins; the account is locked for a while.",
+    ErrorCode.UNAUTHENTICATED: "No valid API token was sent.",
+    ErrorCode.INVALID_STATE: "The object is not in a state that allows this.",
+}
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One thing wrong with one input field. `field` is the snake_case input name, or None."""

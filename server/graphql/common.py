@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -18,43 +18,19 @@ from tortoise.queryset import QuerySet
 from server.domain.access.visibility import visible_through_customer
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings
-from server.domain.errors import DomainError, ErrorCode
+from server.domain.errors import ERROR_MEANING, DomainError, ErrorCode
 from server.domain.ids import db_id
 from server.domain.paging import Page, PageArgs
+from server.graphql.enums import mirror
 
 T = TypeVar("T")
 
 
-@strawberry.enum(description="Why a mutation did not do what was asked.")
-class UserErrorCode(Enum):
-    REQUIRED = strawberry.enum_value("required", description="A required value is missing.")
-    INVALID = strawberry.enum_value("invalid", description="The value is malformed.")
-    TOO_LONG = strawberry.enum_value("too_long", description="The text is longer than allowed.")
-    OUT_OF_RANGE = strawberry.enum_value(
-        "out_of_range", description="The number or date is outside the allowed range."
-    )
-    NOT_FOUND = strawberry.enum_value(
-        "not_found", description="No such object, or it is not visible to you."
-    )
-    NOT_ALLOWED = strawberry.enum_value(
-        "not_allowed", description="You may see the object but not do this to it."
-    )
-    STALE_VERSION = strawberry.enum_value(
-        "stale_version",
-        description="The record changed since you read it; reload, then apply your change again.",
-    )
-    DUPLICATE = strawberry.enum_value("duplicate", description="That value is already taken.")
-    INVALID_CREDENTIALS = strawberry.enum_value(
-        "invalid_credentials", description="Wrong username or password."
-    )
-    LOCKED = strawberry.enum_value(
-        "locked", description="Too many failed logins; the account is locked for a while."
-    )
-    UNAUTHENTICATED = strawberry.enum_value(
-        "unauthenticated", description="No valid API token was sent."
-    )
-    INVALID_STATE = strawberry.enum_value(
-        "invalid_state", description="The object is not in a state that allows this."
+if TYPE_CHECKING:  # type checkers see the domain's codes, which this mirrors
+    from server.domain.errors import ErrorCode as UserErrorCode
+else:
+    UserErrorCode = mirror(
+        ErrorCode, "Why a mutation did not do what was asked.", ERROR_MEANING, "UserErrorCode"
     )
 
 

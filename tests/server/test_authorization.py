@@ -543,7 +543,86 @@ MATRIX = {
     "Mutation.customerClassesRecompute": class_analysis,
     "Mutation.companySettingsUpdate": company_settings_fields,
 }
-NESTED = {"Contact.customer": read_nested}
+
+
+async def read_nested_paths(world: dict[str, Any], actor: str) -> None:
+    """A follow-up, an order and a logged contact each lead to their customer, and the path
+    answers exactly as the customer itself: the customer for its readers, null otherwise."""
+    from server.domain.followups.models import FollowUp, Interaction
+    from server.domain.sales.models import SalesOrder
+
+    pk = int(GlobalID.from_id(world["customer"]["id"]).node_id)
+    owner = world["company"].users["r1"]
+    follow_up = await FollowUp.create(
+        customer_id=pk,
+        assignee=owner,
+        due_on=datetime.now(UTC).date(),
+        kind="phone",
+        origin="manual",
+    )
+    order = await SalesOrder.create(
+        customer_id=pk, ordered_on=datetime.now(UTC).date(), total_minor=100
+    )
+    contact = await Interaction.create(
+        customer_id=pk,
+        author=owner,
+        kind="visit",
+        occurred_at=datetime.now(UTC),
+        grade_before="B",
+        grade_after="B",
+    )
+    for type_name, row in (
+        ("FollowUp", follow_up),
+        ("SalesOrder", order),
+        ("Interaction", contact),
+    ):
+        body = await _api(world, actor).post(
+            f"query($i: ID!) {{ node(id: $i) {{ ... on {type_name} {{ customer {{ name phone }}"
+            " } } }",
+            {"i": str(GlobalID(type_name, str(row.id)))},
+        )
+        expected = {"customer": {"name": "杭州机械厂", "phone": ""}} if actor in READS else None
+        assert body["data"]["node"] == expected, type_name
+
+
+NESTED = {
+    "Contact.customer": read_nested,
+    "FollowUp.customer": read_nested_paths,
+    "SalesOrder.customer": read_nested_paths,
+    "Interaction.customer": read_nested_paths,
+}
+# Other fields that return a customer, and the check above that covers each: lists and
+# payloads reached only through a root field already in the matrix.
+COVERED_BY_ROOT = {
+    "Query.customer": "read_customer",
+    "CustomerConnection.nodes": "read_list",
+    "CustomerEdge.node": "read_list",
+    "NeglectedCustomer.customer": "queue_fields",
+    "VisitStop.customer": "queue_fields",
+    "ParetoRow.customer": "class_analysis",
+    "CustomerCreatePayload.customer": "create_customer_field",
+    "CustomerUpdatePayload.customer": "update_customer",
+    "CustomerArchivePayload.customer": "archive_customer",
+    "CustomerTransferPayload.customer": "transfer_customer",
+    "InteractionLogPayload.customer": "interaction_log",
+    "SalesOrderCreatePayload.customer": "sales_order_create",
+}
+
+
+def test_every_path_to_a_customer_is_checked() -> None:
+    from graphql import GraphQLObjectType, get_named_type
+
+    schema = build_schema()._schema
+    paths = {
+        f"{t.name}.{name}"
+        for t in schema.type_map.values()
+        if isinstance(t, GraphQLObjectType) and not t.name.startswith("__")
+        for name, field in t.fields.items()
+        if get_named_type(field.type).name == "Customer"
+    }
+    assert paths == set(NESTED) | set(COVERED_BY_ROOT), "check the new path to a customer"
+    checks = {fn.__name__ for fn in MATRIX.values()}
+    assert set(COVERED_BY_ROOT.values()) <= checks
 
 
 def test_every_root_field_is_in_the_matrix() -> None:

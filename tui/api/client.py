@@ -33,6 +33,7 @@ from tui.api.models import (
     User,
     Workload,
 )
+from tui.api.vocabulary import UNAUTHENTICATED
 
 
 class CrmClient:
@@ -70,7 +71,7 @@ class CrmClient:
             return await self._session.execute(request, extra_args={"headers": headers})
         except TransportQueryError as exc:
             codes = [((e.get("extensions") or {}).get("code")) for e in exc.errors or []]
-            if "UNAUTHENTICATED" in codes:
+            if UNAUTHENTICATED in codes:
                 raise NotAuthenticated(str(exc)) from exc
             messages = [e.get("message", "") for e in exc.errors or []] or [str(exc)]
             raise ApiError("; ".join(messages)) from exc
@@ -151,7 +152,7 @@ class CrmClient:
 
     async def cadences(self) -> Cadences:
         s = (await self._execute(ops.COMPANY_SETTINGS))["companySettings"]
-        return Cadences({g: s[f"cadence{g}Days"] for g in "ABCDE"})
+        return Cadences({g: s[f"cadence{g}Days"] for g in "ABCDE"}, s["timezone"])
 
     async def customer_for_log(self, customer_id: str) -> CustomerForLog:
         c = (await self._execute(ops.CUSTOMER_CONTACTS, {"id": customer_id}))["customer"]

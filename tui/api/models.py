@@ -5,45 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-GRADES = ("A", "B", "C", "D", "E")
-# What each grade means (DOMAIN.md §3), shown when the rep confirms or changes it.
-GRADE_MEANING = {
-    "A": "orders within a week",
-    "B": "orders within a month",
-    "C": "orders within 3 months",
-    "D": "undecided",
-    "E": "not buying now",
-}
-STAGES = ("PROSPECT", "NEGOTIATING", "WON", "DEAD")
-STAGE_LABEL = {
-    "PROSPECT": "prospect",
-    "NEGOTIATING": "negotiating",
-    "WON": "won",
-    "DEAD": "dead",
-}
-KINDS = (
-    "PHONE",
-    "VISIT",
-    "EMAIL",
-    "MEETING",
-    "LETTER",
-    "HOME_VISIT",
-    "TECHNICAL_VISIT",
-    "LEADERSHIP_VISIT",
-    "INQUIRY_LETTER",
+# The schema's enums as the client shows them live in vocabulary.py; re-exported here for
+# the screens that read them with the records.
+from tui.api.vocabulary import (
+    GRADES,
+    KIND_LABEL,
+    KINDS,
+    STAGE_LABEL,
+    STAGES,
+    grade_meaning,
 )
-KIND_LABEL = {
-    "PHONE": "phone",
-    "VISIT": "visit",
-    "EMAIL": "email",
-    "MEETING": "meeting",
-    "LETTER": "letter",
-    "HOME_VISIT": "home visit",
-    "TECHNICAL_VISIT": "technical visit",
-    "LEADERSHIP_VISIT": "leadership visit",
-    "INQUIRY_LETTER": "inquiry letter",
-}
+
+__all__ = ["GRADES", "KINDS", "KIND_LABEL", "STAGES", "STAGE_LABEL", "grade_meaning"]
 
 
 @dataclass(frozen=True)
@@ -286,9 +261,25 @@ class CustomerForLog:
 
 @dataclass(frozen=True)
 class Cadences:
-    """Days between contacts per grade (company settings)."""
+    """Days between contacts per grade, and the time zone the company's days are counted
+    in (company settings): "today" and due dates are the company's, not this computer's."""
 
     days: dict[str, int]
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def now(self) -> datetime:
+        """The wall-clock time in the company's time zone."""
+        return datetime.now(self.zone)
+
+    def today(self) -> date:
+        return self.now().date()
 
     def next_due(self, grade: str, start: date) -> date:
         from datetime import timedelta

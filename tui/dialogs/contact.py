@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
+from tui.api.vocabulary import ALLY_LABEL, ATTITUDE_LABEL, CONTACT_ROLE_LABEL, INFLUENCE_LABEL
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -21,19 +22,10 @@ if TYPE_CHECKING:
 
 TEXTS = (("name", "Name"), ("title", "Title"), ("phone", "Phone"), ("email", "Email"))
 CHOICES = {
-    "role": (
-        "BOSS",
-        "PURCHASING_HEAD",
-        "FINANCE_HEAD",
-        "SALES_HEAD",
-        "PRODUCTION_HEAD",
-        "TECHNICAL",
-        "QUALITY",
-        "OTHER",
-    ),
-    "influence": ("HIGH", "MEDIUM", "LOW"),
-    "attitude": ("SUPPORTER", "NEUTRAL", "OPPONENT"),
-    "allyStrength": ("NONE", "WEAK", "MODERATE", "STRONG"),
+    "role": CONTACT_ROLE_LABEL,
+    "influence": INFLUENCE_LABEL,
+    "attitude": ATTITUDE_LABEL,
+    "allyStrength": ALLY_LABEL,
 }
 LABELS = {"role": "Role", "influence": "Influence", "attitude": "Attitude", "allyStrength": "Ally"}
 DEFAULTS = {"role": "OTHER", "influence": "MEDIUM", "attitude": "NEUTRAL", "allyStrength": "NONE"}
@@ -81,7 +73,7 @@ class ContactDialog(ModalScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield Label(LABELS[key])
                     yield Select(
-                        [(o.replace("_", " ").lower(), o) for o in options],
+                        [(label, value) for value, label in options.items()],
                         value=self.contact.get(key) or DEFAULTS[key],
                         allow_blank=False,
                         compact=True,

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 
 from tui.api import ApiError
-from tui.api.models import GRADE_MEANING, GRADES, STAGE_LABEL, STAGES, CustomerFilter
+from tui.api.models import GRADES, STAGE_LABEL, STAGES, CustomerFilter, grade_meaning
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
                 yield Label("Owner")
             with Horizontal(id="lists"):
                 yield SelectionList[str](
-                    *[(f"{g} {GRADE_MEANING[g]}", g, g in now.grades) for g in GRADES],
+                    *[(f"{g} {grade_meaning(g)}", g, g in now.grades) for g in GRADES],
                     id="grades",
                 )
                 yield SelectionList[str](

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.api import ApiError, UserErrors
+from tui.api.vocabulary import STALE_VERSION
 from tui.screens.customer import ARCHIVE_GROUPS, _value
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
@@ -117,7 +118,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
         try:
             await crm.api.update_customer(self.original["id"], version, **changes)
         except UserErrors as exc:
-            if any(e.code == "STALE_VERSION" for e in exc.errors):
+            if any(e.code == STALE_VERSION for e in exc.errors):
                 await self.show_conflict()
                 return
             show_refusal(self, exc, (key for _, key in EDITABLE))

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
-from tui.api.models import GRADE_MEANING, GRADES, KIND_LABEL, KINDS
+from tui.api.models import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.screens.queue import QueueFilter
 
 
@@ -36,7 +36,7 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             yield Input(", ".join(self.current.regions), id="regions")
             with Horizontal(id="lists"):
                 yield SelectionList[str](
-                    *[(f"{g} {GRADE_MEANING[g]}", g, g in self.current.grades) for g in GRADES],
+                    *[(f"{g} {grade_meaning(g)}", g, g in self.current.grades) for g in GRADES],
                     id="grades",
                 )
                 yield SelectionList[str](

@@ -4,7 +4,7 @@ or changed, and when to follow up next. The preparation facts stay on screen abo
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from tui.api import ApiError, ServerUnreachable, UserErrors
-from tui.api.models import GRADE_MEANING, GRADES, KIND_LABEL, KINDS, Cadences, QueueRow
+from tui.api.models import GRADES, KIND_LABEL, KINDS, Cadences, QueueRow, grade_meaning
 from tui.screens.queue import relative_day
 from tui.widgets.field_error import FieldError
 from tui.widgets.form_buttons import form_buttons
@@ -59,15 +59,29 @@ class LogContactDialog(ModalScreen[str | None]):
     def __init__(self, row: QueueRow, today: date | None = None) -> None:
         super().__init__()
         self.row = row
-        self.today = today or date.today()
+        # The company's day (the queue's, or the app's once it knows the time zone).
+        self._today = today
         self.cadences: Cadences | None = None
+        # The time shown when the dialog opened: left as it is, the contact happened "now"
+        # and the server takes its own clock, in the company's time zone.
+        self.occurred_default = ""
         self.cadence_override: int | None = None
         self.next_edited = False
         # One key per dialog: a retry after a lost answer is recorded once.
         self.idempotency_key = uuid.uuid4().hex
 
+    @property
+    def today(self) -> date:
+        return self._today or cast("CrmApp", self.app).company_today()
+
+    def _now_text(self) -> str:
+        rules = cast("CrmApp", self.app).known_rules
+        now = rules.now() if rules else datetime.now()
+        return now.strftime("%Y-%m-%d %H:%M")
+
     def compose(self) -> ComposeResult:
         r = self.row
+        self.occurred_default = self._now_text()
         dm = r.decision_maker.line() if r.decision_maker else "none marked"
         ally = r.ally.line() if r.ally else "none"
         last = (
@@ -96,7 +110,7 @@ class LogContactDialog(ModalScreen[str | None]):
                 )
                 yield Label(" When")
                 yield Input(
-                    datetime.now().strftime("%Y-%m-%d %H:%M"),
+                    self.occurred_default,
                     placeholder="YYYY-MM-DD HH:MM",
                     compact=True,
                     id="occurred",
@@ -117,7 +131,7 @@ class LogContactDialog(ModalScreen[str | None]):
             with Horizontal(classes="row"):
                 yield Label("Grade")
                 yield Select(
-                    [(f"{g} {GRADE_MEANING[g]}", g) for g in GRADES],
+                    [(f"{g} {grade_meaning(g)}", g) for g in GRADES],
                     value=r.grade,
                     allow_blank=False,
                     compact=True,
@@ -155,6 +169,10 @@ class LogContactDialog(ModalScreen[str | None]):
             return
         if customer.cadence_days != self.cadences.days.get(customer.grade):
             self.cadence_override = customer.cadence_days  # the contact plan's frequency
+        occurred = self.query_one("#occurred", Input)
+        if occurred.value == self.occurred_default:  # untouched: now in the company's zone
+            self.occurred_default = self._now_text()
+            occurred.value = self.occurred_default
         contacts = self.query_one("#contacts", SelectionList)
         for c in customer.contacts:
             contacts.add_option((c.label(), c.id))
@@ -163,15 +181,15 @@ class LogContactDialog(ModalScreen[str | None]):
     @on(Select.Changed, "#grade")
     @on(Input.Changed, "#occurred")
     def suggest_next(self) -> None:
-        """The next due date from the grade's cadence, until the user types their own."""
+        """The next due date the server will set from the grade's cadence (counted from the
+        contact's day, never before today), until the user types their own."""
         if self.next_edited or self.cadences is None:
             return
         grade = cast(str, self.query_one("#grade", Select).value)
         days = self.cadence_override or self.cadences.days.get(grade, 30)
-        from datetime import timedelta
-
-        start = self._occurred_day() or date.today()
-        self.query_one("#next", Input).value = (start + timedelta(days=days)).isoformat()
+        start = self._occurred_day() or self.today
+        due = max(self.today, start + timedelta(days=days))
+        self.query_one("#next", Input).value = due.isoformat()
 
     @on(Input.Changed, "#next")
     def next_changed(self, event: Input.Changed) -> None:
@@ -195,13 +213,17 @@ class LogContactDialog(ModalScreen[str | None]):
         sent as typed. Nothing typed is cleared."""
         problems: dict[str, str | None] = {}
         occurred_text = self.query_one("#occurred", Input).value.strip()
+        occurred: datetime | None = None
         try:
-            occurred = datetime.strptime(occurred_text, "%Y-%m-%d %H:%M").astimezone()
+            typed = datetime.strptime(occurred_text, "%Y-%m-%d %H:%M")
+            if occurred_text != self.occurred_default:  # the default means "now"
+                zone = self.cadences.zone if self.cadences else None
+                occurred = typed.replace(tzinfo=zone) if zone else typed.astimezone()
         except ValueError:
             problems["occurred"] = "Write the time as YYYY-MM-DD HH:MM."
         next_text = self.query_one("#next", Input).value.strip()
         next_due: date | None = None
-        if next_text:
+        if next_text and self.next_edited:  # otherwise the server schedules, as suggested
             try:
                 next_due = date.fromisoformat(next_text)
             except ValueError:

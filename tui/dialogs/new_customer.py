@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
-from tui.api.models import GRADE_MEANING, GRADES
+from tui.api.models import GRADES, grade_meaning
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -58,7 +58,7 @@ class NewCustomerDialog(ModalScreen[str | None]):
             with Horizontal(classes="row"):
                 yield Label("Grade")
                 yield Select(
-                    [(f"{g} {GRADE_MEANING[g]}", g) for g in GRADES],
+                    [(f"{g} {grade_meaning(g)}", g) for g in GRADES],
                     value="D",
                     allow_blank=False,
                     compact=True,

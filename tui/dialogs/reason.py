@@ -50,7 +50,8 @@ class _ReasonDialog(ModalScreen[str | None]):
             yield FieldError(id="error-form")
             if self.asks_date:
                 yield Label("New due date (YYYY-MM-DD)")
-                yield Input((date.today() + timedelta(days=1)).isoformat(), id="dueOn")
+                today = cast("CrmApp", self.app).company_today()
+                yield Input((today + timedelta(days=1)).isoformat(), id="dueOn")
                 yield FieldError(id="error-dueOn")
             yield Label("Reason")
             yield Input(id="reason")

@@ -18,6 +18,13 @@ class AccessRequestStatus(StrEnum):
     REFUSED = "refused"
 
 
+ACCESS_REQUEST_STATUS_MEANING = {
+    AccessRequestStatus.PENDING: "Waiting for a manager.",
+    AccessRequestStatus.GRANTED: "A manager granted read access.",
+    AccessRequestStatus.REFUSED: "A manager refused.",
+}
+
+
 class AccessRequest(Model):
     id = fields.IntField(primary_key=True)
     requester: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

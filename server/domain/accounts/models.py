@@ -18,6 +18,16 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_MEANING = {
+    Role.SALES_REP: "Salesperson (业务员): owns and works their own customers.",
+    Role.MANAGER: "Sales manager (销售主管): sees everyone below them, transfers customers, "
+    "decides access requests.",
+    Role.SERVICE: "Service, quality or logistics staff handling complaints.",
+    Role.FINANCE: "Finance staff: receivables, credit.",
+    Role.ADMIN: "Administrator: sees and manages all.",
+}
+
+
 class Department(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)

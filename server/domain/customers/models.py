@@ -18,12 +18,39 @@ class Stage(StrEnum):
     DEAD = "dead"
 
 
+STAGE_MEANING = {
+    Stage.PROSPECT: "Potential customer (潜在客户).",
+    Stage.NEGOTIATING: "In negotiation (正在谈判).",
+    Stage.WON: "Deal closed; a customer (已成交).",
+    Stage.DEAD: "No longer pursued (死亡客户).",
+}
+
+
 class Grade(StrEnum):
     A = "A"
     B = "B"
     C = "C"
     D = "D"
     E = "E"
+
+
+# Grades by expected time to a deal (seed 002): months until the deal is expected, None for
+# "potential need, more than 6 months" (D) and "no need" (E). The cadences that go with them
+# are company settings (A 1, B 7, C 15, D 30, E 365 days by default).
+DEAL_WITHIN_MONTHS: dict[Grade, int | None] = {
+    Grade.A: 1,
+    Grade.B: 3,
+    Grade.C: 6,
+    Grade.D: None,
+    Grade.E: None,
+}
+GRADE_MEANING = {
+    Grade.A: "Clear need, deal expected within 1 month: follow up daily.",
+    Grade.B: "Deal expected within 3 months: follow up weekly.",
+    Grade.C: "Deal expected within 6 months: follow up every 15 days.",
+    Grade.D: "Potential need or more than 6 months away: follow up monthly.",
+    Grade.E: "No need or dead: follow up yearly.",
+}
 
 
 class AbcClass(StrEnum):
@@ -33,6 +60,12 @@ class AbcClass(StrEnum):
     B = "B"
     C = "C"
 
+
+ABC_CLASS_MEANING = {
+    AbcClass.A: "The customers making the first 70% of sales (a company setting).",
+    AbcClass.B: "The customers making the sales from 70% to 95%.",
+    AbcClass.C: "The rest of the customers with sales in the period.",
+}
 
 # The queue sorts class A before B before C before unclassified; an integer column keeps
 # that order the same on SQLite and PostgreSQL, which place NULLs differently.
@@ -48,6 +81,16 @@ class SourceChannel(StrEnum):
     OTHER = "other"
 
 
+SOURCE_CHANNEL_MEANING = {
+    SourceChannel.INTERNET: "Found on the internet.",
+    SourceChannel.ACQUAINTANCE: "Introduced by an acquaintance (熟人介绍); see referredBy.",
+    SourceChannel.PHONE_DIRECTORY: "From a phone or trade directory.",
+    SourceChannel.RELATED_COMPANY: "Introduced by a related company; see referredBy.",
+    SourceChannel.INBOUND_ENQUIRY: "The customer contacted us.",
+    SourceChannel.OTHER: "Any other channel.",
+}
+
+
 class ContactRole(StrEnum):
     BOSS = "boss"
     PURCHASING_HEAD = "purchasing_head"
@@ -59,10 +102,29 @@ class ContactRole(StrEnum):
     OTHER = "other"
 
 
+CONTACT_ROLE_MEANING = {
+    ContactRole.BOSS: "Owner or general manager (老板).",
+    ContactRole.PURCHASING_HEAD: "Head of purchasing.",
+    ContactRole.FINANCE_HEAD: "Head of finance.",
+    ContactRole.SALES_HEAD: "Head of sales.",
+    ContactRole.PRODUCTION_HEAD: "Head of production.",
+    ContactRole.TECHNICAL: "Technical staff.",
+    ContactRole.QUALITY: "Quality staff.",
+    ContactRole.OTHER: "Any other role.",
+}
+
+
 class Influence(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+
+INFLUENCE_MEANING = {
+    Influence.LOW: "Little say.",
+    Influence.MEDIUM: "Heard, not decisive.",
+    Influence.HIGH: "Shapes the decision.",
+}
 
 
 class Attitude(StrEnum):
@@ -71,11 +133,26 @@ class Attitude(StrEnum):
     OPPONENT = "opponent"
 
 
+ATTITUDE_MEANING = {
+    Attitude.SUPPORTER: "Favours us.",
+    Attitude.NEUTRAL: "Neither for nor against.",
+    Attitude.OPPONENT: "Favours a competitor or resists us.",
+}
+
+
 class AllyStrength(StrEnum):
     NONE = "none"
     WEAK = "weak"
     MODERATE = "moderate"
     STRONG = "strong"
+
+
+ALLY_STRENGTH_MEANING = {
+    AllyStrength.NONE: "Not an ally.",
+    AllyStrength.WEAK: "Helps a little when asked.",
+    AllyStrength.MODERATE: "Helps reliably.",
+    AllyStrength.STRONG: "Works for us inside the customer.",
+}
 
 
 class Customer(Model):

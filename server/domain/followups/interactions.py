@@ -50,6 +50,9 @@ from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
 
 # A clock a few minutes fast on a laptop must not turn "just now" into an error.
 FUTURE_SLACK = timedelta(minutes=10)
+# Contact times are typed to the minute: "10:05" may be any moment of that minute, so an
+# item planned at 10:05:30 may have existed when a contact logged as 10:05 happened.
+TYPED_PRECISION = timedelta(minutes=1)
 MAX_PEOPLE = 50
 
 LOG_FIELDS: dict[str, v.Validator] = {
@@ -161,7 +164,7 @@ async def _check_answered(
                 f"This follow-up is already {found.status}.",
             )
         ]
-    if found.created_at > occurred:
+    if found.created_at >= occurred + TYPED_PRECISION:
         return [
             FieldProblem(
                 "follow_up_id",
@@ -441,7 +444,10 @@ async def _complete_answered(
     if follow_up_id is not None:
         answered |= Q(id=follow_up_id)
     rows = await FollowUp.filter(
-        answered, customer_id=customer.id, status=FollowUpStatus.OPEN, created_at__lte=occurred
+        answered,
+        customer_id=customer.id,
+        status=FollowUpStatus.OPEN,
+        created_at__lt=occurred + TYPED_PRECISION,
     )
     rows = [r for r in rows if r.id == follow_up_id or _answers(r, kind, settings, contact_day)]
     now = clock.now()

@@ -23,6 +23,18 @@ class InteractionKind(StrEnum):
     INQUIRY_LETTER = "inquiry_letter"
 
 
+KIND_MEANING = {
+    InteractionKind.VISIT: "A visit at the customer's premises (拜访).",
+    InteractionKind.HOME_VISIT: "A visit at a contact's home (家访).",
+    InteractionKind.PHONE: "A phone call.",
+    InteractionKind.EMAIL: "An email.",
+    InteractionKind.LETTER: "A letter or fax.",
+    InteractionKind.MEETING: "A meeting, at our place or elsewhere.",
+    InteractionKind.LEADERSHIP_VISIT: "A visit led by our company's leadership.",
+    InteractionKind.TECHNICAL_VISIT: "A visit by our technical staff.",
+    InteractionKind.INQUIRY_LETTER: "A letter asking the customer's opinion (征询意见函).",
+}
+
 # Kinds that need someone on the road: these make up a visit plan (路序).
 VISIT_KINDS = frozenset(
     {
@@ -42,6 +54,16 @@ class FollowUpOrigin(StrEnum):
     INQUIRY_LETTER = "inquiry_letter"
 
 
+ORIGIN_MEANING = {
+    FollowUpOrigin.CADENCE: "Scheduled from the grade's cadence or the contact plan.",
+    FollowUpOrigin.MANUAL: "Planned by hand.",
+    FollowUpOrigin.LEADERSHIP_VISIT: "Class A service: a leadership visit every six months "
+    "(a company setting).",
+    FollowUpOrigin.CLASS_VISIT: "Class B service: a visit once a year (a company setting).",
+    FollowUpOrigin.INQUIRY_LETTER: "Class B service: an inquiry letter every six months "
+    "(a company setting).",
+}
+
 # Origins that recur on a schedule: a customer has at most one open follow-up of each.
 RECURRING_ORIGINS = frozenset(
     {
@@ -57,6 +79,13 @@ class FollowUpStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     SKIPPED = "skipped"
+
+
+STATUS_MEANING = {
+    FollowUpStatus.OPEN: "Still to do.",
+    FollowUpStatus.DONE: "Answered by a logged contact.",
+    FollowUpStatus.SKIPPED: "Not done, with a reason.",
+}
 
 
 class Interaction(Model):

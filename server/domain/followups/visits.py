@@ -25,6 +25,13 @@ class RouteMethod(StrEnum):
     NEAREST_NEIGHBOUR = "nearest_neighbour"
 
 
+ROUTE_METHOD_MEANING = {
+    RouteMethod.ROUTE: "Along the customers' route and route position.",
+    RouteMethod.NEAREST_NEIGHBOUR: "By nearest neighbour from the start over the customers' "
+    "coordinates; customers without coordinates follow in route order.",
+}
+
+
 @dataclass
 class Stop:
     customer: Customer

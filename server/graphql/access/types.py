@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import relay
@@ -15,13 +14,16 @@ from server.domain.access import models
 from server.domain.access.services import readable_requests
 from server.graphql.accounts.types import User
 from server.graphql.common import nodes_in_order
+from server.graphql.enums import mirror
 
-
-@strawberry.enum(description="Where an access request stands.")
-class AccessRequestStatus(Enum):
-    PENDING = strawberry.enum_value("pending", description="Waiting for a manager.")
-    GRANTED = strawberry.enum_value("granted", description="A manager granted read access.")
-    REFUSED = strawberry.enum_value("refused", description="A manager refused.")
+if TYPE_CHECKING:  # type checkers see the domain enum, whose members this mirrors
+    from server.domain.access.models import AccessRequestStatus
+else:
+    AccessRequestStatus = mirror(
+        models.AccessRequestStatus,
+        "Where an access request stands.",
+        models.ACCESS_REQUEST_STATUS_MEANING,
+    )
 
 
 @strawberry.type(

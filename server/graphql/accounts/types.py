@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import relay
@@ -13,23 +13,16 @@ from strawberry.types import Info
 
 from server.domain.accounts import models
 from server.graphql.common import UserError, load_in_order, nodes_in_order
+from server.graphql.enums import mirror
 
-
-@strawberry.enum(description="What a user does in the company, which decides what they may do.")
-class Role(Enum):
-    SALES_REP = strawberry.enum_value(
-        "sales_rep", description="Salesperson (业务员): owns and works their own customers."
+if TYPE_CHECKING:  # type checkers see the domain enum, whose members this mirrors
+    from server.domain.accounts.models import Role
+else:
+    Role = mirror(
+        models.Role,
+        "What a user does in the company, which decides what they may do.",
+        models.ROLE_MEANING,
     )
-    MANAGER = strawberry.enum_value(
-        "manager",
-        description="Sales manager (销售主管): sees everyone below them, transfers customers, "
-        "decides access requests.",
-    )
-    SERVICE = strawberry.enum_value(
-        "service", description="Service, quality or logistics staff handling complaints."
-    )
-    FINANCE = strawberry.enum_value("finance", description="Finance staff: receivables, credit.")
-    ADMIN = strawberry.enum_value("admin", description="Administrator: sees and manages all.")
 
 
 @strawberry.type(description="A department people belong to.")
