@@ -19,10 +19,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from server.app import create_app
     from server.db import OutdatedDatabase, orm
 
-    if settings.sqlite_path:
-        print(f"Database: {settings.sqlite_path} (SQLite)", flush=True)
-    else:
-        print(f"Database: {_redacted(settings.database_url)}", flush=True)
+    _print_database(settings)
 
     async def prepare() -> None:
         async with orm(settings):
@@ -49,6 +46,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
+
+
+def _print_database(settings: Settings) -> None:
+    """Which database a command works on: the first thing an operator needs to know."""
+    if settings.sqlite_path:
+        print(f"Database: {settings.sqlite_path} (SQLite)", flush=True)
+    else:
+        print(f"Database: {_redacted(settings.database_url)}", flush=True)
 
 
 def _redacted(url: str) -> str:
@@ -123,6 +128,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from server.seed import seed_activity, seed_bulk, seed_demo
 
     async def run() -> None:
+        _print_database(settings)
         async with orm(settings):
             if args.demo:
                 created = await seed_demo()

@@ -216,8 +216,9 @@ async def seed_demo(customers_per_rep: int = 60) -> bool:
 
 
 async def _demo_follow_up(rng: random.Random, customer: Customer, rep: User, day: date) -> None:
-    """A last contact some days back and the open follow-up it scheduled, due between a week
-    ago and a week ahead: the demo queue then has overdue, today and upcoming rows."""
+    """A last contact some days back (never after today) and the open follow-up it
+    scheduled, due between a week ago and a week ahead and after that contact: the demo
+    queue then has overdue, today and upcoming rows."""
     from server.domain.followups.models import (
         FollowUp,
         FollowUpOrigin,
@@ -226,10 +227,12 @@ async def _demo_follow_up(rng: random.Random, customer: Customer, rep: User, day
         open_slot,
     )
 
-    due = day + timedelta(days=rng.randint(-7, 8))
+    contact_day = day - timedelta(days=rng.randint(1, 20))
+    due = max(day + timedelta(days=rng.randint(-7, 8)), contact_day + timedelta(days=1))
     kind = rng.choice([InteractionKind.PHONE, InteractionKind.VISIT, InteractionKind.EMAIL])
     summary = rng.choice(DEMO_SUMMARIES)
-    at = datetime.combine(due - timedelta(days=rng.randint(3, 20)), dtime(10), UTC)
+    # 10:00 in Shanghai, the demo company's zone.
+    at = datetime.combine(contact_day, dtime(2), UTC)
     await Interaction.create(
         customer=customer,
         author=rep,

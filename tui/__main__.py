@@ -1,8 +1,8 @@
 """crm: the terminal client.
 
-crm [--url URL]      open the client (URL defaults to $CRM_URL, then localhost:8000)
-crm logout           revoke the stored session for that server
-crm demo             a throwaway server with demo data, signed in as a demo rep
+crm [--url URL]             open the client (URL defaults to $CRM_URL, then localhost:8000)
+crm logout [--url URL]      revoke the stored session (default: the server last signed in to)
+crm demo [--port P]         a throwaway server with demo data, signed in as a demo rep
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ def _run(
     asyncio.run(main())
 
 
-def _logout(url: str) -> int:
+def _logout(url: str | None) -> int:
     store = TokenStore()
+    url = url or store.last_url() or DEFAULT_URL
     token = store.get(url)
     if token is None:
         print(f"No session stored for {url}.")
@@ -61,25 +62,54 @@ def _logout(url: str) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="crm", description="CRM terminal client.")
-    parser.add_argument("--url", default=os.environ.get("CRM_URL", DEFAULT_URL))
+URL_HELP = "The server's GraphQL address (default: $CRM_URL, else " + DEFAULT_URL + ")."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crm",
+        description="CRM terminal client: your follow-up queue, customers and visits. "
+        "Without a command it opens the client.",
+    )
+    parser.add_argument("--url", help=URL_HELP)
     parser.add_argument("--user", default="", help="Username to offer on the login screen.")
     parser.add_argument(
         "--day", type=date.fromisoformat, help="Open the queue as of this day (YYYY-MM-DD)."
     )
-    parser.add_argument("command", nargs="?", choices=["logout", "demo"])
-    args = parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    logout = commands.add_parser(
+        "logout",
+        help="Revoke the stored session on the server and forget it here.",
+        description="Revoke the stored session on the server and forget it here. Without "
+        "--url: the server you last signed in to.",
+    )
+    logout.add_argument("--url", dest="logout_url", help=URL_HELP)
+    demo = commands.add_parser(
+        "demo",
+        help="Start a throwaway server with the demo company and sign in as 张伟 (zhang).",
+        description="Start a throwaway server (SQLite in a temporary directory) with the demo "
+        "company, open the client signed in as the sales rep 张伟, and stop the server on "
+        "exit.",
+    )
+    demo.add_argument(
+        "--port", type=int, default=0, help="Port for the demo server (default: a free one)."
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env_url = os.environ.get("CRM_URL")
     if args.command == "logout":
-        return _logout(args.url)
+        return _logout(args.logout_url or args.url or env_url)
     if args.command == "demo":
         from tui.demo import DEMO_PASSWORD, DEMO_USER, demo_server
 
         print("Starting a demo server with a fresh database…", flush=True)
-        with demo_server() as url:
+        with demo_server(port=args.port or None) as url:
             _run(url, DEMO_USER, DEMO_PASSWORD)
         return 0
-    _run(args.url, args.user, day=args.day)
+    _run(args.url or env_url or DEFAULT_URL, args.user, day=args.day)
     return 0
 
 

@@ -29,10 +29,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(timeout: float = 60) -> Iterator[str]:
-    """Start `crm-server serve --demo` and yield its GraphQL URL once /health answers."""
+def demo_server(timeout: float = 60, port: int | None = None) -> Iterator[str]:
+    """Start `crm-server serve --demo` (on `port`, or a free one) and yield its GraphQL URL
+    once /health answers."""
     with tempfile.TemporaryDirectory(prefix="crm-demo-") as tmp:
-        port = free_port()
+        port = port or free_port()
         env = {
             **os.environ,
             "CRM_DATABASE_URL": f"sqlite://{Path(tmp) / 'demo.sqlite3'}",

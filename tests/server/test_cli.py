@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from server.settings import sqlite_url
@@ -53,11 +54,19 @@ def test_createuser_stores_an_argon2id_hash(tmp_path: Path) -> None:
 
 def test_seed_demo_once_and_bulk(tmp_path: Path) -> None:
     first = crm(tmp_path, "seed", "--demo")
-    assert first.stdout.strip() == "Demo data loaded."
-    assert crm(tmp_path, "seed", "--demo").stdout.strip() == "Demo data already present."
+    database = f"Database: {tmp_path / 'crm.sqlite3'} (SQLite)"
+    assert first.stdout.splitlines() == [database, "Demo data loaded."]
+    again = crm(tmp_path, "seed", "--demo").stdout.splitlines()
+    assert again == [database, "Demo data already present."]
     bulk = crm(tmp_path, "seed", "--customers", "500", "--reps", "5")
     assert bulk.returncode == 0, bulk.stderr
     with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        # No demo customer was last contacted in the future.
+        now = datetime.now(UTC).isoformat(sep=" ")
+        future = db.execute(
+            "SELECT COUNT(*) FROM customer WHERE last_contact_at > ?", (now,)
+        ).fetchone()[0]
+        assert future == 0
         customers = db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
         contacts = db.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
         found = db.execute("SELECT name FROM customer WHERE search_text LIKE '%hzjx%'").fetchall()
