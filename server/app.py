@@ -13,8 +13,9 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
@@ -22,6 +23,7 @@ from tortoise import Tortoise
 from server.db import init_orm
 from server.domain.accounts.services import user_for_token
 from server.domain.accounts.viewer import Viewer
+from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
 from server.settings import Settings
@@ -108,6 +110,10 @@ class CrmGraphQL(GraphQL[Context, None]):
             build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None
         )
         self.settings = settings
+        self._ide_html = offline_graphiql_html() if settings.serves_graphiql else ""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         token = bearer_token(request) if isinstance(request, Request) else None
@@ -148,6 +154,11 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            *(
+                [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
+                if settings.serves_graphiql
+                else []
+            ),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -110,3 +110,21 @@ async def test_introspection_fits_within_the_limits(company: Company) -> None:
     body = await company.api(None).post(get_introspection_query(descriptions=True))
     assert "errors" not in body
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_graphiql_loads_nothing_from_the_internet(client: httpx.AsyncClient) -> None:
+    import re
+
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    addresses = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assets = [a for a in addresses if not a.startswith("data:")]
+    assert len(assets) == 7
+    assert all(a.startswith("/graphiql-assets/") for a in assets), assets
+    assert "unpkg.com" not in page.text and "integrity=" not in page.text
+    for asset in assets:
+        served = await client.get(asset)
+        assert served.status_code == 200, asset
+        assert len(served.content) > 500, asset
+    script = await client.get("/graphiql-assets/graphiql.min.js")
+    assert script.headers["content-type"].startswith(("text/javascript", "application/javascript"))
