@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
+from server.domain.access.models import AccessGrant
 from server.domain.access.visibility import visible_customers
 from server.domain.accounts.models import Department, User
 from server.domain.accounts.viewer import Viewer
@@ -81,6 +82,15 @@ async def _interactions(ids: Sequence[int]) -> list[Interaction | None]:
     return [found.get(i) for i in ids]
 
 
+async def _grants(request_ids: Sequence[int]) -> list[AccessGrant | None]:
+    # Keyed by requests the viewer may already read; the customer is checked on its own.
+    found = {
+        g.request_id: g
+        for g in await AccessGrant.filter(request_id__in=list(request_ids)).order_by("id")
+    }
+    return [found.get(i) for i in request_ids]
+
+
 async def _order_lines(order_ids: Sequence[int]) -> list[list[SalesOrderLine]]:
     grouped: dict[int, list[SalesOrderLine]] = defaultdict(list)
     rows = await SalesOrderLine.filter(order_id__in=list(order_ids)).order_by("order_id", "line_no")
@@ -106,6 +116,7 @@ class Loaders:
     # visible order (its lines): visible through the same customer.
     interactions_by_id: DataLoader[int, Interaction | None] = field(init=False)
     order_lines: DataLoader[int, list[SalesOrderLine]] = field(init=False)
+    grants_by_request: DataLoader[int, AccessGrant | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.contacts_by_id = DataLoader(load_fn=_contacts_by_id)
@@ -114,6 +125,7 @@ class Loaders:
         self.contact_plans = DataLoader(load_fn=_plans)
         self.interactions_by_id = DataLoader(load_fn=_interactions)
         self.order_lines = DataLoader(load_fn=_order_lines)
+        self.grants_by_request = DataLoader(load_fn=_grants)
         self.users = DataLoader(load_fn=_users)
         self.departments = DataLoader(load_fn=_departments)
         self.contacts_by_customer = DataLoader(load_fn=_contacts)

@@ -585,8 +585,44 @@ async def read_nested_paths(world: dict[str, Any], actor: str) -> None:
         assert body["data"]["node"] == expected, type_name
 
 
+async def read_granted_customer(world: dict[str, Any], actor: str) -> None:
+    """A granted request names its customer to whoever may still see it: r2 asks, m1
+    grants; r2 sees the customer and the end of the access, until it ends."""
+    from server.domain.access.models import AccessGrant
+
+    company = world["company"]
+    filed = await company.api("r2").data(
+        """mutation { accessRequestCreate(input: {customerDescription: "杭州那家",
+        reason: "接手"}) { accessRequest { id } } }"""
+    )
+    request_id = filed["accessRequestCreate"]["accessRequest"]["id"]
+    granted = await company.api("m1").data(
+        """mutation($r: ID!, $c: ID!) { accessRequestGrant(input: {requestId: $r,
+        customerId: $c, days: 3}) { userErrors { code } } }""",
+        {"r": request_id, "c": world["customer"]["id"]},
+    )
+    assert granted["accessRequestGrant"]["userErrors"] == []
+    query = """query($r: ID!) { node(id: $r) { ... on AccessRequest {
+      grantedCustomer { name } accessExpiresAt } } }"""
+    seen_by = {"manager", "admin"} | ({"peer"} if actor == "peer" else set())
+    body = await _api(world, actor).post(query, {"r": request_id})
+    node = (body.get("data") or {}).get("node")
+    if actor in seen_by:
+        assert node["grantedCustomer"] == {"name": "杭州机械厂"}
+        assert node["accessExpiresAt"]
+    elif node is not None:  # a manager elsewhere reads the request, not the customer
+        assert node["grantedCustomer"] is None
+    # Once the access has ended, the requester no longer sees the customer through it.
+    await AccessGrant.filter(grantee_id=company.users["r2"].id).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    after = await company.api("r2").data(query, {"r": request_id})
+    assert after["node"]["grantedCustomer"] is None
+
+
 NESTED = {
     "Contact.customer": read_nested,
+    "AccessRequest.grantedCustomer": read_granted_customer,
     "FollowUp.customer": read_nested_paths,
     "SalesOrder.customer": read_nested_paths,
     "Interaction.customer": read_nested_paths,

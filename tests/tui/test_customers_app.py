@@ -120,7 +120,7 @@ async def test_customer_screen_tabs_and_logging_from_it(
         assert screen.query_one(TabbedContent).active == "people"
         people = screen.query_one("#people-table", DataTable)
         names = {str(people.get_row_at(i)[0]): people.get_row_at(i) for i in range(2)}
-        assert names["王总"][3] == "决 yes" and names["李主任"][6] == "strong"
+        assert names["王总"][3] == "决 yes" and names["李主任"][6] == "strong ally"
         await pilot.press("4")
         followups = screen.query_one("#followups-table", DataTable)
         assert followups.row_count == 1
@@ -312,7 +312,7 @@ async def test_filter_the_list_by_grade_stage_region_tag_owner_and_key_account(
         assert app.screen is screen
         assert listed(screen) == ["甲·要的"]
         status = str(screen.query_one("#status", Static).render())
-        assert "1 customers" in status and "grade A" in status and "#模具" in status
+        assert "1 customer ·" in status and "grade A" in status and "#模具" in status
         assert "R1" in status  # the owner by display name
 
         # The search box narrows within the filter; clearing the filter brings all back.
@@ -375,7 +375,7 @@ async def test_make_change_and_clear_the_contact_plan(
         await pilot.press("4")
         await settle(pilot)
         shown = str(screen.query_one("#plan", Static).render())
-        assert "every 3 days" in shown and "80000.00" in shown
+        assert "every 3 days" in shown and "¥80,000.00" in shown
 
         # Clearing the frequency returns the customer to its grade's cadence (C: 15 days).
         await pilot.press("p")

@@ -91,7 +91,7 @@ async def test_sign_in_then_the_queue_in_sections(
             "甲级",
             "1 due today",
             "今天的",
-            "1 in the next 7 days",
+            "1 upcoming",
             "五天后",
         ]
         # The cursor starts on the first follow-up and the preparation facts show.

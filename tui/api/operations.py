@@ -132,11 +132,12 @@ query Customer($id: ID!) {
   customer(id: $id) {
     id version name viewerCanEdit isArchived
     address phone email legalRepresentative organizationForm industry region route
-    relationshipSince assets { amount }
+    relationshipSince assets { amount currency }
     serviceArea salesCapacity developmentPotential businessPhilosophy scale
     distinctiveFeatures factory equipment output qualityRequirements productStructure
     ourSharePercent
-    registeredCapital { amount } yearsInBusiness creditLimit { amount } billingDay paymentTerms
+    registeredCapital { amount currency } yearsInBusiness creditLimit { amount currency }
+    billingDay paymentTerms code
     currentSalesActivity openProblems sourceChannel referredBy
     stage grade isKeyAccount abcClass isVip vipReason vipSince cadenceDays
     owner { displayName username }
@@ -148,13 +149,13 @@ query Customer($id: ID!) {
     }
     contactPlan {
       version focus frequencyDays preferredTime
-      expectedOrder { products quantity amount { amount } }
+      expectedOrder { products quantity amount { amount currency } }
     }
     followUps(status: [OPEN]) { id version dueOn kind purpose origin assignee { displayName } }
     interactions(first: 30) { ...TimelinePage }
     salesOrders(first: 20) {
       totalCount
-      nodes { id orderedOn externalRef total { amount } }
+      nodes { id orderedOn externalRef total { amount currency } }
     }
   }
 }"""
@@ -254,9 +255,11 @@ ACCESS_REQUESTS = """
 query AccessRequests($status: AccessRequestStatus) {
   accessRequests(status: $status, first: 100) {
     nodes {
-      id customerDescription reason status decisionNote createdAt
+      id customerDescription reason status decisionNote createdAt decidedAt
       requester { id displayName username }
       decidedBy { displayName }
+      grantedCustomer { id name }
+      accessExpiresAt
     }
   }
 }"""

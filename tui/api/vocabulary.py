@@ -9,11 +9,39 @@ schema's; it never sends a value the schema does not know.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+
 # Grades by expected time to a deal (DOMAIN.md §3): months to the deal, None for D (potential,
 # beyond six months) and E (no need). The cadence comes from the company's settings.
 GRADE_DEAL_MONTHS: dict[str, int | None] = {"A": 1, "B": 3, "C": 6, "D": None, "E": None}
 GRADES = tuple(GRADE_DEAL_MONTHS)
 _NO_DATE = {"D": "potential need, deal beyond 6 months", "E": "no need now"}
+
+
+# Money is shown as a Chinese office writes it: ¥1,234,567.50.
+MONEY_LOCALE = "zh_CN"
+
+
+def money(value: dict[str, str] | None) -> str:
+    """A Money {amount, currency} with its currency sign and thousands separators."""
+    if not value or value.get("amount") in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value["amount"])
+    except InvalidOperation:
+        return str(value["amount"])
+    return format_currency(amount, value.get("currency") or "CNY", locale=MONEY_LOCALE)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 customer", "3 customers": the number with its noun in the right form."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def every_days(days: int) -> str:
+    return "daily" if days == 1 else f"every {days} days"
 
 
 def grade_meaning(grade: str, cadence_days: int | None = None) -> str:
@@ -23,7 +51,7 @@ def grade_meaning(grade: str, cadence_days: int | None = None) -> str:
     said = f"deal within {months} month{'s' if months != 1 else ''}" if months else ""
     said = said or _NO_DATE.get(grade, "")
     if cadence_days:
-        said += " · daily" if cadence_days == 1 else f" · every {cadence_days} days"
+        said += f" · {every_days(cadence_days)}"
     return said
 
 

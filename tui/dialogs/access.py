@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.api import ApiError, UserErrors
+from tui.api.vocabulary import counted
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -179,7 +180,7 @@ class GrantDialog(_Form):
         except ValueError:
             days = 0
         await crm.api.grant_access(self.request["id"], str(option.id), days, self.value("note"))
-        return f"Granted for {days} days."
+        return f"Granted for {counted(days, 'day')}."
 
     def action_save(self) -> None:
         if self.query_one("#matches", OptionList).highlighted is None:

@@ -3,7 +3,6 @@ often to call (overriding the grade's cadence) and when the customer likes to be
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -13,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui import forms
 from tui.api import ApiError, UserErrors
 from tui.screens.queue import every
 from tui.widgets.field_error import FieldError, show_refusal
@@ -30,7 +30,8 @@ FIELDS = (
     ("expectedOrder.quantity", "Quantity"),
     ("expectedOrder.amount", "Amount"),
 )
-WHOLE_NUMBERS = ("frequencyDays", "expectedOrder.quantity")
+# Whole numbers and their ranges (as the server checks them).
+WHOLE_NUMBERS = {"frequencyDays": (1, 3660), "expectedOrder.quantity": (0, 1_000_000_000)}
 
 
 def _dom_id(path: str) -> str:
@@ -123,15 +124,13 @@ class ContactPlanDialog(ModalScreen[str | None]):
             # quantity or amount.
             value: Any = text
             error = None
-            if path in WHOLE_NUMBERS:
-                value = int(text) if text.isdigit() else None
-                error = "A whole number." if text and value is None else None
-            elif path == "expectedOrder.amount":
-                value = text or None
-                try:
-                    Decimal(text or "0")
-                except InvalidOperation:
-                    error = "An amount such as 12000.00."
+            try:
+                if path in WHOLE_NUMBERS:
+                    value = forms.whole_number(text, *WHOLE_NUMBERS[path])
+                elif path == "expectedOrder.amount":
+                    value = forms.amount(text)
+            except forms.Unparsed as exc:
+                error = str(exc)
             self.query_one(f"#error-{_dom_id(path)}", FieldError).show(error)
             bad = bad or error is not None
             if path.startswith("expectedOrder."):

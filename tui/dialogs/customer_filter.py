@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Stati
 
 from tui.api import ApiError
 from tui.api.models import GRADES, STAGE_LABEL, STAGES, CustomerFilter, grade_meaning
+from tui.widgets.checklist import CheckList
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
@@ -73,17 +74,15 @@ class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
                 yield Label("Stage")
                 yield Label("Owner")
             with Horizontal(id="lists"):
-                yield SelectionList[str](
+                yield CheckList(
                     *[(f"{g} {grade_meaning(g)}", g, g in now.grades) for g in GRADES],
                     id="grades",
                 )
-                yield SelectionList[str](
+                yield CheckList(
                     *[(STAGE_LABEL[s], s, s in now.stages) for s in STAGES], id="stages"
                 )
                 # Filled from the server; the owners already chosen are there from the start.
-                yield SelectionList[str](
-                    *[(name, oid, True) for oid, name in now.owners], id="owners"
-                )
+                yield CheckList(*[(name, oid, True) for oid, name in now.owners], id="owners")
             yield Checkbox("Key accounts only", now.key_accounts_only, compact=True, id="key")
             yield from form_buttons("Apply", Button("Clear  ctrl+l", compact=True, id="clear"))
 
@@ -98,18 +97,18 @@ class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
             people = await crm.api.users()
         except ApiError:
             return  # the owners chosen before stay; the rest of the dialog works
-        owners = self.query_one("#owners", SelectionList)
+        owners = self.query_one("#owners", CheckList)
         chosen = {oid for oid, _ in self.current.owners}
         for user in people:
             if user.role in ("SALES_REP", "MANAGER") and user.id not in chosen:
-                owners.add_option((user.display_name or user.username, user.id))
-        if owners.highlighted is None and owners.option_count:
-            owners.highlighted = 0  # as in the lists filled at once: space picks the first
+                owners.add_choice(user.display_name or user.username, user.id)
 
     def _owner_names(self) -> dict[str, str]:
-        owners = self.query_one("#owners", SelectionList)
+        owners = self.query_one("#owners", CheckList)
         return {
-            str(owners.get_option_at_index(i).value): str(owners.get_option_at_index(i).prompt)
+            str(owners.get_option_at_index(i).value): owners.label_of(
+                str(owners.get_option_at_index(i).value)
+            )
             for i in range(owners.option_count)
         }
 

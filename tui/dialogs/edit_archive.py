@@ -14,9 +14,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui import forms
 from tui.api import ApiError, UserErrors
 from tui.api.vocabulary import STALE_VERSION
-from tui.screens.customer import ARCHIVE_GROUPS, _value
+from tui.screens.customer import ARCHIVE_GROUPS
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -32,20 +33,33 @@ EDITABLE: list[tuple[str, str]] = [("Name", "name")] + [
     if key not in ("region+route", "sourceChannel", "stage")
 ]
 EDITABLE[1:1] = [("Region", "region"), ("Route", "route")]
-INTEGERS = {"ourSharePercent", "yearsInBusiness", "billingDay"}
+LABELS = dict((key, label) for label, key in EDITABLE)
+# Whole numbers and their ranges (as the server checks them).
+INTEGERS = {"ourSharePercent": (0, 100), "yearsInBusiness": (0, 1000), "billingDay": (1, 31)}
 MONEY = {"assets", "registeredCapital", "creditLimit"}
+DATES = {"relationshipSince"}
 
 
 def _plain(c: dict[str, Any], key: str) -> str:
-    return _value(c, key) if key not in ("region", "route") else str(c.get(key) or "")
+    """The value as the form shows it for editing: amounts as plain decimals."""
+    if key in ("region", "route"):
+        return str(c.get(key) or "")
+    value = c.get(key)
+    if isinstance(value, dict):
+        return str(value.get("amount") or "")
+    return "" if value is None else str(value)
 
 
 def _wire(key: str, text: str) -> Any:
-    """The form's text as the API takes it; '' clears a number or an amount."""
+    """The form's text as the API takes it ('' clears a number, an amount or a date);
+    forms.Unparsed when it cannot be read."""
     if key in INTEGERS:
-        return int(text) if text else None
+        return forms.whole_number(text, *INTEGERS[key])
     if key in MONEY:
-        return text or None
+        return forms.amount(text)
+    if key in DATES:
+        found = forms.day(text)
+        return found.isoformat() if found else None
     return text
 
 
@@ -98,11 +112,22 @@ class EditArchiveDialog(ModalScreen[str | None]):
     def typed(self) -> dict[str, str]:
         return {key: self.query_one(f"#{key}", Input).value.strip() for _, key in EDITABLE}
 
-    def changes(self, base: dict[str, Any]) -> dict[str, Any]:
-        """What the user changed relative to `base` (the values the form was opened with)."""
-        return {
-            key: _wire(key, text) for key, text in self.typed().items() if text != _plain(base, key)
-        }
+    def changes(self, base: dict[str, Any]) -> dict[str, Any] | None:
+        """What the user changed relative to `base` (the values the form was opened with);
+        None when something typed cannot be read, its message then beside the field."""
+        found: dict[str, Any] = {}
+        unread = False
+        for key, text in self.typed().items():
+            if text == _plain(base, key):
+                self.query_one(f"#error-{key}", FieldError).show(None)
+                continue
+            try:
+                found[key] = _wire(key, text)
+                self.query_one(f"#error-{key}", FieldError).show(None)
+            except forms.Unparsed as exc:
+                self.query_one(f"#error-{key}", FieldError).show(str(exc))
+                unread = True
+        return None if unread else found
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -112,6 +137,8 @@ class EditArchiveDialog(ModalScreen[str | None]):
     async def save(self, version: int) -> None:
         crm = cast("CrmApp", self.app)
         changes = self.changes(self.original)
+        if changes is None:
+            return  # the fields say what to correct
         if not changes:
             self.dismiss(None)
             return
@@ -126,7 +153,8 @@ class EditArchiveDialog(ModalScreen[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        self.dismiss(f"Saved {', '.join(sorted(changes))}.")
+        saved = ", ".join(LABELS[key].lower() for key, _ in sorted(changes.items()))
+        self.dismiss(f"Saved: {saved}.")
 
     async def show_conflict(self) -> None:
         crm = cast("CrmApp", self.app)
@@ -135,7 +163,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        mine = self.changes(self.original)
+        mine = self.changes(self.original) or {}
         lines = ["[b]Someone saved this customer after you opened it.[/b]"]
         for label, key in EDITABLE:
             before, now = _plain(self.original, key), _plain(self.server, key)

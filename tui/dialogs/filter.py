@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList
+from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from tui.api.models import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.screens.queue import QueueFilter
+from tui.widgets.checklist import CheckList
 
 
 class FilterDialog(ModalScreen[QueueFilter | None]):
@@ -21,8 +22,9 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
     DEFAULT_CSS = """
     FilterDialog { align: center middle; }
     #dialog { width: 70; height: auto; border: round $accent; padding: 0 1; }
-    #lists { height: 12; }
-    #lists SelectionList { width: 1fr; }
+    #heads { height: 1; margin-top: 1; }
+    #heads Label, #lists CheckList { width: 1fr; }
+    #lists { height: 11; }
     #buttons { height: 3; align-horizontal: right; }
     """
 
@@ -32,14 +34,18 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
+            yield Static("[b]Filter the queue[/b]  (space ticks, tab moves on)")
             yield Label("Regions (comma separated, empty for all)")
             yield Input(", ".join(self.current.regions), id="regions")
+            with Horizontal(id="heads"):
+                yield Label("Grade")
+                yield Label("Kind of contact")
             with Horizontal(id="lists"):
-                yield SelectionList[str](
+                yield CheckList(
                     *[(f"{g} {grade_meaning(g)}", g, g in self.current.grades) for g in GRADES],
                     id="grades",
                 )
-                yield SelectionList[str](
+                yield CheckList(
                     *[(KIND_LABEL[k], k, k in self.current.kinds) for k in KINDS], id="kinds"
                 )
             with Horizontal(id="buttons"):

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from tui.api import ApiError, ServerUnreachable, UserErrors
 from tui.api.models import GRADES, KIND_LABEL, KINDS, Cadences, QueueRow, grade_meaning
 from tui.screens.queue import relative_day
+from tui.widgets.checklist import CheckList
 from tui.widgets.field_error import FieldError
 from tui.widgets.form_buttons import form_buttons
 
@@ -120,7 +121,7 @@ class LogContactDialog(ModalScreen[str | None]):
             yield FieldError(id="error-occurred")
             with Horizontal(classes="row"):
                 yield Label("Present")
-                yield SelectionList[str](compact=True, id="contacts")
+                yield CheckList(compact=True, id="contacts")
             yield FieldError(id="error-contacts")
             texts = (("needs", "Needs"), ("problems", "Problems"), ("outcome", "Outcome"))
             for name, label in texts:
@@ -173,9 +174,9 @@ class LogContactDialog(ModalScreen[str | None]):
         if occurred.value == self.occurred_default:  # untouched: now in the company's zone
             self.occurred_default = self._now_text()
             occurred.value = self.occurred_default
-        contacts = self.query_one("#contacts", SelectionList)
+        contacts = self.query_one("#contacts", CheckList)
         for c in customer.contacts:
-            contacts.add_option((c.label(), c.id))
+            contacts.add_choice(c.label(), c.id)
         self.suggest_next()
 
     @on(Select.Changed, "#grade")

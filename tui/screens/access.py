@@ -1,26 +1,40 @@
 """Access requests (调档申请). A rep files one for a customer they cannot see, describing it
-and saying why; a manager sees the inbox, picks the customer and grants for some days, or
-refuses with a note."""
+and saying why, and sees which customer was opened and until when (enter opens it); a
+manager sees the inbox, picks the customer and grants for some days, or refuses with a
+note, and with h the history of decided requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
+from tui.api.vocabulary import REQUEST_STATUS_LABEL
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
+from tui.widgets.columns import Column, fit, lay_out
+
+COLUMNS = [
+    Column("filed", "Filed", width=10),
+    Column("by", "By", width=8),
+    Column("customer", "Customer", share=1.0, least=10),
+    Column("status", "Status", width=8),
+    Column("until", "Open until", width=10),
+]
 
 
 class AccessRequestsScreen(ApiScreen):
     BINDINGS = [
+        Binding("enter", "open", "Open customer", show=False),
         Binding("n", "new", "New request"),
         Binding("g", "grant", "Grant"),
         Binding("x", "refuse", "Refuse"),
+        Binding("h", "history", "History", tooltip="Decided requests too (managers)"),
         Binding("r", "refresh", "Refresh"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Back"),
@@ -28,12 +42,14 @@ class AccessRequestsScreen(ApiScreen):
     DEFAULT_CSS = """
     #title { height: 1; padding: 0 1; background: $boost; }
     #requests { height: 1fr; }
-    #detail { height: 3; padding: 0 1; border-top: solid $accent; }
+    #detail { height: 4; padding: 0 1; border-top: solid $accent; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.requests: dict[str, dict[str, Any]] = {}
+        # Managers see what waits for them; with h, every request, decided ones included.
+        self.history = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,24 +65,26 @@ class AccessRequestsScreen(ApiScreen):
         return user is not None and user.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Granting and refusing are for managers: hidden from a rep's footer.
-        return not (action in ("grant", "refuse") and not self.deciding)
+        # Granting, refusing and the history are for managers: hidden from a rep's footer.
+        return not (action in ("grant", "refuse", "history") and not self.deciding)
 
     def on_mount(self) -> None:
-        self.query_one("#requests", DataTable).add_columns(
-            "Filed", "By", "Customer described", "Status"
-        )
-        self.query_one("#title", Static).update(
-            "Requests waiting for you: g grant, x refuse"
-            if self.deciding
-            else "Your access requests: n to file one"
-        )
+        lay_out(self.query_one("#requests", DataTable), COLUMNS, self.size.width)
         self.load()
+
+    def _title(self) -> str:
+        if not self.deciding:
+            return "Your access requests: n to file one, enter opens a granted customer"
+        if self.history:
+            return "All access requests, newest first: h for those waiting"
+        return "Requests waiting for you: g grant, x refuse, h history"
 
     @work(exclusive=True, group="access")
     async def load(self) -> None:
+        self.query_one("#title", Static).update(self._title())
+        waiting = self.deciding and not self.history
         try:
-            found = await self.api.access_requests("PENDING" if self.deciding else None)
+            found = await self.api.access_requests("PENDING" if waiting else None)
         except ApiError as exc:
             self.failed(exc, self.load)
             return
@@ -75,11 +93,14 @@ class AccessRequestsScreen(ApiScreen):
         table.clear()
         self.requests = {r["id"]: r for r in found}
         for r in found:
+            customer = r["grantedCustomer"]
+            until = r["accessExpiresAt"]
             table.add_row(
                 r["createdAt"][:10],
-                r["requester"]["displayName"] or r["requester"]["username"],
-                r["customerDescription"],
-                r["status"].lower(),
+                fit(r["requester"]["displayName"] or r["requester"]["username"]),
+                fit(customer["name"] if customer else r["customerDescription"]),
+                REQUEST_STATUS_LABEL.get(r["status"], r["status"]),
+                until[:10] if until else "",
                 key=r["id"],
             )
         if not found:
@@ -93,9 +114,32 @@ class AccessRequestsScreen(ApiScreen):
     @on(DataTable.RowHighlighted, "#requests")
     def show_detail(self) -> None:
         r = self.selected()
-        if r is not None:
-            note = f"\nDecision: {r['decisionNote']}" if r["decisionNote"] else ""
-            self.query_one("#detail", Static).update(f"Why: {r['reason']}{note}")
+        if r is None:
+            return
+        lines = [f"Asked about: {r['customerDescription']} · why: {r['reason']}"]
+        if r["decidedBy"]:
+            who = r["decidedBy"]["displayName"]
+            status = REQUEST_STATUS_LABEL.get(r["status"], r["status"])
+            lines.append(f"{status} by {who} on {(r['decidedAt'] or '')[:10]}: {r['decisionNote']}")
+        if r["grantedCustomer"]:
+            lines.append(f"Open until {r['accessExpiresAt'][:16].replace('T', ' ')}: enter")
+        self.query_one("#detail", Static).update(escape("\n".join(lines)))
+
+    @on(DataTable.RowSelected, "#requests")
+    def action_open(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        if not r["grantedCustomer"]:
+            self.notify("No customer is open to you through this request.", severity="warning")
+            return
+        from tui.screens.customer import CustomerScreen
+
+        self.app.push_screen(CustomerScreen(r["grantedCustomer"]["id"]))
+
+    def action_history(self) -> None:
+        self.history = not self.history
+        self.load()
 
     def action_new(self) -> None:
         from tui.dialogs.access import RequestAccessDialog

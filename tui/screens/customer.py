@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL, QueueRow
+from tui.api.vocabulary import (
+    ALLY_LABEL,
+    ATTITUDE_LABEL,
+    INFLUENCE_LABEL,
+    ORIGIN_LABEL,
+    SOURCE_LABEL,
+    STAGE_LABEL,
+    every_days,
+    money,
+)
 from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
@@ -25,6 +37,7 @@ ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Basic facts (基础资料)",
         [
+            ("Customer code", "code"),
             ("Address", "address"),
             ("Phone", "phone"),
             ("Email", "email"),
@@ -71,18 +84,26 @@ ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
+# Enum fields of the archive and the words they are shown in.
+_ENUM_LABELS = {"sourceChannel": SOURCE_LABEL, "stage": STAGE_LABEL}
+
+
 def _value(c: dict[str, Any], key: str) -> str:
+    """A fact of the archive as a person reads it: money with its sign and separators,
+    choices in words."""
     if key == "region+route":
         return " / ".join(v for v in (c["region"], c["route"]) if v)
     value = c.get(key)
     if isinstance(value, dict):
-        value = value.get("amount")
-    return "" if value is None else str(value)
+        return money(value)
+    if key in _ENUM_LABELS and value:
+        return _ENUM_LABELS[key].get(value, str(value))
+    return "" if value is None else escape(str(value))
 
 
-def archive_text(c: dict[str, Any]) -> str:
+def archive_text(c: dict[str, Any], groups: list[tuple[str, list[tuple[str, str]]]]) -> str:
     lines = []
-    for title, fields in ARCHIVE_GROUPS:
+    for title, fields in groups:
         lines.append(f"[b]{title}[/b]")
         for label, key in fields:
             lines.append(f"  {label:<16}{_value(c, key) or '—'}")
@@ -100,10 +121,11 @@ def plan_text(c: dict[str, Any]) -> str:
     plan = c.get("contactPlan")
     if not plan:
         return (
-            f"No contact plan: the grade's cadence applies ({c['cadenceDays']} days). p makes one."
+            f"No contact plan: the grade's cadence applies ({every_days(c['cadenceDays'])}). "
+            "p makes one."
         )
     order = plan["expectedOrder"]
-    amount = (order.get("amount") or {}).get("amount")
+    amount = money(order.get("amount"))
     hoped = " ".join(
         str(part)
         for part in (
@@ -114,7 +136,7 @@ def plan_text(c: dict[str, Any]) -> str:
         if part
     )
     return (
-        f"Plan: {plan['focus'] or '—'} · every {plan['frequencyDays'] or c['cadenceDays']} days"
+        f"Plan: {plan['focus'] or '—'} · {every_days(plan['frequencyDays'] or c['cadenceDays'])}"
         f" · {plan['preferredTime'] or 'any time'}"
         + (f"\nExpected order: {hoped}" if hoped else "")
     )
@@ -158,6 +180,8 @@ class CustomerScreen(ApiScreen):
     TabPane { height: 1fr; padding: 0 1; }
     TabPane > VerticalScroll, TabPane > DataTable { height: 1fr; }
     #timeline-detail { height: 3; color: $text-muted; }
+    #archive-columns { height: auto; }
+    #archive-left, #archive-right { width: 1fr; height: auto; }
     #plan { height: auto; }
     """
 
@@ -176,8 +200,15 @@ class CustomerScreen(ApiScreen):
         yield Banner()
         yield Static("Loading…", id="title")
         with TabbedContent(initial="archive", id="tabs"):
-            with TabPane("1 Archive", id="archive"), VerticalScroll():
-                yield Static("", id="archive-text")
+            with (
+                TabPane("1 Archive", id="archive"),
+                VerticalScroll(id="archive-scroll"),
+                Horizontal(id="archive-columns"),
+            ):
+                # Two columns: at 80×24 the credit and transaction groups are in view
+                # beside the basic facts instead of three screens down.
+                yield Static("", id="archive-left")
+                yield Static("", id="archive-right")
             with TabPane("2 People", id="people"):
                 yield DataTable[str](id="people-table", cursor_type="row")
                 yield Static("a add · enter edit · x remove", id="people-keys")
@@ -217,15 +248,18 @@ class CustomerScreen(ApiScreen):
 
     def show(self, c: dict[str, Any]) -> None:
         self.detail = c
+        self.refresh_bindings()
         owner = c["owner"]["displayName"] or c["owner"]["username"]
         flags = " ".join(
             f for f, on in (("key account", c["isKeyAccount"]), ("archived", c["isArchived"])) if on
         )
         self.query_one("#title", Static).update(
-            f"[b]{c['name']}[/b]  grade {c['grade']} · {c['stage'].lower()} · owner {owner}"
+            f"[b]{escape(c['name'])}[/b]  grade {c['grade']} · "
+            f"{STAGE_LABEL.get(c['stage'], c['stage'])} · owner {owner}"
             f" · {every(c['cadenceDays'])}{' · ' + flags if flags else ''}"
         )
-        self.query_one("#archive-text", Static).update(archive_text(c))
+        self.query_one("#archive-left", Static).update(archive_text(c, ARCHIVE_GROUPS[:2]))
+        self.query_one("#archive-right", Static).update(archive_text(c, ARCHIVE_GROUPS[2:]))
         people = self.query_one("#people-table", DataTable)
         people.clear()
         for k in c["contacts"]:
@@ -234,9 +268,9 @@ class CustomerScreen(ApiScreen):
                 k["title"],
                 k["phone"],
                 "决 yes" if k["isDecisionMaker"] else "",
-                k["influence"].lower(),
-                k["attitude"].lower(),
-                k["allyStrength"].lower() if k["isAlly"] else "",
+                INFLUENCE_LABEL.get(k["influence"], k["influence"]),
+                ATTITUDE_LABEL.get(k["attitude"], k["attitude"]),
+                ALLY_LABEL.get(k["allyStrength"], "") if k["isAlly"] else "",
                 key=k["id"],
             )
         self.query_one("#timeline-table", DataTable).clear()
@@ -249,7 +283,7 @@ class CustomerScreen(ApiScreen):
             followups.add_row(
                 f["dueOn"],
                 KIND_LABEL.get(f["kind"], f["kind"]),
-                f["origin"].lower(),
+                ORIGIN_LABEL.get(f["origin"], f["origin"]),
                 f["assignee"]["displayName"],
                 f["purpose"],
                 key=f["id"],
@@ -259,7 +293,9 @@ class CustomerScreen(ApiScreen):
         orders.clear()
         for o in c["salesOrders"]["nodes"]:
             ref = o["externalRef"] or ""
-            orders.add_row(o["orderedOn"], ref, o["total"]["amount"], key=o["id"])
+            orders.add_row(
+                o["orderedOn"], ref, Text(money(o["total"]), justify="right"), key=o["id"]
+            )
 
     def _add_timeline(self, page: dict[str, Any]) -> None:
         table = self.query_one("#timeline-table", DataTable)
@@ -328,12 +364,42 @@ class CustomerScreen(ApiScreen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
+    # What holds the keys on each tab: ↓ and PgDn move through it, whichever way the tab
+    # was chosen (a number key, or the tab bar with the mouse or arrows).
+    _PANE_FOCUS = {
+        "archive": "#archive-scroll",
+        "people": "#people-table",
+        "timeline": "#timeline-table",
+        "followups": "#followups-table",
+        "orders": "#orders-table",
+    }
+
+    @on(TabbedContent.TabActivated)
+    def focus_pane(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or ""
+        if pane in self._PANE_FOCUS:
+            self.query_one(self._PANE_FOCUS[pane]).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for what the viewer may not do are hidden: a read-only customer (an access
+        grant) cannot be changed, and only managers transfer."""
+        if action in ("log", "edit", "add_contact", "remove_contact", "plan"):
+            return self.detail is None or bool(self.detail["viewerCanEdit"])
+        if action == "transfer":
+            user = self.api.user
+            return (
+                user is not None
+                and user.is_manager
+                and bool(self.detail and self.detail["viewerCanEdit"])
+            )
+        return True
+
     def action_log(self) -> None:
-        if self.detail is None:
+        if (customer := self._editable()) is None:
             return
         from tui.dialogs.log_contact import LogContactDialog
 
-        self.app.push_screen(LogContactDialog(QueueRow.for_customer(self.detail)), self._after)
+        self.app.push_screen(LogContactDialog(QueueRow.for_customer(customer)), self._after)
 
     def action_edit(self) -> None:
         if (customer := self._editable()) is not None:
@@ -353,7 +419,7 @@ class CustomerScreen(ApiScreen):
         return next((k for k in self.detail["contacts"] if k["id"] == key), None)
 
     def action_add_contact(self) -> None:
-        if self.detail is not None:
+        if self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
             self.app.push_screen(ContactDialog(self.detail["id"]), self._after)
@@ -361,14 +427,14 @@ class CustomerScreen(ApiScreen):
     @on(DataTable.RowSelected, "#people-table")
     def edit_contact(self) -> None:
         contact = self._contact_under_cursor()
-        if contact is not None and self.detail is not None:
+        if contact is not None and self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
             self.app.push_screen(ContactDialog(self.detail["id"], contact), self._after)
 
     def action_remove_contact(self) -> None:
         contact = self._contact_under_cursor()
-        if contact is None:
+        if contact is None or self._editable() is None:
             return
         from tui.dialogs.confirm import ConfirmDialog
 

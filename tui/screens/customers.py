@@ -3,7 +3,7 @@ loads the next page as the cursor nears the end, so 100,000 customers stay quick
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -11,9 +11,20 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
 from tui.api.models import CustomerFilter, CustomerRow
+from tui.api.vocabulary import counted
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
+from tui.widgets.columns import Column, fit, lay_out
+from tui.widgets.key_input import KeyInput
 
+COLUMNS = [
+    Column("name", "Customer", share=0.45, least=12),
+    Column("grade", "Gr", width=2),
+    Column("class", "Cls", width=3),
+    Column("region", "Region", width=6),
+    Column("owner", "Owner", width=8),
+    Column("last", "Last contact", share=0.55, least=8),
+]
 PAGE = 50
 # Start fetching the next page while this many rows are still below the cursor.
 PREFETCH_ROWS = 15
@@ -29,8 +40,10 @@ class CustomersScreen(ApiScreen):
         Binding("n", "new", "New"),
         Binding("a", "archive", "Archive"),
         Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "back", "Back"),
+        # Before the search box sees it (it leaves ? to the screen, see KeyInput).
+        Binding("question_mark", "help", "Help", priority=True),
+        # Above the search box's own escape (which would clear it): back, as the footer says.
+        Binding("escape", "back", "Back", priority=True),
     ]
     DEFAULT_CSS = """
     #search { height: 1; margin: 0 1; }
@@ -47,27 +60,33 @@ class CustomersScreen(ApiScreen):
         self.loading_more = False
         self.filter = CustomerFilter()
         self._typing: Timer | None = None
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
-        yield Input(
-            placeholder="Search: name, pinyin or initials (hzjx)…", compact=True, id="search"
+        yield KeyInput(
+            placeholder="Search: name, code, pinyin or initials (hzjx)…",
+            compact=True,
+            id="search",
         )
         yield Static("", id="status")
         yield DataTable[str](id="customers", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#customers", DataTable)
-        table.add_column("Customer", key="name", width=20)
-        table.add_column("Gr", key="grade", width=2)
-        table.add_column("Cls", key="class", width=3)
-        table.add_column("Region", key="region", width=6)
-        table.add_column("Owner", key="owner", width=8)
-        table.add_column("Last contact", key="last")
+        self._width = self.size.width
+        lay_out(self.query_one("#customers", DataTable), COLUMNS, self._width)
         self.query_one("#search", Input).focus()
         self.search()
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._width = self.size.width
+            rows = list(self.rows.values())
+            lay_out(self.query_one("#customers", DataTable), COLUMNS, self._width)
+            self.rows = {}
+            self._append(rows)
 
     @property
     def term(self) -> str:
@@ -83,10 +102,14 @@ class CustomersScreen(ApiScreen):
     def to_list(self) -> None:
         self.query_one("#customers", DataTable).focus()
 
-    def key_down(self) -> None:
-        # Down from the search box goes to the list, as in a browser's address bar.
+    def key_down(self, event: events.Key) -> None:
+        # Down from the search box goes to the list's first row, as in a browser's address
+        # bar; the key is used up here, or the list would move on to the second row.
         if self.focused is self.query_one("#search", Input):
+            event.stop()
+            event.prevent_default()
             self.to_list()
+            self.query_one("#customers", DataTable).move_cursor(row=0)
 
     @work(exclusive=True, group="search")
     async def search(self) -> None:
@@ -114,7 +137,13 @@ class CustomersScreen(ApiScreen):
             self.rows[row.id] = row
             marks = (row.abc_class or "") + ("◆" if row.is_vip else "")
             table.add_row(
-                row.name, row.grade, marks, row.region, row.owner, row.last_contact, key=row.id
+                fit(row.name),
+                row.grade,
+                marks,
+                fit(row.region),
+                fit(row.owner),
+                fit(row.last_contact),
+                key=row.id,
             )
 
     def _status(self) -> None:
@@ -122,7 +151,7 @@ class CustomersScreen(ApiScreen):
         narrowed = self.filter.describe()
         shown = len(self.rows)
         self.query_one("#status", Static).update(
-            f"{self.total} customers{term}"
+            f"{counted(self.total, 'customer')}{term}"
             + (f" · {narrowed} (f to change)" if narrowed else "")
             + (f" · {shown} loaded" if self.has_next else "")
         )
@@ -219,7 +248,5 @@ class CustomersScreen(ApiScreen):
         self.search()
 
     def action_back(self) -> None:
-        if self.focused is self.query_one("#search", Input) and self.term:
-            self.query_one("#search", Input).value = ""
-            return
+        # Back, as the footer says, even with text in the search box.
         self.app.pop_screen()

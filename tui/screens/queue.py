@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,14 +13,26 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL, Queue, QueueRow
+from tui.api.vocabulary import every_days
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
+from tui.widgets.columns import Column, fit, lay_out
+
+# The customer's name and the last contact get the room a wider terminal has.
+COLUMNS = [
+    Column("due", "Due", width=8),
+    Column("customer", "Customer", share=0.35, least=10),
+    Column("grade", "Gr", width=2),
+    Column("class", "Cls", width=3),
+    Column("purpose", "Purpose", share=0.25, least=8),
+    Column("last", "Last contact", share=0.4, least=8),
+]
 
 # (attribute, heading in the Due column, what the count is of)
 SECTIONS = (
     ("overdue", "OVERDUE", "overdue"),
     ("today", "TODAY", "due today"),
-    ("upcoming", "NEXT 7D", "in the next 7 days"),
+    ("upcoming", "NEXT 7D", "upcoming"),
 )
 
 
@@ -45,7 +56,7 @@ def relative_day(day: date, today: date) -> str:
 
 
 def every(days: int) -> str:
-    return "contact daily" if days == 1 else f"contact every {days} days"
+    return f"contact {every_days(days)}"
 
 
 def last_contact(row: QueueRow, today: date) -> str:
@@ -75,6 +86,9 @@ class QueueScreen(ApiScreen):
         Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit", show=False),
+        # Above the table's own home/end, which scroll sideways.
+        Binding("home", "first", "First", show=False, priority=True),
+        Binding("end", "last", "Last", show=False, priority=True),
     ]
     DEFAULT_CSS = """
     #title { height: 1; padding: 0 1; background: $boost; }
@@ -91,6 +105,7 @@ class QueueScreen(ApiScreen):
         self.filter = QueueFilter()
         self.queue: Queue | None = None
         self.rows: dict[str, QueueRow] = {}
+        self._width = 0  # the width the columns were laid out for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,14 +117,12 @@ class QueueScreen(ApiScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#rows", DataTable)
-        table.add_column("Due", key="due", width=8)
-        table.add_column("Customer", key="customer", width=16)
-        table.add_column("Gr", key="grade", width=2)
-        table.add_column("Cls", key="class", width=3)
-        table.add_column("Purpose", key="purpose", width=12)
-        table.add_column("Last contact", key="last")
         self.load()
+
+    def on_resize(self) -> None:
+        # Columns follow the width: the customer's name gets the room a wider terminal has.
+        if self.queue is not None and self.size.width != self._width:
+            self.show(self.queue)
 
     def on_screen_resume(self) -> None:
         if self.queue is not None:
@@ -137,14 +150,15 @@ class QueueScreen(ApiScreen):
         self.queue = queue
         table = self.query_one("#rows", DataTable)
         keep = self.current_row()
-        table.clear()
+        self._width = self.size.width
+        lay_out(table, COLUMNS, self._width)
         self.rows = {}
         for name, label, meaning in SECTIONS:
             section = getattr(queue, name)
             shown = f", {len(section.rows)} shown" if section.has_more else ""
             table.add_row(
-                Text(label, style="bold"),
-                Text(f"{section.total} {meaning}{shown}", style="bold"),
+                fit(label, "bold"),
+                fit(f"{section.total} {meaning}{shown}", "bold"),
                 *[""] * (len(table.columns) - 2),
                 key=f"section:{name}",
             )
@@ -152,11 +166,11 @@ class QueueScreen(ApiScreen):
                 self.rows[row.id] = row
                 table.add_row(
                     relative_day(row.due_on, queue.day),
-                    row.customer_name,
+                    fit(row.customer_name),
                     row.grade,
                     (row.abc_class or "") + row.marks(),
-                    row.purpose,
-                    last_contact(row, queue.day),
+                    fit(row.purpose),
+                    fit(last_contact(row, queue.day)),
                     key=row.id,
                 )
         whose = queue.user.display_name or queue.user.username
@@ -206,6 +220,29 @@ class QueueScreen(ApiScreen):
     def action_refresh(self) -> None:
         self.load()
 
+    def action_first(self) -> None:
+        """To the first follow-up of the queue (past the heading)."""
+        if self.rows:
+            table = self.query_one("#rows", DataTable)
+            table.move_cursor(row=table.get_row_index(next(iter(self.rows))))
+
+    def action_last(self) -> None:
+        if self.rows:
+            table = self.query_one("#rows", DataTable)
+            table.move_cursor(row=table.get_row_index(list(self.rows)[-1]))
+
+    def _row_for(self, what: str) -> QueueRow | None:
+        """The follow-up under the cursor, or a word on why nothing happens."""
+        row = self.selected()
+        if row is None:
+            self.notify(
+                f"Move to a follow-up to {what}: the cursor is on a section heading."
+                if self.rows
+                else f"Nothing to {what}: the queue is empty.",
+                severity="warning",
+            )
+        return row
+
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
         row = self.selected()
@@ -231,7 +268,7 @@ class QueueScreen(ApiScreen):
         self.app.push_screen(AccessRequestsScreen())
 
     def action_log(self) -> None:
-        row = self.selected()
+        row = self._row_for("log")
         if row is None:
             return
         from tui.dialogs.log_contact import LogContactDialog
@@ -240,7 +277,7 @@ class QueueScreen(ApiScreen):
         self.app.push_screen(LogContactDialog(row, today), self._after_write)
 
     def action_reschedule(self) -> None:
-        row = self.selected()
+        row = self._row_for("reschedule")
         if row is None:
             return
         from tui.dialogs.reason import RescheduleDialog
@@ -248,7 +285,7 @@ class QueueScreen(ApiScreen):
         self.app.push_screen(RescheduleDialog(row), self._after_write)
 
     def action_skip(self) -> None:
-        row = self.selected()
+        row = self._row_for("skip")
         if row is None:
             return
         from tui.dialogs.reason import SkipDialog

@@ -3,7 +3,7 @@ or, where customers have coordinates, nearest first from the previous stop."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from textual import on, work
@@ -13,15 +13,32 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
 from tui.api.models import KIND_LABEL
+from tui.api.vocabulary import counted
 from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.queue import relative_day
 from tui.widgets.banner import Banner
+from tui.widgets.columns import Column, fit, lay_out
+from tui.widgets.key_input import KeyInput
+
+COLUMNS = [
+    Column("position", "#", width=2),
+    Column("customer", "Customer", share=0.3, least=8),
+    Column("route", "Route", width=8),
+    Column("km", "km", width=5),
+    Column("due", "Due", width=8),
+    Column("purpose", "Purpose", share=0.35, least=8),
+    Column("address", "Address", share=0.35, least=6),
+]
 
 
 class VisitPlanScreen(ApiScreen):
     BINDINGS = [
         Binding("enter", "open", "Open customer", show=False),
+        # Before the region box sees them (it leaves them to the screen, see KeyInput).
+        Binding("left_square_bracket", "day(-1)", "Day before", key_display="[", priority=True),
+        Binding("right_square_bracket", "day(1)", "Day after", key_display="]", priority=True),
         Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "help", "Help"),
+        Binding("question_mark", "help", "Help", priority=True),
         Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = """
@@ -39,17 +56,22 @@ class VisitPlanScreen(ApiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
-        yield Input(self.area, placeholder="Region, e.g. 华东 (enter)", compact=True, id="region")
+        yield KeyInput(
+            self.area,
+            placeholder="Region, e.g. 华东 (enter)",
+            compact=True,
+            id="region",
+            passes="?[]",
+        )
         yield Static("Type a region and press enter.", id="summary")
         yield DataTable[str](id="stops", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#stops", DataTable).add_columns(
-            "#", "Customer", "Route", "km", "Due", "Address"
-        )
+        lay_out(self.query_one("#stops", DataTable), COLUMNS, self.size.width)
         if self.area:
             self.load()
+            self.query_one("#stops", DataTable).focus()
         else:
             self.query_one("#region", Input).focus()
 
@@ -75,27 +97,35 @@ class VisitPlanScreen(ApiScreen):
         table.clear()
         self.customers = {}
         summary = self.query_one("#summary", Static)
+        day = self.day or self.crm.company_today()
         if not plan or not plan["stops"]:
-            summary.update(f"No visits due in {self.area} on this day.")
+            summary.update(
+                f"No visits due in {self.area} by {day.isoformat()}. [ ] change the day."
+            )
             return
         how = "nearest first" if plan["method"] == "NEAREST_NEIGHBOUR" else "by route (路序)"
         km = f" · {plan['totalKm']:.1f} km" if plan["totalKm"] is not None else ""
-        summary.update(f"{plan['region']} · {plan['day']} · {len(plan['stops'])} stops, {how}{km}")
+        summary.update(
+            f"{plan['region']} · {plan['day']} · {counted(len(plan['stops']), 'stop')}, {how}{km}"
+        )
+        plan_day = date.fromisoformat(plan["day"])
         for stop in plan["stops"]:
             c = stop["customer"]
             self.customers[str(stop["position"])] = c["id"]
-            due = ", ".join(
-                f"{KIND_LABEL.get(f['kind'], f['kind'])} {f['purpose']}".strip()
-                for f in stop["followUps"]
+            follow_ups = stop["followUps"]
+            earliest = min(date.fromisoformat(f["dueOn"]) for f in follow_ups)
+            purposes = ", ".join(
+                f"{KIND_LABEL.get(f['kind'], f['kind'])} {f['purpose']}".strip() for f in follow_ups
             )
             distance = stop["distanceKm"]
             table.add_row(
                 str(stop["position"]),
-                c["name"],
-                c["route"],
-                f"{distance:.1f}" if distance is not None else "",
-                due,
-                c["address"],
+                fit(c["name"]),
+                fit(c["route"]),
+                f"{distance:.1f}" if distance is not None else "—",
+                relative_day(earliest, plan_day),
+                fit(purposes),
+                fit(c["address"]),
                 key=str(stop["position"]),
             )
 
@@ -112,3 +142,13 @@ class VisitPlanScreen(ApiScreen):
     def action_refresh(self) -> None:
         if self.area:
             self.load()
+
+    def action_day(self, step: int) -> None:
+        """The plan of the day before or after (visits due by then, overdue included)."""
+        self.day = (self.day or self.crm.company_today()) + timedelta(days=step)
+        if self.area:
+            self.load()
+        else:
+            self.query_one("#summary", Static).update(
+                f"{self.day.isoformat()}: type a region and press enter."
+            )

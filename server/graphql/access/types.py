@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -14,10 +14,14 @@ from server.domain.access import models
 from server.domain.access.services import readable_requests
 from server.graphql.accounts.types import User
 from server.graphql.common import nodes_in_order
+from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import mirror
+
+CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 
 if TYPE_CHECKING:  # type checkers see the domain enum, whose members this mirrors
     from server.domain.access.models import AccessRequestStatus
+    from server.graphql.customers.types import Customer
 else:
     AccessRequestStatus = mirror(
         models.AccessRequestStatus,
@@ -52,6 +56,19 @@ class AccessRequest(relay.Node):
             return None
         u = await info.context.loaders.users.load(self._decided_by_id)
         return User.from_model(u) if u else None
+
+    @strawberry.field(
+        description="When granted: the customer opened, while you may still see it (null once "
+        "the access has ended, exactly as for any customer you cannot see)."
+    )
+    async def granted_customer(self, info: Info) -> CustomerType | None:
+        grant = await info.context.loaders.grants_by_request.load(self.id)
+        return await visible_customer(info, grant.customer_id) if grant else None
+
+    @strawberry.field(description="When granted: when the access ends.")
+    async def access_expires_at(self, info: Info) -> datetime | None:
+        grant = await info.context.loaders.grants_by_request.load(self.id)
+        return grant.expires_at if grant else None
 
     @classmethod
     def from_model(cls, m: models.AccessRequest) -> AccessRequest:
