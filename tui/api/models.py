@@ -16,6 +16,7 @@ from tui.api.vocabulary import (
     STAGE_LABEL,
     STAGES,
     grade_meaning,
+    money,
 )
 
 __all__ = ["GRADES", "KINDS", "KIND_LABEL", "STAGES", "STAGE_LABEL", "grade_meaning"]
@@ -113,7 +114,8 @@ class QueueRow:
     preparation_notes: str
     expected_products: str
     expected_quantity: int | None
-    expected_amount: str | None
+    # The expected order's amount as the Money the server sent ({amount, currency}).
+    expected_amount: dict[str, str] | None
     customer_id: str
     customer_name: str
     grade: str
@@ -141,7 +143,7 @@ class QueueRow:
             preparation_notes=d["preparationNotes"],
             expected_products=order["products"],
             expected_quantity=order["quantity"],
-            expected_amount=order["amount"]["amount"] if order["amount"] else None,
+            expected_amount=order["amount"] or None,
             **_customer_facts(c),
             decision_maker=_person(c.get("decisionMaker")),
             ally=_person(c.get("strongestAlly")),
@@ -169,7 +171,7 @@ class QueueRow:
             preparation_notes="",
             expected_products=order.get("products", ""),
             expected_quantity=order.get("quantity"),
-            expected_amount=(order.get("amount") or {}).get("amount"),
+            expected_amount=order.get("amount") or None,
             **_customer_facts(c),
             decision_maker=_person(deciders[0]) if deciders else None,
             ally=_person(allies[0]) if allies else None,
@@ -180,7 +182,7 @@ class QueueRow:
         if self.expected_quantity:
             parts.append(f"×{self.expected_quantity}")
         if self.expected_amount:
-            parts.append(f"¥{self.expected_amount}")
+            parts.append(money(self.expected_amount))
         return " ".join(p for p in parts if p)
 
     def marks(self) -> str:
