@@ -258,10 +258,7 @@ async def test_the_visit_plan_shows_days_and_distances_and_moves_by_day(
     app = crm_app(api, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await pilot.press("v")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, VisitPlanScreen)
+        screen = await screen_after(pilot, VisitPlanScreen, "v")
         table = screen.query_one("#stops", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         names = [r[1].plain for r in rows]
