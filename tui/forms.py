@@ -22,6 +22,14 @@ class Unparsed(ValueError):
     """The text cannot be read as asked; the message says how to write it."""
 
 
+class FieldUnread(Unparsed):
+    """Unparsed, naming the form field it is about."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def whole_number(text: str, low: int = 0, high: int = 2_000_000_000) -> int | None:
     """A whole number between low and high; '' is None (cleared)."""
     text = text.strip().translate(_FULL_WIDTH).replace(",", "")

@@ -1,7 +1,24 @@
-from tortoise import migrations
+"""Login failures in their own table (per username and address, per address), and the
+columns the user row kept them in dropped.
+
+The columns are dropped with ALTER TABLE … DROP COLUMN (SQLite 3.35 and later, PostgreSQL):
+Tortoise's RemoveField rebuilds a SQLite table, and rebuilding app_user, which customers and
+follow-ups point at, fails on their foreign keys.
+"""
+
+from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
+
 from server.domain.timefields import UtcDatetimeField
-from tortoise import fields
+
+
+class StateOnlyRemove(ops.RemoveField):
+    async def database_forward(self, *args, **kwargs):
+        return None
+
+    async def database_backward(self, *args, **kwargs):
+        return None
+
 
 class Migration(migrations.Migration):
     dependencies = [('crm', '0007_customer_code_utc_datetimes')]
@@ -21,6 +38,12 @@ class Migration(migrations.Migration):
             options={'table': 'login_throttle', 'app': 'crm', 'pk_attr': 'id', 'table_description': 'Failed logins counted per key within a window, and the lock they lead to.'},
             bases=['Model'],
         ),
-        ops.RemoveField(model_name='User', name='failed_logins'),
-        ops.RemoveField(model_name='User', name='locked_until'),
+        StateOnlyRemove(model_name='User', name='failed_logins'),
+        StateOnlyRemove(model_name='User', name='locked_until'),
+        ops.RunSQL(
+            [
+                'ALTER TABLE "app_user" DROP COLUMN "failed_logins"',
+                'ALTER TABLE "app_user" DROP COLUMN "locked_until"',
+            ]
+        ),
     ]

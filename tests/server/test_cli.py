@@ -146,3 +146,54 @@ def test_import_orders_from_files_a_chinese_office_saves(tmp_path: Path) -> None
     assert bare.returncode == 2
     assert "crm-server import orders FILE" in bare.stderr
     assert "required" not in bare.stderr
+
+
+def test_a_populated_database_migrates_to_this_release(tmp_path: Path) -> None:
+    """A database at the previous release (migration 0006) with users, customers pointing
+    at them and a contact logged with an offset: it must reach this release whole."""
+    script = f"""
+import asyncio
+from tortoise import Tortoise
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+from server.db import apply_migrations, tortoise_config
+from tortoise.connection import get_connection
+
+async def main():
+    await Tortoise.init(config=tortoise_config({sqlite_url(tmp_path / "crm.sqlite3")!r}))
+    config = tortoise_config("")["apps"]
+    await MigrationExecutor(get_connection("default"), config).migrate(
+        [MigrationTarget("crm", "0006_queue_neglect_index")]
+    )
+    conn = get_connection("default")
+    await conn.execute_script('''
+      INSERT INTO app_user (id, username, display_name, role, password_hash, is_active,
+        failed_logins, created_at, version) VALUES (1, 'r1', 'R1', 'sales_rep', 'x', 1, 0,
+        '2026-01-01 00:00:00+00:00', 1);
+      INSERT INTO customer (id, version, name, search_text, address, phone, email,
+        legal_representative, organization_form, industry, region, route, service_area,
+        sales_capacity, development_potential, business_philosophy, scale,
+        distinctive_features, factory, equipment, output, quality_requirements,
+        product_structure, payment_terms, current_sales_activity, open_problems,
+        source_channel, referred_by, stage, grade, is_key_account, created_at, updated_at,
+        owner_id, class_rank, is_vip, last_contact_kind, last_contact_summary, vip_reason,
+        last_contact_at)
+      VALUES (1, 1, '杭州机械厂', 'x', '', '', '', '', '', '', '', '', '', '', '', '', '', '',
+        '', '', '', '', '', '', '', '', 'other', '', 'prospect', 'B', 0,
+        '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00', 1, 3, 0, 'visit', '', '',
+        '2026-12-01 00:30:00+08:00');
+    ''')
+    print("applied", await apply_migrations())
+    await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "0008_login_throttle" in done.stdout
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        columns = [r[1] for r in db.execute("PRAGMA table_info(app_user)")]
+        customer = db.execute("SELECT owner_id, code, last_contact_at FROM customer").fetchone()
+    assert "failed_logins" not in columns and "locked_until" not in columns
+    assert customer == (1, None, "2026-11-30 16:30:00+00:00")

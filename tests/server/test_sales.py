@@ -333,3 +333,20 @@ async def test_import_finds_customers_by_code_and_reports_foreign_references(
         (5, "unknown customer '" + str(pk(ningbo["id"])) + "'"),
     ]
     assert await SalesOrder.all().count() == 1
+
+
+async def test_files_that_are_not_orders_are_one_clear_problem(tmp_path: Path) -> None:
+    import zipfile
+
+    broken = tmp_path / "orders.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    utf16 = tmp_path / "unicode.txt"
+    utf16.write_text("external_ref,customer\n", encoding="utf-16")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(b"external_ref,customer\n\xff\xfe\xfd,x\n")
+    for path in (broken, utf16, mixed):
+        report = await import_orders(path)
+        assert len(report.errors) == 1 and report.errors[0][0] == 0, report.errors
+        assert "xlsx" in report.errors[0][1]
+        assert report.created == 0

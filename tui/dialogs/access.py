@@ -12,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui import forms
 from tui.api import ApiError, UserErrors
 from tui.api.vocabulary import counted
+from tui.forms import FieldUnread
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -68,6 +70,9 @@ class _Form(ModalScreen[str | None]):
             message = await self.send(crm)
         except UserErrors as exc:
             show_refusal(self, exc, (name for name, _ in self.fields))
+            return
+        except FieldUnread as exc:  # typed so that it cannot be sent: said beside the field
+            self.query_one(f"#error-{exc.field}", FieldError).show(str(exc))
             return
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
@@ -176,9 +181,9 @@ class GrantDialog(_Form):
         assert matches.highlighted is not None  # action_save checked
         option = matches.get_option_at_index(matches.highlighted)
         try:
-            days = int(self.value("days") or "0")
-        except ValueError:
-            days = 0
+            days = forms.whole_number(self.value("days"), 1, 90) or 7
+        except forms.Unparsed as exc:
+            raise FieldUnread("days", str(exc)) from None
         await crm.api.grant_access(self.request["id"], str(option.id), days, self.value("note"))
         return f"Granted for {counted(days, 'day')}."
 

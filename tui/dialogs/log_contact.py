@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
+from tui import forms
 from tui.api import ApiError, ServerUnreachable, UserErrors
 from tui.api.models import GRADES, KIND_LABEL, KINDS, Cadences, QueueRow, grade_meaning
 from tui.screens.queue import relative_day
@@ -226,9 +227,9 @@ class LogContactDialog(ModalScreen[str | None]):
         next_due: date | None = None
         if next_text and self.next_edited:  # otherwise the server schedules, as suggested
             try:
-                next_due = date.fromisoformat(next_text)
-            except ValueError:
-                problems["next"] = "Write the date as YYYY-MM-DD."
+                next_due = forms.day(next_text)
+            except forms.Unparsed as exc:
+                problems["next"] = str(exc)
         if problems:
             self._errors(problems)
             return None

@@ -3,7 +3,7 @@ server; its refusal shows beside the field and the typing stays."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui import forms
 from tui.api import ApiError, UserErrors
 from tui.api.models import QueueRow
 from tui.widgets.field_error import FieldError, show_refusal
@@ -96,11 +97,9 @@ class RescheduleDialog(_ReasonDialog):
     asks_date = True
 
     async def send(self, crm: CrmApp, reason: str) -> str:
-        text = self.query_one("#dueOn", Input).value.strip()
-        try:
-            due = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("Write the date as YYYY-MM-DD.") from None
+        due = forms.day(self.query_one("#dueOn", Input).value)
+        if due is None:
+            raise forms.Unparsed("The new due date, as YYYY-MM-DD.")
         await crm.api.reschedule(self.row.id, self.row.version, due, reason)
         return f"{self.row.customer_name} moved to {due.isoformat()}."
 

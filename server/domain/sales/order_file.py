@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -92,9 +91,13 @@ def _workbook_rows(data: bytes) -> tuple[list[str], list[Row]]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    # A zip that is no workbook, a protected or damaged one: openpyxl raises many kinds, and
+    # at this edge each means the same thing to the person importing.
+    except Exception as exc:
         raise UnreadableFile(f"not a readable .xlsx workbook ({exc}); {SAVE_AS}") from None
     try:
+        if not book.worksheets:
+            raise UnreadableFile(f"the workbook has no sheet; {SAVE_AS}")
         sheet = book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header = [_cell(v) for v in next(values, ())]
