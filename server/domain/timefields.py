@@ -27,6 +27,6 @@ class UtcDatetimeField(fields.DatetimeField):  # type: ignore[type-arg]
             value = clock.now()
             setattr(instance, self.model_field_name, value)
             return value
-        if isinstance(value, datetime) and value.tzinfo is not None:
+        if isinstance(value, datetime) and value.tzinfo is not None and value.tzinfo is not UTC:
             value = value.astimezone(UTC)
         return super().to_db_value(value, instance)
