@@ -17,7 +17,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import FollowUp
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_customers_app import listed, open_customers
+from tests.tui.test_customers_app import listed, open_customer_from_queue, open_customers
 from tests.tui.test_queue_app import screen_after, settle, sign_in
 from tui.api import CrmClient
 from tui.dialogs.edit_archive import EditArchiveDialog
@@ -137,8 +137,7 @@ async def test_a_number_the_server_could_not_read_is_refused_beside_its_field(
     customer, _ = await customer_due(company, "r1", "杭州机械厂", -1)
     app = crm_app(api, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        screen = await screen_after(pilot, CustomerScreen, "enter")
+        screen = await open_customer_from_queue(pilot)
         dialog = await screen_after(pilot, EditArchiveDialog, "e")
         dialog.query_one("#assets", Input).value = "2千万"
         dialog.query_one("#billingDay", Input).value = "三十"
@@ -173,8 +172,7 @@ async def test_the_archive_scrolls_by_keys_and_shows_credit_beside_basics(
     )
     app = crm_app(api, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        screen = await screen_after(pilot, CustomerScreen, "enter")
+        screen = await open_customer_from_queue(pilot)
         right = str(screen.query_one("#archive-right", Static).render())
         assert "Credit" in right and "¥500,000.00" in right
         assert "introduced by an acquaintance" in right and "won" in right
