@@ -88,7 +88,7 @@ def _createuser(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import orm
     from server.domain.accounts.models import Role, User
     from server.domain.accounts.services import create_user
-    from server.domain.errors import DomainError
+    from server.domain.shared.errors import DomainError
 
     password = args.password
     if password is None:

@@ -17,11 +17,9 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.passwords import hash_password
 from server.domain.accounts.services import create_user
-from server.domain.bulk import default_values, defaulted_columns, insert_rows, insert_with_defaults
 from server.domain.company.services import company_settings, today
 from server.domain.customers.models import (
     AllyStrength,
@@ -36,6 +34,13 @@ from server.domain.customers.models import (
     Stage,
 )
 from server.domain.customers.pinyin import search_text
+from server.domain.shared import clock
+from server.domain.shared.bulk import (
+    default_values,
+    defaulted_columns,
+    insert_rows,
+    insert_with_defaults,
+)
 
 DEMO_PASSWORD = "demo1234"
 

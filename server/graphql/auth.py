@@ -6,7 +6,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from server.domain.accounts.viewer import Viewer
-from server.domain.errors import DomainError
+from server.domain.shared.errors import DomainError
 
 
 class Unauthenticated(GraphQLError):

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, overload
 
 import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
-from strawberry.utils.str_converters import to_camel_case
 from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import visible_through_customer
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings
-from server.domain.errors import ERROR_MEANING, DomainError, ErrorCode
-from server.domain.ids import db_id
-from server.domain.paging import Page, PageArgs
+from server.domain.shared.errors import ERROR_MEANING, DomainError, ErrorCode
+from server.domain.shared.ids import db_id
+from server.domain.shared.paging import Page, PageArgs
 from server.graphql.enums import mirror
 
 T = TypeVar("T")
 
 
 if TYPE_CHECKING:  # type checkers see the domain's codes, which this mirrors
-    from server.domain.errors import ErrorCode as UserErrorCode
+    from server.domain.shared.errors import ErrorCode as UserErrorCode
 else:
     UserErrorCode = mirror(
         ErrorCode, "Why a mutation did not do what was asked.", ERROR_MEANING, "UserErrorCode"
@@ -44,25 +43,6 @@ class UserError:
     message: str = strawberry.field(description="Human-readable explanation, safe to show.")
 
 
-def user_errors(error: DomainError) -> list[UserError]:
-    return [
-        UserError(
-            field=["input", to_camel_case(p.field)] if p.field else None,
-            code=UserErrorCode(ErrorCode(p.code).value),
-            message=p.message,
-        )
-        for p in error.problems
-    ]
-
-
-async def attempt(work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Run a service call; expected failures become userErrors, anything else propagates."""
-    try:
-        return await work, []
-    except DomainError as exc:
-        return None, user_errors(exc)
-
-
 @strawberry.type(description="An exact amount of money. Never a float.")
 class Money:
     amount: Decimal = strawberry.field(
@@ -71,7 +51,12 @@ class Money:
     currency: str = strawberry.field(description="ISO 4217 currency code, e.g. CNY.")
 
 
+@overload
+def money(minor: int, currency: str) -> Money: ...
+@overload
+def money(minor: int | None, currency: str) -> Money | None: ...
 def money(minor: int | None, currency: str) -> Money | None:
+    """Integer minor units as the API's exact decimal amount; None stays None."""
     if minor is None:
         return None
     return Money(amount=Decimal(minor).scaleb(-2), currency=currency)

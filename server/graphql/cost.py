@@ -29,7 +29,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from server.domain.paging import DEFAULT_PAGE, MAX_PAGE
+from server.domain.shared.paging import DEFAULT_PAGE, MAX_PAGE
 
 # How many items a plain list field (a customer's contacts, an order's lines) is assumed
 # to hold when estimating.

@@ -34,8 +34,8 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
-from server.domain.errors import DomainError
-from server.domain.validation import storable
+from server.domain.shared.errors import DomainError
+from server.domain.shared.validation import storable
 from server.graphql.cost import query_cost
 from server.settings import Settings
 

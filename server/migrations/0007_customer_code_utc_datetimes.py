@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class StateOnly(ops.AlterField):

@@ -9,7 +9,7 @@ follow-ups point at, fails on their foreign keys.
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class StateOnlyRemove(ops.RemoveField):

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 from strawberry.relay import GlobalID
 
-from server.domain import clock
 from server.domain.company.services import company_settings
 from server.domain.customers.models import Customer
 from server.domain.customers.pinyin import search_text
 from server.domain.followups.class_service import ensure_class_service
 from server.domain.followups.models import FollowUp, Interaction
 from server.domain.followups.schedule import add_months
+from server.domain.shared import clock
 from tests.conftest import Company, create_customer
 from tests.server.followup_helpers import company_today, log_contact, logged, pk
 

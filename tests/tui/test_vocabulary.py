@@ -12,9 +12,9 @@ from graphql import GraphQLEnumType, build_schema
 from server.domain.access.models import ACCESS_REQUEST_STATUS_MEANING, AccessRequestStatus
 from server.domain.accounts.models import ROLE_MEANING, Role
 from server.domain.customers import models as customers
-from server.domain.errors import ERROR_MEANING, ErrorCode
 from server.domain.followups import models as followups
 from server.domain.followups.visits import ROUTE_METHOD_MEANING, RouteMethod
+from server.domain.shared.errors import ERROR_MEANING, ErrorCode
 from tui.api import vocabulary
 
 SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").read_text())

@@ -8,8 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.domain.accounts.models import User
-from server.domain.customers.models import Customer
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class AccessRequestStatus(StrEnum):
@@ -55,7 +54,8 @@ class AccessGrant(Model):
     grantee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="access_grants", on_delete=fields.CASCADE
     )
-    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+    # Typed as any model: access sits below the customers area and must not import it.
+    customer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "crm.Customer", related_name="access_grants", on_delete=fields.CASCADE
     )
     granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(

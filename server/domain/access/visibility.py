@@ -7,16 +7,15 @@ nested field, count and export goes through `customer_scope` or the helpers buil
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from server.domain import clock
 from server.domain.access.models import AccessGrant
 from server.domain.accounts.viewer import Viewer
-from server.domain.customers.models import Contact, Customer
+from server.domain.shared import clock
 
 _NOTHING = Q(id__in=[])
 M = TypeVar("M", bound=Model)
@@ -41,6 +40,13 @@ def _kw(name: str, value: Any) -> dict[str, Any]:
     return {name: value}
 
 
+async def visible_rows(viewer: Viewer, model: type[M]) -> QuerySet[M]:
+    """Rows of the customer model itself as far as the viewer may see them (the customers
+    area passes its model in: access sits below customers and does not import it)."""
+    scope = await customer_scope(viewer)
+    return model.all() if scope is None else model.filter(scope)
+
+
 async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
     """A filter selecting the customers the viewer may read; None means no restriction.
 
@@ -61,15 +67,6 @@ async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
     return scope
 
 
-async def visible_customers(viewer: Viewer) -> QuerySet[Customer]:
-    scope = await customer_scope(viewer)
-    return Customer.all() if scope is None else Customer.filter(scope)
-
-
-async def visible_contacts(viewer: Viewer) -> QuerySet[Contact]:
-    return await visible_through_customer(viewer, Contact)
-
-
 async def visible_through_customer(viewer: Viewer, model: type[M]) -> QuerySet[M]:
     """Rows of a model hanging off a customer (its `customer` relation), as far as the
     viewer may see that customer: contacts, interactions, follow-ups, orders, rankings."""
@@ -77,7 +74,14 @@ async def visible_through_customer(viewer: Viewer, model: type[M]) -> QuerySet[M
     return model.all() if scope is None else model.filter(scope)
 
 
-async def can_edit_customer(viewer: Viewer, customer: Customer) -> bool:
+class Owned(Protocol):
+    """A record with an owner: a customer (typed this way so access stays below customers)."""
+
+    @property
+    def owner_id(self) -> int: ...
+
+
+async def can_edit_customer(viewer: Viewer, customer: Owned) -> bool:
     """Updates are for the owner's line only (数据更新设专人维护): grants are read-only."""
     return await can_edit_owned_by(viewer, customer.owner_id)
 

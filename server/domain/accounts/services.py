@@ -12,13 +12,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
 from server.domain.accounts.models import ApiToken, Department, LoginThrottle, Role, User
 from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
-from server.domain.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
 
 TOKEN_BYTES = 32  # 256 random bits, well above the 128 the issue asks for
 

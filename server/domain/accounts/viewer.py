@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from server.domain.accounts.models import Role, User
-from server.domain.errors import DomainError, ErrorCode
+from server.domain.shared.errors import DomainError, ErrorCode
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class AuditEntry(Model):
@@ -19,7 +19,7 @@ class AuditEntry(Model):
     action = fields.CharField(max_length=50, db_index=True)
     object_type = fields.CharField(max_length=50)
     object_id = fields.IntField(null=True)
-    changes: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    changes: dict[str, Any] = fields.JSONField(default=dict)
     request_id = fields.CharField(max_length=64, default="")
 
     class Meta:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.queryset import QuerySet
 
-from server.domain.accounts.viewer import Viewer
 from server.domain.audit.models import AuditEntry
 
 
@@ -34,8 +33,42 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     return changes
 
 
+class Actor(Protocol):
+    """Who acted, as the audit log needs it: any object with these (the request's Viewer).
+
+    A protocol rather than the Viewer itself keeps audit below accounts: the accounts area
+    records its own changes here, so audit must not import it back.
+    """
+
+    @property
+    def user(self) -> _ActingUser | None: ...
+
+    @property
+    def request_id(self) -> str: ...
+
+
+class _ActingUser(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+class Reader(Protocol):
+    """Who reads the log: whether they see all of it, their team's part, or nothing."""
+
+    @property
+    def is_admin(self) -> bool: ...
+
+    @property
+    def is_manager(self) -> bool: ...
+
+    async def team_ids(self) -> frozenset[int]: ...
+
+
 def _entry(
-    viewer: Viewer,
+    viewer: Actor,
     action: str,
     object_type: str,
     object_id: int | None,
@@ -54,7 +87,7 @@ def _entry(
 
 
 async def record(
-    viewer: Viewer,
+    viewer: Actor,
     action: str,
     object_type: str,
     object_id: int | None,
@@ -66,7 +99,7 @@ async def record(
 
 
 async def record_many(
-    viewer: Viewer,
+    viewer: Actor,
     action: str,
     object_type: str,
     object_ids: Sequence[int],
@@ -78,7 +111,7 @@ async def record_many(
     )
 
 
-async def readable_entries(viewer: Viewer) -> QuerySet[AuditEntry]:
+async def readable_entries(viewer: Reader) -> QuerySet[AuditEntry]:
     """Admins read the whole log; managers what they and their team did; others nothing."""
     if viewer.is_admin:
         return AuditEntry.all()

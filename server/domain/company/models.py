@@ -10,7 +10,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 SETTINGS_ID = 1
 

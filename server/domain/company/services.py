@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.models import SETTINGS_ID, CompanySettings
-from server.domain.customers.models import Grade
-from server.domain.errors import DomainError, ErrorCode, FieldProblem, not_allowed
-from server.domain.validation import FieldInvalid
-from server.domain.versioning import update_versioned
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_allowed
+from server.domain.shared.validation import FieldInvalid
+from server.domain.shared.versioning import update_versioned
 
 
 async def company_settings() -> CompanySettings:
@@ -29,11 +28,6 @@ async def company_settings() -> CompanySettings:
         return await CompanySettings.create(id=SETTINGS_ID)
     except IntegrityError:  # another request created it first
         return await CompanySettings.get(id=SETTINGS_ID)
-
-
-def cadence_days(settings: CompanySettings, grade: Grade | str) -> int:
-    """Days between follow-ups for a grade: A 1, B 7, C 15, D 30, E 365 by default."""
-    return int(getattr(settings, f"cadence_{Grade(grade).value.lower()}_days"))
 
 
 def zone(settings: CompanySettings) -> ZoneInfo:
@@ -55,7 +49,7 @@ async def company_today() -> date:
 
 
 def _timezone(value: Any) -> str:
-    name = v.text(64, required=True)(value)
+    name: str = v.text(64, required=True)(value)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

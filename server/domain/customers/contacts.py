@@ -6,16 +6,17 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.domain import validation as v
-from server.domain.access.visibility import can_edit_customer, visible_contacts
+from server.domain.access.visibility import can_edit_customer
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.services import company_today
 from server.domain.customers.fields import CONTACT_FIELDS
 from server.domain.customers.models import Contact, Customer
+from server.domain.customers.scope import visible_contacts
 from server.domain.customers.services import editable_customer
-from server.domain.errors import not_allowed, not_found
-from server.domain.versioning import update_versioned
+from server.domain.shared import validation as v
+from server.domain.shared.errors import not_allowed, not_found
+from server.domain.shared.versioning import update_versioned
 
 AUDITED = [c for c in Contact._meta.fields_db_projection if c not in ("version", "updated_at")]
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
-from server.domain import validation as v
 from server.domain.customers.models import (
     AllyStrength,
     Attitude,
@@ -15,29 +13,11 @@ from server.domain.customers.models import (
     SourceChannel,
     Stage,
 )
-from server.domain.errors import ErrorCode
-from server.domain.validation import FieldInvalid
+from server.domain.shared import validation as v
+from server.domain.shared.errors import ErrorCode
+from server.domain.shared.validation import FieldInvalid
 
 MAX_TAGS = 20
-
-
-def required_value(value: Any) -> Any:
-    if value is None:
-        raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
-    return value
-
-
-def enum_of(enum: type[StrEnum]) -> v.Validator:
-    def check(value: Any) -> StrEnum:
-        if value is None:
-            raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
-        try:
-            return enum(value)
-        except ValueError as exc:
-            allowed = ", ".join(m.value for m in enum)
-            raise FieldInvalid(ErrorCode.INVALID, f"Must be one of: {allowed}.") from exc
-
-    return check
 
 
 def tags(value: Any) -> list[str]:
@@ -113,18 +93,18 @@ CUSTOMER_FIELDS: dict[str, v.Validator] = {
     "current_sales_activity": v.text(5000),
     "open_problems": v.text(5000),
     # Source channel (收集渠道)
-    "source_channel": enum_of(SourceChannel),
+    "source_channel": v.enum_of(SourceChannel),
     "referred_by": v.text(200),
     # Pipeline
-    "stage": enum_of(Stage),
-    "grade": enum_of(Grade),
-    "is_key_account": required_value,
+    "stage": v.enum_of(Stage),
+    "grade": v.enum_of(Grade),
+    "is_key_account": v.required_value,
     "tags": tags,
 }
 
 CONTACT_FIELDS: dict[str, v.Validator] = {
     "name": v.text(100, required=True),
-    "role": enum_of(ContactRole),
+    "role": v.enum_of(ContactRole),
     "title": v.text(100),
     "phone": v.phone,
     "email": v.email,
@@ -134,10 +114,10 @@ CONTACT_FIELDS: dict[str, v.Validator] = {
     "personality": v.text(2000),
     "family_notes": v.text(2000),
     "introduced_by": v.text(200),
-    "is_decision_maker": required_value,
-    "influence": enum_of(Influence),
-    "attitude": enum_of(Attitude),
-    "ally_strength": enum_of(AllyStrength),
+    "is_decision_maker": v.required_value,
+    "influence": v.enum_of(Influence),
+    "attitude": v.enum_of(Attitude),
+    "ally_strength": v.enum_of(AllyStrength),
 }
 
 

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.domain.accounts.models import User
-from server.domain.timefields import UtcDatetimeField
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class Stage(StrEnum):

@@ -8,12 +8,12 @@ from enum import StrEnum
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
-from server.domain.access.visibility import visible_customers
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Customer, CustomerTag, Grade, Stage
 from server.domain.customers.pinyin import normalize_query
-from server.domain.errors import DomainError, ErrorCode
-from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
+from server.domain.customers.scope import visible_customers
+from server.domain.shared.errors import DomainError, ErrorCode
+from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
 
 
 class CustomerSort(StrEnum):

@@ -1,4 +1,5 @@
-"""Changing the customer archive: create, update, archive, restore and transfer."""
+"""Changing the customer archive: create, update, archive and restore (transfers, which
+move other areas' work too, are in server.domain.transfers)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
-from server.domain.access.visibility import can_edit_customer, can_manage_user, visible_customers
+from server.domain.access.visibility import can_edit_customer, can_manage_user
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
@@ -20,9 +18,11 @@ from server.domain.company.services import company_today
 from server.domain.customers.fields import CUSTOMER_FIELDS, to_columns
 from server.domain.customers.models import Customer, CustomerTag
 from server.domain.customers.pinyin import search_text
-from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
-from server.domain.followups.models import FollowUp, FollowUpStatus
-from server.domain.versioning import update_versioned
+from server.domain.customers.scope import visible_customers
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.versioning import update_versioned
 
 OWNER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.ADMIN)
 AUDITED_COLUMNS = [c for c in Customer._meta.fields_db_projection if c != "search_text"]
@@ -63,7 +63,7 @@ async def _replace_tags(customer_id: int, tags: list[str]) -> None:
     await CustomerTag.bulk_create([CustomerTag(customer_id=customer_id, tag=t) for t in tags])
 
 
-async def _check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
+async def check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
     owner = await User.get_or_none(id=owner_id, is_active=True)
     if owner is None or owner.role not in OWNER_ROLES:
         raise DomainError.single(ErrorCode.INVALID, "No active salesperson with this id.", field)
@@ -100,7 +100,7 @@ async def create_customer(
     if "name" not in values:
         values = {**values, "name": ""}
     cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
-    owner = await _check_owner(viewer, owner_id, "owner_id") if owner_id else user
+    owner = await check_owner(viewer, owner_id, "owner_id") if owner_id else user
     await _check_code_free(cleaned.get("code"))
     async with _code_unique(), in_transaction():
         customer = await Customer.create(
@@ -153,91 +153,3 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
         changes = audit.diff({"archived_at": customer.archived_at}, {"archived_at": stamp})
         await audit.record(viewer, action, "Customer", customer.id, changes)
     return await Customer.get(id=customer.id)
-
-
-async def _line_above(user_id: int) -> set[int]:
-    """The user and everyone above them in the reporting line: who sees their customers."""
-    managers = dict(
-        cast(list[tuple[int, int | None]], await User.all().values_list("id", "manager_id"))
-    )
-    line: set[int] = set()
-    current: int | None = user_id
-    while current is not None and current not in line:  # a cycle in bad data must end
-        line.add(current)
-        current = managers.get(current)
-    return line
-
-
-async def _hand_over_work(from_user_id: int, to_user_id: int, customer_ids: list[int]) -> None:
-    """Open work on these customers moves with them: every open follow-up whose assignee
-    can no longer see the customer goes to the new owner when it was the old owner's, and
-    to the new owner's manager otherwise (leadership visits and other work of the old
-    owner's line). Items of people who still see the customer stay where they are, and
-    every item stays open, so no class-service slot is lost."""
-    open_rows = await FollowUp.filter(
-        customer_id__in=customer_ids, status=FollowUpStatus.OPEN
-    ).values_list("id", "assignee_id")
-    if not open_rows:
-        return
-    sees = await _line_above(to_user_id) | set(
-        cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
-    )
-    to_owner: list[int] = []
-    to_manager: list[int] = []
-    for fid, assignee in cast(list[tuple[int, int]], open_rows):
-        if assignee in sees:
-            continue
-        (to_owner if assignee == from_user_id else to_manager).append(fid)
-    new_manager = await User.filter(id=to_user_id).values_list("manager_id", flat=True)
-    manager_id = cast(int | None, new_manager[0] if new_manager else None) or to_user_id
-    now = clock.now()
-    for ids, assignee in ((to_owner, to_user_id), (to_manager, manager_id)):
-        for start in range(0, len(ids), 500):
-            await FollowUp.filter(id__in=ids[start : start + 500]).update(
-                assignee_id=assignee, version=F("version") + 1, updated_at=now
-            )
-
-
-async def transfer_customer(
-    viewer: Viewer, customer_id: int, new_owner_id: int, version: int | None = None
-) -> Customer:
-    """A manager hands one customer of their team to another member of it."""
-    viewer.require_user()
-    customer = await editable_customer(viewer, customer_id)
-    if not (viewer.is_admin or viewer.is_manager):
-        raise not_allowed("Only a manager can transfer customers.")
-    owner = await _check_owner(viewer, new_owner_id, "new_owner_id")
-    if owner.id == customer.owner_id:
-        raise DomainError.single(ErrorCode.INVALID, "That person already owns it.", "new_owner_id")
-    async with in_transaction():
-        await update_versioned(Customer, customer.id, version, customer.version, owner_id=owner.id)
-        await _hand_over_work(customer.owner_id, owner.id, [customer.id])
-        changes = {"owner_id": {"from": customer.owner_id, "to": owner.id}}
-        await audit.record(viewer, "customer.transfer", "Customer", customer.id, changes)
-    return await Customer.get(id=customer.id)
-
-
-async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> int:
-    """Move every customer of a rep (e.g. one who leaves) to another; returns how many."""
-    viewer.require_user()
-    if not (viewer.is_admin or viewer.is_manager):
-        raise not_allowed("Only a manager can transfer customers.")
-    if not await can_manage_user(viewer, from_user_id) or from_user_id == viewer.id:
-        raise DomainError.single(
-            ErrorCode.NOT_FOUND, "No one in your team with this id.", "from_user_id"
-        )
-    owner = await _check_owner(viewer, to_user_id, "to_user_id")
-    if owner.id == from_user_id:
-        raise DomainError.single(ErrorCode.INVALID, "Pick a different person.", "to_user_id")
-    async with in_transaction():
-        ids = await Customer.filter(owner_id=from_user_id).values_list("id", flat=True)
-        if ids:
-            await Customer.filter(id__in=ids).update(
-                owner_id=owner.id, version=F("version") + 1, updated_at=clock.now()
-            )
-            await _hand_over_work(from_user_id, owner.id, cast(list[int], ids))
-            change = {"owner_id": {"from": from_user_id, "to": owner.id}}
-            await audit.record_many(
-                viewer, "customer.transfer", "Customer", cast(list[int], ids), change
-            )
-    return len(ids)

@@ -15,9 +15,7 @@ from typing import Any, cast
 
 from tortoise.functions import Max
 
-from server.domain import clock
 from server.domain.accounts.models import User
-from server.domain.bulk import insert_with_defaults
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import local_date
 from server.domain.customers.models import AbcClass, Customer
@@ -30,6 +28,8 @@ from server.domain.followups.schedule import (
     add_months,
     rules_for,
 )
+from server.domain.shared import clock
+from server.domain.shared.bulk import insert_with_defaults
 
 WITHDRAWN = "The customer's class no longer calls for this contact."
 

@@ -16,17 +16,13 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
 from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, local_date, today, zone
-from server.domain.customers.fields import enum_of
 from server.domain.customers.models import Contact, Customer, Grade
 from server.domain.customers.services import editable_customer, get_customer
-from server.domain.errors import DomainError, ErrorCode, FieldProblem, not_found
 from server.domain.followups.models import (
     ContactPlan,
     FollowUp,
@@ -46,7 +42,11 @@ from server.domain.followups.schedule import (
     next_due,
     rules_for,
 )
-from server.domain.paging import DATETIME, Page, PageArgs, SortKey, paginate
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_found
+from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
+from server.domain.shared.validation import enum_of
 
 # A clock a few minutes fast on a laptop must not turn "just now" into an error.
 FUTURE_SLACK = timedelta(minutes=10)

@@ -7,8 +7,9 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from server.domain.customers.models import Grade
-from server.domain.timefields import UtcDatetimeField
+from server.domain.accounts.models import User
+from server.domain.customers.models import Contact, Customer, Grade
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class InteractionKind(StrEnum):
@@ -92,10 +93,10 @@ class Interaction(Model):
     """One logged contact (每一次追踪情况都要详细记录在案). Never edited after the fact."""
 
     id = fields.IntField(primary_key=True)
-    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="interactions", on_delete=fields.RESTRICT
     )
-    author: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="logged_interactions", on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(InteractionKind, max_length=20)
@@ -134,10 +135,10 @@ class InteractionParticipant(Model):
     """Someone from our side who took part."""
 
     id = fields.IntField(primary_key=True)
-    interaction: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    interaction: fields.ForeignKeyRelation[Interaction] = fields.ForeignKeyField(
         "crm.Interaction", related_name="participants", on_delete=fields.CASCADE
     )
-    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="interaction_participations", on_delete=fields.RESTRICT
     )
 
@@ -154,10 +155,10 @@ class InteractionContact(Model):
     contact's later removal from the archive."""
 
     id = fields.IntField(primary_key=True)
-    interaction: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    interaction: fields.ForeignKeyRelation[Interaction] = fields.ForeignKeyField(
         "crm.Interaction", related_name="contacts_present", on_delete=fields.CASCADE
     )
-    contact: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    contact: fields.ForeignKeyNullableRelation[Contact] = fields.ForeignKeyField(
         "crm.Contact", related_name="interaction_contact_rows", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=100)
@@ -174,10 +175,10 @@ class FollowUp(Model):
 
     id = fields.IntField(primary_key=True)
     version = fields.IntField(default=1)
-    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="follow_ups", on_delete=fields.RESTRICT
     )
-    assignee: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    assignee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="follow_ups", on_delete=fields.RESTRICT
     )
     due_on = fields.DateField()
@@ -194,13 +195,13 @@ class FollowUp(Model):
     open_slot = fields.CharField(max_length=40, null=True, unique=True)
     completed_at = UtcDatetimeField(null=True)
     completed_late = fields.BooleanField(null=True)
-    interaction: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    interaction: fields.ForeignKeyNullableRelation[Interaction] = fields.ForeignKeyField(
         "crm.Interaction", related_name="answered", null=True, on_delete=fields.SET_NULL
     )
     skip_reason = fields.TextField(default="")
     reschedule_count = fields.IntField(default=0)
     reschedule_reason = fields.TextField(default="")
-    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="created_follow_ups", null=True, on_delete=fields.RESTRICT
     )
     created_at = UtcDatetimeField(auto_now_add=True)
@@ -227,7 +228,7 @@ class ContactPlan(Model):
 
     id = fields.IntField(primary_key=True)
     version = fields.IntField(default=1)
-    customer: fields.OneToOneRelation = fields.OneToOneField(
+    customer: fields.OneToOneRelation[Customer] = fields.OneToOneField(
         "crm.Customer", related_name="contact_plan", on_delete=fields.CASCADE
     )
     focus = fields.TextField(default="")

@@ -13,7 +13,6 @@ from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import today, zone
-from server.domain.errors import DomainError, ErrorCode
 from server.domain.followups.models import FollowUp, FollowUpStatus, Interaction
 from server.domain.followups.queue import (
     Section,
@@ -22,6 +21,7 @@ from server.domain.followups.queue import (
     section_filter,
     team_members,
 )
+from server.domain.shared.errors import DomainError, ErrorCode
 
 MAX_PERIOD_DAYS = 366 * 3
 
@@ -71,7 +71,7 @@ async def sales_activity(
         .group_by("author_id", "kind")
         .values_list("author_id", "kind", "n")
     )
-    for author_id, kind, n in cast(list[tuple[int, str], int], logged):  # type: ignore[type-arg]
+    for author_id, kind, n in cast(list[tuple[int, str, int]], logged):
         report[author_id].interactions_by_kind[str(kind)] += n
     # Both clocks are the contact's: a follow-up done counts on the day of the contact that
     # answered it (a visit on the 30th typed in on the 2nd is November's work), credited to

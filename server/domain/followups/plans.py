@@ -6,13 +6,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.domain import validation as v
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers.services import editable_customer
-from server.domain.errors import stale_version
 from server.domain.followups.models import ContactPlan
-from server.domain.versioning import update_versioned
+from server.domain.shared import validation as v
+from server.domain.shared.errors import stale_version
+from server.domain.shared.versioning import update_versioned
 
 PLAN_FIELDS: dict[str, v.Validator] = {
     "focus": v.text(5000),

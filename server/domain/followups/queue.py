@@ -16,7 +16,6 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from server.domain import clock
 from server.domain.access.visibility import can_manage_user, customer_scope
 from server.domain.accounts.models import Role, User
 from server.domain.accounts.viewer import Viewer
@@ -24,7 +23,8 @@ from server.domain.company.models import CompanySettings
 from server.domain.customers.models import Customer, Grade
 from server.domain.followups.models import ContactPlan, FollowUp, FollowUpStatus
 from server.domain.followups.schedule import effective_cadence
-from server.domain.paging import DATE, Page, PageArgs, SortKey, paginate
+from server.domain.shared import clock
+from server.domain.shared.paging import DATE, Page, PageArgs, SortKey, paginate
 
 UPCOMING_DAYS = 7
 # Out of cadence: no open follow-up and no contact for twice the customer's cadence.

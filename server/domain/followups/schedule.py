@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from server.domain.company.models import CompanySettings
-from server.domain.company.services import cadence_days
 from server.domain.customers.models import AbcClass, Grade
 from server.domain.followups.models import ContactPlan, FollowUpOrigin, InteractionKind
+
+
+def cadence_days(settings: CompanySettings, grade: Grade | str) -> int:
+    """Days between follow-ups for a grade: A 1, B 7, C 15, D 30, E 365 by default."""
+    return int(getattr(settings, f"cadence_{Grade(grade).value.lower()}_days"))
 
 
 async def plan_frequency(customer_id: int) -> int | None:

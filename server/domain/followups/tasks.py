@@ -8,18 +8,14 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
 from server.domain.access.visibility import can_edit_owned_by, visible_through_customer
 from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer, subtree_ids
 from server.domain.audit import services as audit
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, today
-from server.domain.customers.fields import enum_of
 from server.domain.customers.models import Customer
 from server.domain.customers.services import editable_customer
-from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
 from server.domain.followups.models import (
     FollowUp,
     FollowUpOrigin,
@@ -36,7 +32,11 @@ from server.domain.followups.schedule import (
     plan_frequency,
     rules_for,
 )
-from server.domain.versioning import update_versioned
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.validation import enum_of
+from server.domain.shared.versioning import update_versioned
 
 # Cadence items come from logging contacts; the rest may be planned by hand.
 MANUAL_ORIGINS = frozenset(FollowUpOrigin) - {FollowUpOrigin.CADENCE}

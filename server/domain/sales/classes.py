@@ -20,14 +20,14 @@ from tortoise.transactions import in_transaction
 from server.domain.access.visibility import visible_through_customer
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
-from server.domain.bulk import insert_rows
 from server.domain.company.services import company_settings, today
 from server.domain.customers.models import CLASS_RANK, AbcClass, Customer
-from server.domain.errors import DomainError, ErrorCode, not_allowed
 from server.domain.followups.class_service import ServiceChanges, ensure_class_service
 from server.domain.followups.schedule import add_months
-from server.domain.paging import Page, PageArgs, SortKey, paginate
 from server.domain.sales.models import AbcRanking, AbcRun, SalesOrder
+from server.domain.shared.bulk import insert_rows
+from server.domain.shared.errors import DomainError, ErrorCode, not_allowed
+from server.domain.shared.paging import Page, PageArgs, SortKey, paginate
 
 # The ideal mix of customers (seed 001): 20% A, 40% B, 40% C. Its sales shares follow from
 # the thresholds (A up to 70%, B to 95%): see ideal_sales_percent.

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -25,10 +26,10 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer
-from server.domain.errors import DomainError
 from server.domain.sales.models import SalesOrder
 from server.domain.sales.order_file import UnreadableFile, read_rows
 from server.domain.sales.orders import Line, after_orders, clean_lines, insert_order
+from server.domain.shared.errors import DomainError
 
 REQUIRED = ("external_ref", "customer", "ordered_on", "product", "quantity", "unit_price")
 
@@ -62,7 +63,8 @@ async def _customer_index(cells: set[str], parse_id: IdParser) -> tuple[dict[str
     found: dict[str, int] = {}
     by_id = {cell: pk for cell in cells if (pk := parse_id(cell)) is not None}
     if by_id:
-        known = set(await Customer.filter(id__in=list(by_id.values())).values_list("id", flat=True))
+        rows = await Customer.filter(id__in=list(by_id.values())).values_list("id", flat=True)
+        known = set(cast(list[int], rows))
         found.update({cell: pk for cell, pk in by_id.items() if pk in known})
     rest = sorted(cells - set(by_id))
     ambiguous: set[str] = set()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from server.domain.customers.models import AbcClass
-from server.domain.timefields import UtcDatetimeField
+from server.domain.accounts.models import User
+from server.domain.customers.models import AbcClass, Customer
+from server.domain.shared.timefields import UtcDatetimeField
 
 
 class SalesOrder(Model):
     id = fields.IntField(primary_key=True)
-    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="sales_orders", on_delete=fields.RESTRICT
     )
     ordered_on = fields.DateField()
@@ -20,7 +21,7 @@ class SalesOrder(Model):
     external_ref = fields.CharField(max_length=100, null=True, unique=True)
     total_minor = fields.BigIntField()
     note = fields.CharField(max_length=500, default="")
-    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="created_sales_orders", null=True, on_delete=fields.RESTRICT
     )
     created_at = UtcDatetimeField(auto_now_add=True)
@@ -35,7 +36,7 @@ class SalesOrder(Model):
 
 class SalesOrderLine(Model):
     id = fields.IntField(primary_key=True)
-    order: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    order: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
         "crm.SalesOrder", related_name="lines", on_delete=fields.CASCADE
     )
     line_no = fields.IntField()
@@ -62,7 +63,7 @@ class AbcRun(Model):
     total_minor = fields.BigIntField()
     ranked_customers = fields.IntField()
     computed_at = UtcDatetimeField(auto_now_add=True)
-    computed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    computed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name="abc_runs", null=True, on_delete=fields.RESTRICT
     )
 
@@ -74,7 +75,7 @@ class AbcRanking(Model):
     """The Pareto list of the latest run: customers by sales, with cumulative sums."""
 
     id = fields.IntField(primary_key=True)
-    customer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "crm.Customer", related_name="abc_rankings", on_delete=fields.CASCADE
     )
     rank = fields.IntField(unique=True)

@@ -12,16 +12,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server.domain import validation as v
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer, Stage
 from server.domain.customers.services import editable_customer
-from server.domain.errors import DomainError, ErrorCode, FieldProblem
-from server.domain.paging import DATE, Page, PageArgs, SortKey, paginate
 from server.domain.sales.models import SalesOrder, SalesOrderLine
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.paging import DATE, Page, PageArgs, SortKey, paginate
 
 MAX_LINES = 500
 LINE_FIELDS: dict[str, v.Validator] = {

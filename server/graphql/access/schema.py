@@ -8,10 +8,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.access import services
+from server.domain.access.models import AccessGrant as DomainGrant
+from server.domain.access.models import AccessRequest as DomainRequest
 from server.domain.access.models import AccessRequestStatus as DomainStatus
-from server.domain.errors import DomainError
-from server.domain.paging import SortKey, paginate
+from server.domain.customers import access_requests as services
+from server.domain.shared.errors import DomainError
+from server.domain.shared.paging import SortKey, paginate
 from server.graphql.access.types import AccessGrant, AccessRequest, AccessRequestStatus
 from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import (
@@ -20,12 +22,11 @@ from server.graphql.common import (
     Connection,
     First,
     Last,
-    UserError,
-    attempt,
     connection,
     decode_id,
     page_args,
 )
+from server.graphql.mutations import Payload, mutate
 
 
 @strawberry.input(description="Ask a manager for access to a customer you do not own.")
@@ -53,22 +54,25 @@ class AccessRequestRefuseInput:
 
 
 @strawberry.type(description="Result of accessRequestCreate.")
-class AccessRequestCreatePayload:
-    access_request: AccessRequest | None = strawberry.field(description="The filed request.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was filed.")
+class AccessRequestCreatePayload(Payload):
+    access_request: AccessRequest | None = strawberry.field(
+        default=None, description="The filed request."
+    )
 
 
 @strawberry.type(description="Result of accessRequestGrant.")
-class AccessRequestGrantPayload:
-    access_request: AccessRequest | None = strawberry.field(description="The decided request.")
-    grant: AccessGrant | None = strawberry.field(description="The access given.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was granted.")
+class AccessRequestGrantPayload(Payload):
+    access_request: AccessRequest | None = strawberry.field(
+        default=None, description="The decided request."
+    )
+    grant: AccessGrant | None = strawberry.field(default=None, description="The access given.")
 
 
 @strawberry.type(description="Result of accessRequestRefuse.")
-class AccessRequestRefusePayload:
-    access_request: AccessRequest | None = strawberry.field(description="The decided request.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class AccessRequestRefusePayload(Payload):
+    access_request: AccessRequest | None = strawberry.field(
+        default=None, description="The decided request."
+    )
 
 
 @strawberry.type
@@ -113,11 +117,12 @@ class AccessMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> AccessRequestCreatePayload:
-        m, errors = await attempt(
-            services.create_request(info.context.viewer, input.customer_description, input.reason)
-        )
-        return AccessRequestCreatePayload(
-            access_request=AccessRequest.from_model(m) if m else None, user_errors=errors
+        return await mutate(
+            AccessRequestCreatePayload,
+            lambda: services.create_request(
+                info.context.viewer, input.customer_description, input.reason
+            ),
+            lambda m: AccessRequestCreatePayload(access_request=AccessRequest.from_model(m)),
         )
 
     @strawberry.mutation(
@@ -132,26 +137,26 @@ class AccessMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> AccessRequestGrantPayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await services.grant(
+        def granted(result: tuple[DomainRequest, DomainGrant]) -> AccessRequestGrantPayload:
+            request, grant = result
+            return AccessRequestGrantPayload(
+                access_request=AccessRequest.from_model(request),
+                grant=AccessGrant(
+                    customer_id=relay.GlobalID("Customer", str(grant.customer_id)),
+                    expires_at=grant.expires_at,
+                ),
+            )
+
+        return await mutate(
+            AccessRequestGrantPayload,
+            lambda: services.grant(
                 info.context.viewer,
                 decode_id(input.request_id, "AccessRequest", "request_id"),
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input.days,
                 input.note,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return AccessRequestGrantPayload(access_request=None, grant=None, user_errors=errors)
-        request, grant = result
-        return AccessRequestGrantPayload(
-            access_request=AccessRequest.from_model(request),
-            grant=AccessGrant(
-                customer_id=relay.GlobalID("Customer", str(grant.customer_id)),
-                expires_at=grant.expires_at,
             ),
-            user_errors=[],
+            granted,
         )
 
     @strawberry.mutation(description="Refuse a request, with a note to the requester.")
@@ -163,14 +168,12 @@ class AccessMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> AccessRequestRefusePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await services.refuse(
+        return await mutate(
+            AccessRequestRefusePayload,
+            lambda: services.refuse(
                 info.context.viewer,
                 decode_id(input.request_id, "AccessRequest", "request_id"),
                 input.note,
-            )
-
-        m, errors = await attempt(run())
-        return AccessRequestRefusePayload(
-            access_request=AccessRequest.from_model(m) if m else None, user_errors=errors
+            ),
+            lambda m: AccessRequestRefusePayload(access_request=AccessRequest.from_model(m)),
         )

@@ -11,7 +11,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.access import models
-from server.domain.access.services import readable_requests
+from server.domain.customers.access_requests import readable_requests
+from server.graphql.access import loaders as access_loaders
+from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
 from server.graphql.common import nodes_in_order
 from server.graphql.customers.refs import visible_customer
@@ -48,13 +50,15 @@ class AccessRequest(relay.Node):
 
     @strawberry.field(description="Who asked.")
     async def requester(self, info: Info) -> User:
-        return User.from_model(await info.context.loaders.users.load(self._requester_id))
+        return User.from_model(
+            await info.context.loader(accounts_loaders.users).load(self._requester_id)
+        )
 
     @strawberry.field(description="The manager who decided, once decided.")
     async def decided_by(self, info: Info) -> User | None:
         if self._decided_by_id is None:
             return None
-        u = await info.context.loaders.users.load(self._decided_by_id)
+        u = await info.context.loader(accounts_loaders.users).load(self._decided_by_id)
         return User.from_model(u) if u else None
 
     @strawberry.field(
@@ -62,12 +66,12 @@ class AccessRequest(relay.Node):
         "the access has ended, exactly as for any customer you cannot see)."
     )
     async def granted_customer(self, info: Info) -> CustomerType | None:
-        grant = await info.context.loaders.grants_by_request.load(self.id)
+        grant = await info.context.loader(access_loaders.grants_by_request).load(self.id)
         return await visible_customer(info, grant.customer_id) if grant else None
 
     @strawberry.field(description="When granted: when the access ends.")
     async def access_expires_at(self, info: Info) -> datetime | None:
-        grant = await info.context.loaders.grants_by_request.load(self.id)
+        grant = await info.context.loader(access_loaders.grants_by_request).load(self.id)
         return grant.expires_at if grant else None
 
     @classmethod
@@ -85,7 +89,7 @@ class AccessRequest(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         if not info.context.viewer.is_authenticated:

@@ -12,8 +12,7 @@ from tortoise.expressions import Q
 from server.domain.accounts import models
 from server.domain.accounts import services as accounts
 from server.domain.customers.search import check_search
-from server.domain.errors import DomainError
-from server.domain.paging import SortKey, paginate
+from server.domain.shared.paging import SortKey, paginate
 from server.graphql.accounts.types import LoginInput, LoginPayload, LogoutPayload, User
 from server.graphql.auth import require_viewer
 from server.graphql.common import (
@@ -22,11 +21,10 @@ from server.graphql.common import (
     Connection,
     First,
     Last,
-    attempt,
     connection,
     page_args,
-    user_errors,
 )
+from server.graphql.mutations import mutate
 
 
 @strawberry.type
@@ -86,30 +84,26 @@ class AccountsMutation:
             lockout=timedelta(minutes=settings.login_lockout_minutes),
             max_failures_per_address=settings.login_max_failures_per_address,
         )
-        issued, errors = await attempt(
-            accounts.login(
+        return await mutate(
+            LoginPayload,
+            lambda: accounts.login(
                 input.username,
                 input.password,
                 policy,
                 info.context.request_id,
                 info.context.client_address,
-            )
-        )
-        if issued is None:
-            return LoginPayload(token=None, expires_at=None, user=None, user_errors=errors)
-        return LoginPayload(
-            token=issued.token,
-            expires_at=issued.expires_at,
-            user=User.from_model(issued.user),
-            user_errors=[],
+            ),
+            lambda issued: LoginPayload(
+                token=issued.token, expires_at=issued.expires_at, user=User.from_model(issued.user)
+            ),
         )
 
     @strawberry.mutation(description="Revoke the API token this request was sent with.")
     async def logout(self, info: Info) -> LogoutPayload:
         ctx = info.context
-        try:
+
+        async def revoke() -> None:
             ctx.viewer.require_user()
-        except DomainError as exc:
-            return LogoutPayload(revoked=False, user_errors=user_errors(exc))
-        await accounts.logout(ctx.token or "", ctx.viewer)
-        return LogoutPayload(revoked=True, user_errors=[])
+            await accounts.logout(ctx.token or "", ctx.viewer)
+
+        return await mutate(LogoutPayload, revoke, lambda _: LogoutPayload(revoked=True))

@@ -12,8 +12,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.accounts import models
-from server.graphql.common import UserError, load_in_order, nodes_in_order
+from server.graphql.accounts import loaders as accounts_loaders
+from server.graphql.common import load_in_order, nodes_in_order
 from server.graphql.enums import mirror
+from server.graphql.mutations import Payload
 
 if TYPE_CHECKING:  # type checkers see the domain enum, whose members this mirrors
     from server.domain.accounts.models import Role
@@ -31,9 +33,9 @@ class Department(relay.Node):
     name: str = strawberry.field(description="Department name.")
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Department | None]:
+    ) -> list[Any]:
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
         return await nodes_in_order(node_ids, models.Department.all(), cls.from_model)
@@ -59,14 +61,14 @@ class User(relay.Node):
     async def manager(self, info: Info) -> User | None:
         if self._manager_id is None:
             return None
-        m = await info.context.loaders.users.load(self._manager_id)
+        m = await info.context.loader(accounts_loaders.users).load(self._manager_id)
         return User.from_model(m) if m else None
 
     @strawberry.field(description="The department the user belongs to, if any.")
     async def department(self, info: Info) -> Department | None:
         if self._department_id is None:
             return None
-        d = await info.context.loaders.departments.load(self._department_id)
+        d = await info.context.loader(accounts_loaders.departments).load(self._department_id)
         return Department.from_model(d) if d else None
 
     @classmethod
@@ -82,31 +84,34 @@ class User(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         # Colleagues' names and roles are not secret; anonymous callers see nothing.
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
-        users = await load_in_order(info.context.loaders.users, node_ids)
+        users = await load_in_order(info.context.loader(accounts_loaders.users), node_ids)
         return [cls.from_model(u) if u else None for u in users]
 
 
 @strawberry.type(description="The result of logging in.")
-class LoginPayload:
+class LoginPayload(Payload):
     token: str | None = strawberry.field(
+        default=None,
         description="Opaque API token; send it as `Authorization: Bearer <token>`. "
-        "Shown only once; the server keeps only a hash."
+        "Shown only once; the server keeps only a hash.",
     )
-    expires_at: datetime | None = strawberry.field(description="When the token stops working.")
-    user: User | None = strawberry.field(description="Who logged in.")
-    user_errors: list[UserError] = strawberry.field(description="Why the login failed, if it did.")
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="When the token stops working."
+    )
+    user: User | None = strawberry.field(default=None, description="Who logged in.")
 
 
 @strawberry.type(description="The result of logging out.")
-class LogoutPayload:
-    revoked: bool = strawberry.field(description="True when the token sent was revoked.")
-    user_errors: list[UserError] = strawberry.field(description="Why logout failed, if it did.")
+class LogoutPayload(Payload):
+    revoked: bool = strawberry.field(
+        default=False, description="True when the token sent was revoked."
+    )
 
 
 @strawberry.input(description="Credentials for `login`.")

@@ -12,8 +12,8 @@ from strawberry.types import Info
 
 from server.domain.audit import models
 from server.domain.audit.services import readable_entries
-from server.domain.errors import DomainError
-from server.domain.paging import SortKey, paginate
+from server.domain.shared.errors import DomainError
+from server.domain.shared.paging import SortKey, paginate
 from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import After, Before, Connection, First, Last, connection, page_args
 

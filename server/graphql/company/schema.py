@@ -12,7 +12,8 @@ from strawberry.types import Info
 from server.domain.company import models
 from server.domain.company.services import update_settings
 from server.graphql.auth import require_viewer
-from server.graphql.common import Money, UserError, attempt, company_rules, input_values, money
+from server.graphql.common import Money, company_rules, input_values, money
+from server.graphql.mutations import Payload, mutate
 
 d = strawberry.field
 
@@ -53,8 +54,8 @@ class CompanySettings:
             abc_a_percent=m.abc_a_percent,
             abc_b_percent=m.abc_b_percent,
             abc_period_months=m.abc_period_months,
-            vip_single_order=money(m.vip_single_order_minor, currency),  # type: ignore[arg-type]
-            vip_monthly=money(m.vip_monthly_minor, currency),  # type: ignore[arg-type]
+            vip_single_order=money(m.vip_single_order_minor, currency),
+            vip_monthly=money(m.vip_monthly_minor, currency),
             leadership_visit_months=m.leadership_visit_months,
             class_b_visit_months=m.class_b_visit_months,
             inquiry_letter_months=m.inquiry_letter_months,
@@ -83,9 +84,8 @@ class CompanySettingsUpdateInput:
 
 
 @strawberry.type(description="Result of companySettingsUpdate.")
-class CompanySettingsUpdatePayload:
-    settings: CompanySettings | None = d(description="The settings after the change.")
-    user_errors: list[UserError] = d(description="Why nothing was changed.")
+class CompanySettingsUpdatePayload(Payload):
+    settings: CompanySettings | None = d(default=None, description="The settings after the change.")
 
 
 @strawberry.type
@@ -107,12 +107,13 @@ class CompanyMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> CompanySettingsUpdatePayload:
-        m, errors = await attempt(
-            update_settings(
-                info.context.viewer, input.version, input_values(input, skip=("version",))
-            )
-        )
         currency = info.context.settings.currency
-        return CompanySettingsUpdatePayload(
-            settings=CompanySettings.from_model(m, currency) if m else None, user_errors=errors
+        return await mutate(
+            CompanySettingsUpdatePayload,
+            lambda: update_settings(
+                info.context.viewer, input.version, input_values(input, skip=("version",))
+            ),
+            lambda m: CompanySettingsUpdatePayload(
+                settings=CompanySettings.from_model(m, currency)
+            ),
         )

@@ -10,6 +10,8 @@ from typing import Any
 
 from strawberry.types import Info
 
+from server.graphql.customers import loaders as customers_loaders
+
 
 def customer_of(info: Info, model: Any) -> Any:
     """The GraphQL Customer for a customer row already known to be visible."""
@@ -20,7 +22,7 @@ def customer_of(info: Info, model: Any) -> Any:
 
 async def visible_customer(info: Info, customer_id: int) -> Any:
     """The customer by id through the viewer's visibility (the DataLoader), or None."""
-    m = await info.context.loaders.visible_customers.load(customer_id)
+    m = await info.context.loader(customers_loaders.visible_customers).load(customer_id)
     return customer_of(info, m) if m else None
 
 

@@ -10,11 +10,13 @@ from strawberry.types import Info
 
 from server.domain.customers import contacts as contact_services
 from server.domain.customers import services
+from server.domain.customers.models import Customer as DomainCustomer
 from server.domain.customers.models import Grade as DomainGrade
 from server.domain.customers.models import Stage as DomainStage
 from server.domain.customers.search import CustomerFilter as DomainFilter
 from server.domain.customers.search import CustomerSort, search_customers
-from server.domain.errors import DomainError
+from server.domain.shared.errors import DomainError
+from server.domain.transfers import services as transfers
 from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import (
     After,
@@ -22,14 +24,11 @@ from server.graphql.common import (
     Connection,
     First,
     Last,
-    UserError,
-    attempt,
     connection,
     decode_id,
     input_values,
     node_selection,
     page_args,
-    user_errors,
 )
 from server.graphql.customers.enums import SortDirection
 from server.graphql.customers.inputs import (
@@ -45,6 +44,7 @@ from server.graphql.customers.inputs import (
     CustomerUpdateInput,
 )
 from server.graphql.customers.types import Contact, Customer, prefetch
+from server.graphql.mutations import Payload, mutate
 
 
 def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
@@ -62,8 +62,9 @@ def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
     )
 
 
-def _customer(info: Info, m: object | None) -> Customer | None:
-    return Customer.from_model(m, info.context.settings.currency) if m is not None else None  # type: ignore[arg-type]
+def customer_of(info: Info, m: DomainCustomer) -> Customer:
+    """The GraphQL customer for a model a mutation returned, in the company's currency."""
+    return Customer.from_model(m, info.context.settings.currency)
 
 
 @strawberry.type
@@ -122,53 +123,55 @@ class CustomersQuery:
 
 
 @strawberry.type(description="Result of customerCreate.")
-class CustomerCreatePayload:
-    customer: Customer | None = strawberry.field(description="The new customer.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+class CustomerCreatePayload(Payload):
+    customer: Customer | None = strawberry.field(default=None, description="The new customer.")
 
 
 @strawberry.type(description="Result of customerUpdate.")
-class CustomerUpdatePayload:
-    customer: Customer | None = strawberry.field(description="The customer after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class CustomerUpdatePayload(Payload):
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer after the change."
+    )
 
 
 @strawberry.type(description="Result of customerArchive and customerRestore.")
-class CustomerArchivePayload:
-    customer: Customer | None = strawberry.field(description="The customer after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class CustomerArchivePayload(Payload):
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer after the change."
+    )
 
 
 @strawberry.type(description="Result of customerTransfer.")
-class CustomerTransferPayload:
-    customer: Customer | None = strawberry.field(description="The customer with its new owner.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class CustomerTransferPayload(Payload):
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer with its new owner."
+    )
 
 
 @strawberry.type(description="Result of customerTransferAll.")
-class CustomerTransferAllPayload:
-    transferred_count: int = strawberry.field(description="How many customers changed owner.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class CustomerTransferAllPayload(Payload):
+    transferred_count: int = strawberry.field(
+        default=0, description="How many customers changed owner."
+    )
 
 
 @strawberry.type(description="Result of contactCreate.")
-class ContactCreatePayload:
-    contact: Contact | None = strawberry.field(description="The new contact.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+class ContactCreatePayload(Payload):
+    contact: Contact | None = strawberry.field(default=None, description="The new contact.")
 
 
 @strawberry.type(description="Result of contactUpdate.")
-class ContactUpdatePayload:
-    contact: Contact | None = strawberry.field(description="The contact after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class ContactUpdatePayload(Payload):
+    contact: Contact | None = strawberry.field(
+        default=None, description="The contact after the change."
+    )
 
 
 @strawberry.type(description="Result of contactDelete.")
-class ContactDeletePayload:
+class ContactDeletePayload(Payload):
     deleted_contact_id: relay.GlobalID | None = strawberry.field(
-        description="ID of the removed contact."
+        default=None, description="ID of the removed contact."
     )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was removed.")
 
 
 @strawberry.type
@@ -181,16 +184,15 @@ class CustomersMutation:
             CustomerCreateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> CustomerCreatePayload:
-        viewer = info.context.viewer
-
-        async def run():  # type: ignore[no-untyped-def]
-            owner = decode_id(input.owner_id, "User", "owner_id") if input.owner_id else None
-            return await services.create_customer(
-                viewer, input_values(input, skip=("owner_id",)), owner_id=owner
-            )
-
-        m, errors = await attempt(run())
-        return CustomerCreatePayload(customer=_customer(info, m), user_errors=errors)
+        return await mutate(
+            CustomerCreatePayload,
+            lambda: services.create_customer(
+                info.context.viewer,
+                input_values(input, skip=("owner_id",)),
+                owner_id=decode_id(input.owner_id, "User", "owner_id") if input.owner_id else None,
+            ),
+            lambda m: CustomerCreatePayload(customer=customer_of(info, m)),
+        )
 
     @strawberry.mutation(
         description="Change a customer's facts. Only the owner and their managers may; "
@@ -203,16 +205,16 @@ class CustomersMutation:
             CustomerUpdateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> CustomerUpdatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await services.update_customer(
+        return await mutate(
+            CustomerUpdatePayload,
+            lambda: services.update_customer(
                 info.context.viewer,
                 decode_id(input.id, "Customer", "id"),
                 input.version,
                 input_values(input, skip=("id", "version")),
-            )
-
-        m, errors = await attempt(run())
-        return CustomerUpdatePayload(customer=_customer(info, m), user_errors=errors)
+            ),
+            lambda m: CustomerUpdatePayload(customer=customer_of(info, m)),
+        )
 
     @strawberry.mutation(description="Archive a customer: kept, but out of everyday lists.")
     async def customer_archive(
@@ -245,16 +247,16 @@ class CustomersMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> CustomerTransferPayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await services.transfer_customer(
+        return await mutate(
+            CustomerTransferPayload,
+            lambda: transfers.transfer_customer(
                 info.context.viewer,
                 decode_id(input.id, "Customer", "id"),
                 decode_id(input.new_owner_id, "User", "new_owner_id"),
                 input.version,
-            )
-
-        m, errors = await attempt(run())
-        return CustomerTransferPayload(customer=_customer(info, m), user_errors=errors)
+            ),
+            lambda m: CustomerTransferPayload(customer=customer_of(info, m)),
+        )
 
     @strawberry.mutation(
         description="Hand every customer of one team member to another, e.g. when a rep leaves "
@@ -268,15 +270,15 @@ class CustomersMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> CustomerTransferAllPayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await services.transfer_all(
+        return await mutate(
+            CustomerTransferAllPayload,
+            lambda: transfers.transfer_all(
                 info.context.viewer,
                 decode_id(input.from_user_id, "User", "from_user_id"),
                 decode_id(input.to_user_id, "User", "to_user_id"),
-            )
-
-        count, errors = await attempt(run())
-        return CustomerTransferAllPayload(transferred_count=count or 0, user_errors=errors)
+            ),
+            lambda count: CustomerTransferAllPayload(transferred_count=count),
+        )
 
     @strawberry.mutation(description="Add a person to a customer you may change.")
     async def contact_create(
@@ -286,16 +288,14 @@ class CustomersMutation:
             ContactCreateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> ContactCreatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await contact_services.create_contact(
+        return await mutate(
+            ContactCreatePayload,
+            lambda: contact_services.create_contact(
                 info.context.viewer,
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input_values(input, skip=("customer_id",)),
-            )
-
-        m, errors = await attempt(run())
-        return ContactCreatePayload(
-            contact=Contact.from_model(m) if m else None, user_errors=errors
+            ),
+            lambda m: ContactCreatePayload(contact=Contact.from_model(m)),
         )
 
     @strawberry.mutation(description="Change a contact; a stale `version` changes nothing.")
@@ -306,17 +306,15 @@ class CustomersMutation:
             ContactUpdateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> ContactUpdatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await contact_services.update_contact(
+        return await mutate(
+            ContactUpdatePayload,
+            lambda: contact_services.update_contact(
                 info.context.viewer,
                 decode_id(input.id, "Contact", "id"),
                 input.version,
                 input_values(input, skip=("id", "version")),
-            )
-
-        m, errors = await attempt(run())
-        return ContactUpdatePayload(
-            contact=Contact.from_model(m) if m else None, user_errors=errors
+            ),
+            lambda m: ContactUpdatePayload(contact=Contact.from_model(m)),
         )
 
     @strawberry.mutation(description="Remove a contact from a customer you may change.")
@@ -327,28 +325,27 @@ class CustomersMutation:
             ContactDeleteInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> ContactDeletePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await contact_services.delete_contact(
+        return await mutate(
+            ContactDeletePayload,
+            lambda: contact_services.delete_contact(
                 info.context.viewer, decode_id(input.id, "Contact", "id")
-            )
-
-        deleted, errors = await attempt(run())
-        return ContactDeletePayload(
-            deleted_contact_id=relay.GlobalID("Contact", str(deleted)) if deleted else None,
-            user_errors=errors,
+            ),
+            lambda deleted: ContactDeletePayload(
+                deleted_contact_id=relay.GlobalID("Contact", str(deleted))
+            ),
         )
 
 
 async def _set_archived(
     info: Info, input: CustomerArchiveInput, archived: bool
 ) -> CustomerArchivePayload:
-    async def run():  # type: ignore[no-untyped-def]
-        return await services.set_archived(
+    return await mutate(
+        CustomerArchivePayload,
+        lambda: services.set_archived(
             info.context.viewer, decode_id(input.id, "Customer", "id"), input.version, archived
-        )
+        ),
+        lambda m: CustomerArchivePayload(customer=customer_of(info, m)),
+    )
 
-    m, errors = await attempt(run())
-    return CustomerArchivePayload(customer=_customer(info, m), user_errors=errors)
 
-
-__all__ = ["CustomersMutation", "CustomersQuery", "user_errors"]
+__all__ = ["CustomersMutation", "CustomersQuery"]

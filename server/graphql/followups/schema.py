@@ -11,17 +11,19 @@ from strawberry import relay
 from strawberry.types import Info
 
 from server.domain.company.services import today
-from server.domain.errors import DomainError, ErrorCode
 from server.domain.followups import interactions, plans, tasks
+from server.domain.followups.models import FollowUp as DomainFollowUp
 from server.domain.followups.monitoring import sales_activity
 from server.domain.followups.queue import (
     may_see_queue_of,
     team_workload,
 )
 from server.domain.followups.visits import visit_plan
+from server.domain.shared.errors import DomainError, ErrorCode
+from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
 from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import UserError, attempt, company_rules, decode_id, input_values
+from server.graphql.common import company_rules, decode_id, input_values
 from server.graphql.customers.refs import customer_of
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
@@ -48,6 +50,7 @@ from server.graphql.followups.types import (
     Workload,
     domain_queue_filter,
 )
+from server.graphql.mutations import Payload, mutate
 
 
 def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
@@ -91,7 +94,7 @@ class FollowUpsQuery:
         uid = _user_arg(info, user_id)
         if not await may_see_queue_of(viewer, uid):
             return None
-        user = await info.context.loaders.users.load(uid)
+        user = await info.context.loader(accounts_loaders.users).load(uid)
         if user is None:
             return None
         settings = await company_rules(info)
@@ -201,67 +204,75 @@ class FollowUpsQuery:
 
 
 @strawberry.type(description="Result of interactionLog.")
-class InteractionLogPayload:
-    interaction: Interaction | None = strawberry.field(description="The logged contact.")
+class InteractionLogPayload(Payload):
+    interaction: Interaction | None = strawberry.field(
+        default=None, description="The logged contact."
+    )
     customer: CustomerType | None = strawberry.field(
-        description="The customer after the contact: re-graded when it is the latest contact."
+        default=None,
+        description="The customer after the contact: re-graded when it is the latest contact.",
     )
     completed_follow_ups: list[FollowUp] = strawberry.field(
-        description="The follow-ups this contact answered."
+        default_factory=list, description="The follow-ups this contact answered."
     )
     next_follow_up: FollowUp | None = strawberry.field(
+        default=None,
         description="The follow-up scheduled from the cadence, never before today; null when "
-        "the contact is older than the customer's latest (see `isLatest`)."
+        "the contact is older than the customer's latest (see `isLatest`).",
     )
     is_latest: bool = strawberry.field(
+        default=False,
         description="True when this is now the customer's latest contact: the grade you "
         "confirmed was set and the next follow-up scheduled from it. False for a contact "
         "older than the latest one: it is kept as history (timeline, satisfaction, "
         "monitoring) and closes only follow-ups that were already open when it happened; "
         "the grade, `nextDueOn`, `nextKind` and `nextPurpose` are recorded on it but leave "
-        "the customer and its schedule as the latest contact set them."
+        "the customer and its schedule as the latest contact set them.",
     )
     scheduled_follow_ups: list[FollowUp] = strawberry.field(
-        description="Class-service follow-ups scheduled again because one was just done."
+        default_factory=list,
+        description="Class-service follow-ups scheduled again because one was just done.",
     )
     replayed: bool = strawberry.field(
-        description="True when the idempotency key had been used: nothing new was recorded."
+        default=False,
+        description="True when the idempotency key had been used: nothing new was recorded.",
     )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
 
 
 @strawberry.type(description="Result of followUpCreate.")
-class FollowUpCreatePayload:
-    follow_up: FollowUp | None = strawberry.field(description="The new follow-up.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+class FollowUpCreatePayload(Payload):
+    follow_up: FollowUp | None = strawberry.field(default=None, description="The new follow-up.")
 
 
 @strawberry.type(description="Result of followUpUpdate.")
-class FollowUpUpdatePayload:
-    follow_up: FollowUp | None = strawberry.field(description="The follow-up after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class FollowUpUpdatePayload(Payload):
+    follow_up: FollowUp | None = strawberry.field(
+        default=None, description="The follow-up after the change."
+    )
 
 
 @strawberry.type(description="Result of followUpReschedule.")
-class FollowUpReschedulePayload:
-    follow_up: FollowUp | None = strawberry.field(description="The follow-up, moved.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class FollowUpReschedulePayload(Payload):
+    follow_up: FollowUp | None = strawberry.field(default=None, description="The follow-up, moved.")
 
 
 @strawberry.type(description="Result of followUpSkip.")
-class FollowUpSkipPayload:
-    follow_up: FollowUp | None = strawberry.field(description="The skipped follow-up.")
-    next_follow_up: FollowUp | None = strawberry.field(
-        description="For a recurring follow-up, the next one, counted from the later of its "
-        "due date and today."
+class FollowUpSkipPayload(Payload):
+    follow_up: FollowUp | None = strawberry.field(
+        default=None, description="The skipped follow-up."
     )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+    next_follow_up: FollowUp | None = strawberry.field(
+        default=None,
+        description="For a recurring follow-up, the next one, counted from the later of its "
+        "due date and today.",
+    )
 
 
 @strawberry.type(description="Result of contactPlanSet.")
-class ContactPlanSetPayload:
-    contact_plan: ContactPlan | None = strawberry.field(description="The plan after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+class ContactPlanSetPayload(Payload):
+    contact_plan: ContactPlan | None = strawberry.field(
+        default=None, description="The plan after the change."
+    )
 
 
 def _expected(values: dict[str, Any]) -> dict[str, Any]:
@@ -273,16 +284,11 @@ def _expected(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-_ORDER_FIELDS = {f"expected{part.title()}": part for part in ("products", "quantity", "amount")}
-
-
-def _order_paths(errors: list[UserError]) -> list[UserError]:
-    """The services check flat expected_* fields; the inputs nest them in `expectedOrder`,
-    and the error must point where the caller wrote the value."""
-    for error in errors:
-        if error.field and len(error.field) == 2 and error.field[1] in _ORDER_FIELDS:
-            error.field = ["input", "expectedOrder", _ORDER_FIELDS[error.field[1]]]
-    return errors
+# The services check flat expected_* fields; the inputs nest them in `expectedOrder`, and an
+# error must point where the caller wrote the value.
+_ORDER_PATHS = {
+    f"expected_{part}": ("expectedOrder", part) for part in ("products", "quantity", "amount")
+}
 
 
 def _ids(gids: list[relay.GlobalID] | None, type_name: str, field: str) -> list[int] | None:
@@ -305,8 +311,26 @@ class FollowUpsMutation:
             InteractionLogInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> InteractionLogPayload:
-        async def run() -> interactions.LogResult:
-            return await interactions.log_interaction(
+        currency = info.context.settings.currency
+
+        def logged(result: interactions.LogResult) -> InteractionLogPayload:
+            return InteractionLogPayload(
+                interaction=Interaction.from_model(result.interaction),
+                customer=customer_of(info, result.customer),
+                completed_follow_ups=[FollowUp.from_model(f, currency) for f in result.completed],
+                next_follow_up=FollowUp.from_model(result.next_follow_up, currency)
+                if result.next_follow_up
+                else None,
+                is_latest=result.is_latest,
+                scheduled_follow_ups=[
+                    FollowUp.from_model(f, currency) for f in result.also_scheduled
+                ],
+                replayed=result.replayed,
+            )
+
+        return await mutate(
+            InteractionLogPayload,
+            lambda: interactions.log_interaction(
                 info.context.viewer,
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input_values(
@@ -318,32 +342,8 @@ class FollowUpsMutation:
                 else None,
                 contact_ids=_ids(input.contact_ids, "Contact", "contact_ids"),
                 our_people_ids=_ids(input.our_people_ids, "User", "our_people_ids"),
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return InteractionLogPayload(
-                interaction=None,
-                customer=None,
-                completed_follow_ups=[],
-                next_follow_up=None,
-                is_latest=False,
-                scheduled_follow_ups=[],
-                replayed=False,
-                user_errors=errors,
-            )
-        currency = info.context.settings.currency
-        return InteractionLogPayload(
-            interaction=Interaction.from_model(result.interaction),
-            customer=customer_of(info, result.customer),
-            completed_follow_ups=[FollowUp.from_model(f, currency) for f in result.completed],
-            next_follow_up=FollowUp.from_model(result.next_follow_up, currency)
-            if result.next_follow_up
-            else None,
-            is_latest=result.is_latest,
-            scheduled_follow_ups=[FollowUp.from_model(f, currency) for f in result.also_scheduled],
-            replayed=result.replayed,
-            user_errors=[],
+            ),
+            logged,
         )
 
     @strawberry.mutation(description="Plan a follow-up by hand.")
@@ -354,19 +354,22 @@ class FollowUpsMutation:
             FollowUpCreateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> FollowUpCreatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            values = _expected(input_values(input, skip=("customer_id", "assignee_id")))
+        def values() -> dict[str, Any]:
+            sent = _expected(input_values(input, skip=("customer_id", "assignee_id")))
             if input.assignee_id:
-                values["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
-            return await tasks.create_follow_up(
-                info.context.viewer, decode_id(input.customer_id, "Customer", "customer_id"), values
-            )
+                sent["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            return sent
 
-        m, errors = await attempt(run())
         currency = info.context.settings.currency
-        return FollowUpCreatePayload(
-            follow_up=FollowUp.from_model(m, currency) if m else None,
-            user_errors=_order_paths(errors),
+        return await mutate(
+            FollowUpCreatePayload,
+            lambda: tasks.create_follow_up(
+                info.context.viewer,
+                decode_id(input.customer_id, "Customer", "customer_id"),
+                values(),
+            ),
+            lambda m: FollowUpCreatePayload(follow_up=FollowUp.from_model(m, currency)),
+            paths=_ORDER_PATHS,
         )
 
     @strawberry.mutation(
@@ -380,19 +383,20 @@ class FollowUpsMutation:
             FollowUpUpdateInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> FollowUpUpdatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            values = _expected(input_values(input, skip=("id", "version", "assignee_id")))
+        def values() -> dict[str, Any]:
+            sent = _expected(input_values(input, skip=("id", "version", "assignee_id")))
             if input.assignee_id:
-                values["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
-            return await tasks.update_follow_up(
-                info.context.viewer, decode_id(input.id, "FollowUp", "id"), input.version, values
-            )
+                sent["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            return sent
 
-        m, errors = await attempt(run())
         currency = info.context.settings.currency
-        return FollowUpUpdatePayload(
-            follow_up=FollowUp.from_model(m, currency) if m else None,
-            user_errors=_order_paths(errors),
+        return await mutate(
+            FollowUpUpdatePayload,
+            lambda: tasks.update_follow_up(
+                info.context.viewer, decode_id(input.id, "FollowUp", "id"), input.version, values()
+            ),
+            lambda m: FollowUpUpdatePayload(follow_up=FollowUp.from_model(m, currency)),
+            paths=_ORDER_PATHS,
         )
 
     @strawberry.mutation(description="Move an open follow-up to another day, with a reason.")
@@ -404,19 +408,17 @@ class FollowUpsMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> FollowUpReschedulePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await tasks.reschedule_follow_up(
+        currency = info.context.settings.currency
+        return await mutate(
+            FollowUpReschedulePayload,
+            lambda: tasks.reschedule_follow_up(
                 info.context.viewer,
                 decode_id(input.id, "FollowUp", "id"),
                 input.version,
                 input.due_on,
                 input.reason,
-            )
-
-        m, errors = await attempt(run())
-        currency = info.context.settings.currency
-        return FollowUpReschedulePayload(
-            follow_up=FollowUp.from_model(m, currency) if m else None, user_errors=errors
+            ),
+            lambda m: FollowUpReschedulePayload(follow_up=FollowUp.from_model(m, currency)),
         )
 
     @strawberry.mutation(
@@ -430,21 +432,24 @@ class FollowUpsMutation:
             FollowUpSkipInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> FollowUpSkipPayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await tasks.skip_follow_up(
+        currency = info.context.settings.currency
+
+        def skipped(result: tuple[DomainFollowUp, DomainFollowUp | None]) -> FollowUpSkipPayload:
+            done, following = result
+            return FollowUpSkipPayload(
+                follow_up=FollowUp.from_model(done, currency),
+                next_follow_up=FollowUp.from_model(following, currency) if following else None,
+            )
+
+        return await mutate(
+            FollowUpSkipPayload,
+            lambda: tasks.skip_follow_up(
                 info.context.viewer,
                 decode_id(input.id, "FollowUp", "id"),
                 input.version,
                 input.reason,
-            )
-
-        result, errors = await attempt(run())
-        currency = info.context.settings.currency
-        skipped, following = result if result else (None, None)
-        return FollowUpSkipPayload(
-            follow_up=FollowUp.from_model(skipped, currency) if skipped else None,
-            next_follow_up=FollowUp.from_model(following, currency) if following else None,
-            user_errors=errors,
+            ),
+            skipped,
         )
 
     @strawberry.mutation(
@@ -458,20 +463,15 @@ class FollowUpsMutation:
             ContactPlanSetInput, strawberry.argument(description="What to do; see the input type.")
         ],
     ) -> ContactPlanSetPayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await plans.set_contact_plan(
+        currency = info.context.settings.currency
+        return await mutate(
+            ContactPlanSetPayload,
+            lambda: plans.set_contact_plan(
                 info.context.viewer,
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input.version,
                 _expected(input_values(input, skip=("customer_id", "version"))),
-            )
-
-        m, errors = await attempt(run())
-        currency = info.context.settings.currency
-        return ContactPlanSetPayload(
-            contact_plan=ContactPlan.from_model(m, currency) if m else None,
-            user_errors=_order_paths(errors),
+            ),
+            lambda m: ContactPlanSetPayload(contact_plan=ContactPlan.from_model(m, currency)),
+            paths=_ORDER_PATHS,
         )
-
-
-__all__ = ["FollowUpsMutation", "FollowUpsQuery"]

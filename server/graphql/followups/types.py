@@ -21,6 +21,7 @@ from server.domain.followups.queue import (
     section_counts,
     section_page,
 )
+from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
 from server.graphql.common import (
     After,
@@ -34,9 +35,11 @@ from server.graphql.common import (
     page_args,
     wants_rows,
 )
+from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import Grade
 from server.graphql.customers.projection import customer_columns
 from server.graphql.customers.refs import customer_of, prefetch_customers, visible_customer
+from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import (
     FollowUpOrigin,
     FollowUpStatus,
@@ -79,7 +82,7 @@ class PresentContact:
 
         if self._contact_id is None:
             return None
-        m = await info.context.loaders.contacts_by_id.load(self._contact_id)
+        m = await info.context.loader(customers_loaders.contacts_by_id).load(self._contact_id)
         return Contact.from_model(m) if m else None
 
 
@@ -105,17 +108,20 @@ class Interaction(relay.Node):
 
     @strawberry.field(description="Who logged it.")
     async def author(self, info: Info) -> User:
-        return User.from_model(await info.context.loaders.users.load(self._author_id))
+        return User.from_model(
+            await info.context.loader(accounts_loaders.users).load(self._author_id)
+        )
 
     @strawberry.field(description="The people from our side who took part.")
     async def our_people(self, info: Info) -> list[User]:
-        loaders = info.context.loaders
-        ids = await loaders.participants.load(self.id)
-        return [User.from_model(u) for u in await loaders.users.load_many(ids) if u]
+        ctx = info.context
+        ids = await ctx.loader(followups_loaders.participants).load(self.id)
+        people = await ctx.loader(accounts_loaders.users).load_many(ids)
+        return [User.from_model(u) for u in people if u]
 
     @strawberry.field(description="The customer's people who were present.")
     async def contacts_present(self, info: Info) -> list[PresentContact]:
-        rows = await info.context.loaders.contacts_present.load(self.id)
+        rows = await info.context.loader(followups_loaders.contacts_present).load(self.id)
         return [PresentContact(name=r.name, _contact_id=r.contact_id) for r in rows]
 
     @strawberry.field(description="The customer contacted.")
@@ -142,7 +148,7 @@ class Interaction(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         return await nodes_through_customer(info, models.Interaction, node_ids, cls.from_model)
@@ -181,20 +187,24 @@ class FollowUp(relay.Node):
     @strawberry.field(description="The customer to contact.")
     def customer(self, info: Info) -> CustomerType | None:
         if self._customer is not None:
-            return self._customer  # type: ignore[no-any-return]
+            return self._customer
         if self._customer_row is not None:
             return customer_of(info, self._customer_row)
         return visible_customer(info, self._customer_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Who is to make the contact.")
     async def assignee(self, info: Info) -> User:
-        return User.from_model(await info.context.loaders.users.load(self._assignee_id))
+        return User.from_model(
+            await info.context.loader(accounts_loaders.users).load(self._assignee_id)
+        )
 
     @strawberry.field(description="The logged contact that answered it, once done.")
     async def answered_by(self, info: Info) -> Interaction | None:
         if self._interaction_id is None:
             return None
-        m = await info.context.loaders.interactions_by_id.load(self._interaction_id)
+        m = await info.context.loader(followups_loaders.interactions_by_id).load(
+            self._interaction_id
+        )
         return Interaction.from_model(m) if m else None
 
     @classmethod
@@ -223,7 +233,7 @@ class FollowUp(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         currency = info.context.settings.currency
@@ -326,7 +336,7 @@ class FollowUpQueue:
     )
     async def neglected(self, info: Info) -> list[NeglectedCustomer]:
         shown = (await self._neglected(info))[:NEGLECTED_SHOWN]
-        loader = info.context.loaders.visible_customers
+        loader = info.context.loader(customers_loaders.visible_customers)
         rows = await loader.load_many([n.customer_id for n in shown])
         return [
             NeglectedCustomer(

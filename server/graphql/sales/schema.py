@@ -11,17 +11,15 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.errors import DomainError
 from server.domain.sales import classes, orders
 from server.domain.sales import models as sales_models
+from server.domain.shared.errors import DomainError
 from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import (
     After,
     Connection,
     First,
     Money,
-    UserError,
-    attempt,
     connection,
     decode_id,
     input_values,
@@ -31,6 +29,8 @@ from server.graphql.common import (
 )
 from server.graphql.customers.enums import AbcClass
 from server.graphql.customers.refs import visible_customer
+from server.graphql.mutations import Payload, mutate
+from server.graphql.sales import loaders as sales_loaders
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer
@@ -63,15 +63,15 @@ class SalesOrder(relay.Node):
 
     @strawberry.field(description="The lines, in order.")
     async def lines(self, info: Info) -> list[SalesOrderLine]:
-        rows = await info.context.loaders.order_lines.load(self.id)
+        rows = await info.context.loader(sales_loaders.order_lines).load(self.id)
         c = self._currency
         return [
             SalesOrderLine(
                 line_no=r.line_no,
                 product=r.product,
                 quantity=r.quantity,
-                unit_price=money(r.unit_price_minor, c),  # type: ignore[arg-type]
-                amount=money(r.amount_minor, c),  # type: ignore[arg-type]
+                unit_price=money(r.unit_price_minor, c),
+                amount=money(r.amount_minor, c),
             )
             for r in rows
         ]
@@ -86,7 +86,7 @@ class SalesOrder(relay.Node):
             id=m.id,
             ordered_on=m.ordered_on,
             external_ref=m.external_ref,
-            total=money(m.total_minor, currency),  # type: ignore[arg-type]
+            total=money(m.total_minor, currency),
             note=m.note,
             created_at=m.created_at,
             _customer_id=m.customer_id,
@@ -94,7 +94,7 @@ class SalesOrder(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         currency = info.context.settings.currency
@@ -188,7 +188,7 @@ class ClassAnalysis:
             return ParetoRow(
                 rank=m.rank,
                 customer=Customer.from_model(m.customer, currency),
-                sales=money(m.sales_minor, currency),  # type: ignore[arg-type]
+                sales=money(m.sales_minor, currency),
                 share_percent=classes.percent(m.sales_minor, total),
                 cumulative_percent=classes.percent(m.cumulative_minor, total),
                 abc_class=AbcClass(m.abc_class.value),
@@ -221,7 +221,7 @@ async def _analysis(info: Info) -> ClassAnalysis | None:
         period_end=run.period_end,
         a_percent=run.a_percent,
         b_percent=run.b_percent,
-        total_sales=money(run.total_minor, currency),  # type: ignore[arg-type]
+        total_sales=money(run.total_minor, currency),
         ranked_customers=run.ranked_customers,
         computed_at=run.computed_at,
         classes=[
@@ -230,7 +230,7 @@ async def _analysis(info: Info) -> ClassAnalysis | None:
                 customer_count=c.customers,
                 customer_percent=classes.percent(c.customers, ranked),
                 ideal_customer_percent=Decimal(c.ideal_customer_percent),
-                sales=money(c.sales_minor, currency),  # type: ignore[arg-type]
+                sales=money(c.sales_minor, currency),
                 sales_percent=classes.percent(c.sales_minor, run.total_minor),
                 ideal_sales_percent=Decimal(
                     classes.ideal_sales_percent(c.abc_class, run.a_percent, run.b_percent)
@@ -265,11 +265,14 @@ class SalesOrderCreateInput:
 
 
 @strawberry.type(description="Result of salesOrderCreate.")
-class SalesOrderCreatePayload:
-    sales_order: SalesOrder | None = d(description="The order.")
-    created: bool = d(description="False when the external reference was already recorded.")
-    customer: CustomerType | None = d(description="The customer, with its VIP status updated.")
-    user_errors: list[UserError] = d(description="Why nothing was recorded.")
+class SalesOrderCreatePayload(Payload):
+    sales_order: SalesOrder | None = d(default=None, description="The order.")
+    created: bool = d(
+        default=False, description="False when the external reference was already recorded."
+    )
+    customer: CustomerType | None = d(
+        default=None, description="The customer, with its VIP status updated."
+    )
 
 
 @strawberry.input(description="Which sales period to classify.")
@@ -281,16 +284,16 @@ class CustomerClassesRecomputeInput:
 
 
 @strawberry.type(description="Result of customerClassesRecompute.")
-class CustomerClassesRecomputePayload:
-    analysis: ClassAnalysis | None = d(description="The new analysis.")
+class CustomerClassesRecomputePayload(Payload):
+    analysis: ClassAnalysis | None = d(default=None, description="The new analysis.")
     scheduled_follow_ups: int = d(
+        default=0,
         description="Class-service follow-ups newly scheduled (leadership visits, visits, "
-        "inquiry letters)."
+        "inquiry letters).",
     )
     withdrawn_follow_ups: int = d(
-        description="Open class-service follow-ups skipped because the class changed."
+        default=0, description="Open class-service follow-ups skipped because the class changed."
     )
-    user_errors: list[UserError] = d(description="Why nothing was computed.")
 
 
 @strawberry.type
@@ -307,8 +310,17 @@ class SalesMutation:
             strawberry.argument(description="What to do; see the input type."),
         ],
     ) -> SalesOrderCreatePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            return await orders.create_order(
+        async def recorded(result: tuple[sales_models.SalesOrder, bool]) -> SalesOrderCreatePayload:
+            order, created = result
+            return SalesOrderCreatePayload(
+                sales_order=SalesOrder.from_model(order, info.context.settings.currency),
+                created=created,
+                customer=await visible_customer(info, order.customer_id),
+            )
+
+        return await mutate(
+            SalesOrderCreatePayload,
+            lambda: orders.create_order(
                 info.context.viewer,
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input.ordered_on,
@@ -318,19 +330,8 @@ class SalesMutation:
                     for k, v in (("external_ref", input.external_ref), ("note", input.note))
                     if v is not None
                 },
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return SalesOrderCreatePayload(
-                sales_order=None, created=False, customer=None, user_errors=errors
-            )
-        order, created = result
-        return SalesOrderCreatePayload(
-            sales_order=SalesOrder.from_model(order, info.context.settings.currency),
-            created=created,
-            customer=await visible_customer(info, order.customer_id),
-            user_errors=[],
+            ),
+            recorded,
         )
 
     @strawberry.mutation(
@@ -345,23 +346,19 @@ class SalesMutation:
             strawberry.argument(description="The period; the company setting when omitted."),
         ] = None,
     ) -> CustomerClassesRecomputePayload:
-        async def run():  # type: ignore[no-untyped-def]
-            info.context.viewer.require_user()
-            return await classes.recompute_classes(
+        async def recomputed(result: classes.Recomputed) -> CustomerClassesRecomputePayload:
+            return CustomerClassesRecomputePayload(
+                analysis=await _analysis(info),
+                scheduled_follow_ups=result.service.scheduled,
+                withdrawn_follow_ups=result.service.withdrawn,
+            )
+
+        return await mutate(
+            CustomerClassesRecomputePayload,
+            lambda: classes.recompute_classes(
                 info.context.viewer,
                 input.period_end if input else None,
                 input.months if input else None,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return CustomerClassesRecomputePayload(
-                analysis=None, scheduled_follow_ups=0, withdrawn_follow_ups=0, user_errors=errors
-            )
-        analysis = await _analysis(info)
-        return CustomerClassesRecomputePayload(
-            analysis=analysis,
-            scheduled_follow_ups=result.service.scheduled,
-            withdrawn_follow_ups=result.service.withdrawn,
-            user_errors=[],
+            ),
+            recomputed,
         )

@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from enum import StrEnum
+from typing import Any, cast
 
-from server.domain.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
 
 
 class FieldInvalid(Exception):
@@ -49,14 +50,16 @@ def text(max_length: int, *, required: bool = False) -> Validator:
 
 
 def phone(value: Any) -> str:
-    cleaned = text(40)(value)
+    """A phone number (digits, spaces, + ( ) - and an extension), or "" when empty."""
+    cleaned: str = text(40)(value)
     if cleaned and not _PHONE.match(cleaned):
         raise FieldInvalid(ErrorCode.INVALID, "Not a phone number: use digits, spaces, + ( ) -.")
     return cleaned
 
 
 def email(value: Any) -> str:
-    cleaned = text(254)(value)
+    """An email address, or "" when empty."""
+    cleaned: str = text(254)(value)
     if cleaned and not _EMAIL.match(cleaned):
         raise FieldInvalid(ErrorCode.INVALID, "Not an email address.")
     return cleaned
@@ -116,7 +119,7 @@ class NotAfterToday:
     def __call__(self, value: Any, today: date) -> date | None:
         if value is not None and value > today:
             raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must not be in the future.")
-        return value
+        return cast(date | None, value)
 
 
 past_date = NotAfterToday()
@@ -124,6 +127,28 @@ past_date = NotAfterToday()
 
 def passthrough(value: Any) -> Any:
     return value
+
+
+def required_value(value: Any) -> Any:
+    """Any value but None (a switch that must stay set)."""
+    if value is None:
+        raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
+    return value
+
+
+def enum_of(enum: type[StrEnum]) -> Validator:
+    """One of the enum's values; anything else is refused with the list of allowed ones."""
+
+    def check(value: Any) -> StrEnum:
+        if value is None:
+            raise FieldInvalid(ErrorCode.REQUIRED, "This field cannot be empty.")
+        try:
+            return enum(value)
+        except ValueError as exc:
+            allowed = ", ".join(m.value for m in enum)
+            raise FieldInvalid(ErrorCode.INVALID, f"Must be one of: {allowed}.") from exc
+
+    return check
 
 
 def clean(

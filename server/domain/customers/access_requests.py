@@ -1,4 +1,7 @@
-"""Access requests: a rep asks to see a customer they do not own; a manager grants or refuses."""
+"""Access requests: a rep asks to see a customer they do not own; a manager grants or refuses.
+
+The grant itself (AccessGrant) and the rule that reads it live in the access area below;
+this workflow lives with customers because granting names a customer the manager may see."""
 
 from __future__ import annotations
 
@@ -7,14 +10,14 @@ from datetime import datetime, timedelta
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server.domain import clock
-from server.domain import validation as v
 from server.domain.access.models import AccessGrant, AccessRequest, AccessRequestStatus
 from server.domain.access.visibility import can_edit_customer
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers.services import get_customer
-from server.domain.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared import clock
+from server.domain.shared import validation as v
+from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
 
 MAX_GRANT_DAYS = 90
 

@@ -18,8 +18,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from server.domain.errors import DomainError, ErrorCode
-from server.domain.ids import db_id
+from server.domain.shared.errors import DomainError, ErrorCode
+from server.domain.shared.ids import db_id
 
 M = TypeVar("M", bound=Model)
 

@@ -7,8 +7,8 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.models import Model
 
-from server.domain import clock
-from server.domain.errors import stale_version
+from server.domain.shared import clock
+from server.domain.shared.errors import stale_version
 
 
 async def update_versioned(

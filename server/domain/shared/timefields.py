@@ -14,10 +14,10 @@ from typing import Any
 
 from tortoise import fields
 
-from server.domain import clock
+from server.domain.shared import clock
 
 
-class UtcDatetimeField(fields.DatetimeField):  # type: ignore[type-arg]
+class UtcDatetimeField(fields.DatetimeField[datetime]):
     def to_db_value(self, value: Any, instance: Any) -> Any:
         auto = self.auto_now or (
             self.auto_now_add and getattr(instance, self.model_field_name, None) is None
