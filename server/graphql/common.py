@@ -8,9 +8,11 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, overload
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
+from strawberry.types.base import StrawberryMaybe
 from strawberry.types.nodes import SelectedField
 from tortoise.queryset import QuerySet
 
@@ -41,6 +43,15 @@ class UserError:
     )
     code: UserErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable explanation, safe to show.")
+
+
+def argument_error(exc: DomainError) -> GraphQLError:
+    """A bad query argument (cursor, page size): a clear error naming the argument."""
+    problem = exc.problems[0]
+    return GraphQLError(
+        problem.message,
+        extensions={"code": problem.code.value.upper(), "argument": problem.field},
+    )
 
 
 @strawberry.type(description="An exact amount of money. Never a float.")
@@ -223,14 +234,22 @@ def parse_global_id(text: str, type_name: str) -> int | None:
 
 
 def input_values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The fields a client actually sent (UNSET ones are left out), enums as domain values."""
+    """The fields a client actually sent, by domain name, enums as domain values.
+
+    A `Maybe` field left out of the request is left out here (the domain leaves it as it
+    is); one sent as null is here as None (the domain clears it). Other fields are always
+    here, with their defaults.
+    """
     values: dict[str, Any] = {}
-    for name in data.__dataclass_fields__:
+    for field in type(data).__strawberry_definition__.fields:
+        name = field.python_name
         if name in skip:
             continue
         value = getattr(data, name)
-        if value is strawberry.UNSET:
-            continue
+        if isinstance(field.type, StrawberryMaybe):
+            if value is None:
+                continue
+            value = value.value
         values[name] = value.value if isinstance(value, Enum) else value
     return values
 

@@ -18,6 +18,7 @@ from server.graphql.company.schema import CompanyMutation, CompanyQuery
 from server.graphql.customers.schema import CustomersMutation, CustomersQuery
 from server.graphql.extensions import build_extensions
 from server.graphql.followups.schema import FollowUpsMutation, FollowUpsQuery
+from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.sales.schema import SalesMutation, SalesQuery
 from server.graphql.scalars import SCALAR_OVERRIDES
 from server.settings import Settings
@@ -55,7 +56,9 @@ class Query(
     CompanyQuery,
 ):
     @strawberry.field(
-        description="Any object by its global ID; null when missing or not visible to you."
+        description="Any object by its global ID; null when missing or not visible to you.",
+        # Open: each type's resolve_nodes applies its own visibility (nothing, anonymously).
+        permission_classes=[Anyone],
     )
     async def node(
         self,
@@ -66,7 +69,8 @@ class Query(
         return found
 
     @strawberry.field(
-        description="Several objects by global ID, in order; null for each missing or hidden one."
+        description="Several objects by global ID, in order; null for each missing or hidden one.",
+        permission_classes=[Anyone],
     )
     async def nodes(
         self,
@@ -122,6 +126,7 @@ class CrmSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    secure_root_fields(Query, Mutation)
     schema = CrmSchema(
         query=Query,
         mutation=Mutation,

@@ -14,6 +14,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server.domain.access.models import AccessGrant
+from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.shared import clock
 
@@ -54,7 +55,7 @@ async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
     """
     if viewer.user is None:
         return _NOTHING
-    if viewer.is_admin:
+    if viewer.sees_all:
         return None
     team = await viewer.team_ids()
     owner_field = f"{prefix}owner_id__in"
@@ -89,15 +90,15 @@ async def can_edit_customer(viewer: Viewer, customer: Owned) -> bool:
 async def can_edit_owned_by(viewer: Viewer, owner_id: int) -> bool:
     if viewer.user is None:
         return False
-    if viewer.is_admin:
+    if viewer.sees_all:
         return True
     return owner_id in await viewer.team_ids()
 
 
 async def can_manage_user(viewer: Viewer, user_id: int) -> bool:
     """A manager may act on the people below them (transfer their customers, grant access)."""
-    if viewer.is_admin:
+    if viewer.sees_all:
         return True
-    if not viewer.is_manager:
+    if not viewer.may(Permission.SEE_TEAM):
         return False
     return user_id in await viewer.team_ids()

@@ -195,6 +195,8 @@ async def login(
 
 
 async def logout(token: str, viewer: Viewer) -> None:
+    """Revoke this token (the one the request came with); refused when nobody is signed in."""
+    viewer.require_user()
     await ApiToken.filter(token_hash=_token_hash(token), revoked_at__isnull=True).update(
         revoked_at=_now()
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from server.domain.accounts.models import Role, User
+from server.domain.accounts.permissions import Permission, role_may
 from server.domain.shared.errors import DomainError, ErrorCode
 
 T = TypeVar("T")
@@ -34,13 +35,22 @@ class Viewer:
     def role(self) -> Role | None:
         return self.user.role if self.user else None
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+    def may(self, permission: Permission) -> bool:
+        """Whether the viewer's role holds the permission (see permissions.py)."""
+        return role_may(self.role, permission)
+
+    def require(self, permission: Permission, message: str, field: str | None = None) -> User:
+        """The signed-in user, if their role holds the permission; else NOT_ALLOWED with
+        `message` (or UNAUTHENTICATED when nobody is signed in)."""
+        user = self.require_user()
+        if not self.may(permission):
+            raise DomainError.single(ErrorCode.NOT_ALLOWED, message, field)
+        return user
 
     @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
+    def sees_all(self) -> bool:
+        """Administrators: no customer, queue or log entry is out of reach."""
+        return self.may(Permission.SEE_ALL)
 
     def require_user(self) -> User:
         if self.user is None:
@@ -56,7 +66,8 @@ class Viewer:
     async def team_ids(self) -> frozenset[int]:
         """The viewer and, for a manager, everyone below them in the reporting line."""
         user = self.require_user()
-        if user.role != Role.MANAGER:
+        # Whoever sees all needs no team (callers check `sees_all` first).
+        if not self.may(Permission.SEE_TEAM) or self.sees_all:
             return frozenset({user.id})
         return await self.once("team", lambda: subtree_ids(user.id))
 

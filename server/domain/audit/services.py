@@ -7,8 +7,6 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from tortoise.queryset import QuerySet
-
 from server.domain.audit.models import AuditEntry
 
 
@@ -55,18 +53,6 @@ class _ActingUser(Protocol):
     def username(self) -> str: ...
 
 
-class Reader(Protocol):
-    """Who reads the log: whether they see all of it, their team's part, or nothing."""
-
-    @property
-    def is_admin(self) -> bool: ...
-
-    @property
-    def is_manager(self) -> bool: ...
-
-    async def team_ids(self) -> frozenset[int]: ...
-
-
 def _entry(
     viewer: Actor,
     action: str,
@@ -109,12 +95,3 @@ async def record_many(
     await AuditEntry.bulk_create(
         [_entry(viewer, action, object_type, oid, changes) for oid in object_ids], batch_size=500
     )
-
-
-async def readable_entries(viewer: Reader) -> QuerySet[AuditEntry]:
-    """Admins read the whole log; managers what they and their team did; others nothing."""
-    if viewer.is_admin:
-        return AuditEntry.all()
-    if viewer.is_manager:
-        return AuditEntry.filter(actor_id__in=list(await viewer.team_ids()))
-    return AuditEntry.filter(id__in=[])

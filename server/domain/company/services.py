@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.models import SETTINGS_ID, CompanySettings
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_allowed
-from server.domain.shared.validation import FieldInvalid
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.validation import FieldInvalid, Patch
 from server.domain.shared.versioning import update_versioned
 
 
@@ -83,13 +84,11 @@ SETTINGS_FIELDS: dict[str, v.Validator] = {
 _MONEY = {"vip_single_order": "vip_single_order_minor", "vip_monthly": "vip_monthly_minor"}
 
 
-async def update_settings(
-    viewer: Viewer, version: int | None, values: dict[str, Any]
-) -> CompanySettings:
+async def update_settings(viewer: Viewer, version: int | None, values: Patch) -> CompanySettings:
     """Administrators change the company rules; every change is audited."""
-    viewer.require_user()
-    if not viewer.is_admin:
-        raise not_allowed("Only an administrator can change company settings.")
+    viewer.require(
+        Permission.CHANGE_COMPANY_SETTINGS, "Only an administrator can change company settings."
+    )
     cleaned = v.clean(SETTINGS_FIELDS, {k: val for k, val in values.items() if val is not None})
     columns = {_MONEY.get(k, k): val for k, val in cleaned.items()}
     current = await company_settings()

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from server.domain.access.models import AccessGrant, AccessRequest, AccessRequestStatus
 from server.domain.access.visibility import can_edit_customer
+from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers.services import get_customer
@@ -25,7 +26,7 @@ MAX_GRANT_DAYS = 90
 async def readable_requests(viewer: Viewer) -> QuerySet[AccessRequest]:
     """Managers and admins see every request (the customer may sit in any team); reps their own."""
     user = viewer.require_user()
-    if viewer.is_admin or viewer.is_manager:
+    if viewer.may(Permission.DECIDE_ACCESS_REQUESTS):
         return AccessRequest.all()
     return AccessRequest.filter(requester_id=user.id)
 
@@ -45,9 +46,7 @@ async def create_request(viewer: Viewer, customer_description: str, reason: str)
 
 
 async def _pending(viewer: Viewer, request_id: int) -> AccessRequest:
-    viewer.require_user()
-    if not (viewer.is_manager or viewer.is_admin):
-        raise not_allowed("Only a manager can decide access requests.")
+    viewer.require(Permission.DECIDE_ACCESS_REQUESTS, "Only a manager can decide access requests.")
     request = await AccessRequest.get_or_none(id=request_id)
     if request is None:
         raise not_found("Access request", "request_id")

@@ -16,6 +16,7 @@ from server.domain.customers.scope import visible_contacts
 from server.domain.customers.services import editable_customer
 from server.domain.shared import validation as v
 from server.domain.shared.errors import not_allowed, not_found
+from server.domain.shared.validation import Patch
 from server.domain.shared.versioning import update_versioned
 
 AUDITED = [c for c in Contact._meta.fields_db_projection if c not in ("version", "updated_at")]
@@ -40,7 +41,7 @@ async def _editable_contact(viewer: Viewer, contact_id: int) -> Contact:
     return contact
 
 
-async def create_contact(viewer: Viewer, customer_id: int, values: dict[str, Any]) -> Contact:
+async def create_contact(viewer: Viewer, customer_id: int, values: Patch) -> Contact:
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id, field="customer_id")
     if "name" not in values:
@@ -53,9 +54,7 @@ async def create_contact(viewer: Viewer, customer_id: int, values: dict[str, Any
     return contact
 
 
-async def update_contact(
-    viewer: Viewer, contact_id: int, version: int, values: dict[str, Any]
-) -> Contact:
+async def update_contact(viewer: Viewer, contact_id: int, version: int, values: Patch) -> Contact:
     viewer.require_user()
     contact = await _editable_contact(viewer, contact_id)
     cleaned = v.clean(CONTACT_FIELDS, values, today=await company_today())

@@ -11,7 +11,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.domain.access.visibility import can_edit_customer, can_manage_user
-from server.domain.accounts.models import Role, User
+from server.domain.accounts.models import User
+from server.domain.accounts.permissions import Permission, role_may
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.services import company_today
@@ -22,9 +23,9 @@ from server.domain.customers.scope import visible_customers
 from server.domain.shared import clock
 from server.domain.shared import validation as v
 from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.validation import Patch
 from server.domain.shared.versioning import update_versioned
 
-OWNER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.ADMIN)
 AUDITED_COLUMNS = [c for c in Customer._meta.fields_db_projection if c != "search_text"]
 
 
@@ -65,7 +66,7 @@ async def _replace_tags(customer_id: int, tags: list[str]) -> None:
 
 async def check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
     owner = await User.get_or_none(id=owner_id, is_active=True)
-    if owner is None or owner.role not in OWNER_ROLES:
+    if owner is None or not role_may(owner.role, Permission.OWN_CUSTOMERS):
         raise DomainError.single(ErrorCode.INVALID, "No active salesperson with this id.", field)
     if owner.id != viewer.id and not await can_manage_user(viewer, owner.id):
         raise not_allowed("You can only assign customers to people in your team.", field)
@@ -91,12 +92,8 @@ async def _code_unique() -> AsyncIterator[None]:
         raise DomainError.single(ErrorCode.DUPLICATE, _CODE_TAKEN, "code") from None
 
 
-async def create_customer(
-    viewer: Viewer, values: dict[str, Any], owner_id: int | None = None
-) -> Customer:
-    user = viewer.require_user()
-    if user.role not in OWNER_ROLES:
-        raise not_allowed("Your role cannot own customers.")
+async def create_customer(viewer: Viewer, values: Patch, owner_id: int | None = None) -> Customer:
+    user = viewer.require(Permission.OWN_CUSTOMERS, "Your role cannot own customers.")
     if "name" not in values:
         values = {**values, "name": ""}
     cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
@@ -116,7 +113,7 @@ async def create_customer(
 
 
 async def update_customer(
-    viewer: Viewer, customer_id: int, version: int, values: dict[str, Any]
+    viewer: Viewer, customer_id: int, version: int, values: Patch
 ) -> Customer:
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id)

@@ -6,7 +6,8 @@ from typing import cast
 
 from tortoise.expressions import F
 
-from server.domain.accounts.models import Role, User
+from server.domain.accounts.models import User
+from server.domain.accounts.permissions import Permission, roles_with
 from server.domain.followups.models import FollowUp, FollowUpStatus
 from server.domain.shared import clock
 
@@ -35,8 +36,9 @@ async def hand_over(from_user_id: int, to_user_id: int, customer_ids: list[int])
     ).values_list("id", "assignee_id")
     if not open_rows:
         return
+    everything = User.filter(role__in=roles_with(Permission.SEE_ALL))
     sees = await line_above(to_user_id) | set(
-        cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
+        cast(list[int], await everything.values_list("id", flat=True))
     )
     to_owner: list[int] = []
     to_manager: list[int] = []

@@ -46,7 +46,7 @@ from server.domain.shared import clock
 from server.domain.shared import validation as v
 from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_found
 from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
-from server.domain.shared.validation import enum_of
+from server.domain.shared.validation import Patch, enum_of
 
 # A clock a few minutes fast on a laptop must not turn "just now" into an error.
 FUTURE_SLACK = timedelta(minutes=10)
@@ -199,7 +199,7 @@ async def manager_of(user_id: int) -> int:
 async def log_interaction(
     viewer: Viewer,
     customer_id: int,
-    values: dict[str, Any],
+    values: Patch,
     *,
     follow_up_id: int | None = None,
     contact_ids: list[int] | None = None,

@@ -12,6 +12,7 @@ from server.domain.customers.services import editable_customer
 from server.domain.followups.models import ContactPlan
 from server.domain.shared import validation as v
 from server.domain.shared.errors import stale_version
+from server.domain.shared.validation import Patch
 from server.domain.shared.versioning import update_versioned
 
 PLAN_FIELDS: dict[str, v.Validator] = {
@@ -34,7 +35,7 @@ AUDITED = [
 
 
 async def set_contact_plan(
-    viewer: Viewer, customer_id: int, version: int | None, values: dict[str, Any]
+    viewer: Viewer, customer_id: int, version: int | None, values: Patch
 ) -> ContactPlan:
     """Create the plan or change it. Omitted fields keep their value; a null frequency
     returns the customer to its grade's cadence. The next follow-up scheduled after this

@@ -17,7 +17,8 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import can_manage_user, customer_scope
-from server.domain.accounts.models import Role, User
+from server.domain.accounts.models import User
+from server.domain.accounts.permissions import Permission, role_may, roles_with
 from server.domain.accounts.viewer import Viewer
 from server.domain.company.models import CompanySettings
 from server.domain.customers.models import Customer, Grade
@@ -232,8 +233,12 @@ async def team_members(viewer: Viewer) -> list[User]:
     """Whose queues the viewer may look at: a manager's whole line, every seller for an
     admin, oneself for anyone else."""
     viewer.require_user()
-    if viewer.is_admin:
-        query = User.filter(is_active=True, role__in=[Role.SALES_REP, Role.MANAGER])
+    if viewer.sees_all:
+        # Everyone with a queue of their own: the people who own customers, admins aside.
+        sellers = [
+            r for r in roles_with(Permission.OWN_CUSTOMERS) if not role_may(r, Permission.SEE_ALL)
+        ]
+        query = User.filter(is_active=True, role__in=sellers)
     else:
         query = User.filter(id__in=list(await viewer.team_ids()), is_active=True)
     return list(await query.order_by("username"))

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from server.domain.access.visibility import can_edit_owned_by, visible_through_customer
 from server.domain.accounts.models import User
+from server.domain.accounts.permissions import Permission, role_may
 from server.domain.accounts.viewer import Viewer, subtree_ids
 from server.domain.audit import services as audit
 from server.domain.company.models import CompanySettings
@@ -35,7 +36,7 @@ from server.domain.followups.schedule import (
 from server.domain.shared import clock
 from server.domain.shared import validation as v
 from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
-from server.domain.shared.validation import enum_of
+from server.domain.shared.validation import Patch, enum_of
 from server.domain.shared.versioning import update_versioned
 
 # Cadence items come from logging contacts; the rest may be planned by hand.
@@ -89,7 +90,10 @@ async def _check_assignee(viewer: Viewer, customer: Customer, assignee_id: int) 
     assignee = await User.get_or_none(id=assignee_id, is_active=True)
     if assignee is None:
         raise DomainError.single(ErrorCode.NOT_FOUND, "No active user with this id.", "assignee_id")
-    if assignee.role != "admin" and customer.owner_id not in await subtree_ids(assignee.id):
+    sees_customer = role_may(assignee.role, Permission.SEE_ALL) or customer.owner_id in (
+        await subtree_ids(assignee.id)
+    )
+    if not sees_customer:
         raise DomainError.single(
             ErrorCode.INVALID,
             "Assign to the customer's owner or someone above them.",
@@ -103,7 +107,7 @@ def _columns(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {_COLUMNS.get(k, k): val for k, val in cleaned.items()}
 
 
-async def create_follow_up(viewer: Viewer, customer_id: int, values: dict[str, Any]) -> FollowUp:
+async def create_follow_up(viewer: Viewer, customer_id: int, values: Patch) -> FollowUp:
     """Plan a contact by hand: for the customer's owner unless another assignee is named."""
     user = viewer.require_user()
     customer = await editable_customer(viewer, customer_id, field="customer_id")
@@ -174,7 +178,7 @@ async def _apply(
 
 
 async def update_follow_up(
-    viewer: Viewer, follow_up_id: int, version: int, values: dict[str, Any]
+    viewer: Viewer, follow_up_id: int, version: int, values: Patch
 ) -> FollowUp:
     """Change what an open follow-up is about or who does it; the due date has its own
     mutation because moving it needs a reason."""

@@ -18,6 +18,7 @@ from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from server.domain.access.visibility import visible_through_customer
+from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.company.services import company_settings, today
@@ -26,7 +27,7 @@ from server.domain.followups.class_service import ServiceChanges, ensure_class_s
 from server.domain.followups.schedule import add_months
 from server.domain.sales.models import AbcRanking, AbcRun, SalesOrder
 from server.domain.shared.bulk import insert_rows
-from server.domain.shared.errors import DomainError, ErrorCode, not_allowed
+from server.domain.shared.errors import DomainError, ErrorCode
 from server.domain.shared.paging import Page, PageArgs, SortKey, paginate
 
 # The ideal mix of customers (seed 001): 20% A, 40% B, 40% C. Its sales shares follow from
@@ -80,9 +81,9 @@ class Recomputed:
 def _may_recompute(viewer: Viewer | None) -> None:
     if viewer is None:  # the command line
         return
-    viewer.require_user()
-    if not (viewer.is_admin or viewer.is_manager):
-        raise not_allowed("Only managers and administrators recompute classes.")
+    viewer.require(
+        Permission.ANALYSE_CLASSES, "Only managers and administrators recompute classes."
+    )
 
 
 async def recompute_classes(
@@ -168,7 +169,7 @@ class Analysis:
 
 
 def may_analyse(viewer: Viewer) -> bool:
-    return viewer.is_admin or viewer.is_manager
+    return viewer.may(Permission.ANALYSE_CLASSES)
 
 
 async def latest_analysis(viewer: Viewer) -> Analysis | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -22,6 +22,7 @@ from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.shared import validation as v
 from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
 from server.domain.shared.paging import DATE, Page, PageArgs, SortKey, paginate
+from server.domain.shared.validation import Patch
 
 MAX_LINES = 500
 LINE_FIELDS: dict[str, v.Validator] = {
@@ -46,7 +47,7 @@ class Line:
         return self.quantity * self.unit_price_minor
 
 
-def clean_lines(raw: list[dict[str, Any]]) -> list[Line]:
+def clean_lines(raw: Sequence[Patch]) -> list[Line]:
     """Validate every line; problems name the line, e.g. field `lines.2.quantity`."""
     if not raw:
         raise DomainError.single(ErrorCode.REQUIRED, "An order needs at least one line.", "lines")
@@ -131,8 +132,8 @@ async def create_order(
     viewer: Viewer,
     customer_id: int,
     ordered_on: date | None,
-    raw_lines: list[dict[str, Any]],
-    values: dict[str, Any],
+    raw_lines: Sequence[Patch],
+    values: Patch,
 ) -> tuple[SalesOrder, bool]:
     """Record an order; returns it and whether it is new. The same external reference for
     the same customer returns the order already recorded (safe to retry)."""

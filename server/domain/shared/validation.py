@@ -151,6 +151,11 @@ def enum_of(enum: type[StrEnum]) -> Validator:
     return check
 
 
+# What a caller sent, by domain field name: a missing key leaves the field as it is, a None
+# value clears it. The API builds one from its inputs' Maybe fields, the importers from rows.
+Patch = Mapping[str, Any]
+
+
 def clean(
     spec: Mapping[str, Validator], values: Mapping[str, Any], *, today: date | None = None
 ) -> dict[str, Any]:

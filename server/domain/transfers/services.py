@@ -10,13 +10,14 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.domain.access.visibility import can_manage_user
+from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers import services as customers
 from server.domain.customers.models import Customer
 from server.domain.followups import handover as followups_handover
 from server.domain.shared import clock
-from server.domain.shared.errors import DomainError, ErrorCode, not_allowed
+from server.domain.shared.errors import DomainError, ErrorCode
 from server.domain.shared.versioning import update_versioned
 
 
@@ -26,8 +27,7 @@ async def transfer_customer(
     """A manager hands one customer of their team to another member of it."""
     viewer.require_user()
     customer = await customers.editable_customer(viewer, customer_id)
-    if not (viewer.is_admin or viewer.is_manager):
-        raise not_allowed("Only a manager can transfer customers.")
+    viewer.require(Permission.TRANSFER_CUSTOMERS, "Only a manager can transfer customers.")
     owner = await customers.check_owner(viewer, new_owner_id, "new_owner_id")
     if owner.id == customer.owner_id:
         raise DomainError.single(ErrorCode.INVALID, "That person already owns it.", "new_owner_id")
@@ -41,9 +41,7 @@ async def transfer_customer(
 
 async def transfer_all(viewer: Viewer, from_user_id: int, to_user_id: int) -> int:
     """Move every customer of a rep (e.g. one who leaves) to another; returns how many."""
-    viewer.require_user()
-    if not (viewer.is_admin or viewer.is_manager):
-        raise not_allowed("Only a manager can transfer customers.")
+    viewer.require(Permission.TRANSFER_CUSTOMERS, "Only a manager can transfer customers.")
     if not await can_manage_user(viewer, from_user_id) or from_user_id == viewer.id:
         raise DomainError.single(
             ErrorCode.NOT_FOUND, "No one in your team with this id.", "from_user_id"

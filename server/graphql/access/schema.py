@@ -15,13 +15,13 @@ from server.domain.customers import access_requests as services
 from server.domain.shared.errors import DomainError
 from server.domain.shared.paging import SortKey, paginate
 from server.graphql.access.types import AccessGrant, AccessRequest, AccessRequestStatus
-from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import (
     After,
     Before,
     Connection,
     First,
     Last,
+    argument_error,
     connection,
     decode_id,
     page_args,
@@ -93,7 +93,7 @@ class AccessQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[AccessRequest]:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         query = await services.readable_requests(viewer)
         if status is not None:
             query = query.filter(status=DomainStatus(str(status.value)))

@@ -14,7 +14,6 @@ from server.domain.accounts import services as accounts
 from server.domain.customers.search import check_search
 from server.domain.shared.paging import SortKey, paginate
 from server.graphql.accounts.types import LoginInput, LoginPayload, LogoutPayload, User
-from server.graphql.auth import require_viewer
 from server.graphql.common import (
     After,
     Before,
@@ -25,11 +24,15 @@ from server.graphql.common import (
     page_args,
 )
 from server.graphql.mutations import mutate
+from server.graphql.permissions import Anyone
 
 
 @strawberry.type
 class AccountsQuery:
-    @strawberry.field(description="The user the API token belongs to; null when not logged in.")
+    @strawberry.field(
+        description="The user the API token belongs to; null when not logged in.",
+        permission_classes=[Anyone],
+    )
     async def viewer(self, info: Info) -> User | None:
         user = info.context.viewer.user
         return User.from_model(user) if user else None
@@ -51,7 +54,6 @@ class AccountsQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[User]:
-        require_viewer(info)
         check_search(search)
         query = models.User.all()
         if search:
@@ -68,7 +70,8 @@ class AccountsMutation:
         "for one username from one client address within 15 minutes lock that username from "
         "that address for 15 minutes (unknown usernames alike, so a lock reveals nothing); "
         "20 failures from one address lock the address. Other addresses are not affected, "
-        "and `crm-server unlock` lifts locks at once."
+        "and `crm-server unlock` lifts locks at once.",
+        permission_classes=[Anyone],
     )
     async def login(
         self,
@@ -101,9 +104,8 @@ class AccountsMutation:
     @strawberry.mutation(description="Revoke the API token this request was sent with.")
     async def logout(self, info: Info) -> LogoutPayload:
         ctx = info.context
-
-        async def revoke() -> None:
-            ctx.viewer.require_user()
-            await accounts.logout(ctx.token or "", ctx.viewer)
-
-        return await mutate(LogoutPayload, revoke, lambda _: LogoutPayload(revoked=True))
+        return await mutate(
+            LogoutPayload,
+            lambda: accounts.logout(ctx.token or "", ctx.viewer),
+            lambda _: LogoutPayload(revoked=True),
+        )

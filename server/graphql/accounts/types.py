@@ -11,19 +11,26 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server.domain.accounts import models
+from server.domain.accounts import models, permissions
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.common import load_in_order, nodes_in_order
 from server.graphql.enums import mirror
 from server.graphql.mutations import Payload
 
-if TYPE_CHECKING:  # type checkers see the domain enum, whose members this mirrors
+if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mirror
     from server.domain.accounts.models import Role
+    from server.domain.accounts.permissions import Permission
 else:
     Role = mirror(
         models.Role,
         "What a user does in the company, which decides what they may do.",
         models.ROLE_MEANING,
+    )
+    Permission = mirror(
+        permissions.Permission,
+        "Something a role allows. Clients show or hide actions by these, not by the role: "
+        "what each role may do is the server's to decide.",
+        permissions.PERMISSION_MEANING,
     )
 
 
@@ -53,6 +60,12 @@ class User(relay.Node):
     username: str = strawberry.field(description="Login name.")
     display_name: str = strawberry.field(description="Name shown to colleagues.")
     role: Role = strawberry.field(description="What this user does.")
+
+    @strawberry.field(description="What this user's role allows, in a fixed order.")
+    def permissions(self) -> list[Permission]:
+        held = permissions.ROLE_PERMISSIONS[models.Role(self.role.value)]
+        return [Permission(p.value) for p in permissions.Permission if p in held]
+
     is_active: bool = strawberry.field(description="False once the user has left; cannot log in.")
     _manager_id: strawberry.Private[int | None]
     _department_id: strawberry.Private[int | None]

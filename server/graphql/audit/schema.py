@@ -10,12 +10,20 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from server.domain.access.audit_log import readable_entries
 from server.domain.audit import models
-from server.domain.audit.services import readable_entries
 from server.domain.shared.errors import DomainError
 from server.domain.shared.paging import SortKey, paginate
-from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import After, Before, Connection, First, Last, connection, page_args
+from server.graphql.common import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    argument_error,
+    connection,
+    page_args,
+)
 
 
 @strawberry.type(description="One audited action: who did what to which object, and when.")
@@ -82,7 +90,7 @@ class AuditQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[AuditEntry]:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         query = await readable_entries(viewer)
         if filter:
             if filter.object_type:

@@ -11,7 +11,6 @@ from strawberry.types import Info
 
 from server.domain.company import models
 from server.domain.company.services import update_settings
-from server.graphql.auth import require_viewer
 from server.graphql.common import Money, company_rules, input_values, money
 from server.graphql.mutations import Payload, mutate
 
@@ -92,7 +91,6 @@ class CompanySettingsUpdatePayload(Payload):
 class CompanyQuery:
     @strawberry.field(description="The company-wide rules the server applies.")
     async def company_settings(self, info: Info) -> CompanySettings:
-        require_viewer(info)
         return CompanySettings.from_model(await company_rules(info), info.context.settings.currency)
 
 

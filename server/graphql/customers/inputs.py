@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
-from strawberry import UNSET, relay
+from strawberry import Maybe, relay
 
 from server.graphql.customers.enums import (
     AllyStrength,
@@ -25,64 +25,61 @@ f = strawberry.field
 
 @strawberry.input(description="Customer facts shared by create and update.")
 class CustomerFields:
-    code: str | None = f(
-        default=UNSET,
+    code: Maybe[str | None] = f(
         description="The company's own customer number, ≤50 characters, unique; empty or "
         "null removes it.",
     )
-    address: str | None = f(default=UNSET, description="Postal address, ≤500 characters.")
-    phone: str | None = f(default=UNSET, description="Main phone: digits, spaces, + ( ) -.")
-    email: str | None = f(default=UNSET, description="Main email address.")
-    legal_representative: str | None = f(default=UNSET, description="Legal representative.")
-    organization_form: str | None = f(default=UNSET, description="Form of organisation.")
-    industry: str | None = f(default=UNSET, description="Industry.")
-    assets: Decimal | None = f(
-        default=UNSET, description="Total assets as a decimal string, ≥ 0, two places at most."
+    address: Maybe[str | None] = f(description="Postal address, ≤500 characters.")
+    phone: Maybe[str | None] = f(description="Main phone: digits, spaces, + ( ) -.")
+    email: Maybe[str | None] = f(description="Main email address.")
+    legal_representative: Maybe[str | None] = f(description="Legal representative.")
+    organization_form: Maybe[str | None] = f(description="Form of organisation.")
+    industry: Maybe[str | None] = f(description="Industry.")
+    assets: Maybe[Decimal | None] = f(
+        description="Total assets as a decimal string, ≥ 0, two places at most."
     )
-    relationship_since: date | None = f(
-        default=UNSET, description="When the relationship began; not in the future."
+    relationship_since: Maybe[date | None] = f(
+        description="When the relationship began; not in the future."
     )
-    region: str | None = f(default=UNSET, description="Sales region.")
-    route: str | None = f(default=UNSET, description="Travel route within the region.")
-    route_position: int | None = f(default=UNSET, description="Position on the route, ≥ 0.")
-    latitude: float | None = f(
-        default=UNSET, description="Latitude in WGS-84 degrees, -90 to 90, for visit routes."
+    region: Maybe[str | None] = f(description="Sales region.")
+    route: Maybe[str | None] = f(description="Travel route within the region.")
+    route_position: Maybe[int | None] = f(description="Position on the route, ≥ 0.")
+    latitude: Maybe[float | None] = f(
+        description="Latitude in WGS-84 degrees, -90 to 90, for visit routes."
     )
-    longitude: float | None = f(
-        default=UNSET, description="Longitude in WGS-84 degrees, -180 to 180, for visit routes."
+    longitude: Maybe[float | None] = f(
+        description="Longitude in WGS-84 degrees, -180 to 180, for visit routes."
     )
-    service_area: str | None = f(default=UNSET, description="Area the customer serves.")
-    sales_capacity: str | None = f(default=UNSET, description="Sales capacity.")
-    development_potential: str | None = f(default=UNSET, description="Development potential.")
-    business_philosophy: str | None = f(default=UNSET, description="Business philosophy.")
-    scale: str | None = f(default=UNSET, description="Company scale.")
-    distinctive_features: str | None = f(default=UNSET, description="Distinctive features.")
-    factory: str | None = f(default=UNSET, description="Factory.")
-    equipment: str | None = f(default=UNSET, description="Equipment.")
-    output: str | None = f(default=UNSET, description="Output.")
-    quality_requirements: str | None = f(default=UNSET, description="Quality requirements.")
-    product_structure: str | None = f(default=UNSET, description="Product structure.")
-    our_share_percent: int | None = f(
-        default=UNSET, description="Our share of their purchases, 0–100."
+    service_area: Maybe[str | None] = f(description="Area the customer serves.")
+    sales_capacity: Maybe[str | None] = f(description="Sales capacity.")
+    development_potential: Maybe[str | None] = f(description="Development potential.")
+    business_philosophy: Maybe[str | None] = f(description="Business philosophy.")
+    scale: Maybe[str | None] = f(description="Company scale.")
+    distinctive_features: Maybe[str | None] = f(description="Distinctive features.")
+    factory: Maybe[str | None] = f(description="Factory.")
+    equipment: Maybe[str | None] = f(description="Equipment.")
+    output: Maybe[str | None] = f(description="Output.")
+    quality_requirements: Maybe[str | None] = f(description="Quality requirements.")
+    product_structure: Maybe[str | None] = f(description="Product structure.")
+    our_share_percent: Maybe[int | None] = f(description="Our share of their purchases, 0–100.")
+    registered_capital: Maybe[Decimal | None] = f(
+        description="Registered capital, decimal string ≥ 0."
     )
-    registered_capital: Decimal | None = f(
-        default=UNSET, description="Registered capital, decimal string ≥ 0."
+    years_in_business: Maybe[int | None] = f(description="Years in business, 0–1000.")
+    credit_limit: Maybe[Decimal | None] = f(
+        description="Credit limit, decimal string ≥ 0, two places at most."
     )
-    years_in_business: int | None = f(default=UNSET, description="Years in business, 0–1000.")
-    credit_limit: Decimal | None = f(
-        default=UNSET, description="Credit limit, decimal string ≥ 0, two places at most."
-    )
-    billing_day: int | None = f(default=UNSET, description="Billing day of the month, 1–31.")
-    payment_terms: str | None = f(default=UNSET, description="Payment terms, e.g. net 30.")
-    current_sales_activity: str | None = f(default=UNSET, description="Current sales activity.")
-    open_problems: str | None = f(default=UNSET, description="Open problems.")
-    source_channel: SourceChannel | None = f(default=UNSET, description="Source channel.")
-    referred_by: str | None = f(default=UNSET, description="Who introduced the customer.")
-    stage: Stage | None = f(default=UNSET, description="Pipeline stage.")
-    grade: Grade | None = f(default=UNSET, description="Grade A–E.")
-    is_key_account: bool | None = f(default=UNSET, description="Key account flag.")
-    tags: list[str] | None = f(
-        default=UNSET, description="Replaces all tags: at most 20, each ≤50 characters."
+    billing_day: Maybe[int | None] = f(description="Billing day of the month, 1–31.")
+    payment_terms: Maybe[str | None] = f(description="Payment terms, e.g. net 30.")
+    current_sales_activity: Maybe[str | None] = f(description="Current sales activity.")
+    open_problems: Maybe[str | None] = f(description="Open problems.")
+    source_channel: Maybe[SourceChannel | None] = f(description="Source channel.")
+    referred_by: Maybe[str | None] = f(description="Who introduced the customer.")
+    stage: Maybe[Stage | None] = f(description="Pipeline stage.")
+    grade: Maybe[Grade | None] = f(description="Grade A–E.")
+    is_key_account: Maybe[bool | None] = f(description="Key account flag.")
+    tags: Maybe[list[str] | None] = f(
+        description="Replaces all tags: at most 20, each ≤50 characters."
     )
 
 
@@ -99,7 +96,7 @@ class CustomerCreateInput(CustomerFields):
 class CustomerUpdateInput(CustomerFields):
     id: relay.GlobalID = f(description="The customer.")
     version: int = f(description="The version you read; a newer one on the server is a conflict.")
-    name: str | None = f(default=UNSET, description="Company name, 1–200 characters.")
+    name: Maybe[str | None] = f(description="Company name, 1–200 characters.")
 
 
 @strawberry.input(description="Which customer to archive or restore.")
@@ -149,20 +146,20 @@ class CustomerOrder:
 
 @strawberry.input(description="Contact facts shared by create and update.")
 class ContactFields:
-    role: ContactRole | None = f(default=UNSET, description="Function inside the customer.")
-    title: str | None = f(default=UNSET, description="Job title.")
-    phone: str | None = f(default=UNSET, description="Phone number.")
-    email: str | None = f(default=UNSET, description="Email address.")
-    address: str | None = f(default=UNSET, description="Address.")
-    birthday: date | None = f(default=UNSET, description="Birthday; not in the future.")
-    hobbies: str | None = f(default=UNSET, description="Preferences and hobbies.")
-    personality: str | None = f(default=UNSET, description="Personality notes.")
-    family_notes: str | None = f(default=UNSET, description="Family notes.")
-    introduced_by: str | None = f(default=UNSET, description="Who introduced us to them.")
-    is_decision_maker: bool | None = f(default=UNSET, description="Decides the purchase.")
-    influence: Influence | None = f(default=UNSET, description="Weight in decisions.")
-    attitude: Attitude | None = f(default=UNSET, description="Attitude toward us.")
-    ally_strength: AllyStrength | None = f(default=UNSET, description="Ally strength.")
+    role: Maybe[ContactRole | None] = f(description="Function inside the customer.")
+    title: Maybe[str | None] = f(description="Job title.")
+    phone: Maybe[str | None] = f(description="Phone number.")
+    email: Maybe[str | None] = f(description="Email address.")
+    address: Maybe[str | None] = f(description="Address.")
+    birthday: Maybe[date | None] = f(description="Birthday; not in the future.")
+    hobbies: Maybe[str | None] = f(description="Preferences and hobbies.")
+    personality: Maybe[str | None] = f(description="Personality notes.")
+    family_notes: Maybe[str | None] = f(description="Family notes.")
+    introduced_by: Maybe[str | None] = f(description="Who introduced us to them.")
+    is_decision_maker: Maybe[bool | None] = f(description="Decides the purchase.")
+    influence: Maybe[Influence | None] = f(description="Weight in decisions.")
+    attitude: Maybe[Attitude | None] = f(description="Attitude toward us.")
+    ally_strength: Maybe[AllyStrength | None] = f(description="Ally strength.")
 
 
 @strawberry.input(description="A new contact at a customer.")
@@ -175,7 +172,7 @@ class ContactCreateInput(ContactFields):
 class ContactUpdateInput(ContactFields):
     id: relay.GlobalID = f(description="The contact.")
     version: int = f(description="The version you read.")
-    name: str | None = f(default=UNSET, description="Full name, 1–100 characters.")
+    name: Maybe[str | None] = f(description="Full name, 1–100 characters.")
 
 
 @strawberry.input(description="Which contact to remove.")

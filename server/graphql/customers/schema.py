@@ -17,13 +17,13 @@ from server.domain.customers.search import CustomerFilter as DomainFilter
 from server.domain.customers.search import CustomerSort, search_customers
 from server.domain.shared.errors import DomainError
 from server.domain.transfers import services as transfers
-from server.graphql.auth import argument_error, require_viewer
 from server.graphql.common import (
     After,
     Before,
     Connection,
     First,
     Last,
+    argument_error,
     connection,
     decode_id,
     input_values,
@@ -89,7 +89,7 @@ class CustomersQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Customer]:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         sort = CustomerSort(str(order_by.field.value)) if order_by else CustomerSort.NAME
         descending = bool(order_by and order_by.direction == SortDirection.DESC)
         try:
@@ -115,7 +115,6 @@ class CustomersQuery:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="Customer ID.")],
     ) -> Customer | None:
-        require_viewer(info)
         if id.type_name != "Customer":
             return None
         [found] = await Customer.resolve_nodes(info=info, node_ids=[id.node_id])

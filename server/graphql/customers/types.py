@@ -313,7 +313,7 @@ class Customer(relay.Node):
         before: Before = None,
     ) -> Connection[Interaction]:
         from server.domain.shared.errors import DomainError
-        from server.graphql.auth import argument_error
+        from server.graphql.common import argument_error
 
         try:
             page = await interaction_services.timeline(
@@ -369,7 +369,7 @@ class Customer(relay.Node):
         before: Before = None,
     ) -> Connection[SalesOrder]:
         from server.domain.shared.errors import DomainError
-        from server.graphql.auth import argument_error
+        from server.graphql.common import argument_error
 
         try:
             page = await order_services.order_page(self.id, page_args(first, after, last, before))

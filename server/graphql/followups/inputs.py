@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
-from strawberry import UNSET, relay
+from strawberry import Maybe, relay
 
 from server.graphql.customers.enums import Grade
 from server.graphql.followups.enums import FollowUpOrigin, InteractionKind
@@ -72,43 +72,41 @@ class InteractionLogInput:
 
 @strawberry.input(description="An expected order.")
 class ExpectedOrderInput:
-    products: str | None = f(default=UNSET, description="Products, ≤500 characters.")
-    quantity: int | None = f(default=UNSET, description="Quantity, ≥ 0.")
-    amount: Decimal | None = f(default=UNSET, description="Amount, decimal string ≥ 0.")
+    products: Maybe[str | None] = f(description="Products, ≤500 characters.")
+    quantity: Maybe[int | None] = f(description="Quantity, ≥ 0.")
+    amount: Maybe[Decimal | None] = f(description="Amount, decimal string ≥ 0.")
 
 
 @strawberry.input(description="A follow-up planned by hand.")
 class FollowUpCreateInput:
     customer_id: relay.GlobalID = f(description="The customer; one you may change.")
     due_on: date = f(description="The company day it is due; not in the past.")
-    kind: InteractionKind | None = f(
-        default=UNSET, description="How to make contact; by origin when omitted."
+    kind: Maybe[InteractionKind | None] = f(
+        description="How to make contact; by origin when omitted."
     )
-    origin: FollowUpOrigin | None = f(
-        default=UNSET,
+    origin: Maybe[FollowUpOrigin | None] = f(
         description="MANUAL when omitted. CADENCE is not allowed: logging a contact schedules "
         "those. A customer has at most one open follow-up of each recurring origin.",
     )
-    assignee_id: relay.GlobalID | None = f(
-        default=UNSET,
+    assignee_id: Maybe[relay.GlobalID | None] = f(
         description="Who is to do it: the customer's owner (default) or someone above them.",
     )
-    purpose: str | None = f(default=UNSET, description="What the contact is for.")
-    expected_order: ExpectedOrderInput | None = f(default=UNSET, description="The order hoped for.")
-    preparation_notes: str | None = f(default=UNSET, description="What to prepare.")
+    purpose: Maybe[str | None] = f(description="What the contact is for.")
+    expected_order: Maybe[ExpectedOrderInput | None] = f(description="The order hoped for.")
+    preparation_notes: Maybe[str | None] = f(description="What to prepare.")
 
 
 @strawberry.input(description="Changes to an open follow-up; omitted fields stay.")
 class FollowUpUpdateInput:
     id: relay.GlobalID = f(description="The follow-up.")
     version: int = f(description="The version you read.")
-    kind: InteractionKind | None = f(default=UNSET, description="How to make contact.")
-    assignee_id: relay.GlobalID | None = f(default=UNSET, description="Who is to do it.")
-    purpose: str | None = f(default=UNSET, description="What the contact is for.")
-    expected_order: ExpectedOrderInput | None = f(
-        default=UNSET, description="The order hoped for; given fields replace."
+    kind: Maybe[InteractionKind | None] = f(description="How to make contact.")
+    assignee_id: Maybe[relay.GlobalID | None] = f(description="Who is to do it.")
+    purpose: Maybe[str | None] = f(description="What the contact is for.")
+    expected_order: Maybe[ExpectedOrderInput | None] = f(
+        description="The order hoped for; given fields replace."
     )
-    preparation_notes: str | None = f(default=UNSET, description="What to prepare.")
+    preparation_notes: Maybe[str | None] = f(description="What to prepare.")
 
 
 @strawberry.input(description="Move an open follow-up to another day.")
@@ -132,15 +130,14 @@ class ContactPlanSetInput:
     version: int | None = f(
         default=None, description="The plan's version you read; omit when creating it."
     )
-    focus: str | None = f(default=UNSET, description="Focus of the contacts (联络重点).")
-    expected_order: ExpectedOrderInput | None = f(default=UNSET, description="The order hoped for.")
-    frequency_days: int | None = f(
-        default=UNSET,
+    focus: Maybe[str | None] = f(description="Focus of the contacts (联络重点).")
+    expected_order: Maybe[ExpectedOrderInput | None] = f(description="The order hoped for.")
+    frequency_days: Maybe[int | None] = f(
         description="Days between contacts, 1–3660, overriding the grade's cadence; null "
         "returns to the cadence.",
     )
-    preferred_time: str | None = f(
-        default=UNSET, description="When the customer likes to be contacted, e.g. 周二上午."
+    preferred_time: Maybe[str | None] = f(
+        description="When the customer likes to be contacted, e.g. 周二上午."
     )
 
 

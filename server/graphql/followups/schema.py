@@ -22,8 +22,7 @@ from server.domain.followups.visits import visit_plan
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.auth import argument_error, require_viewer
-from server.graphql.common import company_rules, decode_id, input_values
+from server.graphql.common import argument_error, company_rules, decode_id, input_values
 from server.graphql.customers.refs import customer_of
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
@@ -90,7 +89,7 @@ class FollowUpsQuery:
             strawberry.argument(description="Narrow by region, grade or kind."),
         ] = None,
     ) -> FollowUpQueue | None:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         uid = _user_arg(info, user_id)
         if not await may_see_queue_of(viewer, uid):
             return None
@@ -110,7 +109,7 @@ class FollowUpsQuery:
         "follow-ups overdue and due on the day, and their customers out of cadence."
     )
     async def follow_up_team(self, info: Info, day: DayArg = None) -> list[Workload]:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         settings = await company_rules(info)
         loads = await team_workload(viewer, day or today(settings), settings)
         return [
@@ -138,7 +137,7 @@ class FollowUpsQuery:
             strawberry.argument(description="Where the day starts, for nearest-neighbour order."),
         ] = None,
     ) -> VisitPlan | None:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         uid = _user_arg(info, user_id)
         if not await may_see_queue_of(viewer, uid):
             return None
@@ -179,7 +178,7 @@ class FollowUpsQuery:
         from_: Annotated[date, strawberry.argument(name="from", description="First day.")],
         to: Annotated[date, strawberry.argument(description="Last day, inclusive.")],
     ) -> list[RepActivity]:
-        viewer = require_viewer(info)
+        viewer = info.context.viewer
         settings = await company_rules(info)
         try:
             report = await sales_activity(viewer, settings, from_, to)
@@ -356,8 +355,8 @@ class FollowUpsMutation:
     ) -> FollowUpCreatePayload:
         def values() -> dict[str, Any]:
             sent = _expected(input_values(input, skip=("customer_id", "assignee_id")))
-            if input.assignee_id:
-                sent["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            if input.assignee_id and input.assignee_id.value:
+                sent["assignee_id"] = decode_id(input.assignee_id.value, "User", "assignee_id")
             return sent
 
         currency = info.context.settings.currency
@@ -385,8 +384,8 @@ class FollowUpsMutation:
     ) -> FollowUpUpdatePayload:
         def values() -> dict[str, Any]:
             sent = _expected(input_values(input, skip=("id", "version", "assignee_id")))
-            if input.assignee_id:
-                sent["assignee_id"] = decode_id(input.assignee_id, "User", "assignee_id")
+            if input.assignee_id and input.assignee_id.value:
+                sent["assignee_id"] = decode_id(input.assignee_id.value, "User", "assignee_id")
             return sent
 
         currency = info.context.settings.currency

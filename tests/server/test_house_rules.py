@@ -1,0 +1,172 @@
+"""The habits later areas copy, checked: layered domain areas, one way to write a mutation,
+signed in by default, one table of who may do what, partial updates that tell "left out"
+from "cleared"."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from strawberry.permission import PermissionExtension
+from strawberry.types.base import get_object_definition
+
+import server.domain
+from server.domain.accounts.models import Role
+from server.domain.accounts.permissions import ROLE_PERMISSIONS, Permission, role_may
+from server.graphql.mutations import Payload
+from server.graphql.permissions import Anyone, SignedIn, SignedInToChange, open_fields
+from server.graphql.schema import Mutation, Query, build_schema
+from tests.conftest import Company, create_customer
+
+ROOT = Path(__file__).resolve().parents[2]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _layers_contract() -> dict[str, object]:
+    contracts = PYPROJECT["tool"]["importlinter"]["contracts"]
+    [found] = [c for c in contracts if c.get("containers") == ["server.domain"]]
+    return found
+
+
+def test_every_domain_area_has_its_place_in_the_layers() -> None:
+    contract = _layers_contract()
+    assert contract["type"] == "layers" and contract["exhaustive"] is True
+    placed = {name.strip() for layer in contract["layers"] for name in str(layer).split("|")}
+    areas = {m.name for m in pkgutil.iter_modules(server.domain.__path__) if m.ispkg}
+    assert areas == placed
+    # Nothing outside an area: a loose module would sit outside every wall.
+    loose = [m.name for m in pkgutil.iter_modules(server.domain.__path__) if not m.ispkg]
+    assert loose == []
+
+
+def test_import_contracts_hold_with_nothing_ignored() -> None:
+    for contract in PYPROJECT["tool"]["importlinter"]["contracts"]:
+        assert "ignore_imports" not in contract, contract["name"]
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, type-only imports included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_no_cycle_between_domain_areas() -> None:
+    """The contract's own proof, again by hand: area A importing area B and B importing A
+    (even by way of type hints) is a cycle."""
+    base = ROOT / "server" / "domain"
+    areas = [p.name for p in base.iterdir() if (p / "__init__.py").exists()]
+    needs: dict[str, set[str]] = {a: set() for a in areas}
+    for area in areas:
+        for file in (base / area).rglob("*.py"):
+            for module in _imports(file):
+                parts = module.split(".")
+                if parts[:2] == ["server", "domain"] and len(parts) > 2 and parts[2] != area:
+                    needs[area].add(parts[2])
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or reaches(nxt, goal, seen | {nxt}) for nxt in needs[start] - seen)
+
+    cycles = [a for a in areas if reaches(a, a, set())]
+    assert cycles == []
+
+
+def test_mutations_are_written_one_way() -> None:
+    """Every mutation returns a Payload, and no mutation module silences the type checker."""
+    for field in get_object_definition(Mutation, strict=True).fields:
+        assert issubclass(field.type, Payload), field.python_name
+    for module in (ROOT / "server" / "graphql").rglob("schema.py"):
+        text = module.read_text(encoding="utf-8")
+        assert "type: ignore" not in text, module
+        assert "attempt(" not in text, module
+
+
+def test_every_root_field_is_signed_in_unless_it_says_it_is_open() -> None:
+    build_schema()  # the build is what secures the fields
+    assert sorted(open_fields(Query, Mutation)) == ["login", "node", "nodes", "viewer"]
+    for kind, check in ((Query, SignedIn), (Mutation, SignedInToChange)):
+        for field in get_object_definition(kind, strict=True).fields:
+            perms = [
+                p
+                for ext in field.extensions
+                if isinstance(ext, PermissionExtension)
+                for p in ext.permissions
+            ]
+            assert perms, field.python_name
+            assert all(isinstance(p, check | Anyone) for p in perms), field.python_name
+
+
+def test_every_role_has_its_permissions_and_only_the_table_decides() -> None:
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert role_may(Role.ADMIN, Permission.CHANGE_COMPANY_SETTINGS)
+    assert not role_may(Role.MANAGER, Permission.CHANGE_COMPANY_SETTINGS)
+    assert role_may(Role.MANAGER, Permission.TRANSFER_CUSTOMERS)
+    assert not role_may(Role.SALES_REP, Permission.TRANSFER_CUSTOMERS)
+    assert not role_may(None, Permission.OWN_CUSTOMERS)
+    # No service compares a role to a name or a member: they ask the table.
+    compare = re.compile(r"role\s*(==|!=|in|not in)\s*[\"'(\[]|Role\.[A-Z_]+\b")
+    offenders = []
+    for file in (ROOT / "server" / "domain").rglob("*.py"):
+        if file.name in ("models.py", "permissions.py"):
+            continue
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if compare.search(line):
+                offenders.append(f"{file.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+async def test_viewer_permissions_come_from_the_table(company: Company) -> None:
+    for who, role in (("r1", Role.SALES_REP), ("m1", Role.MANAGER), ("admin", Role.ADMIN)):
+        data = await company.api(who).data("{ viewer { permissions } }")
+        held = [p.name for p in Permission if p in ROLE_PERMISSIONS[role]]
+        assert data["viewer"]["permissions"] == held
+
+
+UPDATE = """mutation($input: CustomerUpdateInput!) { customerUpdate(input: $input) {
+  customer { version region phone: address industry } userErrors { field code } } }"""
+
+
+async def test_a_field_left_out_stays_and_a_field_sent_as_null_is_cleared(
+    company: Company,
+) -> None:
+    api = company.api("r1")
+    created = await create_customer(api, region="华东", address="宁波市北仑区1号", industry="模具")
+    done = await api.data(
+        UPDATE, {"input": {"id": created["id"], "version": created["version"], "address": None}}
+    )
+    payload = done["customerUpdate"]
+    assert payload["userErrors"] == []
+    # address cleared; region and industry, left out, unchanged
+    assert payload["customer"]["phone"] in ("", None)
+    assert payload["customer"]["region"] == "华东"
+    assert payload["customer"]["industry"] == "模具"
+
+
+async def test_an_anonymous_mutation_is_refused_in_its_payload(company: Company) -> None:
+    body = await company.api(None).post(
+        'mutation { customerCreate(input: {name: "x"}) { customer { id } userErrors { code } } }'
+    )
+    assert "errors" not in body
+    assert body["data"]["customerCreate"] == {
+        "customer": None,
+        "userErrors": [{"code": "UNAUTHENTICATED"}],
+    }
