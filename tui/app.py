@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.api import ApiError, CrmClient, NotAuthenticated
-from tui.api.models import Cadences
+from tui.api.company import Cadences
 from tui.api.tokens import TokenStore
 from tui.screens.login import LoginScreen
 
@@ -168,7 +168,7 @@ class CrmApp(App[None]):
             yield SystemCommand(
                 "Access requests", "File one, or decide them (managers)", self.action_access
             )
-            if self.api.user.is_manager:
+            if self.api.user.sees_team:
                 yield SystemCommand("Team view", "Overdue and due today per rep", self.action_team)
             yield SystemCommand("Log out", "Revoke this session and quit", self.action_logout)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)

@@ -170,3 +170,21 @@ async def test_an_anonymous_mutation_is_refused_in_its_payload(company: Company)
         "customer": None,
         "userErrors": [{"code": "UNAUTHENTICATED"}],
     }
+
+
+def test_every_public_domain_function_says_what_it_does() -> None:
+    undocumented = []
+    for file in sorted((ROOT / "server" / "domain").rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in tree.body:
+            inner = node.body if isinstance(node, ast.ClassDef) else [node]
+            if isinstance(node, ast.ClassDef) and node.name.startswith("_"):
+                continue
+            for fn in inner:
+                if (
+                    isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and not fn.name.startswith("_")
+                    and not ast.get_docstring(fn)
+                ):
+                    undocumented.append(f"{file.relative_to(ROOT)}:{fn.lineno} {fn.name}")
+    assert undocumented == []

@@ -22,7 +22,7 @@ def _modules_after(statement: str) -> set[str]:
 
 
 def test_api_layer_loads_without_textual_or_server() -> None:
-    loaded = _modules_after("import tui.api, tui.api.tokens, tui.api.models")
+    loaded = _modules_after("import tui.api, tui.api.tokens, tui.api.customers, tui.api.followups")
     assert "textual" not in loaded
     assert "server" not in loaded
     assert "gql" in loaded  # the check sees real imports

@@ -39,7 +39,7 @@ async def test_login_queue_and_log_a_contact(company: Company, api: CrmClient) -
         follow_up_id=row.id,
         contact_ids=[brief.contacts[1].id],
     )
-    assert payload["nextFollowUp"]["dueOn"]
+    assert payload.next_due_on and not payload.replayed
     interaction = await Interaction.get(customer_id=customer.id)
     assert interaction.outcome == "下周下单" and interaction.grade_after == "A"
     assert (await FollowUp.get(id=follow_up.id)).status == "done"

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 
+from tui.api.records import Money
+
 # Grades by expected time to a deal (DOMAIN.md §3): months to the deal, None for D (potential,
 # beyond six months) and E (no need). The cadence comes from the company's settings.
 GRADE_DEAL_MONTHS: dict[str, int | None] = {"A": 1, "B": 3, "C": 6, "D": None, "E": None}
@@ -24,15 +26,15 @@ _NO_DATE = {"D": "potential need, deal beyond 6 months", "E": "no need now"}
 MONEY_LOCALE = "zh_CN"
 
 
-def money(value: dict[str, str] | None) -> str:
-    """A Money {amount, currency} with its currency sign and thousands separators."""
-    if not value or value.get("amount") in (None, ""):
+def money(value: Money | None) -> str:
+    """An amount with its currency sign and thousands separators; "" for none."""
+    if value is None or not value.amount:
         return ""
     try:
-        amount = Decimal(value["amount"])
+        amount = Decimal(value.amount)
     except InvalidOperation:
-        return str(value["amount"])
-    return format_currency(amount, value.get("currency") or "CNY", locale=MONEY_LOCALE)
+        return value.amount
+    return format_currency(amount, value.currency or "CNY", locale=MONEY_LOCALE)
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

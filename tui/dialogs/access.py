@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui import forms
 from tui.api import ApiError, UserErrors
+from tui.api.access import AccessRequest
 from tui.api.vocabulary import counted
 from tui.forms import FieldUnread
 from tui.widgets.field_error import FieldError, show_refusal
@@ -105,39 +106,38 @@ class RequestAccessDialog(_Form):
 class RefuseDialog(_Form):
     fields = (("note", "Why not"),)
 
-    def __init__(self, request: dict[str, Any]) -> None:
+    def __init__(self, request: AccessRequest) -> None:
         super().__init__()
         self.request = request
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"[b]Refuse:[/b] {self.request['customerDescription']}")
+            yield Static(f"[b]Refuse:[/b] {self.request.customer_description}")
             yield FieldError(id="error-form")
             yield from self.compose_fields()
             yield from self.buttons()
 
     async def send(self, crm: CrmApp) -> str:
-        await crm.api.refuse_access(self.request["id"], self.value("note"))
+        await crm.api.refuse_access(self.request.id, self.value("note"))
         return "Refused."
 
 
 class GrantDialog(_Form):
     fields = (("search", "Find"), ("days", "Days"), ("note", "Note"))
 
-    def __init__(self, request: dict[str, Any]) -> None:
+    def __init__(self, request: AccessRequest) -> None:
         super().__init__()
         self.request = request
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(
-                f"[b]Grant:[/b] {self.request['customerDescription']}\n"
-                f"Why: {self.request['reason']}"
+                f"[b]Grant:[/b] {self.request.customer_description}\nWhy: {self.request.reason}"
             )
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
                 yield Label("Find")
-                yield Input(self.request["customerDescription"], compact=True, id="search")
+                yield Input(self.request.customer_description, compact=True, id="search")
             yield FieldError(id="error-search")
             yield OptionList(id="matches")
             with Horizontal(classes="row"):
@@ -184,7 +184,7 @@ class GrantDialog(_Form):
             days = forms.whole_number(self.value("days"), 1, 90) or 7
         except forms.Unparsed as exc:
             raise FieldUnread("days", str(exc)) from None
-        await crm.api.grant_access(self.request["id"], str(option.id), days, self.value("note"))
+        await crm.api.grant_access(self.request.id, str(option.id), days, self.value("note"))
         return f"Granted for {counted(days, 'day')}."
 
     def action_save(self) -> None:

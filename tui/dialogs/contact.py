@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
+from tui.api.customers import Contact
 from tui.api.vocabulary import ALLY_LABEL, ATTITUDE_LABEL, CONTACT_ROLE_LABEL, INFLUENCE_LABEL
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
@@ -48,24 +49,26 @@ class ContactDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer_id: str, contact: dict[str, Any] | None = None) -> None:
+    def __init__(self, customer_id: str, contact: Contact | None = None) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self.contact = contact or {}
+        self.contact = contact
+        # The form's starting values by input name; empty for a new contact.
+        self.before: dict[str, Any] = contact.form_values() if contact else {}
 
     def compose(self) -> ComposeResult:
-        title = f"Edit {self.contact['name']}" if self.contact else "New contact"
+        title = f"Edit {self.contact.name}" if self.contact else "New contact"
         with Vertical(id="dialog"):
             yield Label(f"[b]{title}[/b]")
             yield FieldError(id="error-form")
             for key, label in TEXTS:
                 with Horizontal(classes="row"):
                     yield Label(label)
-                    yield Input(str(self.contact.get(key) or ""), compact=True, id=key)
+                    yield Input(str(self.before.get(key) or ""), compact=True, id=key)
                 yield FieldError(id=f"error-{key}")
             yield Checkbox(
                 "Decides the purchase (决策人)",
-                bool(self.contact.get("isDecisionMaker")),
+                bool(self.before.get("isDecisionMaker")),
                 compact=True,
                 id="isDecisionMaker",
             )
@@ -74,7 +77,7 @@ class ContactDialog(ModalScreen[str | None]):
                     yield Label(LABELS[key])
                     yield Select(
                         [(label, value) for value, label in options.items()],
-                        value=self.contact.get(key) or DEFAULTS[key],
+                        value=self.before.get(key) or DEFAULTS[key],
                         allow_blank=False,
                         compact=True,
                         id=key,
@@ -91,7 +94,7 @@ class ContactDialog(ModalScreen[str | None]):
         for key in CHOICES:
             out[key] = self.query_one(f"#{key}", Select).value
         if self.contact:  # send only what changed
-            out = {k: v for k, v in out.items() if v != (self.contact.get(k) or "")}
+            out = {k: v for k, v in out.items() if v != (self.before.get(k) or "")}
         return out
 
     @on(Button.Pressed, "#save")
@@ -104,8 +107,8 @@ class ContactDialog(ModalScreen[str | None]):
         try:
             await crm.api.save_contact(
                 self.customer_id,
-                self.contact.get("id"),
-                self.contact.get("version"),
+                self.contact.id if self.contact else None,
+                self.contact.version if self.contact else None,
                 **values,
             )
         except UserErrors as exc:
@@ -114,7 +117,7 @@ class ContactDialog(ModalScreen[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        name = values.get("name") or self.contact.get("name", "")
+        name = values.get("name") or (self.contact.name if self.contact else "")
         self.dismiss(f"Saved {name}.")
 
     @on(Button.Pressed, "#cancel")

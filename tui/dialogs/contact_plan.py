@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
 from tui.api import ApiError, UserErrors
+from tui.api.customers import ContactPlan, CustomerDetail
 from tui.screens.queue import every
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
@@ -38,18 +39,17 @@ def _dom_id(path: str) -> str:
     return path.replace(".", "-")
 
 
-def plan_values(plan: dict[str, Any] | None) -> dict[str, str]:
-    """The plan as the dialog's fields show it: text, blank for nothing."""
-    plan = plan or {}
-    order = plan.get("expectedOrder") or {}
-    amount = (order.get("amount") or {}).get("amount")
+def plan_values(plan: ContactPlan | None) -> dict[str, str]:
+    """The plan as the dialog's fields show it, by input path: text, blank for nothing."""
+    if plan is None:
+        return {path: "" for path, _ in FIELDS}
     raw = {
-        "focus": plan.get("focus"),
-        "frequencyDays": plan.get("frequencyDays"),
-        "preferredTime": plan.get("preferredTime"),
-        "expectedOrder.products": order.get("products"),
-        "expectedOrder.quantity": order.get("quantity"),
-        "expectedOrder.amount": amount,
+        "focus": plan.focus,
+        "frequencyDays": plan.frequency_days,
+        "preferredTime": plan.preferred_time,
+        "expectedOrder.products": plan.expected_products,
+        "expectedOrder.quantity": plan.expected_quantity,
+        "expectedOrder.amount": plan.expected_amount.amount if plan.expected_amount else None,
     }
     return {k: "" if v is None else str(v) for k, v in raw.items()}
 
@@ -71,21 +71,21 @@ class ContactPlanDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer: dict[str, Any]) -> None:
+    def __init__(self, customer: CustomerDetail) -> None:
         super().__init__()
         self.customer = customer
-        self.plan: dict[str, Any] | None = customer.get("contactPlan")
+        self.plan = customer.contact_plan
         self.before = plan_values(self.plan)
 
     def compose(self) -> ComposeResult:
-        cadence = self.customer["cadenceDays"]
+        cadence = self.customer.cadence_days
         placeholders = {
-            "frequencyDays": f"blank: the grade's cadence ({self.customer['grade']})",
+            "frequencyDays": f"blank: the grade's cadence ({self.customer.grade})",
             "preferredTime": "e.g. 周二上午",
             "expectedOrder.amount": "e.g. 12000.00",
         }
         with Vertical(id="dialog"):
-            yield Label(f"[b]Contact plan · {self.customer['name']}[/b]")
+            yield Label(f"[b]Contact plan · {self.customer.name}[/b]")
             yield Static(
                 f"Now: {every(cadence)}. The follow-up scheduled after the next logged "
                 "contact follows this plan.",
@@ -153,9 +153,9 @@ class ContactPlanDialog(ModalScreen[str | None]):
     @work(exclusive=True)
     async def save(self, values: dict[str, Any]) -> None:
         crm = cast("CrmApp", self.app)
-        version = self.plan["version"] if self.plan else None
+        version = self.plan.version if self.plan else None
         try:
-            await crm.api.set_contact_plan(self.customer["id"], version, **values)
+            await crm.api.set_contact_plan(self.customer.id, version, **values)
         except UserErrors as exc:
             show_refusal(self, exc, [path for path, _ in FIELDS])
             return

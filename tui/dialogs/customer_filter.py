@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 
 from tui.api import ApiError
-from tui.api.models import GRADES, STAGE_LABEL, STAGES, CustomerFilter, grade_meaning
+from tui.api.customers import CustomerFilter
+from tui.api.vocabulary import GRADES, STAGE_LABEL, STAGES, grade_meaning
 from tui.widgets.checklist import CheckList
 from tui.widgets.form_buttons import form_buttons
 

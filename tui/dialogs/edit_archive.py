@@ -16,6 +16,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
 from tui.api import ApiError, UserErrors
+from tui.api.customers import CustomerDetail
+from tui.api.records import Money
 from tui.api.vocabulary import STALE_VERSION
 from tui.screens.customer import ARCHIVE_GROUPS
 from tui.widgets.field_error import FieldError, show_refusal
@@ -40,13 +42,11 @@ MONEY = {"assets", "registeredCapital", "creditLimit"}
 DATES = {"relationshipSince"}
 
 
-def _plain(c: dict[str, Any], key: str) -> str:
+def _plain(c: CustomerDetail, key: str) -> str:
     """The value as the form shows it for editing: amounts as plain decimals."""
-    if key in ("region", "route"):
-        return str(c.get(key) or "")
-    value = c.get(key)
-    if isinstance(value, dict):
-        return str(value.get("amount") or "")
+    value = c.name if key == "name" else c.facts.get(key)
+    if isinstance(value, Money):
+        return value.amount
     return "" if value is None else str(value)
 
 
@@ -83,15 +83,15 @@ class EditArchiveDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, detail: dict[str, Any]) -> None:
+    def __init__(self, detail: CustomerDetail) -> None:
         super().__init__()
         self.original = detail
-        self.version = int(detail["version"])
-        self.server: dict[str, Any] | None = None
+        self.version = detail.version
+        self.server: CustomerDetail | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Static(f"[b]Edit archive: {self.original['name']}[/b]")
+            yield Static(f"[b]Edit archive: {self.original.name}[/b]")
             yield Static("", id="conflict")
             yield FieldError(id="error-form")
             for label, key in EDITABLE:
@@ -112,7 +112,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
     def typed(self) -> dict[str, str]:
         return {key: self.query_one(f"#{key}", Input).value.strip() for _, key in EDITABLE}
 
-    def changes(self, base: dict[str, Any]) -> dict[str, Any] | None:
+    def changes(self, base: CustomerDetail) -> dict[str, Any] | None:
         """What the user changed relative to `base` (the values the form was opened with);
         None when something typed cannot be read, its message then beside the field."""
         found: dict[str, Any] = {}
@@ -143,7 +143,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
             self.dismiss(None)
             return
         try:
-            await crm.api.update_customer(self.original["id"], version, **changes)
+            await crm.api.update_customer(self.original.id, version, **changes)
         except UserErrors as exc:
             if any(e.code == STALE_VERSION for e in exc.errors):
                 await self.show_conflict()
@@ -159,14 +159,14 @@ class EditArchiveDialog(ModalScreen[str | None]):
     async def show_conflict(self) -> None:
         crm = cast("CrmApp", self.app)
         try:
-            self.server = await crm.api.customer(self.original["id"])
+            server = self.server = await crm.api.customer(self.original.id)
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
         mine = self.changes(self.original) or {}
         lines = ["[b]Someone saved this customer after you opened it.[/b]"]
         for label, key in EDITABLE:
-            before, now = _plain(self.original, key), _plain(self.server, key)
+            before, now = _plain(self.original, key), _plain(server, key)
             if before != now:
                 yours = f" (yours: {self.typed()[key] or '—'})" if key in mine else ""
                 lines.append(f"  {label}: {before or '—'} → {now or '—'}{yours}")
@@ -182,7 +182,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
             return
         for _, key in EDITABLE:
             self.query_one(f"#{key}", Input).value = _plain(self.server, key)
-        self.original, self.version = self.server, int(self.server["version"])
+        self.original, self.version = self.server, self.server.version
         self.server = None
         self.query_one("#conflict", Static).remove_class("-shown")
 
@@ -190,7 +190,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
         """Keep what the user typed and send it on top of the server's version."""
         if self.server is None:
             return
-        self.version = int(self.server["version"])
+        self.version = self.server.version
         self.query_one("#conflict", Static).remove_class("-shown")
         self.save(self.version)
 

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
-from tui.api.models import GRADES, KIND_LABEL, KINDS, grade_meaning
+from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.screens.queue import QueueFilter
 from tui.widgets.checklist import CheckList
 

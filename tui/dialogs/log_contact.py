@@ -16,7 +16,9 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from tui import forms
 from tui.api import ApiError, ServerUnreachable, UserErrors
-from tui.api.models import GRADES, KIND_LABEL, KINDS, Cadences, QueueRow, grade_meaning
+from tui.api.company import Cadences
+from tui.api.followups import QueueRow
+from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.screens.queue import relative_day
 from tui.widgets.checklist import CheckList
 from tui.widgets.field_error import FieldError
@@ -259,7 +261,7 @@ class LogContactDialog(ModalScreen[str | None]):
     async def save(self, args: dict[str, Any]) -> None:
         crm = cast("CrmApp", self.app)
         try:
-            payload = await crm.api.log_interaction(**args)
+            logged = await crm.api.log_interaction(**args)
         except UserErrors as exc:
             by_field = {name: exc.for_field(api) for name, api in FIELDS.items()}
             named = {e.field for e in exc.errors}
@@ -273,8 +275,7 @@ class LogContactDialog(ModalScreen[str | None]):
         except ApiError as exc:
             self._errors({"form": str(exc)})
             return
-        nxt = payload.get("nextFollowUp")
-        then = f"; next {nxt['dueOn']}" if nxt else ""
+        then = f"; next {logged.next_due_on}" if logged.next_due_on else ""
         self.dismiss(f"Logged the contact with {self.row.customer_name}{then}.")
 
     @on(Button.Pressed, "#cancel")

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
-from tui.api.models import GRADES, grade_meaning
+from tui.api.vocabulary import GRADES, grade_meaning
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 

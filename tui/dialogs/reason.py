@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
 from tui.api import ApiError, UserErrors
-from tui.api.models import QueueRow
+from tui.api.followups import QueueRow
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.api import ApiError, UserErrors
+from tui.api.customers import CustomerDetail
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -36,14 +37,14 @@ class TransferDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer: dict[str, Any]) -> None:
+    def __init__(self, customer: CustomerDetail) -> None:
         super().__init__()
         self.customer = customer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            owner = self.customer["owner"]["displayName"] or self.customer["owner"]["username"]
-            yield Static(f"[b]Transfer {self.customer['name']}[/b] (now {owner})")
+            owner = self.customer.owner.name
+            yield Static(f"[b]Transfer {self.customer.name}[/b] (now {owner})")
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
                 yield Label("To")
@@ -90,16 +91,14 @@ class TransferDialog(ModalScreen[str | None]):
     async def transfer(self, user_id: str, who: str) -> None:
         crm = cast("CrmApp", self.app)
         try:
-            await crm.api.transfer_customer(
-                self.customer["id"], user_id, int(self.customer["version"])
-            )
+            await crm.api.transfer_customer(self.customer.id, user_id, self.customer.version)
         except UserErrors as exc:
             show_refusal(self, exc, ["newOwnerId"])
             return
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        self.dismiss(f"{self.customer['name']} now belongs to {who.split('  ')[0]}.")
+        self.dismiss(f"{self.customer.name} now belongs to {who.split('  ')[0]}.")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

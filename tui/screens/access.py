@@ -5,8 +5,6 @@ note, and with h the history of decided requests."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,6 +12,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
+from tui.api.access import AccessRequest
+from tui.api.records import DECIDE_ACCESS_REQUESTS
 from tui.api.vocabulary import REQUEST_STATUS_LABEL
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
@@ -47,7 +47,7 @@ class AccessRequestsScreen(ApiScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.requests: dict[str, dict[str, Any]] = {}
+        self.requests: dict[str, AccessRequest] = {}
         # Managers see what waits for them; with h, every request, decided ones included.
         self.history = False
 
@@ -62,7 +62,7 @@ class AccessRequestsScreen(ApiScreen):
     @property
     def deciding(self) -> bool:
         user = self.api.user
-        return user is not None and user.is_manager
+        return user is not None and user.may(DECIDE_ACCESS_REQUESTS)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Granting, refusing and the history are for managers: hidden from a rep's footer.
@@ -91,22 +91,21 @@ class AccessRequestsScreen(ApiScreen):
         self.reached()
         table = self.query_one("#requests", DataTable)
         table.clear()
-        self.requests = {r["id"]: r for r in found}
+        self.requests = {r.id: r for r in found}
         for r in found:
-            customer = r["grantedCustomer"]
-            until = r["accessExpiresAt"]
+            until = r.access_expires_at
             table.add_row(
-                r["createdAt"][:10],
-                fit(r["requester"]["displayName"] or r["requester"]["username"]),
-                fit(customer["name"] if customer else r["customerDescription"]),
-                REQUEST_STATUS_LABEL.get(r["status"], r["status"]),
+                r.created_at[:10],
+                fit(r.requester.name),
+                fit(r.granted_customer[1] if r.granted_customer else r.customer_description),
+                REQUEST_STATUS_LABEL.get(r.status, r.status),
                 until[:10] if until else "",
-                key=r["id"],
+                key=r.id,
             )
         if not found:
             self.query_one("#detail", Static).update("No requests.")
 
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> AccessRequest | None:
         table = self.query_one("#requests", DataTable)
         key = cursor_key(table)
         return self.requests.get(key or "")
@@ -116,13 +115,13 @@ class AccessRequestsScreen(ApiScreen):
         r = self.selected()
         if r is None:
             return
-        lines = [f"Asked about: {r['customerDescription']} · why: {r['reason']}"]
-        if r["decidedBy"]:
-            who = r["decidedBy"]["displayName"]
-            status = REQUEST_STATUS_LABEL.get(r["status"], r["status"])
-            lines.append(f"{status} by {who} on {(r['decidedAt'] or '')[:10]}: {r['decisionNote']}")
-        if r["grantedCustomer"]:
-            lines.append(f"Open until {r['accessExpiresAt'][:16].replace('T', ' ')}: enter")
+        lines = [f"Asked about: {r.customer_description} · why: {r.reason}"]
+        if r.decided_by:
+            status = REQUEST_STATUS_LABEL.get(r.status, r.status)
+            when = (r.decided_at or "")[:10]
+            lines.append(f"{status} by {r.decided_by.name} on {when}: {r.decision_note}")
+        if r.granted_customer and r.access_expires_at:
+            lines.append(f"Open until {r.access_expires_at[:16].replace('T', ' ')}: enter")
         self.query_one("#detail", Static).update(escape("\n".join(lines)))
 
     @on(DataTable.RowSelected, "#requests")
@@ -130,12 +129,12 @@ class AccessRequestsScreen(ApiScreen):
         r = self.selected()
         if r is None:
             return
-        if not r["grantedCustomer"]:
+        if not r.granted_customer:
             self.notify("No customer is open to you through this request.", severity="warning")
             return
         from tui.screens.customer import CustomerScreen
 
-        self.app.push_screen(CustomerScreen(r["grantedCustomer"]["id"]))
+        self.app.push_screen(CustomerScreen(r.granted_customer[0]))
 
     def action_history(self) -> None:
         self.history = not self.history

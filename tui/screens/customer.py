@@ -3,8 +3,6 @@ the timeline of contacts, open follow-ups and the contact plan, orders with clas
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
@@ -14,11 +12,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from tui.api import ApiError
-from tui.api.models import KIND_LABEL, QueueRow
+from tui.api.customers import Contact, CustomerDetail, TimelineEntry, TimelinePage
+from tui.api.followups import QueueRow
+from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
     ALLY_LABEL,
     ATTITUDE_LABEL,
     INFLUENCE_LABEL,
+    KIND_LABEL,
     ORIGIN_LABEL,
     SOURCE_LABEL,
     STAGE_LABEL,
@@ -88,20 +89,20 @@ ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 _ENUM_LABELS = {"sourceChannel": SOURCE_LABEL, "stage": STAGE_LABEL}
 
 
-def _value(c: dict[str, Any], key: str) -> str:
+def _value(c: CustomerDetail, key: str) -> str:
     """A fact of the archive as a person reads it: money with its sign and separators,
     choices in words."""
     if key == "region+route":
-        return " / ".join(v for v in (c["region"], c["route"]) if v)
-    value = c.get(key)
-    if isinstance(value, dict):
+        return " / ".join(str(v) for v in (c.facts["region"], c.facts["route"]) if v)
+    value = c.facts.get(key)
+    if isinstance(value, Money):
         return money(value)
     if key in _ENUM_LABELS and value:
-        return _ENUM_LABELS[key].get(value, str(value))
+        return _ENUM_LABELS[key].get(str(value), str(value))
     return "" if value is None else escape(str(value))
 
 
-def archive_text(c: dict[str, Any], groups: list[tuple[str, list[tuple[str, str]]]]) -> str:
+def archive_text(c: CustomerDetail, groups: list[tuple[str, list[tuple[str, str]]]]) -> str:
     lines = []
     for title, fields in groups:
         lines.append(f"[b]{title}[/b]")
@@ -111,46 +112,43 @@ def archive_text(c: dict[str, Any], groups: list[tuple[str, list[tuple[str, str]
     return "\n".join(lines)
 
 
-def class_text(c: dict[str, Any]) -> str:
-    cls = c["abcClass"] or "not classified (no sales in the period)"
-    vip = f"VIP since {c['vipSince']}: {c['vipReason']}" if c["isVip"] else "not VIP"
+def class_text(c: CustomerDetail) -> str:
+    cls = c.abc_class or "not classified (no sales in the period)"
+    vip = f"VIP since {c.vip_since}: {c.vip_reason}" if c.is_vip else "not VIP"
     return f"Class {cls} · {vip}"
 
 
-def plan_text(c: dict[str, Any]) -> str:
-    plan = c.get("contactPlan")
-    if not plan:
+def plan_text(c: CustomerDetail) -> str:
+    plan = c.contact_plan
+    if plan is None:
         return (
-            f"No contact plan: the grade's cadence applies ({every_days(c['cadenceDays'])}). "
+            f"No contact plan: the grade's cadence applies ({every_days(c.cadence_days)}). "
             "p makes one."
         )
-    order = plan["expectedOrder"]
-    amount = money(order.get("amount"))
     hoped = " ".join(
-        str(part)
+        part
         for part in (
-            order.get("products"),
-            order.get("quantity") and f"×{order['quantity']}",
-            amount,
+            plan.expected_products,
+            f"×{plan.expected_quantity}" if plan.expected_quantity else "",
+            money(plan.expected_amount),
         )
         if part
     )
     return (
-        f"Plan: {plan['focus'] or '—'} · {every_days(plan['frequencyDays'] or c['cadenceDays'])}"
-        f" · {plan['preferredTime'] or 'any time'}"
-        + (f"\nExpected order: {hoped}" if hoped else "")
+        f"Plan: {plan.focus or '—'} · {every_days(plan.frequency_days or c.cadence_days)}"
+        f" · {plan.preferred_time or 'any time'}" + (f"\nExpected order: {hoped}" if hoped else "")
     )
 
 
-def interaction_text(i: dict[str, Any]) -> str:
+def interaction_text(i: TimelineEntry) -> str:
     """What the highlighted timeline entry says beyond its summary line."""
-    present = ", ".join(p["name"] for p in i["contactsPresent"])
+    present = ", ".join(i.present)
     parts = [
-        f"needs: {i['needs']}" if i["needs"] else "",
-        f"problems: {i['problems']}" if i["problems"] else "",
-        f"outcome: {i['outcome']}" if i["outcome"] else "",
+        f"needs: {i.needs}" if i.needs else "",
+        f"problems: {i.problems}" if i.problems else "",
+        f"outcome: {i.outcome}" if i.outcome else "",
         f"with {present}" if present else "",
-        f"satisfaction {i['satisfaction']}/5" if i["satisfaction"] else "",
+        f"satisfaction {i.satisfaction}/5" if i.satisfaction else "",
     ]
     return " · ".join(p for p in parts if p) or "—"
 
@@ -188,9 +186,9 @@ class CustomerScreen(ApiScreen):
     def __init__(self, customer_id: str) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self.detail: dict[str, Any] | None = None
+        self.detail: CustomerDetail | None = None
         # The timeline is paged: what is shown, and where the next page starts.
-        self.timeline: dict[str, dict[str, Any]] = {}
+        self.timeline: dict[str, TimelineEntry] = {}
         self.timeline_total = 0
         self.timeline_next: str | None = None
         self.loading_timeline = False
@@ -246,76 +244,73 @@ class CustomerScreen(ApiScreen):
         self.reached()
         self.show(c)
 
-    def show(self, c: dict[str, Any]) -> None:
+    def show(self, c: CustomerDetail) -> None:
         self.detail = c
         self.refresh_bindings()
-        owner = c["owner"]["displayName"] or c["owner"]["username"]
         flags = " ".join(
-            f for f, on in (("key account", c["isKeyAccount"]), ("archived", c["isArchived"])) if on
+            f for f, on in (("key account", c.is_key_account), ("archived", c.is_archived)) if on
         )
         self.query_one("#title", Static).update(
-            f"[b]{escape(c['name'])}[/b]  grade {c['grade']} · "
-            f"{STAGE_LABEL.get(c['stage'], c['stage'])} · owner {owner}"
-            f" · {every(c['cadenceDays'])}{' · ' + flags if flags else ''}"
+            f"[b]{escape(c.name)}[/b]  grade {c.grade} · "
+            f"{STAGE_LABEL.get(c.stage, c.stage)} · owner {c.owner.name}"
+            f" · {every(c.cadence_days)}{' · ' + flags if flags else ''}"
         )
         self.query_one("#archive-left", Static).update(archive_text(c, ARCHIVE_GROUPS[:2]))
         self.query_one("#archive-right", Static).update(archive_text(c, ARCHIVE_GROUPS[2:]))
         people = self.query_one("#people-table", DataTable)
         people.clear()
-        for k in c["contacts"]:
+        for k in c.contacts:
             people.add_row(
-                k["name"],
-                k["title"],
-                k["phone"],
-                "决 yes" if k["isDecisionMaker"] else "",
-                INFLUENCE_LABEL.get(k["influence"], k["influence"]),
-                ATTITUDE_LABEL.get(k["attitude"], k["attitude"]),
-                ALLY_LABEL.get(k["allyStrength"], "") if k["isAlly"] else "",
-                key=k["id"],
+                k.name,
+                k.title,
+                k.phone,
+                "决 yes" if k.is_decision_maker else "",
+                INFLUENCE_LABEL.get(k.influence, k.influence),
+                ATTITUDE_LABEL.get(k.attitude, k.attitude),
+                ALLY_LABEL.get(k.ally_strength, "") if k.is_ally else "",
+                key=k.id,
             )
         self.query_one("#timeline-table", DataTable).clear()
         self.timeline = {}
-        self._add_timeline(c["interactions"])
+        self._add_timeline(c.timeline)
         self.query_one("#plan", Static).update(plan_text(c))
         followups = self.query_one("#followups-table", DataTable)
         followups.clear()
-        for f in c["followUps"]:
+        for f in c.follow_ups:
             followups.add_row(
-                f["dueOn"],
-                KIND_LABEL.get(f["kind"], f["kind"]),
-                ORIGIN_LABEL.get(f["origin"], f["origin"]),
-                f["assignee"]["displayName"],
-                f["purpose"],
-                key=f["id"],
+                f.due_on,
+                KIND_LABEL.get(f.kind, f.kind),
+                ORIGIN_LABEL.get(f.origin, f.origin),
+                f.assignee,
+                f.purpose,
+                key=f.id,
             )
         self.query_one("#class", Static).update(class_text(c))
         orders = self.query_one("#orders-table", DataTable)
         orders.clear()
-        for o in c["salesOrders"]["nodes"]:
-            ref = o["externalRef"] or ""
+        for o in c.orders:
             orders.add_row(
-                o["orderedOn"], ref, Text(money(o["total"]), justify="right"), key=o["id"]
+                o.ordered_on, o.reference, Text(money(o.total), justify="right"), key=o.id
             )
 
-    def _add_timeline(self, page: dict[str, Any]) -> None:
+    def _add_timeline(self, page: TimelinePage) -> None:
         table = self.query_one("#timeline-table", DataTable)
-        for i in page["nodes"]:
-            if i["id"] in self.timeline:
+        for i in page.entries:
+            if i.id in self.timeline:
                 continue
-            self.timeline[i["id"]] = i
-            before, after = i["gradeBefore"], i["gradeAfter"]
+            self.timeline[i.id] = i
+            before, after = i.grade_before, i.grade_after
             grade = before if after == before else f"{before}→{after}"
             table.add_row(
-                i["occurredAt"][:16].replace("T", " "),
-                KIND_LABEL.get(i["kind"], i["kind"]),
-                i["author"]["displayName"],
+                i.occurred_at[:16].replace("T", " "),
+                KIND_LABEL.get(i.kind, i.kind),
+                i.author,
                 grade,
-                i["summary"] or i["outcome"],
-                key=i["id"],
+                i.summary or i.outcome,
+                key=i.id,
             )
-        self.timeline_total = page["totalCount"]
-        info = page["pageInfo"]
-        self.timeline_next = info["endCursor"] if info["hasNextPage"] else None
+        self.timeline_total = page.total
+        self.timeline_next = page.next_cursor
         self._timeline_detail()
 
     @on(DataTable.RowHighlighted, "#timeline-table")
@@ -348,9 +343,9 @@ class CustomerScreen(ApiScreen):
             lines.append(f"{count} · more load as you scroll")
         self.query_one("#timeline-detail", Static).update("\n".join(lines))
 
-    def _editable(self) -> dict[str, Any] | None:
+    def _editable(self) -> CustomerDetail | None:
         """The customer, when the viewer may change it; else a word why not."""
-        if self.detail is not None and not self.detail["viewerCanEdit"]:
+        if self.detail is not None and not self.detail.viewer_can_edit:
             self.notify("You may read this customer but not change it.", severity="warning")
             return None
         return self.detail
@@ -384,13 +379,13 @@ class CustomerScreen(ApiScreen):
         """Keys for what the viewer may not do are hidden: a read-only customer (an access
         grant) cannot be changed, and only managers transfer."""
         if action in ("log", "edit", "add_contact", "remove_contact", "plan"):
-            return self.detail is None or bool(self.detail["viewerCanEdit"])
+            return self.detail is None or self.detail.viewer_can_edit
         if action == "transfer":
             user = self.api.user
             return (
                 user is not None
-                and user.is_manager
-                and bool(self.detail and self.detail["viewerCanEdit"])
+                and user.may(TRANSFER_CUSTOMERS)
+                and bool(self.detail and self.detail.viewer_can_edit)
             )
         return True
 
@@ -412,17 +407,17 @@ class CustomerScreen(ApiScreen):
             self.notify(message)
             self.load()
 
-    def _contact_under_cursor(self) -> dict[str, Any] | None:
+    def _contact_under_cursor(self) -> Contact | None:
         if self.detail is None:
             return None
         key = cursor_key(self.query_one("#people-table", DataTable))
-        return next((k for k in self.detail["contacts"] if k["id"] == key), None)
+        return next((k for k in self.detail.contacts if k.id == key), None)
 
     def action_add_contact(self) -> None:
         if self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
-            self.app.push_screen(ContactDialog(self.detail["id"]), self._after)
+            self.app.push_screen(ContactDialog(self.detail.id), self._after)
 
     @on(DataTable.RowSelected, "#people-table")
     def edit_contact(self) -> None:
@@ -430,7 +425,7 @@ class CustomerScreen(ApiScreen):
         if contact is not None and self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
-            self.app.push_screen(ContactDialog(self.detail["id"], contact), self._after)
+            self.app.push_screen(ContactDialog(self.detail.id, contact), self._after)
 
     def action_remove_contact(self) -> None:
         contact = self._contact_under_cursor()
@@ -442,20 +437,20 @@ class CustomerScreen(ApiScreen):
             if yes:
                 self.remove_contact(contact)
 
-        self.app.push_screen(ConfirmDialog(f"Remove {contact['name']}?"), confirmed)
+        self.app.push_screen(ConfirmDialog(f"Remove {contact.name}?"), confirmed)
 
     @work(exclusive=True, group="write")
-    async def remove_contact(self, contact: dict[str, Any]) -> None:
+    async def remove_contact(self, contact: Contact) -> None:
         try:
-            await self.api.delete_contact(contact["id"])
+            await self.api.delete_contact(contact.id)
         except ApiError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._after(f"Removed {contact['name']}.")
+        self._after(f"Removed {contact.name}.")
 
     def action_transfer(self) -> None:
         user = self.api.user
-        if self.detail is None or user is None or not user.is_manager:
+        if self.detail is None or user is None or not user.may(TRANSFER_CUSTOMERS):
             self.notify("Transfers are for managers.", severity="warning")
             return
         from tui.dialogs.transfer import TransferDialog

@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
-from tui.api.models import CustomerFilter, CustomerRow
+from tui.api.customers import CustomerFilter, CustomerRow
 from tui.api.vocabulary import counted
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
@@ -240,7 +240,7 @@ class CustomersScreen(ApiScreen):
     async def archive(self, row: CustomerRow) -> None:
         try:
             detail = await self.api.customer(row.id)
-            await self.api.archive_customer(row.id, detail["version"])
+            await self.api.archive_customer(row.id, detail.version)
         except ApiError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
-from tui.api.models import KIND_LABEL, Queue, QueueRow
-from tui.api.vocabulary import every_days
+from tui.api.followups import Queue, QueueRow
+from tui.api.vocabulary import KIND_LABEL, every_days
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
@@ -311,12 +311,12 @@ class QueueScreen(ApiScreen):
         # The team view is for managers: hidden from a rep's footer.
         if action == "team":
             user = self.api.user
-            return user is not None and user.is_manager
+            return user is not None and user.sees_team
         return True
 
     def action_team(self) -> None:
         user = self.api.user
-        if user is None or not user.is_manager:
+        if user is None or not user.sees_team:
             self.notify("The team view is for managers.", severity="warning")
             return
         from tui.screens.team import TeamScreen

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError
-from tui.api.models import Workload
+from tui.api.followups import Workload
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 

@@ -4,7 +4,6 @@ or, where customers have coordinates, nearest first from the previous stop."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,8 +11,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError
-from tui.api.models import KIND_LABEL
-from tui.api.vocabulary import counted
+from tui.api.followups import VisitPlan
+from tui.api.vocabulary import KIND_LABEL, counted
 from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import relative_day
 from tui.widgets.banner import Banner
@@ -92,41 +91,37 @@ class VisitPlanScreen(ApiScreen):
         self.reached()
         self.show(plan)
 
-    def show(self, plan: dict[str, Any] | None) -> None:
+    def show(self, plan: VisitPlan | None) -> None:
         table = self.query_one("#stops", DataTable)
         table.clear()
         self.customers = {}
         summary = self.query_one("#summary", Static)
         day = self.day or self.crm.company_today()
-        if not plan or not plan["stops"]:
+        if not plan or not plan.stops:
             summary.update(
                 f"No visits due in {self.area} by {day.isoformat()}. [ ] change the day."
             )
             return
-        how = "nearest first" if plan["method"] == "NEAREST_NEIGHBOUR" else "by route (路序)"
-        km = f" · {plan['totalKm']:.1f} km" if plan["totalKm"] is not None else ""
-        summary.update(
-            f"{plan['region']} · {plan['day']} · {counted(len(plan['stops']), 'stop')}, {how}{km}"
-        )
-        plan_day = date.fromisoformat(plan["day"])
-        for stop in plan["stops"]:
-            c = stop["customer"]
-            self.customers[str(stop["position"])] = c["id"]
-            follow_ups = stop["followUps"]
-            earliest = min(date.fromisoformat(f["dueOn"]) for f in follow_ups)
+        how = "nearest first" if plan.nearest_first else "by route (路序)"
+        km = f" · {plan.total_km:.1f} km" if plan.total_km is not None else ""
+        stops = counted(len(plan.stops), "stop")
+        summary.update(f"{plan.region} · {plan.day.isoformat()} · {stops}, {how}{km}")
+        for stop in plan.stops:
+            self.customers[str(stop.position)] = stop.customer_id
+            earliest = min(f.due_on for f in stop.follow_ups)
             purposes = ", ".join(
-                f"{KIND_LABEL.get(f['kind'], f['kind'])} {f['purpose']}".strip() for f in follow_ups
+                f"{KIND_LABEL.get(f.kind, f.kind)} {f.purpose}".strip() for f in stop.follow_ups
             )
-            distance = stop["distanceKm"]
+            distance = stop.distance_km
             table.add_row(
-                str(stop["position"]),
-                fit(c["name"]),
-                fit(c["route"]),
+                str(stop.position),
+                fit(stop.name),
+                fit(stop.route),
                 f"{distance:.1f}" if distance is not None else "—",
-                relative_day(earliest, plan_day),
+                relative_day(earliest, plan.day),
                 fit(purposes),
-                fit(c["address"]),
-                key=str(stop["position"]),
+                fit(stop.address),
+                key=str(stop.position),
             )
 
     @on(DataTable.RowSelected, "#stops")

@@ -79,7 +79,9 @@ class Owned(Protocol):
     """A record with an owner: a customer (typed this way so access stays below customers)."""
 
     @property
-    def owner_id(self) -> int: ...
+    def owner_id(self) -> int:
+        """The owning salesperson's id."""
+        ...
 
 
 async def can_edit_customer(viewer: Viewer, customer: Owned) -> bool:
@@ -88,6 +90,8 @@ async def can_edit_customer(viewer: Viewer, customer: Owned) -> bool:
 
 
 async def can_edit_owned_by(viewer: Viewer, owner_id: int) -> bool:
+    """Whether the viewer may change records owned by this user: their own line's, or any for
+    whoever sees all."""
     if viewer.user is None:
         return False
     if viewer.sees_all:

@@ -13,10 +13,13 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
+    """An Argon2 hash of the password, to store instead of it."""
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches the hash; a missing or broken hash never matches (and costs the
+    same time)."""
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):

@@ -58,6 +58,8 @@ async def create_user(
     department: str | None = None,
     email: str = "",
 ) -> User:
+    """Create a user (the CLI's `create-user`). Refuses a blank, too long or taken username, a
+    password shorter than MIN_PASSWORD_LENGTH and a bad email, all at once."""
     problems: list[FieldProblem] = []
     username = username.strip().lower()
     if (

@@ -25,14 +25,17 @@ class Viewer:
 
     @property
     def is_authenticated(self) -> bool:
+        """Whether anyone is signed in."""
         return self.user is not None
 
     @property
     def id(self) -> int | None:
+        """The signed-in user's id; None when nobody is."""
         return self.user.id if self.user else None
 
     @property
     def role(self) -> Role | None:
+        """The signed-in user's role; None when nobody is."""
         return self.user.role if self.user else None
 
     def may(self, permission: Permission) -> bool:
@@ -53,6 +56,7 @@ class Viewer:
         return self.may(Permission.SEE_ALL)
 
     def require_user(self) -> User:
+        """The signed-in user; UNAUTHENTICATED when nobody is."""
         if self.user is None:
             raise DomainError.single(ErrorCode.UNAUTHENTICATED, "Log in first.")
         return self.user

@@ -39,10 +39,14 @@ class Actor(Protocol):
     """
 
     @property
-    def user(self) -> _ActingUser | None: ...
+    def user(self) -> _ActingUser | None:
+        """The acting user, or None for the system (the command line)."""
+        ...
 
     @property
-    def request_id(self) -> str: ...
+    def request_id(self) -> str:
+        """The request the action belongs to, to group its entries."""
+        ...
 
 
 class _ActingUser(Protocol):
@@ -79,6 +83,8 @@ async def record(
     object_id: int | None,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
+    """Write one audit entry: who did `action` to which object, with the field changes. Call it
+    inside the change's transaction so both land or neither does."""
     entry = _entry(viewer, action, object_type, object_id, changes)
     await entry.save()
     return entry

@@ -32,6 +32,7 @@ async def company_settings() -> CompanySettings:
 
 
 def zone(settings: CompanySettings) -> ZoneInfo:
+    """The company's time zone."""
     return ZoneInfo(settings.timezone)
 
 
@@ -41,6 +42,7 @@ def local_date(settings: CompanySettings, moment: datetime) -> date:
 
 
 def today(settings: CompanySettings) -> date:
+    """Today in the company's time zone (the day every rule counts in)."""
     return local_date(settings, clock.now())
 
 

@@ -32,6 +32,8 @@ async def readable_requests(viewer: Viewer) -> QuerySet[AccessRequest]:
 
 
 async def create_request(viewer: Viewer, customer_description: str, reason: str) -> AccessRequest:
+    """File a request to see a customer the viewer cannot: described in words, with a reason.
+    Refuses an empty or too long description or reason."""
     user = viewer.require_user()
     cleaned = v.clean(
         {"customer_description": v.text(500, required=True), "reason": v.text(2000, required=True)},
@@ -116,6 +118,8 @@ async def grant(
 
 
 async def refuse(viewer: Viewer, request_id: int, note: str) -> AccessRequest:
+    """Refuse a pending request with a note (required). Managers only; refuses one
+    already decided."""
     request = await _pending(viewer, request_id)
     note = v.clean({"note": v.text(2000, required=True)}, {"note": note})["note"]
     async with in_transaction():

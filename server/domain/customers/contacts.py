@@ -27,6 +27,8 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
 
 
 async def get_contact(viewer: Viewer, contact_id: int) -> Contact:
+    """The contact if the viewer may see its customer; NOT_FOUND otherwise, hidden or
+    missing alike."""
     contact = await (await visible_contacts(viewer)).filter(id=contact_id).first()
     if contact is None:
         raise not_found("Contact")
@@ -42,6 +44,8 @@ async def _editable_contact(viewer: Viewer, contact_id: int) -> Contact:
 
 
 async def create_contact(viewer: Viewer, customer_id: int, values: Patch) -> Contact:
+    """Add a person to a customer the viewer may change. Refuses a missing name and any value its
+    field does not accept (CONTACT_FIELDS)."""
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id, field="customer_id")
     if "name" not in values:
@@ -55,6 +59,8 @@ async def create_contact(viewer: Viewer, customer_id: int, values: Patch) -> Con
 
 
 async def update_contact(viewer: Viewer, contact_id: int, version: int, values: Patch) -> Contact:
+    """Change the fields sent; a stale `version` changes nothing (STALE_VERSION). Refuses values
+    CONTACT_FIELDS does not accept and customers the viewer may only read."""
     viewer.require_user()
     contact = await _editable_contact(viewer, contact_id)
     cleaned = v.clean(CONTACT_FIELDS, values, today=await company_today())
@@ -67,6 +73,8 @@ async def update_contact(viewer: Viewer, contact_id: int, version: int, values: 
 
 
 async def delete_contact(viewer: Viewer, contact_id: int) -> int:
+    """Remove a contact of a customer the viewer may change; returns its id. Past contacts keep the
+    name they were logged with."""
     viewer.require_user()
     contact = await _editable_contact(viewer, contact_id)
     async with in_transaction():

@@ -21,6 +21,7 @@ MAX_TAGS = 20
 
 
 def tags(value: Any) -> list[str]:
+    """Tags trimmed and without repeats; refuses one over 50 characters or more than MAX_TAGS."""
     if value is None:
         return []
     cleaned: list[str] = []

@@ -37,6 +37,7 @@ class CustomerFilter:
 
 
 def sort_key(sort: CustomerSort, descending: bool) -> SortKey:
+    """The keyset sort of a customer list for the chosen column and direction."""
     decode = DATETIME if sort == CustomerSort.UPDATED_AT else (lambda v: v)
     return SortKey(column=sort.value, descending=descending, decode=decode)
 
@@ -47,6 +48,7 @@ MAX_SEARCH = 100
 
 
 def check_search(text: str | None, field: str = "search") -> None:
+    """Refuses a search text over MAX_SEARCH characters (OUT_OF_RANGE on `field`)."""
     if text is not None and len(text) > MAX_SEARCH:
         raise DomainError.single(
             ErrorCode.OUT_OF_RANGE, f"Search for at most {MAX_SEARCH} characters.", field
@@ -54,6 +56,8 @@ def check_search(text: str | None, field: str = "search") -> None:
 
 
 async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Customer]:
+    """The viewer's visible customers narrowed by the filter: active or archived, search text
+    (Chinese, pinyin, initials or code), owners, stages, grades, regions, tags, key accounts."""
     check_search(flt.search)
     query = await visible_customers(viewer)
     if flt.archived:
@@ -84,5 +88,6 @@ async def search_customers(
     descending: bool,
     args: PageArgs,
 ) -> Page[Customer]:
+    """One page of `filtered_customers`, sorted; refuses bad cursors and page sizes."""
     query = await filtered_customers(viewer, flt)
     return await paginate(query, sort_key(sort, descending), args)

@@ -41,6 +41,8 @@ async def get_customer(viewer: Viewer, customer_id: int, *, log_view: bool = Fal
 
 
 async def editable_customer(viewer: Viewer, customer_id: int, field: str = "id") -> Customer:
+    """The customer, if the viewer may change it: NOT_FOUND (on `field`) when hidden or missing,
+    NOT_ALLOWED when only readable (an access grant)."""
     try:
         customer = await get_customer(viewer, customer_id)
     except DomainError:
@@ -65,6 +67,8 @@ async def _replace_tags(customer_id: int, tags: list[str]) -> None:
 
 
 async def check_owner(viewer: Viewer, owner_id: int, field: str) -> User:
+    """The user who is to own a customer: an active user whose role may own customers (INVALID
+    otherwise), in the viewer's team unless it is the viewer (NOT_ALLOWED)."""
     owner = await User.get_or_none(id=owner_id, is_active=True)
     if owner is None or not role_may(owner.role, Permission.OWN_CUSTOMERS):
         raise DomainError.single(ErrorCode.INVALID, "No active salesperson with this id.", field)
@@ -93,6 +97,9 @@ async def _code_unique() -> AsyncIterator[None]:
 
 
 async def create_customer(viewer: Viewer, values: Patch, owner_id: int | None = None) -> Customer:
+    """Create a customer owned by the viewer or by `owner_id` in their team. Refuses roles that
+    cannot own customers, a missing name, a taken code and any value CUSTOMER_FIELDS does not
+    accept."""
     user = viewer.require(Permission.OWN_CUSTOMERS, "Your role cannot own customers.")
     if "name" not in values:
         values = {**values, "name": ""}
@@ -115,6 +122,8 @@ async def create_customer(viewer: Viewer, values: Patch, owner_id: int | None = 
 async def update_customer(
     viewer: Viewer, customer_id: int, version: int, values: Patch
 ) -> Customer:
+    """Change the fields sent; a stale `version` changes nothing (STALE_VERSION). Refuses customers
+    the viewer may only read, a taken code and values CUSTOMER_FIELDS does not accept."""
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id)
     cleaned = v.clean(CUSTOMER_FIELDS, values, today=await company_today())
@@ -138,6 +147,8 @@ async def update_customer(
 
 
 async def set_archived(viewer: Viewer, customer_id: int, version: int, archived: bool) -> Customer:
+    """Archive (True) or restore (False) a customer the viewer may change; INVALID_STATE when it
+    already is, STALE_VERSION on a stale version."""
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id)
     if (customer.archived_at is not None) == archived:

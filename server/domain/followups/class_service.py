@@ -41,6 +41,9 @@ class ServiceChanges:
 
 
 async def ensure_class_service(settings: CompanySettings, day: date) -> ServiceChanges:
+    """Bring the class-based service follow-ups in line with each customer's ABC class as of `day`:
+    skip the open ones a class no longer calls for, schedule the missing ones, spread the first
+    visits over the period."""
     now = clock.now()
     open_rows = await FollowUp.filter(
         status=FollowUpStatus.OPEN, origin__in=list(SERVICE_ORIGINS)

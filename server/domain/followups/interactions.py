@@ -502,6 +502,7 @@ TIMELINE_SORT = SortKey("occurred_at", descending=True, decode=DATETIME)
 
 
 def interactions_of(customer_id: int) -> QuerySet[Interaction]:
+    """A customer's logged contacts (the caller has checked the customer is visible)."""
     return Interaction.filter(customer_id=customer_id)
 
 

@@ -220,6 +220,8 @@ class FollowUp(Model):
 
 
 def open_slot(customer_id: int, origin: FollowUpOrigin) -> str | None:
+    """The unique key that lets a customer hold one open follow-up per recurring origin; None for
+    one-off origins."""
     return f"{customer_id}:{origin.value}" if origin in RECURRING_ORIGINS else None
 
 

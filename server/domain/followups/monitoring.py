@@ -38,6 +38,7 @@ class RepActivity:
 
     @property
     def interactions(self) -> int:
+        """All contacts logged, whatever their kind."""
         return sum(self.interactions_by_kind.values())
 
 

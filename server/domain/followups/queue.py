@@ -110,6 +110,8 @@ async def open_items(
 
 
 def section_filter(section: Section, day: date) -> Q:
+    """Which open follow-ups belong to a queue section as of `day`: overdue, due today, or upcoming
+    within UPCOMING_DAYS."""
     if section == Section.OVERDUE:
         return Q(due_on__lt=day)
     if section == Section.TODAY:
@@ -245,6 +247,8 @@ async def team_members(viewer: Viewer) -> list[User]:
 
 
 async def team_workload(viewer: Viewer, day: date, settings: CompanySettings) -> list[Workload]:
+    """Per member of the viewer's team: open follow-ups overdue and due on `day`, and customers out
+    of cadence."""
     members = await team_members(viewer)
     ids = [u.id for u in members]
     loads = {u.id: Workload(u) for u in members}

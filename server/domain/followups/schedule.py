@@ -18,6 +18,7 @@ def cadence_days(settings: CompanySettings, grade: Grade | str) -> int:
 
 
 async def plan_frequency(customer_id: int) -> int | None:
+    """The contact plan's own frequency in days, if the customer has a plan that sets one."""
     plan = await ContactPlan.get_or_none(customer_id=customer_id)
     return plan.frequency_days if plan else None
 
@@ -28,6 +29,7 @@ def effective_cadence(settings: CompanySettings, grade: Grade | str, frequency: 
 
 
 def next_due(contact_day: date, cadence: int) -> date:
+    """The day the next contact is due: `cadence` days after the contact."""
     return contact_day + timedelta(days=cadence)
 
 
@@ -52,6 +54,7 @@ class ServiceRule:
     to_manager: bool = False
 
     def months(self, settings: CompanySettings) -> int:
+        """The rule's period in months, from the company settings."""
         return int(getattr(settings, self.months_setting))
 
 
@@ -94,9 +97,12 @@ SERVICE_ORIGINS = frozenset(RULE_BY_ORIGIN)
 
 
 def rules_for(abc_class: AbcClass | str | None) -> tuple[ServiceRule, ...]:
+    """The class-based service rules for an ABC class; none for an unclassified customer."""
     return SERVICE_BY_CLASS.get(AbcClass(abc_class), ()) if abc_class else ()
 
 
 def default_kind(origin: FollowUpOrigin) -> InteractionKind:
+    """The kind of contact a follow-up of this origin calls for (a phone call unless a class rule
+    says otherwise)."""
     rule = RULE_BY_ORIGIN.get(origin)
     return rule.kind if rule else InteractionKind.PHONE

@@ -142,6 +142,7 @@ async def create_follow_up(viewer: Viewer, customer_id: int, values: Patch) -> F
 
 
 async def get_follow_up(viewer: Viewer, follow_up_id: int, field: str = "id") -> FollowUp:
+    """The follow-up if the viewer may see its customer; NOT_FOUND (on `field`) otherwise."""
     query = await visible_through_customer(viewer, FollowUp)
     task = await query.filter(id=follow_up_id).first()
     if task is None:
@@ -197,6 +198,8 @@ async def update_follow_up(
 async def reschedule_follow_up(
     viewer: Viewer, follow_up_id: int, version: int, due_on: date, reason: str
 ) -> FollowUp:
+    """Move an open follow-up to another day, with a reason (required). Refuses a day before the
+    company's today, a closed follow-up and a stale version."""
     task, _ = await _workable(viewer, follow_up_id)
     cleaned = v.clean({"reason": v.text(1000, required=True)}, {"reason": reason})
     _not_past(await company_settings(), due_on)

@@ -48,6 +48,7 @@ class VisitPlan:
 
     @property
     def total_km(self) -> float | None:
+        """The length of the route, when the stops have coordinates."""
         legs = [s.distance_km for s in self.stops if s.distance_km is not None]
         return sum(legs) if legs else None
 

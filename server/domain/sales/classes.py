@@ -169,6 +169,7 @@ class Analysis:
 
 
 def may_analyse(viewer: Viewer) -> bool:
+    """Whether the viewer may read the ABC analysis (managers and administrators)."""
     return viewer.may(Permission.ANALYSE_CLASSES)
 
 

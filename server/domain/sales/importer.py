@@ -91,6 +91,9 @@ def _no_api_ids(cell: str) -> int | None:
 async def import_orders(
     path: Path, viewer: Viewer | None = None, parse_id: IdParser = _no_api_ids
 ) -> ImportReport:
+    """Import sales orders from a CSV (UTF-8 or GB18030) or xlsx file, all or nothing: every bad row
+    is reported with its line number and then nothing is written. Orders already imported (same
+    customer and reference) are counted, not doubled."""
     viewer = viewer or Viewer(None)
     report = ImportReport()
     try:

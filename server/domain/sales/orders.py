@@ -44,6 +44,7 @@ class Line:
 
     @property
     def amount_minor(self) -> int:
+        """The line's amount in minor units: quantity × unit price."""
         return self.quantity * self.unit_price_minor
 
 
@@ -89,6 +90,7 @@ def clean_lines(raw: Sequence[Patch]) -> list[Line]:
 
 
 def check_order_date(settings: CompanySettings, ordered_on: date | None) -> date:
+    """The order date, required and not after the company's today."""
     if ordered_on is None:
         raise DomainError.single(ErrorCode.REQUIRED, "The order date is required.", "ordered_on")
     if ordered_on > today(settings):
@@ -104,6 +106,7 @@ async def insert_order(
     note: str,
     created_by_id: int | None,
 ) -> SalesOrder:
+    """Write an order and its lines (already checked) and return it."""
     order = await SalesOrder.create(
         customer_id=customer_id,
         ordered_on=ordered_on,
@@ -201,6 +204,7 @@ def _month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def amount_text(minor: int) -> str:
+    """Minor units as a plain decimal with separators, e.g. 1,234.50 (for messages)."""
     return f"{Decimal(minor).scaleb(-2):,.2f}"
 
 
@@ -276,6 +280,7 @@ ORDER_SORT = SortKey("ordered_on", descending=True, decode=DATE)
 
 
 def orders_of(customer_id: int) -> QuerySet[SalesOrder]:
+    """A customer's orders (the caller has checked the customer is visible)."""
     return SalesOrder.filter(customer_id=customer_id)
 
 

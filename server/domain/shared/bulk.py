@@ -21,6 +21,8 @@ MAX_PARAMETERS = 30_000
 
 
 def placeholders(dialect: str, columns: int, rows: int) -> str:
+    """The VALUES placeholders for `rows` rows of `columns` columns in the dialect's style (? for
+    SQLite, $n for PostgreSQL)."""
     if dialect == "sqlite":
         row = "(" + ",".join("?" * columns) + ")"
         return ",".join([row] * rows)

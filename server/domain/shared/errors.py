@@ -57,19 +57,23 @@ class DomainError(Exception):
 
     @classmethod
     def single(cls, code: ErrorCode, message: str, field: str | None = None) -> DomainError:
+        """An error with one problem."""
         return cls(FieldProblem(field, code, message))
 
 
 def not_found(what: str = "Object", field: str | None = "id") -> DomainError:
     # The same words whether the object is missing or hidden: no existence leak.
+    """NOT_FOUND in the same words whether the object is missing or hidden."""
     return DomainError.single(ErrorCode.NOT_FOUND, f"{what} not found.", field)
 
 
 def not_allowed(message: str, field: str | None = None) -> DomainError:
+    """NOT_ALLOWED with the reason the person may read."""
     return DomainError.single(ErrorCode.NOT_ALLOWED, message, field)
 
 
 def stale_version(current: int) -> DomainError:
+    """STALE_VERSION on `version`: someone saved first; the message names the current version."""
     return DomainError.single(
         ErrorCode.STALE_VERSION,
         f"Someone else changed this record (now at version {current}); reload and re-apply.",

@@ -42,9 +42,11 @@ class SortKey:
     then: tuple[SortKey, ...] = ()
 
     def parts(self) -> tuple[SortKey, ...]:
+        """The sort's columns in order, the tie-breakers last."""
         return (SortKey(self.column, self.descending, self.decode), *self.then)
 
     def values(self, item: Any) -> list[Any]:
+        """The item's values for each sort column (following relations written a__b)."""
         out = []
         for part in self.parts():
             value = item
@@ -82,9 +84,11 @@ class Page(Generic[M]):
     counter: Callable[[], Awaitable[int]] | None = None
 
     def cursor(self, item: M) -> str:
+        """The opaque cursor that pages on from this item."""
         return encode_cursor(self.sort.values(item), item.pk)
 
     async def total_count(self) -> int:
+        """How many items the whole list holds (the page's own counter when it has one)."""
         if self.counter is not None:
             return await self.counter()
         return await self.base.count()
@@ -99,6 +103,7 @@ def _plain(value: Any) -> Any:
 
 
 def encode_cursor(values: list[Any], pk: Any) -> str:
+    """An opaque, URL-safe cursor for the sort values and the primary key."""
     raw = json.dumps([*map(_plain, values), pk], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -121,6 +126,8 @@ def _plain_value(value: Any) -> Any:
 
 
 def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[list[Any], int]:
+    """The sort values and primary key in a cursor; INVALID_CURSOR (on `field`) for one that is too
+    long, not ours, or from another list."""
     parts = sort.parts()
     try:
         if len(cursor) > MAX_CURSOR_LENGTH:
@@ -167,6 +174,7 @@ def _order(sort: SortKey, forward: bool) -> list[str]:
 
 
 def page_size(args: PageArgs) -> int:
+    """The page size asked for, DEFAULT_PAGE when none; OUT_OF_RANGE outside 1–MAX_PAGE."""
     requested = args.last if args.last is not None and args.first is None else args.first
     if requested is None:
         return DEFAULT_PAGE

@@ -19,6 +19,7 @@ from server.domain.shared import clock
 
 class UtcDatetimeField(fields.DatetimeField[datetime]):
     def to_db_value(self, value: Any, instance: Any) -> Any:
+        """The value as stored: in UTC, and stamped by the server's clock for auto_now columns."""
         auto = self.auto_now or (
             self.auto_now_add and getattr(instance, self.model_field_name, None) is None
         )

@@ -34,6 +34,9 @@ def storable(text: str) -> bool:
 
 
 def text(max_length: int, *, required: bool = False) -> Validator:
+    """A validator for text: trimmed, refusing what the database cannot store, an empty value when
+    `required`, and more than `max_length` characters."""
+
     def check(value: Any) -> str:
         cleaned = (value or "").strip()
         if not storable(cleaned):
@@ -66,6 +69,8 @@ def email(value: Any) -> str:
 
 
 def int_range(low: int, high: int) -> Validator:
+    """A validator for a whole number between `low` and `high`, or nothing."""
+
     def check(value: Any) -> int | None:
         if value is None:
             return None
@@ -77,6 +82,8 @@ def int_range(low: int, high: int) -> Validator:
 
 
 def float_range(low: float, high: float) -> Validator:
+    """A validator for a number between `low` and `high`, or nothing."""
+
     def check(value: Any) -> float | None:
         if value is None:
             return None
@@ -126,6 +133,7 @@ past_date = NotAfterToday()
 
 
 def passthrough(value: Any) -> Any:
+    """A validator that accepts the value as it is (checked elsewhere, e.g. by the schema)."""
     return value
 
 
