@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -16,14 +15,6 @@ from tui.api import ApiError, CrmClient, NotAuthenticated
 from tui.api.company import Cadences
 from tui.api.tokens import TokenStore
 from tui.screens.login import LoginScreen
-
-CUSTOMER_TABS = (
-    ("archive", "Archive"),
-    ("people", "People"),
-    ("timeline", "Timeline"),
-    ("followups", "Follow-ups"),
-    ("orders", "Orders"),
-)
 
 
 class CrmApp(App[None]):
@@ -50,7 +41,7 @@ class CrmApp(App[None]):
         if self.api.token:
             self.resume_session()
         else:
-            self.push_screen(LoginScreen(self.username), self._signed_in)
+            self.push_screen(LoginScreen(self.api, self.username), self._signed_in)
 
     @work(exclusive=True, group="session")
     async def resume_session(self) -> None:
@@ -60,7 +51,7 @@ class CrmApp(App[None]):
         except ApiError as exc:
             note = "" if isinstance(exc, NotAuthenticated) else str(exc)
             self.api.token = None
-            self.push_screen(LoginScreen(self.username, note), self._signed_in)
+            self.push_screen(LoginScreen(self.api, self.username, note), self._signed_in)
             return
         self._signed_in(True)
 
@@ -72,7 +63,7 @@ class CrmApp(App[None]):
             self.sub_title = (
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
-            self.push_screen(QueueScreen(day=self.day))
+            self.push_screen(QueueScreen(self.api, day=self.day))
             self.load_rules()
 
     @work(exclusive=True, group="rules")
@@ -97,7 +88,9 @@ class CrmApp(App[None]):
             if ok:
                 then()
 
-        self.push_screen(LoginScreen(name, "Your session has ended. Sign in again."), done)
+        self.push_screen(
+            LoginScreen(self.api, name, "Your session has ended. Sign in again."), done
+        )
 
     async def cadences(self) -> Cadences:
         """Company cadences and time zone, read once per run (they change rarely, and only
@@ -119,46 +112,11 @@ class CrmApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        from tui.screens.queue import QueueScreen
+        from tui.screens.base import ApiScreen
 
-        if isinstance(screen, QueueScreen):
-            yield SystemCommand(
-                "Log contact", "Log a contact with the selected customer", screen.action_log
-            )
-            yield SystemCommand(
-                "Reschedule", "Move the selected follow-up", screen.action_reschedule
-            )
-            yield SystemCommand(
-                "Skip", "Skip the selected follow-up, with a reason", screen.action_skip
-            )
-            yield SystemCommand("Filter the queue", "By region, grade, kind", screen.action_filter)
-            yield SystemCommand("Refresh", "Load the queue again", screen.action_refresh)
-        from tui.screens.customers import CustomersScreen
-
-        if isinstance(screen, CustomersScreen):
-            yield SystemCommand(
-                "Filter customers",
-                "By grade, stage, region, tag, owner, key accounts",
-                screen.action_filter,
-            )
-            yield SystemCommand("New customer", "Add a customer to the archive", screen.action_new)
-            yield SystemCommand(
-                "Archive customer", "Archive the selected customer", screen.action_archive
-            )
-        from tui.screens.customer import CustomerScreen
-
-        if isinstance(screen, CustomerScreen):
-            actions = [
-                ("Log contact", "Log a contact with this customer", screen.action_log),
-                ("Edit archive", "Change this customer's facts", screen.action_edit),
-                ("Add contact", "A person inside this customer", screen.action_add_contact),
-                ("Contact plan", "Focus, frequency, best time, order", screen.action_plan),
-                ("Transfer", "Hand the customer to a colleague", screen.action_transfer),
-            ]
-            for tab, label in CUSTOMER_TABS:
-                actions.append((f"Tab: {label}", "Show this tab", partial(screen.action_tab, tab)))
-            for name, help_text, action in actions:
-                yield SystemCommand(name, help_text, action)
+        # Each screen lists its own entries; the app adds what works from anywhere.
+        if isinstance(screen, ApiScreen):
+            yield from screen.palette_commands()
         if self.api.user is not None:
             yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
             yield SystemCommand("Customers", "Search and browse customers", self.action_customers)
@@ -176,27 +134,27 @@ class CrmApp(App[None]):
     def action_my_queue(self) -> None:
         from tui.screens.queue import QueueScreen
 
-        self.push_screen(QueueScreen(day=self.day))
+        self.push_screen(QueueScreen(self.api, day=self.day))
 
     def action_customers(self) -> None:
         from tui.screens.customers import CustomersScreen
 
-        self.push_screen(CustomersScreen())
+        self.push_screen(CustomersScreen(self.api))
 
     def action_visits(self) -> None:
         from tui.screens.visits import VisitPlanScreen
 
-        self.push_screen(VisitPlanScreen("", self.day))
+        self.push_screen(VisitPlanScreen(self.api, "", self.day))
 
     def action_access(self) -> None:
         from tui.screens.access import AccessRequestsScreen
 
-        self.push_screen(AccessRequestsScreen())
+        self.push_screen(AccessRequestsScreen(self.api))
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen
 
-        self.push_screen(TeamScreen(self.day))
+        self.push_screen(TeamScreen(self.api, self.day))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

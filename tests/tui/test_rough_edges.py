@@ -222,7 +222,7 @@ async def test_keys_the_viewer_may_not_use_are_not_offered(
         assert "transfer" not in shown  # reps do not transfer
         rep.pop_screen()
         await settle(pilot)
-        rep.push_screen(CustomerScreen(_gid(other.id)))
+        rep.push_screen(CustomerScreen(rep.api, _gid(other.id)))
         await settle(pilot)
         shown = _shown_keys(rep)
         assert not {"log", "edit", "plan", "add_contact"} & shown  # read-only: a grant
@@ -233,7 +233,7 @@ async def test_keys_the_viewer_may_not_use_are_not_offered(
     manager = crm_app(manager_api, tmp_path / "m1")
     async with manager.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "m1")
-        manager.push_screen(CustomerScreen(_gid(own.id)))
+        manager.push_screen(CustomerScreen(manager.api, _gid(own.id)))
         await settle(pilot)
         assert "transfer" in _shown_keys(manager)
     await manager_api.close()
@@ -321,3 +321,30 @@ async def test_access_requests_name_the_customer_and_keep_their_history(
         keys = {str(table.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(2)}
         assert keys == {_gid(pending.id, "AccessRequest"), _gid(granted.id, "AccessRequest")}
     await manager_api.close()
+
+
+def _palette(app: Any) -> set[str]:
+    return {command.title for command in app.get_system_commands(app.screen)}
+
+
+async def test_each_screen_brings_its_own_palette_commands(
+    company: Company, api: CrmClient, app: Any, tmp_path: Path
+) -> None:
+    own, _ = await customer_due(company, "m1", "主管的客户", -1)
+    manager_api = CrmClient("http://crm.test/graphql", transport=httpx.ASGITransport(app=app))
+    manager = crm_app(manager_api, tmp_path / "m1")
+    async with manager.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "m1")
+        on_queue = _palette(manager)
+        assert {"Log contact", "Skip", "Filter the queue", "Team view"} <= on_queue
+        assert "Transfer" not in on_queue and "Tab: People" not in on_queue
+        manager.push_screen(CustomerScreen(manager.api, _gid(own.id)))
+        await settle(pilot)
+        on_customer = _palette(manager)
+        assert {"Transfer", "Tab: People", "Contact plan", "Customers"} <= on_customer
+        assert "Skip" not in on_customer
+    await manager_api.close()
+    rep = crm_app(api, tmp_path)
+    async with rep.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "r1")
+        assert "Team view" not in _palette(rep)  # the server says a rep has no team

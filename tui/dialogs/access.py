@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import forms
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.access import AccessRequest
 from tui.api.vocabulary import counted
+from tui.dialogs.base import ApiDialog
 from tui.forms import FieldUnread
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 
-class _Form(ModalScreen[str | None]):
+class _Form(ApiDialog[str | None]):
     """A small form: fields by id, a submit that calls the server, errors beside fields."""
 
     BINDINGS = [
@@ -66,9 +66,8 @@ class _Form(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def submit(self) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            message = await self.send(crm)
+            message = await self.send()
         except UserErrors as exc:
             show_refusal(self, exc, (name for name, _ in self.fields))
             return
@@ -80,7 +79,7 @@ class _Form(ModalScreen[str | None]):
             return
         self.dismiss(message)
 
-    async def send(self, crm: CrmApp) -> str:
+    async def send(self) -> str:
         raise NotImplementedError
 
     @on(Button.Pressed, "#cancel")
@@ -98,16 +97,16 @@ class RequestAccessDialog(_Form):
             yield from self.compose_fields()
             yield from self.buttons()
 
-    async def send(self, crm: CrmApp) -> str:
-        await crm.api.request_access(self.value("customerDescription"), self.value("reason"))
+    async def send(self) -> str:
+        await self.api.request_access(self.value("customerDescription"), self.value("reason"))
         return "Request filed; your manager will decide."
 
 
 class RefuseDialog(_Form):
     fields = (("note", "Why not"),)
 
-    def __init__(self, request: AccessRequest) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, request: AccessRequest) -> None:
+        super().__init__(api)
         self.request = request
 
     def compose(self) -> ComposeResult:
@@ -117,16 +116,16 @@ class RefuseDialog(_Form):
             yield from self.compose_fields()
             yield from self.buttons()
 
-    async def send(self, crm: CrmApp) -> str:
-        await crm.api.refuse_access(self.request.id, self.value("note"))
+    async def send(self) -> str:
+        await self.api.refuse_access(self.request.id, self.value("note"))
         return "Refused."
 
 
 class GrantDialog(_Form):
     fields = (("search", "Find"), ("days", "Days"), ("note", "Note"))
 
-    def __init__(self, request: AccessRequest) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, request: AccessRequest) -> None:
+        super().__init__(api)
         self.request = request
 
     def compose(self) -> ComposeResult:
@@ -159,9 +158,8 @@ class GrantDialog(_Form):
 
     @work(exclusive=True, group="find")
     async def find(self) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            page = await crm.api.customers(self.value("search"), first=20)
+            page = await self.api.customers(self.value("search"), first=20)
         except ApiError as exc:
             self.query_one("#error-search", FieldError).show(str(exc))
             return
@@ -176,7 +174,7 @@ class GrantDialog(_Form):
             None if page.rows else "No customer matches; try fewer characters or pinyin."
         )
 
-    async def send(self, crm: CrmApp) -> str:
+    async def send(self) -> str:
         matches = self.query_one("#matches", OptionList)
         assert matches.highlighted is not None  # action_save checked
         option = matches.get_option_at_index(matches.highlighted)
@@ -184,7 +182,7 @@ class GrantDialog(_Form):
             days = forms.whole_number(self.value("days"), 1, 90) or 7
         except forms.Unparsed as exc:
             raise FieldUnread("days", str(exc)) from None
-        await crm.api.grant_access(self.request.id, str(option.id), days, self.value("note"))
+        await self.api.grant_access(self.request.id, str(option.id), days, self.value("note"))
         return f"Granted for {counted(days, 'day')}."
 
     def action_save(self) -> None:

@@ -3,23 +3,23 @@ influence and attitude, and how strongly they are on our side (内线)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import Contact
 from tui.api.vocabulary import ALLY_LABEL, ATTITUDE_LABEL, CONTACT_ROLE_LABEL, INFLUENCE_LABEL
+from tui.dialogs.base import ApiDialog
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 TEXTS = (("name", "Name"), ("title", "Title"), ("phone", "Phone"), ("email", "Email"))
 CHOICES = {
@@ -32,7 +32,7 @@ LABELS = {"role": "Role", "influence": "Influence", "attitude": "Attitude", "all
 DEFAULTS = {"role": "OTHER", "influence": "MEDIUM", "attitude": "NEUTRAL", "allyStrength": "NONE"}
 
 
-class ContactDialog(ModalScreen[str | None]):
+class ContactDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -49,8 +49,8 @@ class ContactDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer_id: str, contact: Contact | None = None) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, customer_id: str, contact: Contact | None = None) -> None:
+        super().__init__(api)
         self.customer_id = customer_id
         self.contact = contact
         # The form's starting values by input name; empty for a new contact.
@@ -103,9 +103,8 @@ class ContactDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def save(self, values: dict[str, Any]) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            await crm.api.save_contact(
+            await self.api.save_contact(
                 self.customer_id,
                 self.contact.id if self.contact else None,
                 self.contact.version if self.contact else None,

@@ -3,24 +3,24 @@ often to call (overriding the grade's cadence) and when the customer likes to be
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import ContactPlan, CustomerDetail
+from tui.dialogs.base import ApiDialog
 from tui.screens.queue import every
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 # (input path, label) in the order shown; the path is what the server names in its refusals.
 FIELDS = (
@@ -54,7 +54,7 @@ def plan_values(plan: ContactPlan | None) -> dict[str, str]:
     return {k: "" if v is None else str(v) for k, v in raw.items()}
 
 
-class ContactPlanDialog(ModalScreen[str | None]):
+class ContactPlanDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -71,8 +71,8 @@ class ContactPlanDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer: CustomerDetail) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, customer: CustomerDetail) -> None:
+        super().__init__(api)
         self.customer = customer
         self.plan = customer.contact_plan
         self.before = plan_values(self.plan)
@@ -152,10 +152,9 @@ class ContactPlanDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def save(self, values: dict[str, Any]) -> None:
-        crm = cast("CrmApp", self.app)
         version = self.plan.version if self.plan else None
         try:
-            await crm.api.set_contact_plan(self.customer.id, version, **values)
+            await self.api.set_contact_plan(self.customer.id, version, **values)
         except UserErrors as exc:
             show_refusal(self, exc, [path for path, _ in FIELDS])
             return

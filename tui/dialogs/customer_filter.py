@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.customers import CustomerFilter
 from tui.api.vocabulary import GRADES, STAGE_LABEL, STAGES, grade_meaning
+from tui.dialogs.base import ApiDialog
 from tui.widgets.checklist import CheckList
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 
 def _words(text: str, *, spaces: bool = False) -> tuple[str, ...]:
@@ -31,7 +31,7 @@ def _words(text: str, *, spaces: bool = False) -> tuple[str, ...]:
     return tuple(w for w in words if w)
 
 
-class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
+class CustomerFilterDialog(ApiDialog[CustomerFilter | None]):
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", priority=True),
         Binding("ctrl+l", "clear", "Clear all", priority=True),
@@ -52,8 +52,8 @@ class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, current: CustomerFilter) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, current: CustomerFilter) -> None:
+        super().__init__(api)
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -93,9 +93,8 @@ class CustomerFilterDialog(ModalScreen[CustomerFilter | None]):
 
     @work(exclusive=True)
     async def load_owners(self) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            people = await crm.api.users()
+            people = await self.api.users()
         except ApiError:
             return  # the owners chosen before stay; the rest of the dialog works
         owners = self.query_one("#owners", CheckList)

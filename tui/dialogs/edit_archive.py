@@ -5,26 +5,26 @@ or to re-apply the user's changes on top of them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import CustomerDetail
 from tui.api.records import Money
 from tui.api.vocabulary import STALE_VERSION
+from tui.dialogs.base import ApiDialog
 from tui.screens.customer import ARCHIVE_GROUPS
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 # Archive fields edited as text. Money and numbers are sent as the server's scalars take
 # them (Decimal and Int as strings/ints); the combined "region+route" row is split.
@@ -63,7 +63,7 @@ def _wire(key: str, text: str) -> Any:
     return text
 
 
-class EditArchiveDialog(ModalScreen[str | None]):
+class EditArchiveDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+r", "reload", "Reload server values", show=False, priority=True),
@@ -83,8 +83,8 @@ class EditArchiveDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, detail: CustomerDetail) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, detail: CustomerDetail) -> None:
+        super().__init__(api)
         self.original = detail
         self.version = detail.version
         self.server: CustomerDetail | None = None
@@ -135,7 +135,6 @@ class EditArchiveDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def save(self, version: int) -> None:
-        crm = cast("CrmApp", self.app)
         changes = self.changes(self.original)
         if changes is None:
             return  # the fields say what to correct
@@ -143,7 +142,7 @@ class EditArchiveDialog(ModalScreen[str | None]):
             self.dismiss(None)
             return
         try:
-            await crm.api.update_customer(self.original.id, version, **changes)
+            await self.api.update_customer(self.original.id, version, **changes)
         except UserErrors as exc:
             if any(e.code == STALE_VERSION for e in exc.errors):
                 await self.show_conflict()
@@ -157,9 +156,8 @@ class EditArchiveDialog(ModalScreen[str | None]):
         self.dismiss(f"Saved: {saved}.")
 
     async def show_conflict(self) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            server = self.server = await crm.api.customer(self.original.id)
+            server = self.server = await self.api.customer(self.original.id)
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return

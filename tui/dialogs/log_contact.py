@@ -11,14 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from tui import forms
-from tui.api import ApiError, ServerUnreachable, UserErrors
+from tui.api import ApiError, CrmClient, ServerUnreachable, UserErrors
 from tui.api.company import Cadences
 from tui.api.followups import QueueRow
 from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
+from tui.dialogs.base import ApiDialog
 from tui.screens.queue import relative_day
 from tui.widgets.checklist import CheckList
 from tui.widgets.field_error import FieldError
@@ -41,7 +41,7 @@ FIELDS = {
 }
 
 
-class LogContactDialog(ModalScreen[str | None]):
+class LogContactDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -60,8 +60,8 @@ class LogContactDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, row: QueueRow, today: date | None = None) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, row: QueueRow, today: date | None = None) -> None:
+        super().__init__(api)
         self.row = row
         # The company's day (the queue's, or the app's once it knows the time zone).
         self._today = today
@@ -166,7 +166,7 @@ class LogContactDialog(ModalScreen[str | None]):
     async def prepare(self) -> None:
         crm = cast("CrmApp", self.app)
         try:
-            customer = await crm.api.customer_for_log(self.row.customer_id)
+            customer = await self.api.customer_for_log(self.row.customer_id)
             self.cadences = await crm.cadences()
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
@@ -259,9 +259,8 @@ class LogContactDialog(ModalScreen[str | None]):
 
     @work(exclusive=True, group="save")
     async def save(self, args: dict[str, Any]) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            logged = await crm.api.log_interaction(**args)
+            logged = await self.api.log_interaction(**args)
         except UserErrors as exc:
             by_field = {name: exc.for_field(api) for name, api in FIELDS.items()}
             named = {e.field for e in exc.errors}

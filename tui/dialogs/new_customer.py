@@ -9,16 +9,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from tui.api import ApiError, UserErrors
 from tui.api.vocabulary import GRADES, grade_meaning
+from tui.dialogs.base import ApiDialog
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 FIELDS = ("name", "region", "phone", "address", "industry")
 LABELS = {
@@ -30,7 +30,7 @@ LABELS = {
 }
 
 
-class NewCustomerDialog(ModalScreen[str | None]):
+class NewCustomerDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -78,9 +78,8 @@ class NewCustomerDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def save(self, values: dict[str, str]) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            customer_id = await crm.api.create_customer(**values)
+            customer_id = await self.api.create_customer(**values)
         except UserErrors as exc:
             show_refusal(self, exc, (*FIELDS, "grade"))
             return

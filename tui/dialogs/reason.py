@@ -10,12 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui import forms
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.followups import QueueRow
+from tui.dialogs.base import ApiDialog
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tui.app import CrmApp
 
 
-class _ReasonDialog(ModalScreen[str | None]):
+class _ReasonDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -38,8 +38,8 @@ class _ReasonDialog(ModalScreen[str | None]):
     title_text = ""
     asks_date = False
 
-    def __init__(self, row: QueueRow) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, row: QueueRow) -> None:
+        super().__init__(api)
         self.row = row
 
     def compose(self) -> ComposeResult:
@@ -69,10 +69,9 @@ class _ReasonDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def submit(self) -> None:
-        crm = cast("CrmApp", self.app)
         reason = self.query_one("#reason", Input).value.strip()
         try:
-            message = await self.send(crm, reason)
+            message = await self.send(reason)
         except UserErrors as exc:
             show_refusal(self, exc, ("dueOn", "reason"))
             return
@@ -84,7 +83,7 @@ class _ReasonDialog(ModalScreen[str | None]):
             return
         self.dismiss(message)
 
-    async def send(self, crm: CrmApp, reason: str) -> str:
+    async def send(self, reason: str) -> str:
         raise NotImplementedError
 
     @on(Button.Pressed, "#cancel")
@@ -96,17 +95,17 @@ class RescheduleDialog(_ReasonDialog):
     title_text = "Reschedule"
     asks_date = True
 
-    async def send(self, crm: CrmApp, reason: str) -> str:
+    async def send(self, reason: str) -> str:
         due = forms.day(self.query_one("#dueOn", Input).value)
         if due is None:
             raise forms.Unparsed("The new due date, as YYYY-MM-DD.")
-        await crm.api.reschedule(self.row.id, self.row.version, due, reason)
+        await self.api.reschedule(self.row.id, self.row.version, due, reason)
         return f"{self.row.customer_name} moved to {due.isoformat()}."
 
 
 class SkipDialog(_ReasonDialog):
     title_text = "Skip"
 
-    async def send(self, crm: CrmApp, reason: str) -> str:
-        await crm.api.skip(self.row.id, self.row.version, reason)
+    async def send(self, reason: str) -> str:
+        await self.api.skip(self.row.id, self.row.version, reason)
         return f"Skipped {self.row.customer_name}."

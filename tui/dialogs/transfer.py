@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.api import ApiError, UserErrors
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import CustomerDetail
+from tui.dialogs.base import ApiDialog
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
-    from tui.app import CrmApp
+    pass
 
 
-class TransferDialog(ModalScreen[str | None]):
+class TransferDialog(ApiDialog[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Transfer", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -37,8 +37,8 @@ class TransferDialog(ModalScreen[str | None]):
     #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, customer: CustomerDetail) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, customer: CustomerDetail) -> None:
+        super().__init__(api)
         self.customer = customer
 
     def compose(self) -> ComposeResult:
@@ -63,9 +63,8 @@ class TransferDialog(ModalScreen[str | None]):
 
     @work(exclusive=True, group="find")
     async def find(self) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            people = await crm.api.users(self.query_one("#search", Input).value)
+            people = await self.api.users(self.query_one("#search", Input).value)
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
@@ -89,9 +88,8 @@ class TransferDialog(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def transfer(self, user_id: str, who: str) -> None:
-        crm = cast("CrmApp", self.app)
         try:
-            await crm.api.transfer_customer(self.customer.id, user_id, self.customer.version)
+            await self.api.transfer_customer(self.customer.id, user_id, self.customer.version)
         except UserErrors as exc:
             show_refusal(self, exc, ["newOwnerId"])
             return

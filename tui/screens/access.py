@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.access import AccessRequest
 from tui.api.records import DECIDE_ACCESS_REQUESTS
 from tui.api.vocabulary import REQUEST_STATUS_LABEL
@@ -45,8 +45,8 @@ class AccessRequestsScreen(ApiScreen):
     #detail { height: 4; padding: 0 1; border-top: solid $accent; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient) -> None:
+        super().__init__(api)
         self.requests: dict[str, AccessRequest] = {}
         # Managers see what waits for them; with h, every request, decided ones included.
         self.history = False
@@ -134,7 +134,7 @@ class AccessRequestsScreen(ApiScreen):
             return
         from tui.screens.customer import CustomerScreen
 
-        self.app.push_screen(CustomerScreen(r.granted_customer[0]))
+        self.app.push_screen(CustomerScreen(self.api, r.granted_customer[0]))
 
     def action_history(self) -> None:
         self.history = not self.history
@@ -143,7 +143,7 @@ class AccessRequestsScreen(ApiScreen):
     def action_new(self) -> None:
         from tui.dialogs.access import RequestAccessDialog
 
-        self.app.push_screen(RequestAccessDialog(), self._done)
+        self.app.push_screen(RequestAccessDialog(self.api), self._done)
 
     def action_grant(self) -> None:
         r = self.selected()
@@ -151,7 +151,7 @@ class AccessRequestsScreen(ApiScreen):
             return
         from tui.dialogs.access import GrantDialog
 
-        self.app.push_screen(GrantDialog(r), self._done)
+        self.app.push_screen(GrantDialog(self.api, r), self._done)
 
     def action_refuse(self) -> None:
         r = self.selected()
@@ -159,7 +159,7 @@ class AccessRequestsScreen(ApiScreen):
             return
         from tui.dialogs.access import RefuseDialog
 
-        self.app.push_screen(RefuseDialog(r), self._done)
+        self.app.push_screen(RefuseDialog(self.api, r), self._done)
 
     def _done(self, message: str | None) -> None:
         if message:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.widgets import DataTable
 
@@ -16,13 +17,22 @@ if TYPE_CHECKING:
 
 
 class ApiScreen(Screen[Any]):
-    @property
-    def crm(self) -> CrmApp:
-        return cast("CrmApp", self.app)
+    """A screen that works through the client it was given (the app passes its own; a
+    screen passes its own to the screens and dialogs it opens)."""
+
+    def __init__(self, api: CrmClient) -> None:
+        super().__init__()
+        self.api = api
 
     @property
-    def api(self) -> CrmClient:
-        return self.crm.api
+    def crm(self) -> CrmApp:
+        """The app, for what is the session's rather than the server's: the company's
+        day, signing in again."""
+        return cast("CrmApp", self.app)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """This screen's entries in the command palette (ctrl+p), beside the app's own."""
+        return ()
 
     def failed(self, exc: Exception, retry: Callable[[], object]) -> None:
         """Show what went wrong and keep running: unreachable → banner with retry on `r`;

@@ -3,15 +3,18 @@ the timeline of contacts, open follow-ups and the contact plan, orders with clas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.customers import Contact, CustomerDetail, TimelineEntry, TimelinePage
 from tui.api.followups import QueueRow
 from tui.api.records import TRANSFER_CUSTOMERS, Money
@@ -30,7 +33,13 @@ from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
 
-TABS = ("archive", "people", "timeline", "followups", "orders")
+TAB_LABELS = (
+    ("archive", "Archive"),
+    ("people", "People"),
+    ("timeline", "Timeline"),
+    ("followups", "Follow-ups"),
+    ("orders", "Orders"),
+)
 # Fetch the next timeline page while this many entries are still below the cursor.
 TIMELINE_PREFETCH = 10
 
@@ -183,8 +192,8 @@ class CustomerScreen(ApiScreen):
     #plan { height: auto; }
     """
 
-    def __init__(self, customer_id: str) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, customer_id: str) -> None:
+        super().__init__(api)
         self.customer_id = customer_id
         self.detail: CustomerDetail | None = None
         # The timeline is paged: what is shown, and where the next page starts.
@@ -354,7 +363,7 @@ class CustomerScreen(ApiScreen):
         if (customer := self._editable()) is not None:
             from tui.dialogs.contact_plan import ContactPlanDialog
 
-            self.app.push_screen(ContactPlanDialog(customer), self._after)
+            self.app.push_screen(ContactPlanDialog(self.api, customer), self._after)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -394,13 +403,15 @@ class CustomerScreen(ApiScreen):
             return
         from tui.dialogs.log_contact import LogContactDialog
 
-        self.app.push_screen(LogContactDialog(QueueRow.for_customer(customer)), self._after)
+        self.app.push_screen(
+            LogContactDialog(self.api, QueueRow.for_customer(customer)), self._after
+        )
 
     def action_edit(self) -> None:
         if (customer := self._editable()) is not None:
             from tui.dialogs.edit_archive import EditArchiveDialog
 
-            self.app.push_screen(EditArchiveDialog(customer), self._after)
+            self.app.push_screen(EditArchiveDialog(self.api, customer), self._after)
 
     def _after(self, message: str | None) -> None:
         if message:
@@ -417,7 +428,7 @@ class CustomerScreen(ApiScreen):
         if self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
-            self.app.push_screen(ContactDialog(self.detail.id), self._after)
+            self.app.push_screen(ContactDialog(self.api, self.detail.id), self._after)
 
     @on(DataTable.RowSelected, "#people-table")
     def edit_contact(self) -> None:
@@ -425,7 +436,7 @@ class CustomerScreen(ApiScreen):
         if contact is not None and self._editable() is not None and self.detail is not None:
             from tui.dialogs.contact import ContactDialog
 
-            self.app.push_screen(ContactDialog(self.detail.id, contact), self._after)
+            self.app.push_screen(ContactDialog(self.api, self.detail.id, contact), self._after)
 
     def action_remove_contact(self) -> None:
         contact = self._contact_under_cursor()
@@ -455,7 +466,16 @@ class CustomerScreen(ApiScreen):
             return
         from tui.dialogs.transfer import TransferDialog
 
-        self.app.push_screen(TransferDialog(self.detail), self._after)
+        self.app.push_screen(TransferDialog(self.api, self.detail), self._after)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Log contact", "Log a contact with this customer", self.action_log)
+        yield SystemCommand("Edit archive", "Change this customer's facts", self.action_edit)
+        yield SystemCommand("Add contact", "A person inside this customer", self.action_add_contact)
+        yield SystemCommand("Contact plan", "Focus, frequency, best time, order", self.action_plan)
+        yield SystemCommand("Transfer", "Hand the customer to a colleague", self.action_transfer)
+        for tab, label in TAB_LABELS:
+            yield SystemCommand(f"Tab: {label}", "Show this tab", partial(self.action_tab, tab))
 
     def action_refresh(self) -> None:
         self.load()

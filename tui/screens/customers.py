@@ -3,13 +3,15 @@ loads the next page as the cursor nears the end, so 100,000 customers stay quick
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.customers import CustomerFilter, CustomerRow
 from tui.api.vocabulary import counted
 from tui.screens.base import ApiScreen, cursor_key
@@ -51,8 +53,8 @@ class CustomersScreen(ApiScreen):
     #customers { height: 1fr; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient) -> None:
+        super().__init__(api)
         self.rows: dict[str, CustomerRow] = {}
         self.end_cursor: str | None = None
         self.has_next = False
@@ -191,7 +193,7 @@ class CustomersScreen(ApiScreen):
         if row is not None:
             from tui.screens.customer import CustomerScreen
 
-            self.app.push_screen(CustomerScreen(row.id))
+            self.app.push_screen(CustomerScreen(self.api, row.id))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -207,7 +209,7 @@ class CustomersScreen(ApiScreen):
                 self.filter = flt
                 self.search()
 
-        self.app.push_screen(CustomerFilterDialog(self.filter), chosen)
+        self.app.push_screen(CustomerFilterDialog(self.api, self.filter), chosen)
 
     def action_new(self) -> None:
         from tui.dialogs.new_customer import NewCustomerDialog
@@ -217,9 +219,9 @@ class CustomersScreen(ApiScreen):
                 from tui.screens.customer import CustomerScreen
 
                 self.search()
-                self.app.push_screen(CustomerScreen(customer_id))
+                self.app.push_screen(CustomerScreen(self.api, customer_id))
 
-        self.app.push_screen(NewCustomerDialog(), created)
+        self.app.push_screen(NewCustomerDialog(self.api), created)
 
     def action_archive(self) -> None:
         row = self.selected()
@@ -246,6 +248,17 @@ class CustomersScreen(ApiScreen):
             return
         self.notify(f"Archived {row.name}.")
         self.search()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Filter customers",
+            "By grade, stage, region, tag, owner, key accounts",
+            self.action_filter,
+        )
+        yield SystemCommand("New customer", "Add a customer to the archive", self.action_new)
+        yield SystemCommand(
+            "Archive customer", "Archive the selected customer", self.action_archive
+        )
 
     def action_back(self) -> None:
         # Back, as the footer says, even with text in the search box.

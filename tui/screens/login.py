@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from tui.api import ApiError, ServerUnreachable, UserErrors
+from tui.api import ApiError, CrmClient, ServerUnreachable, UserErrors
 from tui.widgets.banner import Banner
 from tui.widgets.field_error import FieldError
 
@@ -28,15 +28,15 @@ class LoginScreen(ModalScreen[bool]):
     #login Input { margin-bottom: 0; }
     """
 
-    def __init__(self, username: str = "", message: str = "") -> None:
+    def __init__(self, api: CrmClient, username: str = "", message: str = "") -> None:
         super().__init__()
+        self.api = api
         self._username = username
         self._message = message
 
     def compose(self) -> ComposeResult:
-        crm = cast("CrmApp", self.app)
         with Vertical(id="login"):
-            yield Static(f"CRM — sign in to {crm.api.url}", id="title")
+            yield Static(f"CRM — sign in to {self.api.url}", id="title")
             yield Banner()
             if self._message:
                 yield Label(self._message, id="message")
@@ -70,7 +70,7 @@ class LoginScreen(ModalScreen[bool]):
         crm = cast("CrmApp", self.app)
         error = self.query_one("#error", FieldError)
         try:
-            await crm.api.login(username, password)
+            await self.api.login(username, password)
         except UserErrors as exc:
             error.show(str(exc))
             self.query_one("#password", Input).value = ""

@@ -3,15 +3,16 @@ days, each with what to know before calling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.followups import Queue, QueueRow
 from tui.api.vocabulary import KIND_LABEL, every_days
 from tui.screens.base import ApiScreen, cursor_key
@@ -96,9 +97,11 @@ class QueueScreen(ApiScreen):
     #detail { height: 5; padding: 0 1; border-top: solid $accent; }
     """
 
-    def __init__(self, user_id: str | None = None, who: str = "", day: date | None = None) -> None:
+    def __init__(
+        self, api: CrmClient, user_id: str | None = None, who: str = "", day: date | None = None
+    ) -> None:
         """`day` None is the company's today; another day shows that day's queue."""
-        super().__init__()
+        super().__init__(api)
         self.user_id = user_id
         self.day = day
         self.who = who
@@ -217,6 +220,15 @@ class QueueScreen(ApiScreen):
 
     # --- actions ------------------------------------------------------------------------
 
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Log contact", "Log a contact with the selected customer", self.action_log
+        )
+        yield SystemCommand("Reschedule", "Move the selected follow-up", self.action_reschedule)
+        yield SystemCommand("Skip", "Skip the selected follow-up, with a reason", self.action_skip)
+        yield SystemCommand("Filter the queue", "By region, grade, kind", self.action_filter)
+        yield SystemCommand("Refresh", "Load the queue again", self.action_refresh)
+
     def action_refresh(self) -> None:
         self.load()
 
@@ -249,23 +261,23 @@ class QueueScreen(ApiScreen):
         if row is not None:
             from tui.screens.customer import CustomerScreen
 
-            self.app.push_screen(CustomerScreen(row.customer_id))
+            self.app.push_screen(CustomerScreen(self.api, row.customer_id))
 
     def action_customers(self) -> None:
         from tui.screens.customers import CustomersScreen
 
-        self.app.push_screen(CustomersScreen())
+        self.app.push_screen(CustomersScreen(self.api))
 
     def action_visits(self) -> None:
         from tui.screens.visits import VisitPlanScreen
 
         row = self.selected()
-        self.app.push_screen(VisitPlanScreen(row.region if row else "", self.day))
+        self.app.push_screen(VisitPlanScreen(self.api, row.region if row else "", self.day))
 
     def action_access(self) -> None:
         from tui.screens.access import AccessRequestsScreen
 
-        self.app.push_screen(AccessRequestsScreen())
+        self.app.push_screen(AccessRequestsScreen(self.api))
 
     def action_log(self) -> None:
         row = self._row_for("log")
@@ -274,7 +286,7 @@ class QueueScreen(ApiScreen):
         from tui.dialogs.log_contact import LogContactDialog
 
         today = self.queue.day if self.queue else None
-        self.app.push_screen(LogContactDialog(row, today), self._after_write)
+        self.app.push_screen(LogContactDialog(self.api, row, today), self._after_write)
 
     def action_reschedule(self) -> None:
         row = self._row_for("reschedule")
@@ -282,7 +294,7 @@ class QueueScreen(ApiScreen):
             return
         from tui.dialogs.reason import RescheduleDialog
 
-        self.app.push_screen(RescheduleDialog(row), self._after_write)
+        self.app.push_screen(RescheduleDialog(self.api, row), self._after_write)
 
     def action_skip(self) -> None:
         row = self._row_for("skip")
@@ -290,7 +302,7 @@ class QueueScreen(ApiScreen):
             return
         from tui.dialogs.reason import SkipDialog
 
-        self.app.push_screen(SkipDialog(row), self._after_write)
+        self.app.push_screen(SkipDialog(self.api, row), self._after_write)
 
     def _after_write(self, message: str | None) -> None:
         if message:
@@ -321,7 +333,7 @@ class QueueScreen(ApiScreen):
             return
         from tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen(self.day))
+        self.app.push_screen(TeamScreen(self.api, self.day))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

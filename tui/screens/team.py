@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.followups import Workload
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
@@ -24,8 +24,8 @@ class TeamScreen(ApiScreen):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self, day: date | None = None) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, day: date | None = None) -> None:
+        super().__init__(api)
         self.day = day
         self.loads: dict[str, Workload] = {}
 
@@ -75,7 +75,7 @@ class TeamScreen(ApiScreen):
             return
         from tui.screens.queue import QueueScreen
 
-        self.app.push_screen(QueueScreen(load.user.id, load.user.display_name, self.day))
+        self.app.push_screen(QueueScreen(self.api, load.user.id, load.user.display_name, self.day))
 
     def action_refresh(self) -> None:
         self.load()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tui.api import ApiError
+from tui.api import ApiError, CrmClient
 from tui.api.followups import VisitPlan
 from tui.api.vocabulary import KIND_LABEL, counted
 from tui.screens.base import ApiScreen, cursor_key
@@ -46,8 +46,8 @@ class VisitPlanScreen(ApiScreen):
     #stops { height: 1fr; }
     """
 
-    def __init__(self, area: str = "", day: date | None = None) -> None:
-        super().__init__()
+    def __init__(self, api: CrmClient, area: str = "", day: date | None = None) -> None:
+        super().__init__(api)
         self.area = area
         self.day = day
         self.customers: dict[str, str] = {}
@@ -132,7 +132,7 @@ class VisitPlanScreen(ApiScreen):
         if customer_id:
             from tui.screens.customer import CustomerScreen
 
-            self.app.push_screen(CustomerScreen(customer_id))
+            self.app.push_screen(CustomerScreen(self.api, customer_id))
 
     def action_refresh(self) -> None:
         if self.area:

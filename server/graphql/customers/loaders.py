@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
@@ -10,6 +9,7 @@ from strawberry.dataloader import DataLoader
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, Customer, CustomerTag
 from server.domain.customers.scope import visible_customers as visible_query
+from server.graphql.batch import by_id, grouped
 
 
 def visible_customers(viewer: Viewer) -> DataLoader[int, Customer | None]:
@@ -23,36 +23,21 @@ def visible_customers(viewer: Viewer) -> DataLoader[int, Customer | None]:
     return DataLoader(load_fn=load)
 
 
-async def _contacts(customer_ids: Sequence[int]) -> list[list[Contact]]:
-    grouped: dict[int, list[Contact]] = defaultdict(list)
-    for contact in await Contact.filter(customer_id__in=list(customer_ids)).order_by("name", "id"):
-        grouped[contact.customer_id].append(contact)
-    return [grouped.get(i, []) for i in customer_ids]
-
-
-async def _tags(customer_ids: Sequence[int]) -> list[list[str]]:
-    grouped: dict[int, list[str]] = defaultdict(list)
-    rows = await CustomerTag.filter(customer_id__in=list(customer_ids)).order_by("tag")
-    for row in rows:
-        grouped[row.customer_id].append(row.tag)
-    return [grouped.get(i, []) for i in customer_ids]
-
-
-async def _contacts_by_id(ids: Sequence[int]) -> list[Contact | None]:
-    found = {c.id: c for c in await Contact.filter(id__in=list(ids))}
-    return [found.get(i) for i in ids]
-
-
 def contacts_by_customer(viewer: Viewer) -> DataLoader[int, list[Contact]]:
     """A customer's contacts by name. Keyed only by customers already shown to the viewer."""
-    return DataLoader(load_fn=_contacts)
+    return DataLoader(load_fn=grouped(Contact, "customer_id", "name", "id"))
 
 
 def tags_by_customer(viewer: Viewer) -> DataLoader[int, list[str]]:
     """A customer's tags, sorted. Keyed only by customers already shown to the viewer."""
-    return DataLoader(load_fn=_tags)
+    rows = grouped(CustomerTag, "customer_id", "tag")
+
+    async def load(ids: Sequence[int]) -> list[list[str]]:
+        return [[row.tag for row in group] for group in await rows(ids)]
+
+    return DataLoader(load_fn=load)
 
 
 def contacts_by_id(viewer: Viewer) -> DataLoader[int, Contact | None]:
     """Contacts by id, keyed by ids read off rows reached through a visible customer."""
-    return DataLoader(load_fn=_contacts_by_id)
+    return DataLoader(load_fn=by_id(Contact))

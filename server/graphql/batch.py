@@ -1,0 +1,40 @@
+"""The two batch functions most DataLoaders are: rows by id, and rows grouped by a parent.
+
+One statement per batch, answers in the order of the keys (DataLoader's contract)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def by_id(
+    model: type[M], column: str = "id"
+) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    """Rows whose `column` is each key; None where there is none."""
+
+    async def load(keys: Sequence[int]) -> list[M | None]:
+        rows = await model.filter(**{f"{column}__in": list(keys)})
+        found = {getattr(row, column): row for row in rows}
+        return [found.get(k) for k in keys]
+
+    return load
+
+
+def grouped(
+    model: type[M], parent: str, *order: str
+) -> Callable[[Sequence[int]], Awaitable[list[list[M]]]]:
+    """For each key, the rows whose `parent` column is that key, in `order`."""
+
+    async def load(keys: Sequence[int]) -> list[list[M]]:
+        groups: dict[Any, list[M]] = defaultdict(list)
+        for row in await model.filter(**{f"{parent}__in": list(keys)}).order_by(*order):
+            groups[getattr(row, parent)].append(row)
+        return [groups.get(k, []) for k in keys]
+
+    return load
