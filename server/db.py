@@ -10,17 +10,9 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
+from server.areas import MODEL_MODULES
 from server.settings import Settings
 
-MODEL_MODULES = [
-    "server.domain.accounts.models",
-    "server.domain.customers.models",
-    "server.domain.access.models",
-    "server.domain.audit.models",
-    "server.domain.company.models",
-    "server.domain.followups.models",
-    "server.domain.sales.models",
-]
 APP_LABEL = "crm"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 from typing import Annotated, Any
 
@@ -11,15 +12,9 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types import ExecutionResult, Info
 
-from server.graphql.access.schema import AccessMutation, AccessQuery
-from server.graphql.accounts.schema import AccountsMutation, AccountsQuery
-from server.graphql.audit.schema import AuditQuery
-from server.graphql.company.schema import CompanyMutation, CompanyQuery
-from server.graphql.customers.schema import CustomersMutation, CustomersQuery
+from server.areas import GRAPHQL_MODULES
 from server.graphql.extensions import build_extensions
-from server.graphql.followups.schema import FollowUpsMutation, FollowUpsQuery
 from server.graphql.permissions import Anyone, secure_root_fields
-from server.graphql.sales.schema import SalesMutation, SalesQuery
 from server.graphql.scalars import SCALAR_OVERRIDES
 from server.settings import Settings
 
@@ -45,16 +40,16 @@ async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | N
     return results
 
 
-@strawberry.type(description="Everything that can be read.")
-class Query(
-    AccountsQuery,
-    CustomersQuery,
-    AccessQuery,
-    AuditQuery,
-    FollowUpsQuery,
-    SalesQuery,
-    CompanyQuery,
-):
+def _parts(kind: str) -> tuple[type, ...]:
+    """Each registered area's QUERY or MUTATION part, in the registry's order."""
+    found = (getattr(importlib.import_module(module), kind) for module in GRAPHQL_MODULES)
+    return tuple(part for part in found if part is not None)
+
+
+@strawberry.type
+class _Nodes:
+    """The Relay entry points, beside the areas' parts."""
+
     @strawberry.field(
         description="Any object by its global ID; null when missing or not visible to you.",
         # Open: each type's resolve_nodes applies its own visibility (nothing, anonymously).
@@ -84,16 +79,13 @@ class Query(
         return await _resolve(info, ids)
 
 
-@strawberry.type(description="Everything that can be changed. Each mutation returns userErrors.")
-class Mutation(
-    AccountsMutation,
-    CustomersMutation,
-    AccessMutation,
-    FollowUpsMutation,
-    SalesMutation,
-    CompanyMutation,
-):
-    pass
+Query = strawberry.type(
+    type("Query", (*_parts("QUERY"), _Nodes), {}), description="Everything that can be read."
+)
+Mutation = strawberry.type(
+    type("Mutation", _parts("MUTATION"), {}),
+    description="Everything that can be changed. Each mutation returns userErrors.",
+)
 
 
 class CrmSchema(strawberry.Schema):

@@ -188,3 +188,21 @@ def test_every_public_domain_function_says_what_it_does() -> None:
                 ):
                     undocumented.append(f"{file.relative_to(ROOT)}:{fn.lineno} {fn.name}")
     assert undocumented == []
+
+
+def test_every_area_is_registered_once_for_the_orm_and_the_schema() -> None:
+    from server.areas import AREAS, GRAPHQL_MODULES, MODEL_MODULES
+
+    domain = ROOT / "server" / "domain"
+    graphql = ROOT / "server" / "graphql"
+    names = [area.name for area in AREAS]
+    assert len(names) == len(set(names))
+    assert set(names) == {p.name for p in domain.iterdir() if (p / "__init__.py").exists()} - {
+        "shared"
+    }
+    assert set(MODEL_MODULES) == {
+        f"server.domain.{p.parent.name}.models" for p in domain.glob("*/models.py")
+    }
+    assert set(GRAPHQL_MODULES) == {
+        f"server.graphql.{p.parent.name}.schema" for p in graphql.glob("*/schema.py")
+    }

@@ -177,3 +177,8 @@ class AccessMutation:
             ),
             lambda m: AccessRequestRefusePayload(access_request=AccessRequest.from_model(m)),
         )
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = AccessQuery
+MUTATION = AccessMutation

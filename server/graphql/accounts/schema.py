@@ -109,3 +109,8 @@ class AccountsMutation:
             lambda: accounts.logout(ctx.token or "", ctx.viewer),
             lambda _: LogoutPayload(revoked=True),
         )
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = AccountsQuery
+MUTATION = AccountsMutation

@@ -117,3 +117,8 @@ class AuditQuery:
         except DomainError as exc:
             raise argument_error(exc) from None
         return connection(page, AuditEntry.from_model)
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = AuditQuery
+MUTATION: type | None = None

@@ -115,3 +115,8 @@ class CompanyMutation:
                 settings=CompanySettings.from_model(m, currency)
             ),
         )
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = CompanyQuery
+MUTATION = CompanyMutation

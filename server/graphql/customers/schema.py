@@ -348,3 +348,8 @@ async def _set_archived(
 
 
 __all__ = ["CustomersMutation", "CustomersQuery"]
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = CustomersQuery
+MUTATION = CustomersMutation

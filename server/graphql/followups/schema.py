@@ -474,3 +474,8 @@ class FollowUpsMutation:
             lambda m: ContactPlanSetPayload(contact_plan=ContactPlan.from_model(m, currency)),
             paths=_ORDER_PATHS,
         )
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = FollowUpsQuery
+MUTATION = FollowUpsMutation

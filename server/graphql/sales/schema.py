@@ -361,3 +361,8 @@ class SalesMutation:
             ),
             recomputed,
         )
+
+
+# This area's root parts, joined into Query and Mutation (server/areas.py).
+QUERY = SalesQuery
+MUTATION = SalesMutation

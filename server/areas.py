@@ -1,0 +1,38 @@
+"""Every area of the system, registered once.
+
+The ORM loads the models of each area that has them (server/domain/<area>/models.py), and
+the GraphQL schema joins each area's root parts (server/graphql/<area>/schema.py, which
+names them QUERY and MUTATION). A new area is one line here, plus its place in the layers
+contract in pyproject.toml; its DataLoaders need no registration (Context.loader makes
+them on first use), and the tests clear its tables from the ORM's registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    # server/domain/<name>/models.py holds Tortoise models.
+    models: bool = True
+    # server/graphql/<name>/schema.py holds its QUERY and MUTATION parts (None for none).
+    graphql: bool = True
+
+
+AREAS: tuple[Area, ...] = (
+    Area("accounts"),
+    Area("customers"),
+    Area("access"),
+    Area("audit"),
+    Area("followups"),
+    Area("sales"),
+    Area("company"),
+    # Transfers change customers and move other areas' work; their mutations are the
+    # customer area's (customerTransfer, customerTransferAll).
+    Area("transfers", models=False, graphql=False),
+)
+
+MODEL_MODULES = [f"server.domain.{area.name}.models" for area in AREAS if area.models]
+GRAPHQL_MODULES = [f"server.graphql.{area.name}.schema" for area in AREAS if area.graphql]
