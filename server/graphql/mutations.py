@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
@@ -29,6 +29,10 @@ from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.common import UserError, UserErrorCode
 
 R = TypeVar("R")
+T = TypeVar("T")
+
+# A mutation's one argument: `input: MutationInput[CustomerUpdateInput]`.
+MutationInput = Annotated[T, strawberry.argument(description="What to do; see the input type.")]
 
 
 @strawberry.type(description="What every mutation answers: its result fields and userErrors.")

@@ -26,7 +26,7 @@ from server.graphql.common import (
     decode_id,
     page_args,
 )
-from server.graphql.mutations import Payload, mutate
+from server.graphql.mutations import MutationInput, Payload, mutate
 
 
 @strawberry.input(description="Ask a manager for access to a customer you do not own.")
@@ -112,10 +112,7 @@ class AccessMutation:
     async def access_request_create(
         self,
         info: Info,
-        input: Annotated[
-            AccessRequestCreateInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[AccessRequestCreateInput],
     ) -> AccessRequestCreatePayload:
         return await mutate(
             AccessRequestCreatePayload,
@@ -132,10 +129,7 @@ class AccessMutation:
     async def access_request_grant(
         self,
         info: Info,
-        input: Annotated[
-            AccessRequestGrantInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[AccessRequestGrantInput],
     ) -> AccessRequestGrantPayload:
         def granted(result: tuple[DomainRequest, DomainGrant]) -> AccessRequestGrantPayload:
             request, grant = result
@@ -163,10 +157,7 @@ class AccessMutation:
     async def access_request_refuse(
         self,
         info: Info,
-        input: Annotated[
-            AccessRequestRefuseInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[AccessRequestRefuseInput],
     ) -> AccessRequestRefusePayload:
         return await mutate(
             AccessRequestRefusePayload,

@@ -23,7 +23,7 @@ from server.graphql.common import (
     connection,
     page_args,
 )
-from server.graphql.mutations import mutate
+from server.graphql.mutations import MutationInput, mutate
 from server.graphql.permissions import Anyone
 
 
@@ -76,9 +76,7 @@ class AccountsMutation:
     async def login(
         self,
         info: Info,
-        input: Annotated[
-            LoginInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[LoginInput],
     ) -> LoginPayload:
         settings = info.context.settings
         policy = accounts.LoginPolicy(

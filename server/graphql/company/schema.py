@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +11,7 @@ from strawberry.types import Info
 from server.domain.company import models
 from server.domain.company.services import update_settings
 from server.graphql.common import Money, company_rules, input_values, money
-from server.graphql.mutations import Payload, mutate
+from server.graphql.mutations import MutationInput, Payload, mutate
 
 d = strawberry.field
 
@@ -100,10 +99,7 @@ class CompanyMutation:
     async def company_settings_update(
         self,
         info: Info,
-        input: Annotated[
-            CompanySettingsUpdateInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[CompanySettingsUpdateInput],
     ) -> CompanySettingsUpdatePayload:
         currency = info.context.settings.currency
         return await mutate(

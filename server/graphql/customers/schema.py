@@ -44,7 +44,7 @@ from server.graphql.customers.inputs import (
     CustomerUpdateInput,
 )
 from server.graphql.customers.types import Contact, Customer, prefetch
-from server.graphql.mutations import Payload, mutate
+from server.graphql.mutations import MutationInput, Payload, mutate
 
 
 def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
@@ -179,9 +179,7 @@ class CustomersMutation:
     async def customer_create(
         self,
         info: Info,
-        input: Annotated[
-            CustomerCreateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[CustomerCreateInput],
     ) -> CustomerCreatePayload:
         return await mutate(
             CustomerCreatePayload,
@@ -200,9 +198,7 @@ class CustomersMutation:
     async def customer_update(
         self,
         info: Info,
-        input: Annotated[
-            CustomerUpdateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[CustomerUpdateInput],
     ) -> CustomerUpdatePayload:
         return await mutate(
             CustomerUpdatePayload,
@@ -219,9 +215,7 @@ class CustomersMutation:
     async def customer_archive(
         self,
         info: Info,
-        input: Annotated[
-            CustomerArchiveInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[CustomerArchiveInput],
     ) -> CustomerArchivePayload:
         return await _set_archived(info, input, True)
 
@@ -229,9 +223,7 @@ class CustomersMutation:
     async def customer_restore(
         self,
         info: Info,
-        input: Annotated[
-            CustomerArchiveInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[CustomerArchiveInput],
     ) -> CustomerArchivePayload:
         return await _set_archived(info, input, False)
 
@@ -241,10 +233,7 @@ class CustomersMutation:
     async def customer_transfer(
         self,
         info: Info,
-        input: Annotated[
-            CustomerTransferInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[CustomerTransferInput],
     ) -> CustomerTransferPayload:
         return await mutate(
             CustomerTransferPayload,
@@ -264,10 +253,7 @@ class CustomersMutation:
     async def customer_transfer_all(
         self,
         info: Info,
-        input: Annotated[
-            CustomerTransferAllInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[CustomerTransferAllInput],
     ) -> CustomerTransferAllPayload:
         return await mutate(
             CustomerTransferAllPayload,
@@ -283,9 +269,7 @@ class CustomersMutation:
     async def contact_create(
         self,
         info: Info,
-        input: Annotated[
-            ContactCreateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[ContactCreateInput],
     ) -> ContactCreatePayload:
         return await mutate(
             ContactCreatePayload,
@@ -301,9 +285,7 @@ class CustomersMutation:
     async def contact_update(
         self,
         info: Info,
-        input: Annotated[
-            ContactUpdateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[ContactUpdateInput],
     ) -> ContactUpdatePayload:
         return await mutate(
             ContactUpdatePayload,
@@ -320,9 +302,7 @@ class CustomersMutation:
     async def contact_delete(
         self,
         info: Info,
-        input: Annotated[
-            ContactDeleteInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[ContactDeleteInput],
     ) -> ContactDeletePayload:
         return await mutate(
             ContactDeletePayload,

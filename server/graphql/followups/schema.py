@@ -49,7 +49,7 @@ from server.graphql.followups.types import (
     Workload,
     domain_queue_filter,
 )
-from server.graphql.mutations import Payload, mutate
+from server.graphql.mutations import MutationInput, Payload, mutate
 
 
 def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:
@@ -306,9 +306,7 @@ class FollowUpsMutation:
     async def interaction_log(
         self,
         info: Info,
-        input: Annotated[
-            InteractionLogInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[InteractionLogInput],
     ) -> InteractionLogPayload:
         currency = info.context.settings.currency
 
@@ -349,9 +347,7 @@ class FollowUpsMutation:
     async def follow_up_create(
         self,
         info: Info,
-        input: Annotated[
-            FollowUpCreateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[FollowUpCreateInput],
     ) -> FollowUpCreatePayload:
         def values() -> dict[str, Any]:
             sent = _expected(input_values(input, skip=("customer_id", "assignee_id")))
@@ -378,9 +374,7 @@ class FollowUpsMutation:
     async def follow_up_update(
         self,
         info: Info,
-        input: Annotated[
-            FollowUpUpdateInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[FollowUpUpdateInput],
     ) -> FollowUpUpdatePayload:
         def values() -> dict[str, Any]:
             sent = _expected(input_values(input, skip=("id", "version", "assignee_id")))
@@ -402,10 +396,7 @@ class FollowUpsMutation:
     async def follow_up_reschedule(
         self,
         info: Info,
-        input: Annotated[
-            FollowUpRescheduleInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[FollowUpRescheduleInput],
     ) -> FollowUpReschedulePayload:
         currency = info.context.settings.currency
         return await mutate(
@@ -427,9 +418,7 @@ class FollowUpsMutation:
     async def follow_up_skip(
         self,
         info: Info,
-        input: Annotated[
-            FollowUpSkipInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[FollowUpSkipInput],
     ) -> FollowUpSkipPayload:
         currency = info.context.settings.currency
 
@@ -458,9 +447,7 @@ class FollowUpsMutation:
     async def contact_plan_set(
         self,
         info: Info,
-        input: Annotated[
-            ContactPlanSetInput, strawberry.argument(description="What to do; see the input type.")
-        ],
+        input: MutationInput[ContactPlanSetInput],
     ) -> ContactPlanSetPayload:
         currency = info.context.settings.currency
         return await mutate(

@@ -29,7 +29,7 @@ from server.graphql.common import (
 )
 from server.graphql.customers.enums import AbcClass
 from server.graphql.customers.refs import visible_customer
-from server.graphql.mutations import Payload, mutate
+from server.graphql.mutations import MutationInput, Payload, mutate
 from server.graphql.sales import loaders as sales_loaders
 
 if TYPE_CHECKING:
@@ -304,10 +304,7 @@ class SalesMutation:
     async def sales_order_create(
         self,
         info: Info,
-        input: Annotated[
-            SalesOrderCreateInput,
-            strawberry.argument(description="What to do; see the input type."),
-        ],
+        input: MutationInput[SalesOrderCreateInput],
     ) -> SalesOrderCreatePayload:
         async def recorded(result: tuple[sales_models.SalesOrder, bool]) -> SalesOrderCreatePayload:
             order, created = result
