@@ -3,6 +3,7 @@
 crm [--url URL]             open the client (URL defaults to $CRM_URL, then localhost:8000)
 crm logout [--url URL]      revoke the stored session (default: the server last signed in to)
 crm demo [--port P]         a throwaway server with demo data, signed in as a demo rep
+crm --lang en|zh_CN         the language (else the saved choice, else LANG, else Chinese)
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import date
 
 from tui.api import ApiError, CrmClient
 from tui.api.tokens import TokenStore
+from tui.i18n import LANGUAGES, _, choose, set_language
+from tui.preferences import Preferences
 
 DEFAULT_URL = "http://127.0.0.1:8000/graphql"
 
@@ -30,7 +33,7 @@ def _run(
         if password is not None:  # the demo signs in for the user
             await api.login(username, password)
         try:
-            app = CrmApp(api, store if password is None else None, username, day)
+            app = CrmApp(api, store if password is None else None, username, day, Preferences())
             await app.run_async()
         finally:
             await api.close()
@@ -43,7 +46,7 @@ def _logout(url: str | None) -> int:
     url = url or store.last_url() or DEFAULT_URL
     token = store.get(url)
     if token is None:
-        print(f"No session stored for {url}.")
+        print(_("No session stored for {url}.").format(url=url))
         return 0
     api = CrmClient(url, token)
 
@@ -56,48 +59,76 @@ def _logout(url: str | None) -> int:
     try:
         asyncio.run(revoke())
     except ApiError as exc:
-        print(f"Could not revoke the session on the server ({exc}); forgotten here anyway.")
+        print(
+            _("Could not revoke the session on the server ({exc}); forgotten here anyway.").format(
+                exc=exc
+            )
+        )
     store.put(url, None)
-    print(f"Logged out of {url}.")
+    print(_("Logged out of {url}.").format(url=url))
     return 0
 
 
-URL_HELP = "The server's GraphQL address (default: $CRM_URL, else " + DEFAULT_URL + ")."
+def _url_help() -> str:
+    return _("The server's GraphQL address (default: $CRM_URL, else {url}).").format(
+        url=DEFAULT_URL
+    )
+
+
+def _choose_language(argv: list[str] | None) -> None:
+    """Before anything is printed: `--lang`, else the saved choice, else the environment."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(argv)
+    set_language(choose(known.lang, Preferences().language, os.environ))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crm",
-        description="CRM terminal client: your follow-up queue, customers and visits. "
-        "Without a command it opens the client.",
+        description=_(
+            "CRM terminal client: your follow-up queue, customers and visits. "
+            "Without a command it opens the client."
+        ),
     )
-    parser.add_argument("--url", help=URL_HELP)
-    parser.add_argument("--user", default="", help="Username to offer on the login screen.")
+    parser.add_argument("--url", help=_url_help())
+    parser.add_argument("--user", default="", help=_("Username to offer on the login screen."))
     parser.add_argument(
-        "--day", type=date.fromisoformat, help="Open the queue as of this day (YYYY-MM-DD)."
+        "--lang",
+        help=_("Language: {choices} (else the saved choice, else LANG, else Chinese).").format(
+            choices=", ".join(LANGUAGES)
+        ),
+    )
+    parser.add_argument(
+        "--day", type=date.fromisoformat, help=_("Open the queue as of this day (YYYY-MM-DD).")
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     logout = commands.add_parser(
         "logout",
-        help="Revoke the stored session on the server and forget it here.",
-        description="Revoke the stored session on the server and forget it here. Without "
-        "--url: the server you last signed in to.",
+        help=_("Revoke the stored session on the server and forget it here."),
+        description=_(
+            "Revoke the stored session on the server and forget it here. "
+            "Without --url: the server you last signed in to."
+        ),
     )
-    logout.add_argument("--url", dest="logout_url", help=URL_HELP)
+    logout.add_argument("--url", dest="logout_url", help=_url_help())
     demo = commands.add_parser(
         "demo",
-        help="Start a throwaway server with the demo company and sign in as 张伟 (zhang).",
-        description="Start a throwaway server (SQLite in a temporary directory) with the demo "
-        "company, open the client signed in as the sales rep 张伟, and stop the server on "
-        "exit.",
+        help=_("Start a throwaway server with the demo company and sign in as 张伟 (zhang)."),
+        description=_(
+            "Start a throwaway server (SQLite in a temporary directory) with the demo "
+            "company, open the client signed in as the sales rep 张伟, and stop the server "
+            "on exit."
+        ),
     )
     demo.add_argument(
-        "--port", type=int, default=0, help="Port for the demo server (default: a free one)."
+        "--port", type=int, default=0, help=_("Port for the demo server (default: a free one).")
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    _choose_language(argv)
     args = build_parser().parse_args(argv)
     env_url = os.environ.get("CRM_URL")
     if args.command == "logout":
@@ -105,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from tui.demo import DEMO_PASSWORD, DEMO_USER, demo_server
 
-        print("Starting a demo server with a fresh database…", flush=True)
+        print(_("Starting a demo server with a fresh database…"), flush=True)
         with demo_server(port=args.port or None) as url:
             _run(url, DEMO_USER, DEMO_PASSWORD)
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,12 +15,15 @@ from textual.screen import Screen
 from tui.api import ApiError, CrmClient, NotAuthenticated
 from tui.api.company import Cadences
 from tui.api.tokens import TokenStore
+from tui.i18n import LANGUAGES, N_, _, language, set_language
+from tui.preferences import Preferences
+from tui.screens.base import localize_bindings
 from tui.screens.login import LoginScreen
 
 
 class CrmApp(App[None]):
     TITLE = "CRM"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True)]
 
     def __init__(
         self,
@@ -27,14 +31,22 @@ class CrmApp(App[None]):
         store: TokenStore | None = None,
         username: str = "",
         day: date | None = None,
+        preferences: Preferences | None = None,
+        language: str | None = None,
     ) -> None:
-        """`day` opens the queue as of another day (None: the company's today)."""
+        """`day` opens the queue as of another day (None: the company's today); `language`
+        is one of tui.i18n.LANGUAGES (None: keep the one already chosen); a language picked
+        while running is saved in `preferences`."""
+        if language is not None:
+            set_language(language)
         super().__init__()
         self.day = day
         self.api = api
         self.store = store
         self.username = username
+        self.preferences = preferences
         self._cadences: Cadences | None = None
+        localize_bindings(self)
 
     def on_mount(self) -> None:
         self.sub_title = self.api.url
@@ -89,7 +101,7 @@ class CrmApp(App[None]):
                 then()
 
         self.push_screen(
-            LoginScreen(self.api, name, "Your session has ended. Sign in again."), done
+            LoginScreen(self.api, name, _("Your session has ended. Sign in again.")), done
         )
 
     async def cadences(self) -> Cadences:
@@ -118,18 +130,51 @@ class CrmApp(App[None]):
         if isinstance(screen, ApiScreen):
             yield from screen.palette_commands()
         if self.api.user is not None:
-            yield SystemCommand("My queue", "Open my follow-up queue", self.action_my_queue)
-            yield SystemCommand("Customers", "Search and browse customers", self.action_customers)
+            yield SystemCommand(_("My queue"), _("Open my follow-up queue"), self.action_my_queue)
             yield SystemCommand(
-                "Visit plan", "The day's visits in a region, in route order", self.action_visits
+                _("Customers"), _("Search and browse customers"), self.action_customers
             )
             yield SystemCommand(
-                "Access requests", "File one, or decide them (managers)", self.action_access
+                _("Visit plan"),
+                _("The day's visits in a region, in route order"),
+                self.action_visits,
+            )
+            yield SystemCommand(
+                _("Access requests"), _("File one, or decide them (managers)"), self.action_access
             )
             if self.api.user.sees_team:
-                yield SystemCommand("Team view", "Overdue and due today per rep", self.action_team)
-            yield SystemCommand("Log out", "Revoke this session and quit", self.action_logout)
-        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+                yield SystemCommand(
+                    _("Team view"), _("Overdue and due today per rep"), self.action_team
+                )
+            yield SystemCommand(_("Log out"), _("Revoke this session and quit"), self.action_logout)
+        yield SystemCommand(_("Help"), _("Keys of this screen"), self.action_help)
+        for code, name in LANGUAGES.items():
+            if code != language():
+                yield SystemCommand(
+                    f"{_('Language')}: {name}",
+                    _("Show the client in {language}").format(language=name),
+                    partial(self.action_language, code),
+                )
+
+    def action_language(self, code: str) -> None:
+        """Switch the client's language now, and remember it for the next start. Screens
+        show what they were built with, so the client opens the queue again (or the
+        sign-in, before signing in) in the new language."""
+        set_language(code)
+        if self.preferences is not None:
+            self.preferences.language = code
+        localize_bindings(self)
+        self.refresh_bindings()
+        if self.api.user is None:
+            if isinstance(self.screen, LoginScreen):
+                self.pop_screen()
+            self.push_screen(LoginScreen(self.api, self.username), self._signed_in)
+            return
+        from tui.screens.queue import QueueScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(QueueScreen(self.api, day=self.day))
 
     def action_my_queue(self) -> None:
         from tui.screens.queue import QueueScreen

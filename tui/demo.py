@@ -18,6 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from tui.i18n import _
+
 DEMO_USER = "zhang"
 DEMO_PASSWORD = "demo1234"
 
@@ -63,11 +65,15 @@ def _wait(base: str, process: subprocess.Popen[bytes], timeout: float, log: Path
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"The demo server stopped:\n{log.read_text()[-2000:]}")
+            raise SystemExit(
+                _("The demo server stopped:\n{value}").format(value=log.read_text()[-2000:])
+            )
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise SystemExit(f"The demo server did not start within {timeout:.0f} s.")
+    raise SystemExit(
+        _("The demo server did not start within {timeout:.0f} s.").format(timeout=timeout)
+    )

@@ -13,6 +13,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from tui.i18n import _
+
 _UNITS = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
 _AMOUNT = re.compile(r"(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<units>[百千万亿]*)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
@@ -36,10 +38,10 @@ def whole_number(text: str, low: int = 0, high: int = 2_000_000_000) -> int | No
     if not text:
         return None
     if not text.isascii() or not text.isdigit():
-        raise Unparsed("A whole number, e.g. 12.")
+        raise Unparsed(_("A whole number, e.g. 12."))
     value = int(text)
     if not low <= value <= high:
-        raise Unparsed(f"Between {low} and {high}.")
+        raise Unparsed(_("Between {low} and {high}.").format(low=low, high=high))
     return value
 
 
@@ -50,20 +52,20 @@ def amount(text: str) -> str | None:
     if not text:
         return None
     if text.startswith("-"):
-        raise Unparsed("Must not be negative.")
+        raise Unparsed(_("Must not be negative."))
     found = _AMOUNT.fullmatch(text)
     if found is None:
-        raise Unparsed("An amount such as 12000.00, 1.5万 or 2千万.")
+        raise Unparsed(_("An amount such as 12000.00, 1.5万 or 2千万."))
     try:
         value = Decimal(found["number"].replace(",", ""))
     except InvalidOperation:
-        raise Unparsed("An amount such as 12000.00, 1.5万 or 2千万.") from None
+        raise Unparsed(_("An amount such as 12000.00, 1.5万 or 2千万.")) from None
     for unit in found["units"]:
         value *= _UNITS[unit]
     if value != value.quantize(Decimal("0.01")):
-        raise Unparsed("At most two decimal places (fen).")
+        raise Unparsed(_("At most two decimal places (fen)."))
     if value >= Decimal(10) ** 13:
-        raise Unparsed("That amount is too large.")
+        raise Unparsed(_("That amount is too large."))
     return f"{value:.2f}"
 
 
@@ -75,7 +77,7 @@ def day(text: str) -> date | None:
     try:
         found = date.fromisoformat(text)
     except ValueError:
-        raise Unparsed("A date as YYYY-MM-DD, e.g. 2026-03-02.") from None
+        raise Unparsed(_("A date as YYYY-MM-DD, e.g. 2026-03-02.")) from None
     if not 1900 <= found.year <= 2999:
-        raise Unparsed("A date between 1900 and 2999.")
+        raise Unparsed(_("A date between 1900 and 2999."))
     return found

@@ -3,7 +3,7 @@ transport, a real database underneath (the same fixtures as the server tests).""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import FollowUp, FollowUpOrigin, open_slot
 from tests.conftest import Company
 from tests.server.followup_helpers import company_today
+from tui import i18n
 from tui.api import CrmClient
 from tui.api.tokens import TokenStore
 from tui.app import CrmApp
@@ -23,6 +24,16 @@ from tui.app import CrmApp
 URL = "http://crm.test/graphql"
 PASSWORD = "correct horse battery"  # every user of the test company (tests/conftest.py)
 SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The client's tests read English unless they choose Chinese (the product's default)
+    themselves; the language is put back after each test."""
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
 
 
 @pytest.fixture

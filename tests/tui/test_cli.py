@@ -37,7 +37,7 @@ def test_demo_server_then_logout_revokes_the_stored_token(
         store.put(url, token)
 
         # Without --url: the server signed in to last, not the default address.
-        assert main(["logout"]) == 0
+        assert main(["--lang", "en", "logout"]) == 0
         assert capsys.readouterr().out.strip() == f"Logged out of {url}."
         assert TokenStore().get(url) is None
 
@@ -67,14 +67,19 @@ def test_the_last_server_is_remembered_across_formats(tmp_path: Path) -> None:
 
 def test_help_describes_every_option_and_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        main(["--help"])
+        main(["--lang", "en", "--help"])
     text = capsys.readouterr().out
     for words in (
         "--url URL    The server's GraphQL address",
+        "--lang LANG  Language: zh_CN, en",
         "logout     Revoke",
         "demo       Start",
     ):
         assert words in text
     with pytest.raises(SystemExit):
-        main(["demo", "--help"])
+        main(["--lang", "en", "demo", "--help"])
     assert "--port PORT" in capsys.readouterr().out
+    # In Chinese, the help is Chinese too.
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "--help"])
+    assert "服务器的 GraphQL 地址" in capsys.readouterr().out

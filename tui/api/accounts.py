@@ -5,8 +5,9 @@ from __future__ import annotations
 from tui.api.errors import NotAuthenticated
 from tui.api.records import User
 from tui.api.transport import Transport
+from tui.i18n import _
 
-_USER = "id username displayName role permissions"
+_USER = "id username displayName role permissions"  # not text: GraphQL fields
 
 LOGIN = f"""
 mutation Login($username: String!, $password: String!) {{
@@ -52,7 +53,7 @@ class AccountsCalls(Transport):
         """Who the token belongs to; NotAuthenticated when it is no longer valid."""
         data = await self._execute(VIEWER)
         if not data["viewer"]:
-            raise NotAuthenticated("The session has ended.")
+            raise NotAuthenticated(_("The session has ended."))
         self.user = User.parse(data["viewer"])
         return self.user
 

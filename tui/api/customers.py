@@ -12,6 +12,7 @@ from tui.api.errors import ApiError
 from tui.api.records import Money, User
 from tui.api.transport import Json, Transport
 from tui.api.vocabulary import STAGE_LABEL
+from tui.i18n import _
 
 CUSTOMERS = """
 query Customers($filter: CustomerFilter, $first: Int, $after: String) {
@@ -209,12 +210,12 @@ class CustomerFilter:
 
     def describe(self) -> str:
         parts = [
-            "grade " + "".join(self.grades) if self.grades else "",
+            _("grade {grades}").format(grades="".join(self.grades)) if self.grades else "",
             "/".join(STAGE_LABEL[s] for s in self.stages),
             ", ".join(self.regions),
             " ".join(f"#{t}" for t in self.tags),
             ", ".join(name for _, name in self.owners),
-            "key accounts" if self.key_accounts_only else "",
+            _("key accounts") if self.key_accounts_only else "",
         ]
         return " · ".join(p for p in parts if p)
 
@@ -528,14 +529,14 @@ class CustomersCalls(Transport):
         """Everything the customer screen shows, in one request."""
         found = (await self._execute(CUSTOMER, {"id": customer_id}))["customer"]
         if found is None:
-            raise ApiError("That customer is not visible to you.")
+            raise ApiError(_("That customer is not visible to you."))
         return CustomerDetail.parse(found)
 
     async def timeline(self, customer_id: str, after: str | None) -> TimelinePage:
         """The next page of a customer's logged contacts, newest first."""
         found = (await self._execute(TIMELINE, {"id": customer_id, "after": after}))["customer"]
         if found is None:
-            raise ApiError("That customer is not visible to you.")
+            raise ApiError(_("That customer is not visible to you."))
         return TimelinePage.parse(found["interactions"])
 
     async def create_customer(self, **fields: Any) -> str:

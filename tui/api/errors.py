@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.i18n import _
+
 
 class ApiError(Exception):
     """The server answered, but not with what was asked (a GraphQL error)."""
@@ -13,7 +15,9 @@ class ServerUnreachable(ApiError):
     """No answer from the server: down, wrong URL, network gone."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"Cannot reach the server at {url}: {reason}")
+        super().__init__(
+            _("Cannot reach the server at {url}: {reason}").format(url=url, reason=reason)
+        )
         self.url = url
         self.reason = reason
 

@@ -13,6 +13,7 @@ from tui.api.errors import ApiError
 from tui.api.records import Money, User
 from tui.api.transport import Json, Transport
 from tui.api.vocabulary import money
+from tui.i18n import _
 
 _QUEUE_ROW = """
   totalCount
@@ -402,7 +403,7 @@ class FollowUpsCalls(Transport):
             },
         )
         if data["followUpQueue"] is None:
-            raise ApiError("You may not see that queue.")
+            raise ApiError(_("You may not see that queue."))
         return Queue.parse(data["followUpQueue"])
 
     async def team(self, day: date | None = None) -> list[Workload]:
@@ -419,7 +420,7 @@ class FollowUpsCalls(Transport):
         """The customer's grade, cadence and people, for the log-contact form."""
         c = (await self._execute(CUSTOMER_CONTACTS, {"id": customer_id}))["customer"]
         if c is None:
-            raise ApiError("That customer is not visible to you.")
+            raise ApiError(_("That customer is not visible to you."))
         plan = c.get("contactPlan") or {}
         return CustomerForLog(
             id=c["id"],

@@ -18,6 +18,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from tui.api.errors import ApiError, FieldError, NotAuthenticated, ServerUnreachable, UserErrors
 from tui.api.records import User
 from tui.api.vocabulary import UNAUTHENTICATED
+from tui.i18n import _
 
 # One object of a GraphQL answer, as gql decodes it.
 Json = dict[str, Any]
@@ -55,7 +56,7 @@ class Transport:
                 self._session = await self._client.connect_async()
             except (httpx.HTTPError, OSError) as exc:
                 raise ServerUnreachable(self.url, str(exc) or type(exc).__name__) from exc
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}  # not text
         request = GraphQLRequest(document, variable_values=variables or {})
         try:
             answer: Json = await self._session.execute(request, extra_args={"headers": headers})
@@ -67,7 +68,9 @@ class Transport:
             messages = [e.get("message", "") for e in exc.errors or []] or [str(exc)]
             raise ApiError("; ".join(messages)) from exc
         except TransportServerError as exc:
-            raise ApiError(f"The server failed ({exc.code}): {exc}") from exc
+            raise ApiError(
+                _("The server failed ({code}): {exc}").format(code=exc.code, exc=exc)
+            ) from exc
         except (TransportConnectionFailed, httpx.TransportError, OSError, TimeoutError) as exc:
             raise ServerUnreachable(self.url, str(exc) or type(exc).__name__) from exc
         except TransportError as exc:

@@ -9,20 +9,22 @@ schema's; it never sends a value the schema does not know.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 
 from tui.api.records import Money
+from tui.i18n import N_, Terms, _, ngettext
 
 # Grades by expected time to a deal (DOMAIN.md §3): months to the deal, None for D (potential,
 # beyond six months) and E (no need). The cadence comes from the company's settings.
 GRADE_DEAL_MONTHS: dict[str, int | None] = {"A": 1, "B": 3, "C": 6, "D": None, "E": None}
 GRADES = tuple(GRADE_DEAL_MONTHS)
-_NO_DATE = {"D": "potential need, deal beyond 6 months", "E": "no need now"}
+_NO_DATE = {"D": N_("potential need, deal beyond 6 months"), "E": N_("no need now")}
 
 
-# Money is shown as a Chinese office writes it: ¥1,234,567.50.
+# Money is shown as a Chinese office writes it, in either language: ¥1,234,567.50.
 MONEY_LOCALE = "zh_CN"
 
 
@@ -37,102 +39,50 @@ def money(value: Money | None) -> str:
     return format_currency(amount, value.currency or "CNY", locale=MONEY_LOCALE)
 
 
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """ "1 customer", "3 customers": the number with its noun in the right form."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 def every_days(days: int) -> str:
-    return "daily" if days == 1 else f"every {days} days"
+    return _("daily") if days == 1 else _("every {n} days").format(n=days)
 
 
 def grade_meaning(grade: str, cadence_days: int | None = None) -> str:
     """'deal within 3 months · every 7 days': what the grade says, and how often it means
     following up when the company's cadence is known."""
     months = GRADE_DEAL_MONTHS.get(grade)
-    said = f"deal within {months} month{'s' if months != 1 else ''}" if months else ""
-    said = said or _NO_DATE.get(grade, "")
+    if months:
+        said = ngettext("deal within {n} month", "deal within {n} months", months).format(n=months)
+    else:
+        said = _(_NO_DATE.get(grade, ""))
     if cadence_days:
         said += f" · {every_days(cadence_days)}"
     return said
 
 
-STAGE_LABEL = {
-    "PROSPECT": "prospect",
-    "NEGOTIATING": "negotiating",
-    "WON": "won",
-    "DEAD": "dead",
-}
+# Each enum's words, in the language current when read (tui/locale/glossary.toml).
+STAGE_LABEL = Terms("Stage")
 STAGES = tuple(STAGE_LABEL)
-
-KIND_LABEL = {
-    "PHONE": "phone",
-    "VISIT": "visit",
-    "EMAIL": "email",
-    "MEETING": "meeting",
-    "LETTER": "letter",
-    "HOME_VISIT": "home visit",
-    "TECHNICAL_VISIT": "technical visit",
-    "LEADERSHIP_VISIT": "leadership visit",
-    "INQUIRY_LETTER": "inquiry letter",
-}
+KIND_LABEL = Terms("InteractionKind")
 KINDS = tuple(KIND_LABEL)
-
-SOURCE_LABEL = {
-    "INTERNET": "internet",
-    "ACQUAINTANCE": "introduced by an acquaintance",
-    "PHONE_DIRECTORY": "phone directory",
-    "RELATED_COMPANY": "introduced by a related company",
-    "INBOUND_ENQUIRY": "they contacted us",
-    "OTHER": "other",
-}
-CONTACT_ROLE_LABEL = {
-    "BOSS": "boss",
-    "PURCHASING_HEAD": "head of purchasing",
-    "FINANCE_HEAD": "head of finance",
-    "SALES_HEAD": "head of sales",
-    "PRODUCTION_HEAD": "head of production",
-    "TECHNICAL": "technical",
-    "QUALITY": "quality",
-    "OTHER": "other",
-}
-INFLUENCE_LABEL = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
-ATTITUDE_LABEL = {"SUPPORTER": "supporter", "NEUTRAL": "neutral", "OPPONENT": "opponent"}
-ALLY_LABEL = {
-    "NONE": "not an ally",
-    "WEAK": "weak ally",
-    "MODERATE": "ally",
-    "STRONG": "strong ally",
-}
-ORIGIN_LABEL = {
-    "CADENCE": "cadence",
-    "MANUAL": "planned",
-    "LEADERSHIP_VISIT": "leadership visit",
-    "CLASS_VISIT": "class visit",
-    "INQUIRY_LETTER": "inquiry letter",
-}
-ROLE_LABEL = {
-    "SALES_REP": "sales rep",
-    "MANAGER": "manager",
-    "SERVICE": "service",
-    "FINANCE": "finance",
-    "ADMIN": "administrator",
-}
-REQUEST_STATUS_LABEL = {"PENDING": "pending", "GRANTED": "granted", "REFUSED": "refused"}
+SOURCE_LABEL = Terms("SourceChannel")
+CONTACT_ROLE_LABEL = Terms("ContactRole")
+INFLUENCE_LABEL = Terms("Influence")
+ATTITUDE_LABEL = Terms("Attitude")
+ALLY_LABEL = Terms("AllyStrength")
+ORIGIN_LABEL = Terms("FollowUpOrigin")
+ROLE_LABEL = Terms("Role")
+REQUEST_STATUS_LABEL = Terms("AccessRequestStatus")
 
 # Which client list mirrors which schema enum (checked by tests/tui/test_vocabulary.py).
-MIRRORS: dict[str, dict[str, object]] = {
+MIRRORS: dict[str, Mapping[str, object]] = {
     "Grade": dict(GRADE_DEAL_MONTHS),
-    "Stage": dict(STAGE_LABEL),
-    "InteractionKind": dict(KIND_LABEL),
-    "SourceChannel": dict(SOURCE_LABEL),
-    "ContactRole": dict(CONTACT_ROLE_LABEL),
-    "Influence": dict(INFLUENCE_LABEL),
-    "Attitude": dict(ATTITUDE_LABEL),
-    "AllyStrength": dict(ALLY_LABEL),
-    "FollowUpOrigin": dict(ORIGIN_LABEL),
-    "Role": dict(ROLE_LABEL),
-    "AccessRequestStatus": dict(REQUEST_STATUS_LABEL),
+    "Stage": STAGE_LABEL,
+    "InteractionKind": KIND_LABEL,
+    "SourceChannel": SOURCE_LABEL,
+    "ContactRole": CONTACT_ROLE_LABEL,
+    "Influence": INFLUENCE_LABEL,
+    "Attitude": ATTITUDE_LABEL,
+    "AllyStrength": ALLY_LABEL,
+    "FollowUpOrigin": ORIGIN_LABEL,
+    "Role": ROLE_LABEL,
+    "AccessRequestStatus": REQUEST_STATUS_LABEL,
 }
 
 # The userError codes the client acts on.

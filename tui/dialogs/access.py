@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 from tui import forms
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.access import AccessRequest
-from tui.api.vocabulary import counted
 from tui.dialogs.base import ApiDialog
 from tui.forms import FieldUnread
+from tui.i18n import N_, _, ngettext
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -28,8 +28,8 @@ class _Form(ApiDialog[str | None]):
     """A small form: fields by id, a submit that calls the server, errors beside fields."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     _Form { align: center middle; }
@@ -47,12 +47,12 @@ class _Form(ApiDialog[str | None]):
     def compose_fields(self) -> ComposeResult:
         for name, label in self.fields:
             with Horizontal(classes="row"):
-                yield Label(label)
+                yield Label(_(label))
                 yield Input(compact=True, id=name)
             yield FieldError(id=f"error-{name}")
 
     def buttons(self) -> ComposeResult:
-        yield from form_buttons("Save")
+        yield from form_buttons(_("Save"))
 
     def value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
@@ -88,22 +88,22 @@ class _Form(ApiDialog[str | None]):
 
 
 class RequestAccessDialog(_Form):
-    fields = (("customerDescription", "Customer"), ("reason", "Why"))
+    fields = (("customerDescription", N_("Customer")), ("reason", N_("Why")))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("[b]Ask for access to a customer[/b] (name, city, what you know)")
+            yield Static(_("[b]Ask for access to a customer[/b] (name, city, what you know)"))
             yield FieldError(id="error-form")
             yield from self.compose_fields()
             yield from self.buttons()
 
     async def send(self) -> str:
         await self.api.request_access(self.value("customerDescription"), self.value("reason"))
-        return "Request filed; your manager will decide."
+        return _("Request filed; your manager will decide.")
 
 
 class RefuseDialog(_Form):
-    fields = (("note", "Why not"),)
+    fields = (("note", N_("Why not")),)
 
     def __init__(self, api: CrmClient, request: AccessRequest) -> None:
         super().__init__(api)
@@ -111,7 +111,11 @@ class RefuseDialog(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"[b]Refuse:[/b] {self.request.customer_description}")
+            yield Static(
+                _("[b]Refuse:[/b] {customer_description}").format(
+                    customer_description=self.request.customer_description
+                )
+            )
             yield FieldError(id="error-form")
             yield from self.compose_fields()
             yield from self.buttons()
@@ -122,7 +126,7 @@ class RefuseDialog(_Form):
 
 
 class GrantDialog(_Form):
-    fields = (("search", "Find"), ("days", "Days"), ("note", "Note"))
+    fields = (("search", N_("Find")), ("days", N_("Days")), ("note", N_("Note")))
 
     def __init__(self, api: CrmClient, request: AccessRequest) -> None:
         super().__init__(api)
@@ -131,20 +135,23 @@ class GrantDialog(_Form):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(
-                f"[b]Grant:[/b] {self.request.customer_description}\nWhy: {self.request.reason}"
+                _("[b]Grant:[/b] {customer_description}\nWhy: {reason}").format(
+                    customer_description=self.request.customer_description,
+                    reason=self.request.reason,
+                )
             )
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
-                yield Label("Find")
+                yield Label(_("Find"))
                 yield Input(self.request.customer_description, compact=True, id="search")
             yield FieldError(id="error-search")
             yield OptionList(id="matches")
             with Horizontal(classes="row"):
-                yield Label("Days")
+                yield Label(_("Days"))
                 yield Input("7", compact=True, id="days", type="integer")
             yield FieldError(id="error-days")
             with Horizontal(classes="row"):
-                yield Label("Note")
+                yield Label(_("Note"))
                 yield Input(compact=True, id="note")
             yield FieldError(id="error-note")
             yield from self.buttons()
@@ -171,7 +178,7 @@ class GrantDialog(_Form):
         if page.rows:
             matches.highlighted = 0
         self.query_one("#error-search", FieldError).show(
-            None if page.rows else "No customer matches; try fewer characters or pinyin."
+            None if page.rows else _("No customer matches; try fewer characters or pinyin.")
         )
 
     async def send(self) -> str:
@@ -183,10 +190,11 @@ class GrantDialog(_Form):
         except forms.Unparsed as exc:
             raise FieldUnread("days", str(exc)) from None
         await self.api.grant_access(self.request.id, str(option.id), days, self.value("note"))
-        return f"Granted for {counted(days, 'day')}."
+        how_long = ngettext("{n} day", "{n} days", days).format(n=days)
+        return _("Granted for {days}.").format(days=how_long)
 
     def action_save(self) -> None:
         if self.query_one("#matches", OptionList).highlighted is None:
-            self.query_one("#error-search", FieldError).show("Pick the customer first.")
+            self.query_one("#error-search", FieldError).show(_("Pick the customer first."))
             return
         self.submit()

@@ -7,6 +7,7 @@ from typing import TypeVar
 from textual.screen import ModalScreen
 
 from tui.api import CrmClient
+from tui.screens.base import localize_bindings
 
 ResultType = TypeVar("ResultType")
 
@@ -18,3 +19,4 @@ class ApiDialog(ModalScreen[ResultType]):
     def __init__(self, api: CrmClient) -> None:
         super().__init__()
         self.api = api
+        localize_bindings(self)

@@ -8,12 +8,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.i18n import N_, _
+from tui.screens.base import localize_bindings
+
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "No", show=False),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n", "answer(False)", N_("No")),
+        Binding("escape", "answer(False)", N_("No"), show=False),
     ]
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
@@ -22,11 +25,14 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def __init__(self, question: str) -> None:
         super().__init__()
+        localize_bindings(self)
         self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(f"{self.question}\n\n[b]y[/b] yes   [b]n[/b] no")
+            yield Static(
+                _("{question}\n\n[b]y[/b] yes   [b]n[/b] no").format(question=self.question)
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

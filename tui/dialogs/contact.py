@@ -15,27 +15,38 @@ from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import Contact
 from tui.api.vocabulary import ALLY_LABEL, ATTITUDE_LABEL, CONTACT_ROLE_LABEL, INFLUENCE_LABEL
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
 if TYPE_CHECKING:
     pass
 
-TEXTS = (("name", "Name"), ("title", "Title"), ("phone", "Phone"), ("email", "Email"))
+TEXTS = (
+    ("name", N_("Name")),
+    ("title", N_("Title")),
+    ("phone", N_("Phone")),
+    ("email", N_("Email")),
+)
 CHOICES = {
     "role": CONTACT_ROLE_LABEL,
     "influence": INFLUENCE_LABEL,
     "attitude": ATTITUDE_LABEL,
     "allyStrength": ALLY_LABEL,
 }
-LABELS = {"role": "Role", "influence": "Influence", "attitude": "Attitude", "allyStrength": "Ally"}
+LABELS = {
+    "role": N_("Role"),
+    "influence": N_("Influence"),
+    "attitude": N_("Attitude"),
+    "allyStrength": N_("Ally"),
+}
 DEFAULTS = {"role": "OTHER", "influence": "MEDIUM", "attitude": "NEUTRAL", "allyStrength": "NONE"}
 
 
 class ContactDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     ContactDialog { align: center middle; }
@@ -57,24 +68,26 @@ class ContactDialog(ApiDialog[str | None]):
         self.before: dict[str, Any] = contact.form_values() if contact else {}
 
     def compose(self) -> ComposeResult:
-        title = f"Edit {self.contact.name}" if self.contact else "New contact"
+        title = (
+            _("Edit {name}").format(name=self.contact.name) if self.contact else _("New contact")
+        )
         with Vertical(id="dialog"):
             yield Label(f"[b]{title}[/b]")
             yield FieldError(id="error-form")
             for key, label in TEXTS:
                 with Horizontal(classes="row"):
-                    yield Label(label)
+                    yield Label(_(label))
                     yield Input(str(self.before.get(key) or ""), compact=True, id=key)
                 yield FieldError(id=f"error-{key}")
             yield Checkbox(
-                "Decides the purchase (决策人)",
+                _("Decides the purchase (决策人)"),
                 bool(self.before.get("isDecisionMaker")),
                 compact=True,
                 id="isDecisionMaker",
             )
             for key, options in CHOICES.items():
                 with Horizontal(classes="row"):
-                    yield Label(LABELS[key])
+                    yield Label(_(LABELS[key]))
                     yield Select(
                         [(label, value) for value, label in options.items()],
                         value=self.before.get(key) or DEFAULTS[key],
@@ -83,7 +96,7 @@ class ContactDialog(ApiDialog[str | None]):
                         id=key,
                     )
                 yield FieldError(id=f"error-{key}")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -117,7 +130,7 @@ class ContactDialog(ApiDialog[str | None]):
             self.query_one("#error-form", FieldError).show(str(exc))
             return
         name = values.get("name") or (self.contact.name if self.contact else "")
-        self.dismiss(f"Saved {name}.")
+        self.dismiss(_("Saved {name}.").format(name=name))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -15,6 +15,7 @@ from tui import forms
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import ContactPlan, CustomerDetail
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.screens.queue import every
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
@@ -24,12 +25,12 @@ if TYPE_CHECKING:
 
 # (input path, label) in the order shown; the path is what the server names in its refusals.
 FIELDS = (
-    ("focus", "Focus"),
-    ("frequencyDays", "Every (days)"),
-    ("preferredTime", "Best time"),
-    ("expectedOrder.products", "Products"),
-    ("expectedOrder.quantity", "Quantity"),
-    ("expectedOrder.amount", "Amount"),
+    ("focus", N_("Focus")),
+    ("frequencyDays", N_("Every (days)")),
+    ("preferredTime", N_("Best time")),
+    ("expectedOrder.products", N_("Products")),
+    ("expectedOrder.quantity", N_("Quantity")),
+    ("expectedOrder.amount", N_("Amount")),
 )
 # Whole numbers and their ranges (as the server checks them).
 WHOLE_NUMBERS = {"frequencyDays": (1, 3660), "expectedOrder.quantity": (0, 1_000_000_000)}
@@ -56,8 +57,8 @@ def plan_values(plan: ContactPlan | None) -> dict[str, str]:
 
 class ContactPlanDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     ContactPlanDialog { align: center middle; }
@@ -80,21 +81,25 @@ class ContactPlanDialog(ApiDialog[str | None]):
     def compose(self) -> ComposeResult:
         cadence = self.customer.cadence_days
         placeholders = {
-            "frequencyDays": f"blank: the grade's cadence ({self.customer.grade})",
+            "frequencyDays": _("blank: the grade's cadence ({grade})").format(
+                grade=self.customer.grade
+            ),
             "preferredTime": "e.g. 周二上午",
             "expectedOrder.amount": "e.g. 12000.00",
         }
         with Vertical(id="dialog"):
-            yield Label(f"[b]Contact plan · {self.customer.name}[/b]")
+            yield Label(_("[b]Contact plan · {name}[/b]").format(name=self.customer.name))
             yield Static(
-                f"Now: {every(cadence)}. The follow-up scheduled after the next logged "
-                "contact follows this plan.",
+                _(
+                    "Now: {cadence}. The follow-up scheduled after the next logged "
+                    "contact follows this plan."
+                ).format(cadence=every(cadence)),
                 id="hint",
             )
             yield FieldError(id="error-form")
             for path, label in FIELDS:
                 with Horizontal(classes="row"):
-                    yield Label(label)
+                    yield Label(_(label))
                     yield Input(
                         self.before[path],
                         placeholder=placeholders.get(path, ""),
@@ -102,7 +107,7 @@ class ContactPlanDialog(ApiDialog[str | None]):
                         id=_dom_id(path),
                     )
                 yield FieldError(id=f"error-{_dom_id(path)}")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#focus", Input).focus()
@@ -161,7 +166,7 @@ class ContactPlanDialog(ApiDialog[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        self.dismiss("Saved the contact plan.")
+        self.dismiss(_("Saved the contact plan."))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -14,6 +14,7 @@ from tui.api import ApiError, CrmClient
 from tui.api.customers import CustomerFilter
 from tui.api.vocabulary import GRADES, STAGE_LABEL, STAGES, grade_meaning
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.widgets.checklist import CheckList
 from tui.widgets.form_buttons import form_buttons
 
@@ -33,9 +34,9 @@ def _words(text: str, *, spaces: bool = False) -> tuple[str, ...]:
 
 class CustomerFilterDialog(ApiDialog[CustomerFilter | None]):
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", priority=True),
-        Binding("ctrl+l", "clear", "Clear all", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", N_("Apply"), priority=True),
+        Binding("ctrl+l", "clear", N_("Clear all"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     CustomerFilterDialog { align: center middle; }
@@ -59,21 +60,21 @@ class CustomerFilterDialog(ApiDialog[CustomerFilter | None]):
     def compose(self) -> ComposeResult:
         now = self.current
         with Vertical(id="dialog"):
-            yield Static("[b]Filter customers[/b]  (the search box narrows further)")
+            yield Static(_("[b]Filter customers[/b]  (the search box narrows further)"))
             with Horizontal(classes="row"):
-                yield Label("Regions")
+                yield Label(_("Regions"))
                 yield Input(
                     ", ".join(now.regions), placeholder="华东, 华北", compact=True, id="regions"
                 )
             with Horizontal(classes="row"):
-                yield Label("Tags")
+                yield Label(_("Tags"))
                 yield Input(
-                    ", ".join(now.tags), placeholder="all of these", compact=True, id="tags"
+                    ", ".join(now.tags), placeholder=_("all of these"), compact=True, id="tags"
                 )
             with Horizontal(id="heads"):
-                yield Label("Grade")
-                yield Label("Stage")
-                yield Label("Owner")
+                yield Label(_("Grade"))
+                yield Label(_("Stage"))
+                yield Label(_("Owner"))
             with Horizontal(id="lists"):
                 yield CheckList(
                     *[(f"{g} {grade_meaning(g)}", g, g in now.grades) for g in GRADES],
@@ -84,8 +85,10 @@ class CustomerFilterDialog(ApiDialog[CustomerFilter | None]):
                 )
                 # Filled from the server; the owners already chosen are there from the start.
                 yield CheckList(*[(name, oid, True) for oid, name in now.owners], id="owners")
-            yield Checkbox("Key accounts only", now.key_accounts_only, compact=True, id="key")
-            yield from form_buttons("Apply", Button("Clear  ctrl+l", compact=True, id="clear"))
+            yield Checkbox(_("Key accounts only"), now.key_accounts_only, compact=True, id="key")
+            yield from form_buttons(
+                _("Apply"), Button(_("Clear  ctrl+l"), compact=True, id="clear")
+            )
 
     def on_mount(self) -> None:
         self.query_one("#regions", Input).focus()

@@ -19,6 +19,7 @@ from tui.api.customers import CustomerDetail
 from tui.api.records import Money
 from tui.api.vocabulary import STALE_VERSION
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.screens.customer import ARCHIVE_GROUPS
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
@@ -28,13 +29,13 @@ if TYPE_CHECKING:
 
 # Archive fields edited as text. Money and numbers are sent as the server's scalars take
 # them (Decimal and Int as strings/ints); the combined "region+route" row is split.
-EDITABLE: list[tuple[str, str]] = [("Name", "name")] + [
+EDITABLE: list[tuple[str, str]] = [(N_("Name"), "name")] + [
     (label, key)
     for _, fields in ARCHIVE_GROUPS
     for label, key in fields
     if key not in ("region+route", "sourceChannel", "stage")
 ]
-EDITABLE[1:1] = [("Region", "region"), ("Route", "route")]
+EDITABLE[1:1] = [(N_("Region"), "region"), (N_("Route"), "route")]
 LABELS = dict((key, label) for label, key in EDITABLE)
 # Whole numbers and their ranges (as the server checks them).
 INTEGERS = {"ourSharePercent": (0, 100), "yearsInBusiness": (0, 1000), "billingDay": (1, 31)}
@@ -65,10 +66,10 @@ def _wire(key: str, text: str) -> Any:
 
 class EditArchiveDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+r", "reload", "Reload server values", show=False, priority=True),
-        Binding("ctrl+a", "reapply", "Re-apply mine", show=False, priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("ctrl+r", "reload", N_("Reload server values"), show=False, priority=True),
+        Binding("ctrl+a", "reapply", N_("Re-apply mine"), show=False, priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     EditArchiveDialog { align: center middle; }
@@ -91,15 +92,15 @@ class EditArchiveDialog(ApiDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Static(f"[b]Edit archive: {self.original.name}[/b]")
+            yield Static(_("[b]Edit archive: {name}[/b]").format(name=self.original.name))
             yield Static("", id="conflict")
             yield FieldError(id="error-form")
             for label, key in EDITABLE:
                 with Horizontal(classes="row"):
-                    yield Label(label)
+                    yield Label(_(label))
                     yield Input(_plain(self.original, key), compact=True, id=key)
                 yield FieldError(id=f"error-{key}")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -152,8 +153,8 @@ class EditArchiveDialog(ApiDialog[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        saved = ", ".join(LABELS[key].lower() for key, _ in sorted(changes.items()))
-        self.dismiss(f"Saved: {saved}.")
+        saved = ", ".join(_(LABELS[key]).lower() for key in sorted(changes))
+        self.dismiss(_("Saved: {saved}.").format(saved=saved))
 
     async def show_conflict(self) -> None:
         try:
@@ -162,13 +163,17 @@ class EditArchiveDialog(ApiDialog[str | None]):
             self.query_one("#error-form", FieldError).show(str(exc))
             return
         mine = self.changes(self.original) or {}
-        lines = ["[b]Someone saved this customer after you opened it.[/b]"]
+        lines = [_("[b]Someone saved this customer after you opened it.[/b]")]
         for label, key in EDITABLE:
             before, now = _plain(self.original, key), _plain(server, key)
             if before != now:
-                yours = f" (yours: {self.typed()[key] or '—'})" if key in mine else ""
-                lines.append(f"  {label}: {before or '—'} → {now or '—'}{yours}")
-        lines.append("ctrl+r reload the server's values · ctrl+a re-apply my changes")
+                yours = (
+                    _(" (yours: {typed})").format(typed=self.typed()[key] or "—")
+                    if key in mine
+                    else ""
+                )
+                lines.append(f"  {_(label)}: {before or '—'} → {now or '—'}{yours}")
+        lines.append(_("ctrl+r reload the server's values · ctrl+a re-apply my changes"))
         conflict = self.query_one("#conflict", Static)
         conflict.update("\n".join(lines))
         conflict.add_class("-shown")
@@ -178,7 +183,7 @@ class EditArchiveDialog(ApiDialog[str | None]):
         """Drop the user's edits: the form shows the server's values and version."""
         if self.server is None:
             return
-        for _, key in EDITABLE:
+        for _label, key in EDITABLE:
             self.query_one(f"#{key}", Input).value = _plain(self.server, key)
         self.original, self.version = self.server, self.server.version
         self.server = None

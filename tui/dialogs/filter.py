@@ -10,14 +10,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
+from tui.i18n import N_, _
+from tui.screens.base import localize_bindings
 from tui.screens.queue import QueueFilter
 from tui.widgets.checklist import CheckList
 
 
 class FilterDialog(ModalScreen[QueueFilter | None]):
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", N_("Apply"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     FilterDialog { align: center middle; }
@@ -30,16 +32,17 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
 
     def __init__(self, current: QueueFilter) -> None:
         super().__init__()
+        localize_bindings(self)
         self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("[b]Filter the queue[/b]  (space ticks, tab moves on)")
-            yield Label("Regions (comma separated, empty for all)")
+            yield Static(_("[b]Filter the queue[/b]  (space ticks, tab moves on)"))
+            yield Label(_("Regions (comma separated, empty for all)"))
             yield Input(", ".join(self.current.regions), id="regions")
             with Horizontal(id="heads"):
-                yield Label("Grade")
-                yield Label("Kind of contact")
+                yield Label(_("Grade"))
+                yield Label(_("Kind of contact"))
             with Horizontal(id="lists"):
                 yield CheckList(
                     *[(f"{g} {grade_meaning(g)}", g, g in self.current.grades) for g in GRADES],
@@ -49,8 +52,8 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                     *[(KIND_LABEL[k], k, k in self.current.kinds) for k in KINDS], id="kinds"
                 )
             with Horizontal(id="buttons"):
-                yield Button("Clear", id="clear")
-                yield Button("Apply  ctrl+s", variant="primary", id="apply")
+                yield Button(_("Clear"), id="clear")
+                yield Button(_("Apply  ctrl+s"), variant="primary", id="apply")
 
     def on_mount(self) -> None:
         self.query_one("#regions", Input).focus()

@@ -19,7 +19,7 @@ from tui.api.company import Cadences
 from tui.api.followups import QueueRow
 from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.dialogs.base import ApiDialog
-from tui.screens.queue import relative_day
+from tui.i18n import N_, _, relative_day
 from tui.widgets.checklist import CheckList
 from tui.widgets.field_error import FieldError
 from tui.widgets.form_buttons import form_buttons
@@ -43,8 +43,8 @@ FIELDS = {
 
 class LogContactDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     LogContactDialog { align: center middle; }
@@ -86,24 +86,35 @@ class LogContactDialog(ApiDialog[str | None]):
     def compose(self) -> ComposeResult:
         r = self.row
         self.occurred_default = self._now_text()
-        dm = r.decision_maker.line() if r.decision_maker else "none marked"
-        ally = r.ally.line() if r.ally else "none"
+        dm = r.decision_maker.line() if r.decision_maker else _("none marked")
+        ally = r.ally.line() if r.ally else _("none")
         last = (
             relative_day(r.last_contact_at.astimezone().date(), self.today)
             if r.last_contact_at
-            else "never"
+            else _("never")
         )
         with VerticalScroll(id="dialog"):
             yield Static(
-                f"[b]Log contact: {r.customer_name}[/b]  grade {r.grade}\n"
-                f"Last: {last} {r.last_contact_summary}\n"
-                f"Decision maker: {dm}   Ally: {ally}\n"
-                f"Expected order: {r.expected_order() or '—'}   Purpose: {r.purpose or '—'}",
+                _(
+                    "[b]Log contact: {customer}[/b]  grade {grade}\n"
+                    "Last: {last} {summary}\n"
+                    "Decision maker: {decider}   Ally: {ally}\n"
+                    "Expected order: {expected}   Purpose: {purpose}"
+                ).format(
+                    customer=r.customer_name,
+                    grade=r.grade,
+                    last=last,
+                    summary=r.last_contact_summary,
+                    decider=dm,
+                    ally=ally,
+                    expected=r.expected_order() or "—",
+                    purpose=r.purpose or "—",
+                ),
                 id="prep",
             )
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
-                yield Label("Kind")
+                yield Label(_("Kind"))
                 yield Select(
                     [(KIND_LABEL[k], k) for k in KINDS],
                     value=r.kind if r.kind in KINDS else "PHONE",
@@ -112,10 +123,10 @@ class LogContactDialog(ApiDialog[str | None]):
                     id="kind",
                     classes="half",
                 )
-                yield Label(" When")
+                yield Label(_(" When"))
                 yield Input(
                     self.occurred_default,
-                    placeholder="YYYY-MM-DD HH:MM",
+                    placeholder=_("YYYY-MM-DD HH:MM"),
                     compact=True,
                     id="occurred",
                     classes="field",
@@ -123,17 +134,17 @@ class LogContactDialog(ApiDialog[str | None]):
             yield FieldError(id="error-kind")
             yield FieldError(id="error-occurred")
             with Horizontal(classes="row"):
-                yield Label("Present")
+                yield Label(_("Present"))
                 yield CheckList(compact=True, id="contacts")
             yield FieldError(id="error-contacts")
-            texts = (("needs", "Needs"), ("problems", "Problems"), ("outcome", "Outcome"))
+            texts = (("needs", _("Needs")), ("problems", _("Problems")), ("outcome", _("Outcome")))
             for name, label in texts:
                 with Horizontal(classes="row"):
                     yield Label(label)
                     yield Input(compact=True, id=name, classes="field")
                 yield FieldError(id=f"error-{name}")
             with Horizontal(classes="row"):
-                yield Label("Grade")
+                yield Label(_("Grade"))
                 yield Select(
                     [(f"{g} {grade_meaning(g)}", g) for g in GRADES],
                     value=r.grade,
@@ -142,10 +153,10 @@ class LogContactDialog(ApiDialog[str | None]):
                     id="grade",
                     classes="field",
                 )
-                yield Label(" Satisfied")
+                yield Label(_(" Satisfied"))
                 yield Select(
                     [(str(n), n) for n in range(1, 6)],
-                    prompt="not asked",
+                    prompt=_("not asked"),
                     compact=True,
                     id="satisfaction",
                     classes="half",
@@ -153,10 +164,10 @@ class LogContactDialog(ApiDialog[str | None]):
             yield FieldError(id="error-grade")
             yield FieldError(id="error-satisfaction")
             with Horizontal(classes="row"):
-                yield Label("Next due")
+                yield Label(_("Next due"))
                 yield Input(placeholder="YYYY-MM-DD", compact=True, id="next", classes="field")
             yield FieldError(id="error-next")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Input).focus()
@@ -224,7 +235,7 @@ class LogContactDialog(ApiDialog[str | None]):
                 zone = self.cadences.zone if self.cadences else None
                 occurred = typed.replace(tzinfo=zone) if zone else typed.astimezone()
         except ValueError:
-            problems["occurred"] = "Write the time as YYYY-MM-DD HH:MM."
+            problems["occurred"] = _("Write the time as YYYY-MM-DD HH:MM.")
         next_text = self.query_one("#next", Input).value.strip()
         next_due: date | None = None
         if next_text and self.next_edited:  # otherwise the server schedules, as suggested
@@ -269,13 +280,27 @@ class LogContactDialog(ApiDialog[str | None]):
             self._errors(by_field)
             return
         except ServerUnreachable as exc:
-            self._errors({"form": f"Cannot reach {exc.url}; nothing lost, ctrl+s to retry."})
+            self._errors(
+                {
+                    "form": _("Cannot reach {url}; nothing lost, ctrl+s to retry.").format(
+                        url=exc.url
+                    )
+                }
+            )
             return
         except ApiError as exc:
             self._errors({"form": str(exc)})
             return
-        then = f"; next {logged.next_due_on}" if logged.next_due_on else ""
-        self.dismiss(f"Logged the contact with {self.row.customer_name}{then}.")
+        then = (
+            _("; next {next_due_on}").format(next_due_on=logged.next_due_on)
+            if logged.next_due_on
+            else ""
+        )
+        self.dismiss(
+            _("Logged the contact with {customer_name}{then}.").format(
+                customer_name=self.row.customer_name, then=then
+            )
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

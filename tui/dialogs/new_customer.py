@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select
 from tui.api import ApiError, UserErrors
 from tui.api.vocabulary import GRADES, grade_meaning
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -22,18 +23,18 @@ if TYPE_CHECKING:
 
 FIELDS = ("name", "region", "phone", "address", "industry")
 LABELS = {
-    "name": "Name",
-    "region": "Region",
-    "phone": "Phone",
-    "address": "Address",
-    "industry": "Industry",
+    "name": N_("Name"),
+    "region": N_("Region"),
+    "phone": N_("Phone"),
+    "address": N_("Address"),
+    "industry": N_("Industry"),
 }
 
 
 class NewCustomerDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     NewCustomerDialog { align: center middle; }
@@ -48,15 +49,15 @@ class NewCustomerDialog(ApiDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("[b]New customer[/b]")
+            yield Label(_("[b]New customer[/b]"))
             yield FieldError(id="error-form")
             for name in FIELDS:
                 with Horizontal(classes="row"):
-                    yield Label(LABELS[name])
+                    yield Label(_(LABELS[name]))
                     yield Input(compact=True, id=name)
                 yield FieldError(id=f"error-{name}")
             with Horizontal(classes="row"):
-                yield Label("Grade")
+                yield Label(_("Grade"))
                 yield Select(
                     [(f"{g} {grade_meaning(g)}", g) for g in GRADES],
                     value="D",
@@ -65,7 +66,7 @@ class NewCustomerDialog(ApiDialog[str | None]):
                     id="grade",
                 )
             yield FieldError(id="error-grade")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -16,6 +16,7 @@ from tui import forms
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.followups import QueueRow
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 
 class _ReasonDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     _ReasonDialog { align: center middle; }
@@ -45,19 +46,22 @@ class _ReasonDialog(ApiDialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(
-                f"[b]{self.title_text}: {self.row.customer_name}[/b]  due "
-                f"{self.row.due_on.isoformat()}"
+                _("[b]{action}: {customer}[/b]  due {day}").format(
+                    action=_(self.title_text),
+                    customer=self.row.customer_name,
+                    day=self.row.due_on.isoformat(),
+                )
             )
             yield FieldError(id="error-form")
             if self.asks_date:
-                yield Label("New due date (YYYY-MM-DD)")
+                yield Label(_("New due date (YYYY-MM-DD)"))
                 today = cast("CrmApp", self.app).company_today()
                 yield Input((today + timedelta(days=1)).isoformat(), id="dueOn")
                 yield FieldError(id="error-dueOn")
-            yield Label("Reason")
+            yield Label(_("Reason"))
             yield Input(id="reason")
             yield FieldError(id="error-reason")
-            yield from form_buttons("Save")
+            yield from form_buttons(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -92,20 +96,22 @@ class _ReasonDialog(ApiDialog[str | None]):
 
 
 class RescheduleDialog(_ReasonDialog):
-    title_text = "Reschedule"
+    title_text = N_("Reschedule")
     asks_date = True
 
     async def send(self, reason: str) -> str:
         due = forms.day(self.query_one("#dueOn", Input).value)
         if due is None:
-            raise forms.Unparsed("The new due date, as YYYY-MM-DD.")
+            raise forms.Unparsed(_("The new due date, as YYYY-MM-DD."))
         await self.api.reschedule(self.row.id, self.row.version, due, reason)
-        return f"{self.row.customer_name} moved to {due.isoformat()}."
+        return _("{customer} moved to {day}.").format(
+            customer=self.row.customer_name, day=due.isoformat()
+        )
 
 
 class SkipDialog(_ReasonDialog):
-    title_text = "Skip"
+    title_text = N_("Skip")
 
     async def send(self, reason: str) -> str:
         await self.api.skip(self.row.id, self.row.version, reason)
-        return f"Skipped {self.row.customer_name}."
+        return _("Skipped {customer_name}.").format(customer_name=self.row.customer_name)

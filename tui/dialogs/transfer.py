@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import CustomerDetail
 from tui.dialogs.base import ApiDialog
+from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 class TransferDialog(ApiDialog[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Transfer", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Transfer"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
     DEFAULT_CSS = """
     TransferDialog { align: center middle; }
@@ -44,14 +45,18 @@ class TransferDialog(ApiDialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             owner = self.customer.owner.name
-            yield Static(f"[b]Transfer {self.customer.name}[/b] (now {owner})")
+            yield Static(
+                _("[b]Transfer {name}[/b] (now {owner})").format(
+                    name=self.customer.name, owner=owner
+                )
+            )
             yield FieldError(id="error-form")
             with Horizontal(classes="row"):
-                yield Label("To")
-                yield Input(placeholder="name or username", compact=True, id="search")
+                yield Label(_("To"))
+                yield Input(placeholder=_("name or username"), compact=True, id="search")
             yield OptionList(id="people")
             yield FieldError(id="error-newOwnerId")
-            yield from form_buttons("Transfer")
+            yield from form_buttons(_("Transfer"))
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
@@ -81,7 +86,7 @@ class TransferDialog(ApiDialog[str | None]):
     def action_save(self) -> None:
         listing = self.query_one("#people", OptionList)
         if listing.highlighted is None:
-            self.query_one("#error-newOwnerId", FieldError).show("Pick who takes it over.")
+            self.query_one("#error-newOwnerId", FieldError).show(_("Pick who takes it over."))
             return
         option = listing.get_option_at_index(listing.highlighted)
         self.transfer(str(option.id), str(option.prompt))
@@ -96,7 +101,11 @@ class TransferDialog(ApiDialog[str | None]):
         except ApiError as exc:
             self.query_one("#error-form", FieldError).show(str(exc))
             return
-        self.dismiss(f"{self.customer.name} now belongs to {who.split('  ')[0]}.")
+        self.dismiss(
+            _("{customer} now belongs to {owner}.").format(
+                customer=self.customer.name, owner=who.split("  ")[0]
+            )
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

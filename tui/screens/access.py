@@ -15,29 +15,30 @@ from tui.api import ApiError, CrmClient
 from tui.api.access import AccessRequest
 from tui.api.records import DECIDE_ACCESS_REQUESTS
 from tui.api.vocabulary import REQUEST_STATUS_LABEL
+from tui.i18n import N_, _
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 
 COLUMNS = [
-    Column("filed", "Filed", width=10),
-    Column("by", "By", width=8),
-    Column("customer", "Customer", share=1.0, least=10),
-    Column("status", "Status", width=8),
-    Column("until", "Open until", width=10),
+    Column("filed", N_("Filed"), width=10),
+    Column("by", N_("By"), width=8),
+    Column("customer", N_("Customer"), share=1.0, least=10),
+    Column("status", N_("Status"), width=8),
+    Column("until", N_("Open until"), width=10),
 ]
 
 
 class AccessRequestsScreen(ApiScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open customer", show=False),
-        Binding("n", "new", "New request"),
-        Binding("g", "grant", "Grant"),
-        Binding("x", "refuse", "Refuse"),
-        Binding("h", "history", "History", tooltip="Decided requests too (managers)"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", N_("Open customer"), show=False),
+        Binding("n", "new", N_("New request")),
+        Binding("g", "grant", N_("Grant")),
+        Binding("x", "refuse", N_("Refuse")),
+        Binding("h", "history", N_("History"), tooltip=N_("Decided requests too (managers)")),
+        Binding("r", "refresh", N_("Refresh")),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     #title { height: 1; padding: 0 1; background: $boost; }
@@ -74,10 +75,10 @@ class AccessRequestsScreen(ApiScreen):
 
     def _title(self) -> str:
         if not self.deciding:
-            return "Your access requests: n to file one, enter opens a granted customer"
+            return _("Your access requests: n to file one, enter opens a granted customer")
         if self.history:
-            return "All access requests, newest first: h for those waiting"
-        return "Requests waiting for you: g grant, x refuse, h history"
+            return _("All access requests, newest first: h for those waiting")
+        return _("Requests waiting for you: g grant, x refuse, h history")
 
     @work(exclusive=True, group="access")
     async def load(self) -> None:
@@ -103,7 +104,7 @@ class AccessRequestsScreen(ApiScreen):
                 key=r.id,
             )
         if not found:
-            self.query_one("#detail", Static).update("No requests.")
+            self.query_one("#detail", Static).update(_("No requests."))
 
     def selected(self) -> AccessRequest | None:
         table = self.query_one("#requests", DataTable)
@@ -115,13 +116,25 @@ class AccessRequestsScreen(ApiScreen):
         r = self.selected()
         if r is None:
             return
-        lines = [f"Asked about: {r.customer_description} · why: {r.reason}"]
+        lines = [
+            _("Asked about: {customer_description} · why: {reason}").format(
+                customer_description=r.customer_description, reason=r.reason
+            )
+        ]
         if r.decided_by:
             status = REQUEST_STATUS_LABEL.get(r.status, r.status)
             when = (r.decided_at or "")[:10]
-            lines.append(f"{status} by {r.decided_by.name} on {when}: {r.decision_note}")
+            lines.append(
+                _("{status} by {name} on {when}: {decision_note}").format(
+                    status=status, name=r.decided_by.name, when=when, decision_note=r.decision_note
+                )
+            )
         if r.granted_customer and r.access_expires_at:
-            lines.append(f"Open until {r.access_expires_at[:16].replace('T', ' ')}: enter")
+            lines.append(
+                _("Open until {until}: enter").format(
+                    until=r.access_expires_at[:16].replace("T", " ")
+                )
+            )
         self.query_one("#detail", Static).update(escape("\n".join(lines)))
 
     @on(DataTable.RowSelected, "#requests")
@@ -130,7 +143,7 @@ class AccessRequestsScreen(ApiScreen):
         if r is None:
             return
         if not r.granted_customer:
-            self.notify("No customer is open to you through this request.", severity="warning")
+            self.notify(_("No customer is open to you through this request."), severity="warning")
             return
         from tui.screens.customer import CustomerScreen
 

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable
 
 from tui.api import ApiError, CrmClient, NotAuthenticated, ServerUnreachable
+from tui.i18n import _
 from tui.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from tui.app import CrmApp
+
+
+def localize_bindings(node: DOMNode) -> None:
+    """Show the node's key descriptions in the current language. They are written in
+    English with N_() at class level, before any language is chosen; Textual copies them
+    into each node when it is made, so each node translates its own copy."""
+    keys = node._bindings.key_to_bindings
+    for key, bindings in keys.items():
+        keys[key] = [
+            replace(
+                b,
+                description=_(b.description) if b.description else b.description,
+                tooltip=_(b.tooltip) if b.tooltip else b.tooltip,
+            )
+            for b in bindings
+        ]
 
 
 class ApiScreen(Screen[Any]):
@@ -23,6 +42,7 @@ class ApiScreen(Screen[Any]):
     def __init__(self, api: CrmClient) -> None:
         super().__init__()
         self.api = api
+        localize_bindings(self)
 
     @property
     def crm(self) -> CrmApp:
@@ -41,9 +61,11 @@ class ApiScreen(Screen[Any]):
         if isinstance(exc, NotAuthenticated):
             self.crm.relogin(then=retry)
         elif isinstance(exc, ServerUnreachable):
-            banner.show(f"Cannot reach the server at {exc.url}. Press r to retry.")
+            banner.show(
+                _("Cannot reach the server at {url}. Press r to retry.").format(url=exc.url)
+            )
         elif isinstance(exc, ApiError):
-            banner.show(f"The server said: {exc}. Press r to retry.")
+            banner.show(_("The server said: {exc}. Press r to retry.").format(exc=exc))
         else:
             raise exc
 

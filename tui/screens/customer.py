@@ -29,66 +29,68 @@ from tui.api.vocabulary import (
     every_days,
     money,
 )
+from tui.i18n import N_, _
 from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
+from tui.widgets.columns import pad
 
 TAB_LABELS = (
-    ("archive", "Archive"),
-    ("people", "People"),
-    ("timeline", "Timeline"),
+    ("archive", N_("Archive")),
+    ("people", N_("People")),
+    ("timeline", N_("Timeline")),
     ("followups", "Follow-ups"),
-    ("orders", "Orders"),
+    ("orders", N_("Orders")),
 )
 # Fetch the next timeline page while this many entries are still below the cursor.
 TIMELINE_PREFETCH = 10
 
 ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        "Basic facts (基础资料)",
+        N_("Basic facts (基础资料)"),
         [
-            ("Customer code", "code"),
-            ("Address", "address"),
-            ("Phone", "phone"),
-            ("Email", "email"),
-            ("Legal rep.", "legalRepresentative"),
-            ("Organisation", "organizationForm"),
-            ("Industry", "industry"),
-            ("Region / route", "region+route"),
-            ("Customer since", "relationshipSince"),
-            ("Assets", "assets"),
+            (N_("Customer code"), "code"),
+            (N_("Address"), "address"),
+            (N_("Phone"), "phone"),
+            (N_("Email"), "email"),
+            (N_("Legal rep."), "legalRepresentative"),
+            (N_("Organisation"), "organizationForm"),
+            (N_("Industry"), "industry"),
+            (N_("Region / route"), "region+route"),
+            (N_("Customer since"), "relationshipSince"),
+            (N_("Assets"), "assets"),
         ],
     ),
     (
-        "Characteristics (特征)",
+        N_("Characteristics (特征)"),
         [
-            ("Service area", "serviceArea"),
-            ("Sales capacity", "salesCapacity"),
-            ("Potential", "developmentPotential"),
-            ("Philosophy", "businessPhilosophy"),
-            ("Scale", "scale"),
-            ("Features", "distinctiveFeatures"),
-            ("Our share %", "ourSharePercent"),
+            (N_("Service area"), "serviceArea"),
+            (N_("Sales capacity"), "salesCapacity"),
+            (N_("Potential"), "developmentPotential"),
+            (N_("Philosophy"), "businessPhilosophy"),
+            (N_("Scale"), "scale"),
+            (N_("Features"), "distinctiveFeatures"),
+            (N_("Our share %"), "ourSharePercent"),
         ],
     ),
     (
-        "Credit (信用状况)",
+        N_("Credit (信用状况)"),
         [
-            ("Registered cap.", "registeredCapital"),
-            ("Years in bus.", "yearsInBusiness"),
-            ("Credit limit", "creditLimit"),
-            ("Billing day", "billingDay"),
-            ("Payment terms", "paymentTerms"),
+            (N_("Registered cap."), "registeredCapital"),
+            (N_("Years in bus."), "yearsInBusiness"),
+            (N_("Credit limit"), "creditLimit"),
+            (N_("Billing day"), "billingDay"),
+            (N_("Payment terms"), "paymentTerms"),
         ],
     ),
     (
-        "Transactions (交易现状)",
+        N_("Transactions (交易现状)"),
         [
-            ("Sales activity", "currentSalesActivity"),
-            ("Open problems", "openProblems"),
-            ("Source", "sourceChannel"),
-            ("Referred by", "referredBy"),
-            ("Stage", "stage"),
+            (N_("Sales activity"), "currentSalesActivity"),
+            (N_("Open problems"), "openProblems"),
+            (N_("Source"), "sourceChannel"),
+            (N_("Referred by"), "referredBy"),
+            (N_("Stage"), "stage"),
         ],
     ),
 ]
@@ -114,25 +116,30 @@ def _value(c: CustomerDetail, key: str) -> str:
 def archive_text(c: CustomerDetail, groups: list[tuple[str, list[tuple[str, str]]]]) -> str:
     lines = []
     for title, fields in groups:
-        lines.append(f"[b]{title}[/b]")
+        lines.append(f"[b]{_(title)}[/b]")
         for label, key in fields:
-            lines.append(f"  {label:<16}{_value(c, key) or '—'}")
+            lines.append(f"  {pad(_(label), 16)}{_value(c, key) or '—'}")
         lines.append("")
     return "\n".join(lines)
 
 
 def class_text(c: CustomerDetail) -> str:
-    cls = c.abc_class or "not classified (no sales in the period)"
-    vip = f"VIP since {c.vip_since}: {c.vip_reason}" if c.is_vip else "not VIP"
-    return f"Class {cls} · {vip}"
+    cls = c.abc_class or _("not classified (no sales in the period)")
+    vip = (
+        _("VIP since {vip_since}: {vip_reason}").format(
+            vip_since=c.vip_since, vip_reason=c.vip_reason
+        )
+        if c.is_vip
+        else _("not VIP")
+    )
+    return _("Class {cls} · {vip}").format(cls=cls, vip=vip)
 
 
 def plan_text(c: CustomerDetail) -> str:
     plan = c.contact_plan
     if plan is None:
-        return (
-            f"No contact plan: the grade's cadence applies ({every_days(c.cadence_days)}). "
-            "p makes one."
+        return _("No contact plan: the grade's cadence applies ({cadence}). p makes one.").format(
+            cadence=every_days(c.cadence_days)
         )
     hoped = " ".join(
         part
@@ -143,21 +150,24 @@ def plan_text(c: CustomerDetail) -> str:
         )
         if part
     )
-    return (
-        f"Plan: {plan.focus or '—'} · {every_days(plan.frequency_days or c.cadence_days)}"
-        f" · {plan.preferred_time or 'any time'}" + (f"\nExpected order: {hoped}" if hoped else "")
-    )
+    return _("Plan: {focus} · {cadence} · {when}").format(
+        focus=plan.focus or "—",
+        cadence=every_days(plan.frequency_days or c.cadence_days),
+        when=plan.preferred_time or _("any time"),
+    ) + (_("\nExpected order: {hoped}").format(hoped=hoped) if hoped else "")
 
 
 def interaction_text(i: TimelineEntry) -> str:
     """What the highlighted timeline entry says beyond its summary line."""
     present = ", ".join(i.present)
     parts = [
-        f"needs: {i.needs}" if i.needs else "",
-        f"problems: {i.problems}" if i.problems else "",
-        f"outcome: {i.outcome}" if i.outcome else "",
-        f"with {present}" if present else "",
-        f"satisfaction {i.satisfaction}/5" if i.satisfaction else "",
+        _("needs: {needs}").format(needs=i.needs) if i.needs else "",
+        _("problems: {problems}").format(problems=i.problems) if i.problems else "",
+        _("outcome: {outcome}").format(outcome=i.outcome) if i.outcome else "",
+        _("with {present}").format(present=present) if present else "",
+        _("satisfaction {satisfaction}/5").format(satisfaction=i.satisfaction)
+        if i.satisfaction
+        else "",
     ]
     return " · ".join(p for p in parts if p) or "—"
 
@@ -165,20 +175,20 @@ def interaction_text(i: TimelineEntry) -> str:
 class CustomerScreen(ApiScreen):
     BINDINGS = [
         # Short words for the footer to fit 80 columns; the help screen shows the tooltips.
-        Binding("l", "log", "Log", tooltip="Log a contact"),
-        Binding("e", "edit", "Edit", tooltip="Edit the archive"),
-        Binding("a", "add_contact", "Add person", tooltip="Add a contact person"),
-        Binding("x", "remove_contact", "Remove contact", show=False),
-        Binding("p", "plan", "Plan", tooltip="The contact plan"),
-        Binding("t", "transfer", "Transfer", tooltip="Transfer to a colleague (managers)"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("1", "tab('archive')", "Archive", show=False),
-        Binding("2", "tab('people')", "People", show=False),
-        Binding("3", "tab('timeline')", "Timeline", show=False),
+        Binding("l", "log", N_("Log"), tooltip=N_("Log a contact")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the archive")),
+        Binding("a", "add_contact", N_("Add person"), tooltip=N_("Add a contact person")),
+        Binding("x", "remove_contact", N_("Remove contact"), show=False),
+        Binding("p", "plan", N_("Plan"), tooltip=N_("The contact plan")),
+        Binding("t", "transfer", N_("Transfer"), tooltip=N_("Transfer to a colleague (managers)")),
+        Binding("r", "refresh", N_("Refresh"), show=False),
+        Binding("1", "tab('archive')", N_("Archive"), show=False),
+        Binding("2", "tab('people')", N_("People"), show=False),
+        Binding("3", "tab('timeline')", N_("Timeline"), show=False),
         Binding("4", "tab('followups')", "Follow-ups", show=False),
-        Binding("5", "tab('orders')", "Orders", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "back", "Back"),
+        Binding("5", "tab('orders')", N_("Orders"), show=False),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     #title { height: auto; padding: 0 1; background: $boost; }
@@ -205,10 +215,10 @@ class CustomerScreen(ApiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
-        yield Static("Loading…", id="title")
+        yield Static(_("Loading…"), id="title")
         with TabbedContent(initial="archive", id="tabs"):
             with (
-                TabPane("1 Archive", id="archive"),
+                TabPane(_("1 Archive"), id="archive"),
                 VerticalScroll(id="archive-scroll"),
                 Horizontal(id="archive-columns"),
             ):
@@ -216,31 +226,39 @@ class CustomerScreen(ApiScreen):
                 # beside the basic facts instead of three screens down.
                 yield Static("", id="archive-left")
                 yield Static("", id="archive-right")
-            with TabPane("2 People", id="people"):
+            with TabPane(_("2 People"), id="people"):
                 yield DataTable[str](id="people-table", cursor_type="row")
-                yield Static("a add · enter edit · x remove", id="people-keys")
-            with TabPane("3 Timeline", id="timeline"):
+                yield Static(_("a add · enter edit · x remove"), id="people-keys")
+            with TabPane(_("3 Timeline"), id="timeline"):
                 yield DataTable[str](id="timeline-table", cursor_type="row")
                 yield Static("", id="timeline-detail")
-            with TabPane("4 Follow-ups", id="followups"):
+            with TabPane(_("4 Follow-ups"), id="followups"):
                 yield Static("", id="plan")
                 yield DataTable[str](id="followups-table", cursor_type="row")
-            with TabPane("5 Orders", id="orders"):
+            with TabPane(_("5 Orders"), id="orders"):
                 yield Static("", id="class")
                 yield DataTable[str](id="orders-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#people-table", DataTable).add_columns(
-            "Name", "Title", "Phone", "Decides", "Influence", "Attitude", "Ally"
+            _("Name"),
+            _("Title"),
+            _("Phone"),
+            _("Decides"),
+            _("Influence"),
+            _("Attitude"),
+            _("Ally"),
         )
         self.query_one("#timeline-table", DataTable).add_columns(
-            "When", "Kind", "By", "Grade", "Summary"
+            _("When"), _("Kind"), _("By"), _("Grade"), _("Summary")
         )
         self.query_one("#followups-table", DataTable).add_columns(
-            "Due", "Kind", "Origin", "Assignee", "Purpose"
+            _("Due"), _("Kind"), _("Origin"), _("Assignee"), _("Purpose")
         )
-        self.query_one("#orders-table", DataTable).add_columns("Date", "Reference", "Total")
+        self.query_one("#orders-table", DataTable).add_columns(
+            _("Date"), _("Reference"), _("Total")
+        )
         self.load()
 
     @work(exclusive=True, group="customer")
@@ -257,12 +275,19 @@ class CustomerScreen(ApiScreen):
         self.detail = c
         self.refresh_bindings()
         flags = " ".join(
-            f for f, on in (("key account", c.is_key_account), ("archived", c.is_archived)) if on
+            f
+            for f, on in ((_("key account"), c.is_key_account), (_("archived"), c.is_archived))
+            if on
         )
         self.query_one("#title", Static).update(
-            f"[b]{escape(c.name)}[/b]  grade {c.grade} · "
-            f"{STAGE_LABEL.get(c.stage, c.stage)} · owner {c.owner.name}"
-            f" · {every(c.cadence_days)}{' · ' + flags if flags else ''}"
+            _("[b]{name}[/b]  grade {grade} · {stage} · owner {owner} · {cadence}{flags}").format(
+                name=escape(c.name),
+                grade=c.grade,
+                stage=STAGE_LABEL.get(c.stage, c.stage),
+                owner=c.owner.name,
+                cadence=every(c.cadence_days),
+                flags=" · " + flags if flags else "",
+            )
         )
         self.query_one("#archive-left", Static).update(archive_text(c, ARCHIVE_GROUPS[:2]))
         self.query_one("#archive-right", Static).update(archive_text(c, ARCHIVE_GROUPS[2:]))
@@ -273,7 +298,7 @@ class CustomerScreen(ApiScreen):
                 k.name,
                 k.title,
                 k.phone,
-                "决 yes" if k.is_decision_maker else "",
+                _("决 yes") if k.is_decision_maker else "",
                 INFLUENCE_LABEL.get(k.influence, k.influence),
                 ATTITUDE_LABEL.get(k.attitude, k.attitude),
                 ALLY_LABEL.get(k.ally_strength, "") if k.is_ally else "",
@@ -344,18 +369,22 @@ class CustomerScreen(ApiScreen):
 
     def _timeline_detail(self) -> None:
         shown = len(self.timeline)
-        count = f"{shown} of {self.timeline_total} contacts" if self.timeline_next else ""
+        count = (
+            _("{shown} of {total} contacts").format(shown=shown, total=self.timeline_total)
+            if self.timeline_next
+            else ""
+        )
         key = cursor_key(self.query_one("#timeline-table", DataTable))
         entry = self.timeline.get(key or "")
-        lines = [interaction_text(entry) if entry else "No contacts logged yet."]
+        lines = [interaction_text(entry) if entry else _("No contacts logged yet.")]
         if count:
-            lines.append(f"{count} · more load as you scroll")
+            lines.append(_("{count} · more load as you scroll").format(count=count))
         self.query_one("#timeline-detail", Static).update("\n".join(lines))
 
     def _editable(self) -> CustomerDetail | None:
         """The customer, when the viewer may change it; else a word why not."""
         if self.detail is not None and not self.detail.viewer_can_edit:
-            self.notify("You may read this customer but not change it.", severity="warning")
+            self.notify(_("You may read this customer but not change it."), severity="warning")
             return None
         return self.detail
 
@@ -448,7 +477,9 @@ class CustomerScreen(ApiScreen):
             if yes:
                 self.remove_contact(contact)
 
-        self.app.push_screen(ConfirmDialog(f"Remove {contact.name}?"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(_("Remove {name}?").format(name=contact.name)), confirmed
+        )
 
     @work(exclusive=True, group="write")
     async def remove_contact(self, contact: Contact) -> None:
@@ -457,25 +488,37 @@ class CustomerScreen(ApiScreen):
         except ApiError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._after(f"Removed {contact.name}.")
+        self._after(_("Removed {name}.").format(name=contact.name))
 
     def action_transfer(self) -> None:
         user = self.api.user
         if self.detail is None or user is None or not user.may(TRANSFER_CUSTOMERS):
-            self.notify("Transfers are for managers.", severity="warning")
+            self.notify(_("Transfers are for managers."), severity="warning")
             return
         from tui.dialogs.transfer import TransferDialog
 
         self.app.push_screen(TransferDialog(self.api, self.detail), self._after)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Log contact", "Log a contact with this customer", self.action_log)
-        yield SystemCommand("Edit archive", "Change this customer's facts", self.action_edit)
-        yield SystemCommand("Add contact", "A person inside this customer", self.action_add_contact)
-        yield SystemCommand("Contact plan", "Focus, frequency, best time, order", self.action_plan)
-        yield SystemCommand("Transfer", "Hand the customer to a colleague", self.action_transfer)
+        yield SystemCommand(
+            _("Log contact"), _("Log a contact with this customer"), self.action_log
+        )
+        yield SystemCommand(_("Edit archive"), _("Change this customer's facts"), self.action_edit)
+        yield SystemCommand(
+            _("Add contact"), _("A person inside this customer"), self.action_add_contact
+        )
+        yield SystemCommand(
+            _("Contact plan"), _("Focus, frequency, best time, order"), self.action_plan
+        )
+        yield SystemCommand(
+            _("Transfer"), _("Hand the customer to a colleague"), self.action_transfer
+        )
         for tab, label in TAB_LABELS:
-            yield SystemCommand(f"Tab: {label}", "Show this tab", partial(self.action_tab, tab))
+            yield SystemCommand(
+                _("Tab: {label}").format(label=_(label)),
+                _("Show this tab"),
+                partial(self.action_tab, tab),
+            )
 
     def action_refresh(self) -> None:
         self.load()

@@ -13,19 +13,19 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError, CrmClient
 from tui.api.customers import CustomerFilter, CustomerRow
-from tui.api.vocabulary import counted
+from tui.i18n import N_, _, ngettext
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 from tui.widgets.key_input import KeyInput
 
 COLUMNS = [
-    Column("name", "Customer", share=0.45, least=12),
-    Column("grade", "Gr", width=2),
-    Column("class", "Cls", width=3),
-    Column("region", "Region", width=6),
-    Column("owner", "Owner", width=8),
-    Column("last", "Last contact", share=0.55, least=8),
+    Column("name", N_("Customer"), share=0.45, least=12),
+    Column("grade", N_("Gr"), width=2),
+    Column("class", N_("Cls"), width=3),
+    Column("region", N_("Region"), width=6),
+    Column("owner", N_("Owner"), width=8),
+    Column("last", N_("Last contact"), share=0.55, least=8),
 ]
 PAGE = 50
 # Start fetching the next page while this many rows are still below the cursor.
@@ -36,16 +36,16 @@ SEARCH_DELAY = 0.2
 
 class CustomersScreen(ApiScreen):
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("f", "filter", "Filter"),
-        Binding("enter", "open", "Open", show=False),
-        Binding("n", "new", "New"),
-        Binding("a", "archive", "Archive"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "search", N_("Search")),
+        Binding("f", "filter", N_("Filter")),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("n", "new", N_("New")),
+        Binding("a", "archive", N_("Archive")),
+        Binding("r", "refresh", N_("Refresh")),
         # Before the search box sees it (it leaves ? to the screen, see KeyInput).
-        Binding("question_mark", "help", "Help", priority=True),
+        Binding("question_mark", "help", N_("Help"), priority=True),
         # Above the search box's own escape (which would clear it): back, as the footer says.
-        Binding("escape", "back", "Back", priority=True),
+        Binding("escape", "back", N_("Back"), priority=True),
     ]
     DEFAULT_CSS = """
     #search { height: 1; margin: 0 1; }
@@ -68,7 +68,7 @@ class CustomersScreen(ApiScreen):
         yield Header()
         yield Banner()
         yield KeyInput(
-            placeholder="Search: name, code, pinyin or initials (hzjx)…",
+            placeholder=_("Search: name, code, pinyin or initials (hzjx)…"),
             compact=True,
             id="search",
         )
@@ -149,13 +149,14 @@ class CustomersScreen(ApiScreen):
             )
 
     def _status(self) -> None:
-        term = f" matching “{self.term}”" if self.term.strip() else ""
+        term = _(" matching “{term}”").format(term=self.term) if self.term.strip() else ""
         narrowed = self.filter.describe()
         shown = len(self.rows)
+        count = ngettext("{n} customer", "{n} customers", self.total).format(n=self.total)
         self.query_one("#status", Static).update(
-            f"{counted(self.total, 'customer')}{term}"
-            + (f" · {narrowed} (f to change)" if narrowed else "")
-            + (f" · {shown} loaded" if self.has_next else "")
+            f"{count}{term}"
+            + (_(" · {narrowed} (f to change)").format(narrowed=narrowed) if narrowed else "")
+            + (_(" · {shown} loaded").format(shown=shown) if self.has_next else "")
         )
 
     @on(DataTable.RowHighlighted, "#customers")
@@ -234,7 +235,11 @@ class CustomersScreen(ApiScreen):
                 self.archive(row)
 
         self.app.push_screen(
-            ConfirmDialog(f"Archive {row.name}? It leaves the lists; an admin can restore it."),
+            ConfirmDialog(
+                _("Archive {name}? It leaves the lists; an admin can restore it.").format(
+                    name=row.name
+                )
+            ),
             confirmed,
         )
 
@@ -246,18 +251,18 @@ class CustomersScreen(ApiScreen):
         except ApiError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Archived {row.name}.")
+        self.notify(_("Archived {name}.").format(name=row.name))
         self.search()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
-            "Filter customers",
-            "By grade, stage, region, tag, owner, key accounts",
+            _("Filter customers"),
+            _("By grade, stage, region, tag, owner, key accounts"),
             self.action_filter,
         )
-        yield SystemCommand("New customer", "Add a customer to the archive", self.action_new)
+        yield SystemCommand(_("New customer"), _("Add a customer to the archive"), self.action_new)
         yield SystemCommand(
-            "Archive customer", "Archive the selected customer", self.action_archive
+            _("Archive customer"), _("Archive the selected customer"), self.action_archive
         )
 
     def action_back(self) -> None:

@@ -8,12 +8,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.i18n import N_, _
+from tui.screens.base import localize_bindings
+from tui.widgets.columns import pad
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
+        Binding("escape", "close", N_("Close")),
+        Binding("question_mark", "close", N_("Close"), show=False),
+        Binding("q", "close", N_("Close"), show=False),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -22,21 +26,23 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, of: Screen[object]) -> None:
         super().__init__()
+        localize_bindings(self)
         self.of = of
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]Keys on this screen[/b]"]
+        lines = [_("[b]Keys on this screen[/b]")]
         for binding in self.of.BINDINGS:
             if isinstance(binding, Binding):
-                lines.append(f"  {_key(binding.key):<12} {binding.tooltip or binding.description}")
+                said = _(binding.tooltip or binding.description)
+                lines.append(f"  {pad(_key(binding.key), 12)} {said}")
         lines += [
             "",
-            "[b]Everywhere[/b]",
-            f"  {'ctrl+p':<12} Command palette: every screen and action",
-            f"  {'ctrl+q':<12} Quit",
-            f"  {'escape':<12} Close a dialog or go back",
+            _("[b]Everywhere[/b]"),
+            f"  {pad('ctrl+p', 12)} {_('Command palette: every screen and action')}",
+            f"  {pad('ctrl+q', 12)} {_('Quit')}",
+            f"  {pad('escape', 12)} {_('Close a dialog or go back')}",
             "",
-            "Dialogs save with ctrl+s. Tab moves between fields.",
+            _("Dialogs save with ctrl+s. Tab moves between fields."),
         ]
         with VerticalScroll(id="help"):
             yield Static("\n".join(lines))

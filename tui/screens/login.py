@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from tui.api import ApiError, CrmClient, ServerUnreachable, UserErrors
+from tui.i18n import N_, _
+from tui.screens.base import localize_bindings
 from tui.widgets.banner import Banner
 from tui.widgets.field_error import FieldError
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class LoginScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "quit", "Quit", show=True)]
+    BINDINGS = [Binding("escape", "quit", N_("Quit"), show=True)]
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     #login { width: 60; height: auto; border: round $accent; padding: 1 2; }
@@ -30,22 +32,23 @@ class LoginScreen(ModalScreen[bool]):
 
     def __init__(self, api: CrmClient, username: str = "", message: str = "") -> None:
         super().__init__()
+        localize_bindings(self)
         self.api = api
         self._username = username
         self._message = message
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
-            yield Static(f"CRM — sign in to {self.api.url}", id="title")
+            yield Static(_("CRM — sign in to {url}").format(url=self.api.url), id="title")
             yield Banner()
             if self._message:
                 yield Label(self._message, id="message")
-            yield Label("Username")
+            yield Label(_("Username"))
             yield Input(value=self._username, id="username")
-            yield Label("Password")
+            yield Label(_("Password"))
             yield Input(password=True, id="password")
             yield FieldError(id="error")
-            yield Button("Sign in", variant="primary", id="submit")
+            yield Button(_("Sign in"), variant="primary", id="submit")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -77,7 +80,7 @@ class LoginScreen(ModalScreen[bool]):
             self.query_one("#password", Input).focus()
             return
         except ServerUnreachable as exc:
-            self.query_one(Banner).show(f"Cannot reach the server at {exc.url}.")
+            self.query_one(Banner).show(_("Cannot reach the server at {url}.").format(url=exc.url))
             return
         except ApiError as exc:
             error.show(str(exc))

@@ -15,25 +15,26 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.api import ApiError, CrmClient
 from tui.api.followups import Queue, QueueRow
 from tui.api.vocabulary import KIND_LABEL, every_days
+from tui.i18n import N_, _, relative_day
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 
 # The customer's name and the last contact get the room a wider terminal has.
 COLUMNS = [
-    Column("due", "Due", width=8),
-    Column("customer", "Customer", share=0.35, least=10),
-    Column("grade", "Gr", width=2),
-    Column("class", "Cls", width=3),
-    Column("purpose", "Purpose", share=0.25, least=8),
-    Column("last", "Last contact", share=0.4, least=8),
+    Column("due", N_("Due"), width=8),
+    Column("customer", N_("Customer"), share=0.35, least=10),
+    Column("grade", N_("Gr"), width=2),
+    Column("class", N_("Cls"), width=3),
+    Column("purpose", N_("Purpose"), share=0.25, least=8),
+    Column("last", N_("Last contact"), share=0.4, least=8),
 ]
 
 # (attribute, heading in the Due column, what the count is of)
 SECTIONS = (
-    ("overdue", "OVERDUE", "overdue"),
-    ("today", "TODAY", "due today"),
-    ("upcoming", "NEXT 7D", "upcoming"),
+    ("overdue", N_("OVERDUE"), N_("overdue")),
+    ("today", N_("TODAY"), N_("due today")),
+    ("upcoming", N_("NEXT 7D"), N_("upcoming")),
 )
 
 
@@ -48,21 +49,13 @@ class QueueFilter:
         return " · ".join(parts) if parts else "all"
 
 
-def relative_day(day: date, today: date) -> str:
-    """ "3d ago", "today", "in 5d": what a rep reads faster than a date."""
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    return f"{-days}d ago" if days < 0 else f"in {days}d"
-
-
 def every(days: int) -> str:
-    return f"contact {every_days(days)}"
+    return _("contact {cadence}").format(cadence=every_days(days))
 
 
 def last_contact(row: QueueRow, today: date) -> str:
     if row.last_contact_at is None:
-        return "never contacted"
+        return _("never contacted")
     kind = KIND_LABEL.get(row.last_contact_kind or "", "")
     when = relative_day(row.last_contact_at.astimezone().date(), today)
     return " ".join(p for p in (when, kind, row.last_contact_summary) if p)
@@ -74,22 +67,22 @@ class QueueScreen(ApiScreen):
     BINDINGS = [
         # The footer shows the day's actions within 80 columns; the rest are on `?` (with
         # the tooltips) and in the command palette.
-        Binding("enter", "open", "Open customer", show=False),
-        Binding("l", "log", "Log", tooltip="Log the contact"),
-        Binding("d", "reschedule", "Reschedule", tooltip="Reschedule, with a reason"),
-        Binding("s", "skip", "Skip", tooltip="Skip, with a reason"),
-        Binding("f", "filter", "Filter", tooltip="Filter by region, grade, kind"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("t", "team", "Team", tooltip="Team view (managers)"),
-        Binding("c", "customers", "Customers"),
-        Binding("v", "visits", "Visit plan", show=False),
-        Binding("a", "access", "Access requests", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "back", "Back", show=False),
-        Binding("q", "quit", "Quit", show=False),
+        Binding("enter", "open", N_("Open customer"), show=False),
+        Binding("l", "log", N_("Log"), tooltip=N_("Log the contact")),
+        Binding("d", "reschedule", N_("Reschedule"), tooltip=N_("Reschedule, with a reason")),
+        Binding("s", "skip", N_("Skip"), tooltip=N_("Skip, with a reason")),
+        Binding("f", "filter", N_("Filter"), tooltip=N_("Filter by region, grade, kind")),
+        Binding("r", "refresh", N_("Refresh"), show=False),
+        Binding("t", "team", N_("Team"), tooltip=N_("Team view (managers)")),
+        Binding("c", "customers", N_("Customers")),
+        Binding("v", "visits", N_("Visit plan"), show=False),
+        Binding("a", "access", N_("Access requests"), show=False),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("escape", "back", N_("Back"), show=False),
+        Binding("q", "quit", N_("Quit"), show=False),
         # Above the table's own home/end, which scroll sideways.
-        Binding("home", "first", "First", show=False, priority=True),
-        Binding("end", "last", "Last", show=False, priority=True),
+        Binding("home", "first", N_("First"), show=False, priority=True),
+        Binding("end", "last", N_("Last"), show=False, priority=True),
     ]
     DEFAULT_CSS = """
     #title { height: 1; padding: 0 1; background: $boost; }
@@ -113,7 +106,7 @@ class QueueScreen(ApiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
-        yield Static("Loading the queue…", id="title")
+        yield Static(_("Loading the queue…"), id="title")
         table: DataTable[str] = DataTable(id="rows", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="detail")
@@ -158,10 +151,10 @@ class QueueScreen(ApiScreen):
         self.rows = {}
         for name, label, meaning in SECTIONS:
             section = getattr(queue, name)
-            shown = f", {len(section.rows)} shown" if section.has_more else ""
+            shown = _(", {n} shown").format(n=len(section.rows)) if section.has_more else ""
             table.add_row(
-                fit(label, "bold"),
-                fit(f"{section.total} {meaning}{shown}", "bold"),
+                fit(_(label), "bold"),
+                fit(f"{section.total} {_(meaning)}{shown}", "bold"),
                 *[""] * (len(table.columns) - 2),
                 key=f"section:{name}",
             )
@@ -177,9 +170,14 @@ class QueueScreen(ApiScreen):
                     key=row.id,
                 )
         whose = queue.user.display_name or queue.user.username
-        neglected = f" · {queue.neglected} out of cadence" if queue.neglected else ""
+        neglected = _(" · {n} out of cadence").format(n=queue.neglected) if queue.neglected else ""
         self.query_one("#title", Static).update(
-            f"{whose} · {queue.day.isoformat()} · filter: {self.filter.describe()}{neglected}"
+            _("{whose} · {day} · filter: {filter}{neglected}").format(
+                whose=whose,
+                day=queue.day.isoformat(),
+                filter=self.filter.describe(),
+                neglected=neglected,
+            )
         )
         self._restore(keep)
 
@@ -206,28 +204,44 @@ class QueueScreen(ApiScreen):
         detail = self.query_one("#detail", Static)
         if row is None:
             empty = self.queue is not None and not self.rows
-            detail.update("Nothing due. Press f to change the filter." if empty else "")
+            detail.update(_("Nothing due. Press f to change the filter.") if empty else "")
             return
-        dm = row.decision_maker.line() if row.decision_maker else "none marked"
-        ally = row.ally.line() if row.ally else "none"
+        dm = row.decision_maker.line() if row.decision_maker else _("none marked")
+        ally = row.ally.line() if row.ally else _("none")
         detail.update(
-            f"[b]{row.customer_name}[/b] {row.region} · grade {row.grade} · "
-            f"{every(row.cadence_days)} · {KIND_LABEL.get(row.kind, row.kind)}\n"
-            f"Last: {last_contact(row, self.queue.day if self.queue else row.due_on)}\n"
-            f"Decision maker: {dm}   Ally: {ally}\n"
-            f"Purpose: {row.purpose or '—'}   Expected: {row.expected_order() or '—'}"
+            _(
+                "[b]{customer}[/b] {region} · grade {grade} · {cadence} · {kind}\n"
+                "Last: {last}\n"
+                "Decision maker: {decider}   Ally: {ally}\n"
+                "Purpose: {purpose}   Expected: {expected}"
+            ).format(
+                customer=row.customer_name,
+                region=row.region,
+                grade=row.grade,
+                cadence=every(row.cadence_days),
+                kind=KIND_LABEL.get(row.kind, row.kind),
+                last=last_contact(row, self.queue.day if self.queue else row.due_on),
+                decider=dm,
+                ally=ally,
+                purpose=row.purpose or "—",
+                expected=row.expected_order() or "—",
+            )
         )
 
     # --- actions ------------------------------------------------------------------------
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
-            "Log contact", "Log a contact with the selected customer", self.action_log
+            _("Log contact"), _("Log a contact with the selected customer"), self.action_log
         )
-        yield SystemCommand("Reschedule", "Move the selected follow-up", self.action_reschedule)
-        yield SystemCommand("Skip", "Skip the selected follow-up, with a reason", self.action_skip)
-        yield SystemCommand("Filter the queue", "By region, grade, kind", self.action_filter)
-        yield SystemCommand("Refresh", "Load the queue again", self.action_refresh)
+        yield SystemCommand(
+            _("Reschedule"), _("Move the selected follow-up"), self.action_reschedule
+        )
+        yield SystemCommand(
+            _("Skip"), _("Skip the selected follow-up, with a reason"), self.action_skip
+        )
+        yield SystemCommand(_("Filter the queue"), _("By region, grade, kind"), self.action_filter)
+        yield SystemCommand(_("Refresh"), _("Load the queue again"), self.action_refresh)
 
     def action_refresh(self) -> None:
         self.load()
@@ -248,9 +262,11 @@ class QueueScreen(ApiScreen):
         row = self.selected()
         if row is None:
             self.notify(
-                f"Move to a follow-up to {what}: the cursor is on a section heading."
+                _("Move to a follow-up to {what}: the cursor is on a section heading.").format(
+                    what=what
+                )
                 if self.rows
-                else f"Nothing to {what}: the queue is empty.",
+                else _("Nothing to {what}: the queue is empty.").format(what=what),
                 severity="warning",
             )
         return row
@@ -329,7 +345,7 @@ class QueueScreen(ApiScreen):
     def action_team(self) -> None:
         user = self.api.user
         if user is None or not user.sees_team:
-            self.notify("The team view is for managers.", severity="warning")
+            self.notify(_("The team view is for managers."), severity="warning")
             return
         from tui.screens.team import TeamScreen
 

@@ -12,16 +12,17 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError, CrmClient
 from tui.api.followups import Workload
+from tui.i18n import N_, _
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 
 
 class TeamScreen(ApiScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open queue", show=True),
-        Binding("r", "refresh", "Refresh"),
-        Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help"),
+        Binding("enter", "open", N_("Open queue"), show=True),
+        Binding("r", "refresh", N_("Refresh")),
+        Binding("escape", "back", N_("Back")),
+        Binding("question_mark", "help", N_("Help")),
     ]
 
     def __init__(self, api: CrmClient, day: date | None = None) -> None:
@@ -32,16 +33,16 @@ class TeamScreen(ApiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
-        yield Static("Team: open follow-ups per person", id="title")
+        yield Static(_("Team: open follow-ups per person"), id="title")
         yield DataTable[str](id="team", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#team", DataTable)
-        table.add_column("Who", key="who", width=16)
-        table.add_column("Overdue", key="overdue", width=8)
-        table.add_column("Due today", key="today", width=10)
-        table.add_column("Out of cadence", key="neglected", width=15)
+        table.add_column(_("Who"), key="who", width=16)
+        table.add_column(_("Overdue"), key="overdue", width=8)
+        table.add_column(_("Due today"), key="today", width=10)
+        table.add_column(_("Out of cadence"), key="neglected", width=15)
         self.load()
 
     @work(exclusive=True, group="team")
@@ -64,7 +65,7 @@ class TeamScreen(ApiScreen):
                 key=w.user.id,
             )
         if not loads:
-            self.query_one("#title", Static).update("Nobody reports to you.")
+            self.query_one("#title", Static).update(_("Nobody reports to you."))
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:

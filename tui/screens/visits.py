@@ -12,33 +12,33 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.api import ApiError, CrmClient
 from tui.api.followups import VisitPlan
-from tui.api.vocabulary import KIND_LABEL, counted
+from tui.api.vocabulary import KIND_LABEL
+from tui.i18n import N_, _, ngettext, relative_day
 from tui.screens.base import ApiScreen, cursor_key
-from tui.screens.queue import relative_day
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 from tui.widgets.key_input import KeyInput
 
 COLUMNS = [
-    Column("position", "#", width=2),
-    Column("customer", "Customer", share=0.3, least=8),
-    Column("route", "Route", width=8),
-    Column("km", "km", width=5),
-    Column("due", "Due", width=8),
-    Column("purpose", "Purpose", share=0.35, least=8),
-    Column("address", "Address", share=0.35, least=6),
+    Column("position", N_("#"), width=2),
+    Column("customer", N_("Customer"), share=0.3, least=8),
+    Column("route", N_("Route"), width=8),
+    Column("km", N_("km"), width=5),
+    Column("due", N_("Due"), width=8),
+    Column("purpose", N_("Purpose"), share=0.35, least=8),
+    Column("address", N_("Address"), share=0.35, least=6),
 ]
 
 
 class VisitPlanScreen(ApiScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open customer", show=False),
+        Binding("enter", "open", N_("Open customer"), show=False),
         # Before the region box sees them (it leaves them to the screen, see KeyInput).
-        Binding("left_square_bracket", "day(-1)", "Day before", key_display="[", priority=True),
-        Binding("right_square_bracket", "day(1)", "Day after", key_display="]", priority=True),
-        Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "help", "Help", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("left_square_bracket", "day(-1)", N_("Day before"), key_display="[", priority=True),
+        Binding("right_square_bracket", "day(1)", N_("Day after"), key_display="]", priority=True),
+        Binding("r", "refresh", N_("Refresh")),
+        Binding("question_mark", "help", N_("Help"), priority=True),
+        Binding("escape", "back", N_("Back")),
     ]
     DEFAULT_CSS = """
     #region { height: 1; margin: 0 1; }
@@ -57,12 +57,12 @@ class VisitPlanScreen(ApiScreen):
         yield Banner()
         yield KeyInput(
             self.area,
-            placeholder="Region, e.g. 华东 (enter)",
+            placeholder=_("Region, e.g. 华东 (enter)"),
             compact=True,
             id="region",
             passes="?[]",
         )
-        yield Static("Type a region and press enter.", id="summary")
+        yield Static(_("Type a region and press enter."), id="summary")
         yield DataTable[str](id="stops", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -99,12 +99,18 @@ class VisitPlanScreen(ApiScreen):
         day = self.day or self.crm.company_today()
         if not plan or not plan.stops:
             summary.update(
-                f"No visits due in {self.area} by {day.isoformat()}. [ ] change the day."
+                _("No visits due in {area} by {day}. [ ] change the day.").format(
+                    area=self.area, day=day.isoformat()
+                )
             )
             return
-        how = "nearest first" if plan.nearest_first else "by route (路序)"
-        km = f" · {plan.total_km:.1f} km" if plan.total_km is not None else ""
-        stops = counted(len(plan.stops), "stop")
+        how = _("nearest first") if plan.nearest_first else _("by route (路序)")
+        km = (
+            _(" · {total_km:.1f} km").format(total_km=plan.total_km)
+            if plan.total_km is not None
+            else ""
+        )
+        stops = ngettext("{n} stop", "{n} stops", len(plan.stops)).format(n=len(plan.stops))
         summary.update(f"{plan.region} · {plan.day.isoformat()} · {stops}, {how}{km}")
         for stop in plan.stops:
             self.customers[str(stop.position)] = stop.customer_id
@@ -145,5 +151,5 @@ class VisitPlanScreen(ApiScreen):
             self.load()
         else:
             self.query_one("#summary", Static).update(
-                f"{self.day.isoformat()}: type a region and press enter."
+                _("{day}: type a region and press enter.").format(day=self.day.isoformat())
             )

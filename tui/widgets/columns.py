@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
+
+from tui.i18n import _
 
 # DataTable pads each cell by one column on either side, and keeps room for its vertical
 # scrollbar.
@@ -19,7 +22,7 @@ _SCROLLBAR = 2
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # marked with N_() where declared, shown through _()
     width: int = 0  # fixed width; 0 means flexible
     share: float = 1.0  # a flexible column's part of the room left
     least: int = 6  # never narrower than this
@@ -45,7 +48,13 @@ def lay_out(table: DataTable[Any], columns: list[Column], total: int) -> None:
     table.clear(columns=True)
     sizes = widths(total, columns)
     for column in columns:
-        table.add_column(column.label, key=column.key, width=sizes[column.key])
+        table.add_column(_(column.label), key=column.key, width=sizes[column.key])
+
+
+def pad(text: str, width: int) -> str:
+    """`text` followed by spaces up to `width` terminal cells (a Chinese character takes
+    two cells, so str.ljust would leave columns ragged)."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 def fit(value: object, style: str = "") -> Text:

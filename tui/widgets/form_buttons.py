@@ -6,10 +6,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
 
+from tui.i18n import _
 
-def form_buttons(save: str = "Save", *before: Button) -> ComposeResult:
+
+def form_buttons(save: str = _("Save"), *before: Button) -> ComposeResult:
     """`before`: further buttons of the dialog, shown left of Cancel."""
     with Horizontal(id="buttons"):
         yield from before
-        yield Button("Cancel  esc", compact=True, id="cancel")
-        yield Button(f"{save}  ctrl+s", variant="primary", compact=True, id="save")
+        yield Button(_("Cancel  esc"), compact=True, id="cancel")
+        yield Button(
+            _("{save}  ctrl+s").format(save=save), variant="primary", compact=True, id="save"
+        )

@@ -1,0 +1,65 @@
+"""Switching the client's language while it runs, from the command palette, and starting in
+the language the user chose last time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Static
+
+from tests.conftest import Company
+from tests.tui.conftest import SIZE, customer_due
+from tests.tui.test_queue_app import settle, sign_in
+from tui import i18n
+from tui.api import CrmClient
+from tui.api.tokens import TokenStore
+from tui.app import CrmApp
+from tui.preferences import Preferences
+from tui.screens.queue import QueueScreen
+
+
+def _footer(app: Any) -> set[str]:
+    return {b.binding.description for b in app.active_bindings.values() if b.binding.show}
+
+
+async def test_the_palette_switches_to_chinese_and_the_choice_is_kept(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    await customer_due(company, "r1", "杭州机械厂", -1)
+    preferences = Preferences(tmp_path / "preferences.json")
+    app = CrmApp(api, TokenStore(tmp_path / "session.json"), preferences=preferences, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        assert {"Log", "Skip", "Help"} <= _footer(app)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Language")
+        await settle(pilot)
+        await pilot.pause(0.3)  # the palette searches its commands as you type
+        await pilot.press("enter")
+        await settle(pilot)
+        assert i18n.language() == "zh_CN"
+        assert isinstance(app.screen, QueueScreen)
+        assert {"记录", "跳过", "帮助"} <= _footer(app)
+        title = str(app.screen.query_one("#title", Static).render())
+        assert "筛选" in title
+        # The rows are still there, in Chinese: the section headings and the kind.
+        assert "已逾期" in app.export_screenshot()
+    assert preferences.language == "zh_CN"
+    # The next start, with no --lang, opens in the language chosen last time.
+    assert i18n.choose(None, preferences.language, {"LANG": "en_US.UTF-8"}) == "zh_CN"
+
+
+async def test_a_customer_screen_in_chinese_names_things_the_way_sales_staff_do(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    await customer_due(company, "r1", "杭州机械厂", -1)
+    app = CrmApp(api, TokenStore(tmp_path / "session.json"), language="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = app.export_screenshot()
+    for words in ("基础资料", "信用状况", "交易现状", "负责人", "档案"):
+        assert words in shown, words
