@@ -26,6 +26,7 @@ from server.domain.accounts.viewer import Viewer
 from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
+from server.i18n import negotiate, request_language
 from server.settings import Settings
 
 log = logging.getLogger("crm.app")
@@ -120,6 +121,9 @@ class CrmGraphQL(GraphQL[Context, None]):
         user = await user_for_token(token) if token else None
         request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex
         client = request.client if isinstance(request, Request) else None
+        # Messages people read (userErrors) come in the language the request asks for.
+        headers = getattr(request, "headers", {})
+        request_language.set(negotiate(headers.get("accept-language")))
         return Context(
             viewer=Viewer(user=user, request_id=request_id),
             settings=self.settings,

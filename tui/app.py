@@ -20,6 +20,10 @@ from tui.preferences import Preferences
 from tui.screens.base import localize_bindings
 from tui.screens.login import LoginScreen
 
+# Textual's own words the client shows (the command palette key in the footer): listed here
+# so they are in the catalogue; localize_bindings translates them with the app's keys.
+TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+
 
 class CrmApp(App[None]):
     TITLE = "CRM"
@@ -151,7 +155,7 @@ class CrmApp(App[None]):
         for code, name in LANGUAGES.items():
             if code != language():
                 yield SystemCommand(
-                    f"{_('Language')}: {name}",
+                    _("Language: {name}").format(name=name),
                     _("Show the client in {language}").format(language=name),
                     partial(self.action_language, code),
                 )

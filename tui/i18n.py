@@ -97,6 +97,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_current).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` as meant in `context`, for a word that reads differently in different
+    places ("By": who filed a request, who logged a contact)."""
+    return _catalogue(_current).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a string for the catalogue where it is defined; translate it with `_()` where
     it is shown (class-level key descriptions, column headings)."""

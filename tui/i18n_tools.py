@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 from tui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 TUI_DIR = Path(__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def extract() -> Catalog:

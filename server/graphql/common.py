@@ -19,10 +19,11 @@ from tortoise.queryset import QuerySet
 from server.domain.access.visibility import visible_through_customer
 from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings
-from server.domain.shared.errors import ERROR_MEANING, DomainError, ErrorCode
+from server.domain.shared.errors import ERROR_MEANING, DomainError, ErrorCode, not_found
 from server.domain.shared.ids import db_id
 from server.domain.shared.paging import Page, PageArgs
 from server.graphql.enums import mirror
+from server.i18n import translate
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def argument_error(exc: DomainError) -> GraphQLError:
     """A bad query argument (cursor, page size): a clear error naming the argument."""
     problem = exc.problems[0]
     return GraphQLError(
-        problem.message,
+        translate(problem.template, problem.params),
         extensions={"code": problem.code.value.upper(), "argument": problem.field},
     )
 
@@ -220,7 +221,7 @@ def decode_id(gid: relay.GlobalID, type_name: str, field: str) -> int:
     """The database id inside a global ID, checked to be of the expected type."""
     pk = db_id(gid.node_id) if gid.type_name == type_name else None
     if pk is None:
-        raise DomainError.single(ErrorCode.NOT_FOUND, f"{type_name} not found.", field)
+        raise not_found(type_name, field)
     return pk
 
 

@@ -27,6 +27,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.common import UserError, UserErrorCode
+from server.i18n import translate
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -63,7 +64,7 @@ def user_errors(error: DomainError, paths: InputPaths | None = None) -> list[Use
         UserError(
             field=path(p.field),
             code=UserErrorCode(ErrorCode(p.code).value),
-            message=p.message,
+            message=translate(p.template, p.params),
         )
         for p in error.problems
     ]

@@ -20,6 +20,7 @@ from strawberry.types.base import get_object_definition
 from server.domain.shared.errors import ErrorCode
 from server.graphql.common import UserError, UserErrorCode
 from server.graphql.mutations import Payload
+from server.i18n import translate
 
 SIGN_IN_FIRST = "Authentication required: send `Authorization: Bearer <token>` from `login`."
 
@@ -48,7 +49,7 @@ class SignedInToChange(SignedIn):
                 UserError(
                     field=None,
                     code=UserErrorCode(ErrorCode.UNAUTHENTICATED.value),
-                    message="Log in first.",
+                    message=translate("Log in first."),
                 )
             ]
         )

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "tui"
-MARKERS = {"_", "N_", "ngettext"}
+MARKERS = {"_", "N_", "ngettext", "pgettext"}
 # Calls whose string arguments are names, ids, keys or formats, not text.
 NOT_TEXT_CALLS = {
     "query_one",
@@ -210,6 +210,14 @@ def untranslated(path: Path) -> list[str]:
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_text(node.value):
             found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.JoinedStr) and any(
+            isinstance(sub, ast.Call)
+            and _call_name(sub) in MARKERS
+            and any(isinstance(a, ast.Constant) for a in sub.args)
+            for sub in ast.walk(node)
+        ):
+            # Babel does not look inside f-strings: the message would never be catalogued.
+            found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}: _() inside an f-string")
         elif isinstance(node, ast.JoinedStr):
             text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
             if _is_text(text):

@@ -1,4 +1,6 @@
-"""SVG snapshots of every screen and dialog at 80×24, including the empty and error states.
+"""SVG snapshots of every screen and dialog at 80×24, including the empty and error states,
+in Chinese and in English (each test runs once per language; the pictures are named
+test_x[zh_CN].svg and test_x[en].svg).
 
 The data is fixed and the queue is opened as of a fixed day, so the pictures do not change
 with the calendar. Update after an intended change with `pytest --snapshot-update`.
@@ -22,6 +24,7 @@ from server.domain.customers.models import Customer
 from tests.conftest import Company
 from tests.tui.conftest import customer_due
 from tests.tui.test_queue_app import settle, sign_in
+from tui import i18n
 from tui.api import CrmClient
 from tui.api.tokens import TokenStore
 from tui.app import CrmApp
@@ -30,6 +33,13 @@ DAY = date(2026, 3, 2)  # a Monday
 SIZE = (80, 24)
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+@pytest.fixture(params=["zh_CN", "en"], autouse=True)
+def language(request: pytest.FixtureRequest) -> str:
+    """Every picture in both languages; layouts must hold in each at 80×24."""
+    i18n.set_language(request.param)
+    return str(request.param)
 
 
 @pytest.fixture

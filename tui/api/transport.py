@@ -18,7 +18,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from tui.api.errors import ApiError, FieldError, NotAuthenticated, ServerUnreachable, UserErrors
 from tui.api.records import User
 from tui.api.vocabulary import UNAUTHENTICATED
-from tui.i18n import _
+from tui.i18n import _, language
 
 # One object of a GraphQL answer, as gql decodes it.
 Json = dict[str, Any]
@@ -56,7 +56,9 @@ class Transport:
                 self._session = await self._client.connect_async()
             except (httpx.HTTPError, OSError) as exc:
                 raise ServerUnreachable(self.url, str(exc) or type(exc).__name__) from exc
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}  # not text
+        headers = {"Accept-Language": language().replace("_", "-")}  # not text
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"  # not text
         request = GraphQLRequest(document, variable_values=variables or {})
         try:
             answer: Json = await self._session.execute(request, extra_args={"headers": headers})

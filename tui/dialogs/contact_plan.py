@@ -84,8 +84,8 @@ class ContactPlanDialog(ApiDialog[str | None]):
             "frequencyDays": _("blank: the grade's cadence ({grade})").format(
                 grade=self.customer.grade
             ),
-            "preferredTime": "e.g. 周二上午",
-            "expectedOrder.amount": "e.g. 12000.00",
+            "preferredTime": _("e.g. 周二上午"),
+            "expectedOrder.amount": _("e.g. 12000.00"),
         }
         with Vertical(id="dialog"):
             yield Label(_("[b]Contact plan · {name}[/b]").format(name=self.customer.name))

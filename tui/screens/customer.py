@@ -29,7 +29,7 @@ from tui.api.vocabulary import (
     every_days,
     money,
 )
-from tui.i18n import N_, _
+from tui.i18n import N_, _, pgettext
 from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
@@ -251,7 +251,7 @@ class CustomerScreen(ApiScreen):
             _("Ally"),
         )
         self.query_one("#timeline-table", DataTable).add_columns(
-            _("When"), _("Kind"), _("By"), _("Grade"), _("Summary")
+            _("When"), _("Kind"), pgettext("logged", "By"), _("Grade"), _("Summary")
         )
         self.query_one("#followups-table", DataTable).add_columns(
             _("Due"), _("Kind"), _("Origin"), _("Assignee"), _("Purpose")

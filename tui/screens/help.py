@@ -38,9 +38,9 @@ class HelpScreen(ModalScreen[None]):
         lines += [
             "",
             _("[b]Everywhere[/b]"),
-            f"  {pad('ctrl+p', 12)} {_('Command palette: every screen and action')}",
-            f"  {pad('ctrl+q', 12)} {_('Quit')}",
-            f"  {pad('escape', 12)} {_('Close a dialog or go back')}",
+            "  " + pad("ctrl+p", 12) + " " + _("Command palette: every screen and action"),
+            "  " + pad("ctrl+q", 12) + " " + _("Quit"),
+            "  " + pad("escape", 12) + " " + _("Close a dialog or go back"),
             "",
             _("Dialogs save with ctrl+s. Tab moves between fields."),
         ]

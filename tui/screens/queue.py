@@ -45,8 +45,9 @@ class QueueFilter:
     kinds: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        parts = [", ".join(p) for p in (self.regions, self.grades, self.kinds) if p]
-        return " · ".join(parts) if parts else "all"
+        kinds = [KIND_LABEL.get(k, k) for k in self.kinds]
+        parts = [", ".join(p) for p in (self.regions, self.grades, kinds) if p]
+        return " · ".join(parts) if parts else _("all")
 
 
 def every(days: int) -> str:

@@ -18,7 +18,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
 
 TOKEN_BYTES = 32  # 256 random bits, well above the 128 the issue asks for
 
@@ -73,7 +73,10 @@ async def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(
             FieldProblem(
-                "password", ErrorCode.INVALID, f"At least {MIN_PASSWORD_LENGTH} characters."
+                "password",
+                ErrorCode.INVALID,
+                N_("At least {least} characters."),
+                {"least": MIN_PASSWORD_LENGTH},
             )
         )
     if problems:
@@ -98,7 +101,10 @@ async def create_user(
             )
         except IntegrityError as exc:
             raise DomainError.single(
-                ErrorCode.DUPLICATE, f"User {username!r} already exists.", "username"
+                ErrorCode.DUPLICATE,
+                N_("User “{username}” already exists."),
+                "username",
+                username=username,
             ) from exc
 
 
@@ -167,8 +173,9 @@ async def login(
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise DomainError.single(
             ErrorCode.LOCKED,
-            f"Too many failed logins: try again in {minutes} minute(s).",
+            N_("Too many failed logins: try again in {minutes} minute(s)."),
             "username",
+            minutes=minutes,
         )
     user = await User.get_or_none(username=name) if name and len(name) <= 64 else None
     # Verify even for an unknown user so response time does not reveal which names exist.

@@ -18,9 +18,15 @@ from server.domain.audit import services as audit
 from server.domain.customers.services import get_customer
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
 
 MAX_GRANT_DAYS = 90
+# How a decided request's state reads inside a message (translated with it).
+STATUS_WORDS = {
+    AccessRequestStatus.PENDING: N_("pending"),
+    AccessRequestStatus.GRANTED: N_("granted"),
+    AccessRequestStatus.REFUSED: N_("refused"),
+}
 
 
 async def readable_requests(viewer: Viewer) -> QuerySet[AccessRequest]:
@@ -54,7 +60,9 @@ async def _pending(viewer: Viewer, request_id: int) -> AccessRequest:
         raise not_found("Access request", "request_id")
     if request.status != AccessRequestStatus.PENDING:
         raise DomainError.single(
-            ErrorCode.INVALID_STATE, f"This request was already {request.status.value}."
+            ErrorCode.INVALID_STATE,
+            N_("This request was already {status}."),
+            status=STATUS_WORDS[request.status],
         )
     return request
 
@@ -81,7 +89,10 @@ async def grant(
     request = await _pending(viewer, request_id)
     if not 1 <= days <= MAX_GRANT_DAYS:
         raise DomainError.single(
-            ErrorCode.OUT_OF_RANGE, f"Grant between 1 and {MAX_GRANT_DAYS} days.", "days"
+            ErrorCode.OUT_OF_RANGE,
+            N_("Grant between 1 and {most} days."),
+            "days",
+            most=MAX_GRANT_DAYS,
         )
     note = v.clean({"note": v.text(2000)}, {"note": note})["note"]
     try:

@@ -14,7 +14,7 @@ from server.domain.customers.models import (
     Stage,
 )
 from server.domain.shared import validation as v
-from server.domain.shared.errors import ErrorCode
+from server.domain.shared.errors import N_, ErrorCode
 from server.domain.shared.validation import FieldInvalid
 
 MAX_TAGS = 20
@@ -34,7 +34,7 @@ def tags(value: Any) -> list[str]:
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_TAGS} tags.")
+        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, N_("At most {most} tags."), most=MAX_TAGS)
     return cleaned
 
 

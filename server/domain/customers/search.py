@@ -12,7 +12,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Customer, CustomerTag, Grade, Stage
 from server.domain.customers.pinyin import normalize_query
 from server.domain.customers.scope import visible_customers
-from server.domain.shared.errors import DomainError, ErrorCode
+from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
 
 
@@ -51,7 +51,10 @@ def check_search(text: str | None, field: str = "search") -> None:
     """Refuses a search text over MAX_SEARCH characters (OUT_OF_RANGE on `field`)."""
     if text is not None and len(text) > MAX_SEARCH:
         raise DomainError.single(
-            ErrorCode.OUT_OF_RANGE, f"Search for at most {MAX_SEARCH} characters.", field
+            ErrorCode.OUT_OF_RANGE,
+            N_("Search for at most {most} characters."),
+            field,
+            most=MAX_SEARCH,
         )
 
 

@@ -22,7 +22,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.customers.scope import visible_customers
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
 from server.domain.shared.validation import Patch
 from server.domain.shared.versioning import update_versioned
 
@@ -152,8 +152,10 @@ async def set_archived(viewer: Viewer, customer_id: int, version: int, archived:
     viewer.require_user()
     customer = await editable_customer(viewer, customer_id)
     if (customer.archived_at is not None) == archived:
-        state = "archived" if archived else "active"
-        raise DomainError.single(ErrorCode.INVALID_STATE, f"The customer is already {state}.")
+        state = N_("archived") if archived else N_("active")
+        raise DomainError.single(
+            ErrorCode.INVALID_STATE, N_("The customer is already {state}."), state=state
+        )
     stamp = clock.now() if archived else None
     async with in_transaction():
         await update_versioned(Customer, customer.id, version, customer.version, archived_at=stamp)

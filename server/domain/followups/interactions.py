@@ -24,6 +24,7 @@ from server.domain.company.services import company_settings, local_date, today, 
 from server.domain.customers.models import Contact, Customer, Grade
 from server.domain.customers.services import editable_customer, get_customer
 from server.domain.followups.models import (
+    STATUS_WORDS,
     ContactPlan,
     FollowUp,
     FollowUpOrigin,
@@ -44,7 +45,7 @@ from server.domain.followups.schedule import (
 )
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_found
+from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem, not_found
 from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
 from server.domain.shared.validation import Patch, enum_of
 
@@ -161,7 +162,8 @@ async def _check_answered(
             FieldProblem(
                 "follow_up_id",
                 ErrorCode.INVALID_STATE,
-                f"This follow-up is already {found.status}.",
+                N_("This follow-up is already {status}."),
+                {"status": STATUS_WORDS[found.status]},
             )
         ]
     if found.created_at >= occurred + TYPED_PRECISION:

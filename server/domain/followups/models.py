@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 from server.domain.accounts.models import User
 from server.domain.customers.models import Contact, Customer, Grade
+from server.domain.shared.errors import N_
 from server.domain.shared.timefields import UtcDatetimeField
 
 
@@ -86,6 +87,14 @@ STATUS_MEANING = {
     FollowUpStatus.OPEN: "Still to do.",
     FollowUpStatus.DONE: "Answered by a logged contact.",
     FollowUpStatus.SKIPPED: "Not done, with a reason.",
+}
+
+
+# How a follow-up's state reads inside a message (translated with it).
+STATUS_WORDS = {
+    FollowUpStatus.OPEN: N_("open"),
+    FollowUpStatus.DONE: N_("done"),
+    FollowUpStatus.SKIPPED: N_("skipped"),
 }
 
 

@@ -18,6 +18,7 @@ from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer
 from server.domain.customers.services import editable_customer
 from server.domain.followups.models import (
+    STATUS_WORDS,
     FollowUp,
     FollowUpOrigin,
     FollowUpStatus,
@@ -35,7 +36,7 @@ from server.domain.followups.schedule import (
 )
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
 from server.domain.shared.validation import Patch, enum_of
 from server.domain.shared.versioning import update_versioned
 
@@ -159,7 +160,9 @@ async def _workable(viewer: Viewer, follow_up_id: int) -> tuple[FollowUp, Custom
         raise not_allowed("Only the assignee and the customer's owner line may change this.")
     if task.status != FollowUpStatus.OPEN:
         raise DomainError.single(
-            ErrorCode.INVALID_STATE, f"This follow-up is already {task.status}."
+            ErrorCode.INVALID_STATE,
+            N_("This follow-up is already {status}."),
+            status=STATUS_WORDS[task.status],
         )
     return task, customer
 

@@ -20,7 +20,7 @@ from server.domain.customers.models import Customer, Stage
 from server.domain.customers.services import editable_customer
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.shared import validation as v
-from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
 from server.domain.shared.paging import DATE, Page, PageArgs, SortKey, paginate
 from server.domain.shared.validation import Patch
 
@@ -53,14 +53,17 @@ def clean_lines(raw: Sequence[Patch]) -> list[Line]:
     if not raw:
         raise DomainError.single(ErrorCode.REQUIRED, "An order needs at least one line.", "lines")
     if len(raw) > MAX_LINES:
-        raise DomainError.single(ErrorCode.OUT_OF_RANGE, f"At most {MAX_LINES} lines.", "lines")
+        raise DomainError.single(
+            ErrorCode.OUT_OF_RANGE, N_("At most {most} lines."), "lines", most=MAX_LINES
+        )
     lines, problems = [], []
     for index, values in enumerate(raw):
         try:
             cleaned = v.clean(LINE_FIELDS, {"quantity": None, "unit_price": None, **values})
         except DomainError as exc:
             problems += [
-                FieldProblem(f"lines.{index}.{p.field}", p.code, p.message) for p in exc.problems
+                FieldProblem(f"lines.{index}.{p.field}", p.code, p.template, p.params)
+                for p in exc.problems
             ]
             continue
         if cleaned["quantity"] is None or cleaned["unit_price"] is None:

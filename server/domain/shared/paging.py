@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from server.domain.shared.errors import DomainError, ErrorCode
+from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.shared.ids import db_id
 
 M = TypeVar("M", bound=Model)
@@ -181,7 +181,10 @@ def page_size(args: PageArgs) -> int:
     if not 1 <= requested <= MAX_PAGE:
         field = "first" if args.first is not None else "last"
         raise DomainError.single(
-            ErrorCode.OUT_OF_RANGE, f"Page size must be between 1 and {MAX_PAGE}.", field
+            ErrorCode.OUT_OF_RANGE,
+            N_("Page size must be between 1 and {most}."),
+            field,
+            most=MAX_PAGE,
         )
     return requested
 

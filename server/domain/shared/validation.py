@@ -9,14 +9,17 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, cast
 
-from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem
+from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
 
 
 class FieldInvalid(Exception):
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
+    """A value a validator refuses: the code, and a message template with its params."""
+
+    def __init__(self, code: ErrorCode, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
         self.code = code
         self.message = message
+        self.params = params
 
 
 # A validator takes the value (and, if it has `needs_today`, the company's day).
@@ -45,7 +48,10 @@ def text(max_length: int, *, required: bool = False) -> Validator:
             raise FieldInvalid(ErrorCode.REQUIRED, "This field is required.")
         if len(cleaned) > max_length:
             raise FieldInvalid(
-                ErrorCode.TOO_LONG, f"At most {max_length} characters (got {len(cleaned)})."
+                ErrorCode.TOO_LONG,
+                N_("At most {most} characters (got {length})."),
+                most=max_length,
+                length=len(cleaned),
             )
         return cleaned
 
@@ -75,7 +81,9 @@ def int_range(low: int, high: int) -> Validator:
         if value is None:
             return None
         if not low <= value <= high:
-            raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"Must be between {low} and {high}.")
+            raise FieldInvalid(
+                ErrorCode.OUT_OF_RANGE, N_("Must be between {low} and {high}."), low=low, high=high
+            )
         return int(value)
 
     return check
@@ -88,7 +96,12 @@ def float_range(low: float, high: float) -> Validator:
         if value is None:
             return None
         if not low <= value <= high:
-            raise FieldInvalid(ErrorCode.OUT_OF_RANGE, f"Must be between {low:g} and {high:g}.")
+            raise FieldInvalid(
+                ErrorCode.OUT_OF_RANGE,
+                N_("Must be between {low} and {high}."),
+                low=f"{low:g}",
+                high=f"{high:g}",
+            )
         return float(value)
 
     return check
@@ -154,7 +167,9 @@ def enum_of(enum: type[StrEnum]) -> Validator:
             return enum(value)
         except ValueError as exc:
             allowed = ", ".join(m.value for m in enum)
-            raise FieldInvalid(ErrorCode.INVALID, f"Must be one of: {allowed}.") from exc
+            raise FieldInvalid(
+                ErrorCode.INVALID, N_("Must be one of: {allowed}."), allowed=allowed
+            ) from exc
 
     return check
 
@@ -185,7 +200,7 @@ def clean(
             else:
                 cleaned[name] = validator(value)
         except FieldInvalid as exc:
-            problems.append(FieldProblem(name, exc.code, exc.message))
+            problems.append(FieldProblem(name, exc.code, exc.message, exc.params))
     if problems:
         raise DomainError(*problems)
     return cleaned
