@@ -34,6 +34,15 @@ def extract() -> Catalog:
         keywords=KEYWORDS,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    # The meanings of the schema's enums (enumMeanings), registered when the schema is made.
+    from server.graphql.enums import MEANINGS
+    from server.graphql.schema import build_schema
+
+    build_schema()
+    for enum, meanings in sorted(MEANINGS.items()):
+        for value, meaning in meanings.items():
+            if meaning not in template:
+                template.add(meaning, None, [(f"enum {enum}.{value}", 0)])
     return template
 
 

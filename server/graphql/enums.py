@@ -9,6 +9,10 @@ from enum import Enum, StrEnum
 
 import strawberry
 
+# Every mirrored enum by its GraphQL name: each member's name and what it means (the
+# descriptions in schema.graphql), for enumMeanings and the server's message catalogue.
+MEANINGS: dict[str, dict[str, str]] = {}
+
 
 def mirror(
     source: type[StrEnum],
@@ -22,5 +26,6 @@ def mirror(
     if missing:
         raise RuntimeError(f"{source.__name__}: no meaning for {', '.join(missing)}")
     members = {m.name: strawberry.enum_value(m.value, description=meanings[m]) for m in source}
+    MEANINGS[name or source.__name__] = {m.name: meanings[m] for m in source}
     made: type[Enum] = Enum(name or source.__name__, members)  # type: ignore[misc]
     return strawberry.enum(made, description=description)

@@ -16,6 +16,7 @@ from typing import Any
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 
 from server.domain.shared.errors import ErrorCode
 from server.graphql.common import UserError, UserErrorCode
@@ -91,5 +92,5 @@ def open_fields(query: type, mutation: type) -> list[str]:
                 if isinstance(ext, PermissionExtension) and any(
                     isinstance(p, Anyone) for p in ext.permissions
                 ):
-                    found.append(field.graphql_name or field.python_name)
+                    found.append(field.graphql_name or to_camel_case(field.python_name))
     return found

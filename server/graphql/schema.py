@@ -13,9 +13,11 @@ from strawberry import relay
 from strawberry.types import ExecutionResult, Info
 
 from server.areas import GRAPHQL_MODULES
+from server.graphql.enums import MEANINGS
 from server.graphql.extensions import build_extensions
 from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.scalars import SCALAR_OVERRIDES
+from server.i18n import translate
 from server.settings import Settings
 
 
@@ -79,8 +81,50 @@ class _Nodes:
         return await _resolve(info, ids)
 
 
+@strawberry.type(description="One value of an enum and what it means, for showing to people.")
+class EnumValueMeaning:
+    value: str = strawberry.field(description="The value as the schema spells it, e.g. WON.")
+    meaning: str = strawberry.field(description="What it means, in the language asked for.")
+
+
+@strawberry.type(description="An enum of the schema with what each of its values means.")
+class EnumMeanings:
+    name: str = strawberry.field(description="The enum's name in the schema, e.g. Stage.")
+    values: list[EnumValueMeaning] = strawberry.field(description="Its values, in order.")
+
+
+@strawberry.type
+class _Vocabulary:
+    @strawberry.field(
+        description="What the values of the schema's enums mean, in the language the request "
+        "asks for (Accept-Language: zh-CN or en; English otherwise): the descriptions of "
+        "schema.graphql, translated, for clients that show choices to people.",
+        permission_classes=[Anyone],
+    )
+    def enum_meanings(
+        self,
+        names: Annotated[
+            list[str] | None,
+            strawberry.argument(description='Enum names, e.g. ["Stage"]; all when omitted.'),
+        ] = None,
+    ) -> list[EnumMeanings]:
+        wanted = names if names is not None else sorted(MEANINGS)
+        return [
+            EnumMeanings(
+                name=name,
+                values=[
+                    EnumValueMeaning(value=value, meaning=translate(meaning))
+                    for value, meaning in MEANINGS[name].items()
+                ],
+            )
+            for name in wanted[:100]
+            if name in MEANINGS
+        ]
+
+
 Query = strawberry.type(
-    type("Query", (*_parts("QUERY"), _Nodes), {}), description="Everything that can be read."
+    type("Query", (*_parts("QUERY"), _Nodes, _Vocabulary), {}),
+    description="Everything that can be read.",
 )
 Mutation = strawberry.type(
     type("Mutation", _parts("MUTATION"), {}),

@@ -225,6 +225,12 @@ async def viewer_field(world: dict[str, Any], actor: str) -> None:
     assert body["data"]["viewer"] == expected
 
 
+async def enum_meanings_field(world: dict[str, Any], actor: str) -> None:
+    """Open to everyone, anonymous callers too: the meanings are the schema's, no data."""
+    body = await _api(world, actor).post('{ enumMeanings(names: ["Stage"]) { name } }')
+    assert body["data"]["enumMeanings"] == [{"name": "Stage"}]
+
+
 async def users_field(world: dict[str, Any], actor: str) -> None:
     body = await _api(world, actor).post("{ users(first: 100) { totalCount } }")
     if actor == "anon":
@@ -506,6 +512,7 @@ def _mutation_outcome(actor: str) -> list[str]:
 # Every root field of the schema, with the check that proves it guarded.
 MATRIX = {
     "Query.viewer": viewer_field,
+    "Query.enumMeanings": enum_meanings_field,
     "Query.node": read_node,
     "Query.nodes": read_node,
     "Query.customers": read_list,

@@ -11,9 +11,8 @@ import pytest
 from server.domain.shared.errors import ERROR_MEANING, ErrorCode
 from server.i18n import LANGUAGES, negotiate, request_language, translate
 from server.i18n_tools import TRANSLATED, extract, read
+from tests.catalogue_checks import catalogue_problems
 from tests.conftest import Api, Company
-
-FIELDS = re.compile(r"\{(\w*)[^}]*\}")
 
 
 def test_every_error_code_has_a_message_in_both_languages() -> None:
@@ -35,17 +34,7 @@ def test_every_error_code_has_a_message_in_both_languages() -> None:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_the_server_raises_is_translated(language: str) -> None:
     """Extraction runs over the code here: a new message without a translation fails."""
-    catalog = read(language)
-    problems = []
-    for message in extract():
-        if not message.id:
-            continue
-        found = catalog.get(message.id)
-        if found is None or not found.string:
-            problems.append(f"untranslated: {message.id!r}")
-        elif set(FIELDS.findall(str(message.id))) != set(FIELDS.findall(str(found.string))):
-            problems.append(f"placeholders differ: {message.id!r}")
-    assert problems == []
+    assert catalogue_problems(extract(), read(language)) == []
 
 
 def test_the_language_is_negotiated_from_accept_language() -> None:
@@ -105,3 +94,28 @@ async def test_an_anonymous_mutation_is_refused_in_chinese_when_asked(company: C
     )
     errors = response.json()["data"]["customerCreate"]["userErrors"]
     assert errors == [{"code": "UNAUTHENTICATED", "message": "请先登录。"}]
+
+
+MEANINGS = """query($names: [String!]) { enumMeanings(names: $names) {
+  name values { value meaning } } }"""
+
+
+async def test_enum_meanings_come_in_the_language_asked(company: Company) -> None:
+    api = company.api(None)  # open: the meanings are no secret
+
+    async def meanings(language: str | None) -> dict[str, str]:
+        headers = {"Accept-Language": language} if language else {}
+        response = await api.client.post(
+            "/graphql",
+            json={"query": MEANINGS, "variables": {"names": ["Stage", "UserErrorCode"]}},
+            headers=headers,
+        )
+        found = response.json()["data"]["enumMeanings"]
+        assert [e["name"] for e in found] == ["Stage", "UserErrorCode"]
+        return {f"{e['name']}.{v['value']}": v["meaning"] for e in found for v in e["values"]}
+
+    english, chinese = await meanings(None), await meanings("zh-CN")
+    assert english.keys() == chinese.keys()
+    assert english["Stage.NEGOTIATING"] == "In negotiation (正在谈判)."
+    assert chinese["Stage.NEGOTIATING"] == "正在谈判。"
+    assert chinese["UserErrorCode.STALE_VERSION"] == "你读取后该记录已被修改；请重新载入后再修改。"

@@ -4,13 +4,13 @@ chosen the way the README says."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from graphql import GraphQLEnumType, build_schema
 
+from tests.catalogue_checks import catalogue_problems
 from tests.tui.catalogue_scan import scan
 from tui import i18n
 from tui.api import vocabulary
@@ -21,35 +21,17 @@ SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").r
 SHOWN_ENUMS = sorted(
     {*vocabulary.MIRRORS, "AbcClass", "FollowUpStatus", "RouteMethod", "Permission"}
 )
-FIELDS = re.compile(r"\{(\w*)[^}]*\}")
 
 
 def test_every_text_the_client_shows_is_marked_for_the_catalogue() -> None:
     assert scan() == [], "wrap these in _() (or N_() where they are defined)"
 
 
-def _fields(text: str | tuple[str, ...]) -> set[str]:
-    parts = (text,) if isinstance(text, str) else text
-    return {name for part in parts for name in FIELDS.findall(part.replace("{{", ""))}
-
-
 @pytest.mark.parametrize("language", sorted(i18n.LANGUAGES))
 def test_every_message_is_translated_with_the_same_placeholders(language: str) -> None:
     """Extraction runs here, over the code as it is: a new message that is not in a
     catalogue, or not translated, fails."""
-    catalog = read(language)
-    problems = []
-    for message in extract():
-        if not message.id:
-            continue
-        found = catalog.get(message.id)
-        strings = () if found is None else found.string
-        strings = (strings,) if isinstance(strings, str) else tuple(strings)
-        if found is None or not strings or not all(strings):
-            problems.append(f"untranslated: {message.id!r}")
-        elif _fields(message.id) != _fields(strings):
-            problems.append(f"placeholders differ: {message.id!r} → {strings!r}")
-    assert problems == []
+    assert catalogue_problems(extract(), read(language)) == []
 
 
 @pytest.mark.parametrize("enum", SHOWN_ENUMS)
