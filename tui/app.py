@@ -6,10 +6,12 @@ import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
+from typing import Any, cast
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui.api import ApiError, CrmClient, NotAuthenticated
@@ -22,7 +24,23 @@ from tui.screens.login import LoginScreen
 
 # Textual's own words the client shows (the command palette key in the footer): listed here
 # so they are in the catalogue; localize_bindings translates them with the app's keys.
-TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+TEXTUAL_WORDS = (
+    N_("palette"),
+    N_("Open the command palette"),
+    N_("Search for commands…"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class CrmApp(App[None]):
@@ -126,8 +144,17 @@ class CrmApp(App[None]):
 
     # --- the command palette ------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the client's language."""
+        # is_open is typed for App[object]; this app returns None.
+        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's, in our language
+            yield SystemCommand(_(command.title), _(command.help), command.callback)
         from tui.screens.base import ApiScreen
 
         # Each screen lists its own entries; the app adds what works from anywhere.

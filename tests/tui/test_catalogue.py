@@ -74,3 +74,17 @@ def test_words_dates_counts_and_days_follow_the_language() -> None:
     assert i18n.long_date(today) == "30 Nov 2026"
     assert i18n.ngettext("{n} customer", "{n} customers", 1).format(n=1) == "1 customer"
     assert i18n.percent(0.35) == "35%"
+
+
+def test_every_glossary_entry_has_every_language() -> None:
+    """Including the words waiting for the complaint and receivable screens."""
+    missing = [
+        f"{enum}.{value}: {language}"
+        for enum, values in i18n.glossary().items()
+        for value, said in values.items()
+        for language in i18n.LANGUAGES
+        if not said.get(language, "").strip()
+    ]
+    assert missing == []
+    assert {"ComplaintStep", "RemedyKind", "CollectionStep"} <= set(i18n.glossary())
+    assert i18n.glossary()["CollectionStep"]["STOP_SUPPLY"]["zh_CN"] == "断货"
