@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from tortoise import Tortoise
 
 from server.db import init_orm
 from server.domain.accounts.services import user_for_token
+from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
 from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.context import Context
@@ -113,6 +115,11 @@ class CrmGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self._ide_html = offline_graphiql_html() if settings.serves_graphiql else ""
 
+    def encode_json(self, data: object) -> bytes:
+        """Answers as UTF-8 JSON, Chinese text as itself rather than \\u escapes (a third of
+        the size for a page of Chinese names), with orjson's encoder."""
+        return orjson.dumps(data)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
 
@@ -141,6 +148,7 @@ async def health(request: Request) -> Response:
 def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
     """Build the app. `manage_orm=False` leaves Tortoise to the caller (tests, embedding)."""
     settings = settings or Settings.from_env()
+    SESSIONS.seconds = settings.session_cache_seconds
     graphql_app = CrmGraphQL(settings)
 
     @asynccontextmanager

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -16,9 +17,19 @@ from server.settings import Settings
 APP_LABEL = "crm"
 
 
+def _connection(database_url: str) -> str | dict[str, Any]:
+    """SQLite by URL; PostgreSQL through our engine, which skips asyncpg's per-release reset
+    (server/postgres.py)."""
+    if database_url.split("://", 1)[0] in ("postgres", "postgresql", "asyncpg"):
+        expanded = expand_db_url(database_url)
+        expanded["engine"] = "server.postgres"
+        return expanded
+    return database_url
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

@@ -71,6 +71,9 @@ class Settings:
     # lists, see server/graphql/cost.py), and the seconds one request may run.
     max_query_cost: int = 25_000
     request_time_budget_seconds: float = 10.0
+    # How long each process remembers which user a token belongs to (0: never): a logout
+    # or a deactivation reaches the other processes within this many seconds.
+    session_cache_seconds: int = 10
     # Migrate on start: on for the embedded default; PostgreSQL is migrated explicitly.
     auto_migrate: bool | None = None
     debug: bool = False
@@ -103,6 +106,9 @@ class Settings:
             max_query_cost=_env_int(env, "CRM_MAX_QUERY_COST", base.max_query_cost),
             request_time_budget_seconds=_env_int(
                 env, "CRM_REQUEST_TIME_BUDGET_SECONDS", int(base.request_time_budget_seconds)
+            ),
+            session_cache_seconds=_env_int(
+                env, "CRM_SESSION_CACHE_SECONDS", base.session_cache_seconds
             ),
             auto_migrate=_env_bool(env, "CRM_AUTO_MIGRATE"),
             debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),

@@ -21,6 +21,7 @@ import pytest
 from tortoise import Tortoise
 
 from server.app import create_app
+from server.domain.accounts.sessions import SESSIONS
 from server.settings import Settings, sqlite_url
 
 TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
@@ -90,6 +91,7 @@ async def clean_db(app: Any) -> AsyncIterator[None]:
     conn = Tortoise.get_connection("default")
     for table in tables_children_first():
         await conn.execute_script(f'DELETE FROM "{table}"')
+    SESSIONS.clear()  # the rows it remembered are gone
 
 
 @pytest.fixture

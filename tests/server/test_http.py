@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from tests.conftest import Company
+from tests.conftest import Company, create_customer
 
 
 async def test_malformed_json_is_a_400_without_traceback(client: httpx.AsyncClient) -> None:
@@ -128,3 +128,16 @@ async def test_graphiql_loads_nothing_from_the_internet(client: httpx.AsyncClien
         assert len(served.content) > 500, asset
     script = await client.get("/graphiql-assets/graphiql.min.js")
     assert script.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+
+
+async def test_answers_are_utf8_json_with_chinese_text_unescaped(company: Company) -> None:
+    await create_customer(company.api("r1"), name="杭州机械厂")
+    response = await company.client.post(
+        "/graphql",
+        json={"query": "{ customers { nodes { name } } }"},
+        headers={"Authorization": f"Bearer {company.tokens['r1']}"},
+    )
+    assert response.headers["content-type"].startswith("application/json")
+    assert "杭州机械厂".encode() in response.content  # as UTF-8, not \\u676d\\u5dde…
+    assert b"\\u" not in response.content
+    assert response.json()["data"]["customers"]["nodes"] == [{"name": "杭州机械厂"}]

@@ -15,6 +15,7 @@ from strawberry.relay import GlobalID
 
 from server.domain.access.models import AccessRequest
 from server.domain.accounts.models import Role, User
+from server.domain.accounts.sessions import SESSIONS
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import (
@@ -240,6 +241,9 @@ async def _statements(
     case = CASES[name]
     world.customers[0] = await Customer.get(id=world.main.id)  # its version moves on
     api: Api = company.api(case.who(world))
+    # Counted cold: the token is looked up, as on the first request after the session
+    # cache's few seconds (test_a_token_is_looked_up_once_then_remembered counts it warm).
+    SESSIONS.clear()
     counter.statements.clear()
     body = await api.post(ops.ALL[name], case.variables(world))
     assert not body.get("errors"), (name, body["errors"])
@@ -281,3 +285,41 @@ async def test_every_client_operation_costs_the_same_statements_at_any_size(
     # The queue the client opens every morning: token, the user, settings, team, grants,
     # neglect check, three pages, their customers' contacts, the section counts.
     assert counts["QUEUE"][1] <= 12, counts
+
+
+async def test_a_token_is_looked_up_once_then_remembered(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    api = company.api("r1")
+    query = "{ viewer { username } }"
+    SESSIONS.clear()
+    sql_counter.statements.clear()
+    await api.data(query)
+    cold = [s for s in sql_counter.statements if "api_token" in s]
+    sql_counter.statements.clear()
+    await api.data(query)
+    warm = [s for s in sql_counter.statements if "api_token" in s]
+    assert len(cold) == 1 and warm == []
+
+
+async def test_logout_is_seen_at_once_and_elsewhere_within_the_cache_time(
+    company: Company,
+) -> None:
+    from datetime import timedelta
+
+    from server.domain.accounts.models import ApiToken
+    from server.domain.shared import clock
+
+    api = company.api("r1")
+    assert (await api.data("{ viewer { username } }"))["viewer"] == {"username": "r1"}
+    # Another process revokes the token (or deactivates the user): this one still knows it…
+    await ApiToken.filter(user_id=company.users["r1"].id).update(revoked_at=clock.now())
+    assert (await api.data("{ viewer { username } }"))["viewer"] == {"username": "r1"}
+    # …for at most the cache's seconds.
+    with clock.standing_at(clock.now() + timedelta(seconds=SESSIONS.seconds + 1)):
+        assert (await api.data("{ viewer { username } }"))["viewer"] is None
+    # A logout through this process is seen at once.
+    other = company.api("r2")
+    assert (await other.data("{ viewer { username } }"))["viewer"] == {"username": "r2"}
+    await other.data("mutation { logout { revoked } }")
+    assert (await other.data("{ viewer { username } }"))["viewer"] is None

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from server.domain.accounts.models import ApiToken, Department, LoginThrottle, Role, User
 from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.shared import clock
@@ -206,6 +207,7 @@ async def login(
 async def logout(token: str, viewer: Viewer) -> None:
     """Revoke this token (the one the request came with); refused when nobody is signed in."""
     viewer.require_user()
+    SESSIONS.forget(_token_hash(token))
     await ApiToken.filter(token_hash=_token_hash(token), revoked_at__isnull=True).update(
         revoked_at=_now()
     )
@@ -213,12 +215,17 @@ async def logout(token: str, viewer: Viewer) -> None:
 
 
 async def user_for_token(token: str) -> User | None:
-    """The active user holding this unexpired, unrevoked token, in one query."""
+    """The active user holding this unexpired, unrevoked token: remembered for a few seconds
+    (see sessions.py for how soon a logout or a deactivation is seen), else one query."""
     if not token or len(token) > 200:
         return None
+    token_hash = _token_hash(token)
+    remembered = SESSIONS.get(token_hash)
+    if remembered is not None:
+        return remembered
     row = (
         await ApiToken.filter(
-            token_hash=_token_hash(token),
+            token_hash=token_hash,
             revoked_at__isnull=True,
             expires_at__gt=_now(),
             user__is_active=True,
@@ -226,4 +233,7 @@ async def user_for_token(token: str) -> User | None:
         .select_related("user")
         .first()
     )
-    return row.user if row else None
+    if row is None:
+        return None
+    SESSIONS.put(token_hash, row.user, row.expires_at)
+    return row.user
