@@ -25,6 +25,8 @@ from server.db import init_orm
 from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
+from server.domain.audit.view_log import VIEW_LOG
+from server.domain.shared.counts import COUNTS
 from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
@@ -149,6 +151,8 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     """Build the app. `manage_orm=False` leaves Tortoise to the caller (tests, embedding)."""
     settings = settings or Settings.from_env()
     SESSIONS.seconds = settings.session_cache_seconds
+    VIEW_LOG.flush_seconds = settings.view_log_flush_seconds
+    COUNTS.seconds = settings.count_cache_seconds
     graphql_app = CrmGraphQL(settings)
 
     @asynccontextmanager
@@ -157,9 +161,11 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             yield
             return
         await init_orm(settings)
+        VIEW_LOG.start()
         try:
             yield
         finally:
+            await VIEW_LOG.stop()
             await Tortoise.close_connections()
 
     app = Starlette(

@@ -40,6 +40,19 @@ def _env_int(env: dict[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from exc
+    if not 0 < value < 3600:
+        raise SystemExit(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
+    return value
+
+
 def _env_bool(env: dict[str, str], name: str) -> bool | None:
     raw = env.get(name, "").strip().lower()
     if raw == "":
@@ -74,6 +87,12 @@ class Settings:
     # How long each process remembers which user a token belongs to (0: never): a logout
     # or a deactivation reaches the other processes within this many seconds.
     session_cache_seconds: int = 10
+    # How often views of other people's customers are written to the audit log; a crash
+    # loses at most this many seconds of them (server/domain/audit/view_log.py).
+    view_log_flush_seconds: float = 1.0
+    # How long a list's totalCount is remembered per viewer and filter (0: never); writes
+    # through this process forget them at once (server/domain/shared/counts.py).
+    count_cache_seconds: int = 10
     # Migrate on start: on for the embedded default; PostgreSQL is migrated explicitly.
     auto_migrate: bool | None = None
     debug: bool = False
@@ -110,6 +129,10 @@ class Settings:
             session_cache_seconds=_env_int(
                 env, "CRM_SESSION_CACHE_SECONDS", base.session_cache_seconds
             ),
+            view_log_flush_seconds=_env_float(
+                env, "CRM_VIEW_LOG_FLUSH_SECONDS", base.view_log_flush_seconds
+            ),
+            count_cache_seconds=_env_int(env, "CRM_COUNT_CACHE_SECONDS", base.count_cache_seconds),
             auto_migrate=_env_bool(env, "CRM_AUTO_MIGRATE"),
             debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),
             production=bool(_env_bool(env, "CRM_PRODUCTION")),

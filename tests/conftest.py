@@ -22,6 +22,8 @@ from tortoise import Tortoise
 
 from server.app import create_app
 from server.domain.accounts.sessions import SESSIONS
+from server.domain.audit.view_log import VIEW_LOG
+from server.domain.shared.counts import COUNTS
 from server.settings import Settings, sqlite_url
 
 TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
@@ -85,6 +87,13 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
         yield application
 
 
+def cold_caches() -> None:
+    """Forget what the server remembers between requests (tokens, counts), so a statement
+    count includes everything the first request after the caches' seconds sends."""
+    SESSIONS.clear()
+    COUNTS.forget()
+
+
 @pytest.fixture(autouse=True)
 async def clean_db(app: Any) -> AsyncIterator[None]:
     yield
@@ -92,6 +101,8 @@ async def clean_db(app: Any) -> AsyncIterator[None]:
     for table in tables_children_first():
         await conn.execute_script(f'DELETE FROM "{table}"')
     SESSIONS.clear()  # the rows it remembered are gone
+    VIEW_LOG.discard()  # views noted against the old rows
+    COUNTS.forget()  # counts of the old rows
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, overload
@@ -127,20 +128,56 @@ Last = Annotated[
 Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
 
 
-def _names(selections: list[Any], into: set[str]) -> None:
+def _flatten(selections: list[Any], type_name: str | None = None) -> list[SelectedField]:
+    """The fields among `selections`, fragments opened; with `type_name`, fragments on other
+    types left out (`nodes(ids:)` may ask `... on Customer` and `... on Contact` at once)."""
+    out: list[SelectedField] = []
     for sel in selections:
         if isinstance(sel, SelectedField):
-            into.add(sel.name)
-        else:  # fragment spreads and inline fragments: their fields count too
-            _names(sel.selections, into)
+            out.append(sel)
+        elif type_name is None or sel.type_condition in (None, type_name, "Node"):
+            out.extend(_flatten(sel.selections, type_name))
+    return out
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a query asks of one kind of object: the fields, and below each the fields asked
+    of its value. Read by resolvers that fetch a whole page at once, so that they read only
+    the columns and nested lists asked for."""
+
+    fields: tuple[SelectedField, ...] = ()
+
+    @property
+    def names(self) -> set[str]:
+        """The names of the fields asked for (aliases merged)."""
+        return {f.name for f in self.fields}
+
+    def within(self, *names: str, type_name: str | None = None) -> Selection:
+        """What is asked of the values of these fields (of all of them together)."""
+        inner: list[SelectedField] = []
+        for f in self.fields:
+            if f.name in names:
+                inner.extend(_flatten(f.selections, type_name))
+        return Selection(tuple(inner))
+
+
+def field_selection(info: Info, type_name: str | None = None) -> Selection:
+    """What the query asks of the object the current field returns (with `type_name`, of
+    that type only, for fields returning an interface)."""
+    return Selection(
+        tuple(f for field in info.selected_fields for f in _flatten(field.selections, type_name))
+    )
+
+
+def current_field(info: Info) -> Selection:
+    """The field being resolved itself, as a selection (its name, and below it what is asked)."""
+    return Selection(tuple(f for f in info.selected_fields if isinstance(f, SelectedField)))
 
 
 def selected_names(info: Info) -> set[str]:
     """Field names the query asks for directly on the object being resolved."""
-    wanted: set[str] = set()
-    for field in info.selected_fields:
-        _names(field.selections, wanted)
-    return wanted
+    return field_selection(info).names
 
 
 def wants_rows(info: Info) -> bool:
@@ -148,35 +185,18 @@ def wants_rows(info: Info) -> bool:
     return bool(selected_names(info) - {"totalCount", "__typename"})
 
 
+def nodes_selection(info: Info) -> Selection:
+    """What the query asks of each node of the connection being resolved (through `nodes`
+    and through `edges { node }` alike)."""
+    conn = field_selection(info)
+    return Selection((*conn.within("nodes").fields, *conn.within("edges").within("node").fields))
+
+
 def node_selection(info: Info, within: str | None = None) -> set[str]:
     """Field names the query asks for on each node of the connection being resolved, or,
     with `within`, on that field of each node (`within="customer"`: the node's customer)."""
-    node_fields: list[SelectedField] = []
-    for conn in info.selected_fields:
-        for sel in _flatten(conn.selections):
-            if sel.name == "nodes":
-                node_fields.extend(_flatten(sel.selections))
-            elif sel.name == "edges":
-                for inner in _flatten(sel.selections):
-                    if inner.name == "node":
-                        node_fields.extend(_flatten(inner.selections))
-    wanted: set[str] = set()
-    for sel in node_fields:
-        if within is None:
-            wanted.add(sel.name)
-        elif sel.name == within:
-            _names(sel.selections, wanted)
-    return wanted
-
-
-def _flatten(selections: list[Any]) -> list[SelectedField]:
-    out: list[SelectedField] = []
-    for sel in selections:
-        if isinstance(sel, SelectedField):
-            out.append(sel)
-        else:
-            out.extend(_flatten(sel.selections))
-    return out
+    nodes = nodes_selection(info)
+    return (nodes.within(within) if within else nodes).names
 
 
 def page_args(

@@ -15,7 +15,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 # A DataLoader factory: each area declares its own in graphql/<area>/loaders.py.
-LoaderFactory = Callable[[Viewer], DataLoader[K, V]]
+# Extra arguments (hashable: the columns to read) make a loader of their own.
+LoaderFactory = Callable[..., DataLoader[K, V]]
 
 
 @dataclass
@@ -29,16 +30,15 @@ class Context:
     client_address: str = "unknown"
     # This request's DataLoaders, made on first use: a query that never asks for a
     # contact never builds the contact loader.
-    _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(
-        default_factory=dict, repr=False
-    )
+    _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
 
-    def loader(self, factory: LoaderFactory[K, V]) -> DataLoader[K, V]:
-        """The request's DataLoader made by `factory` (one per request, shared by all the
-        resolvers that ask, so their keys are batched together)."""
-        found = self._loaders.get(factory)
+    def loader(self, factory: LoaderFactory[K, V], *args: Any) -> DataLoader[K, V]:
+        """The request's DataLoader made by `factory(viewer, *args)` (one per request and
+        arguments, shared by all the resolvers that ask, so their keys are batched together)."""
+        key = (factory, *args)
+        found = self._loaders.get(key)
         if found is None:
-            found = self._loaders[factory] = factory(self.viewer)
+            found = self._loaders[key] = factory(self.viewer, *args)
         return found
 
     @property

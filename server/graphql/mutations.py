@@ -25,6 +25,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
 
+from server.domain.shared.counts import COUNTS
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.common import UserError, UserErrorCode
 from server.i18n import translate
@@ -83,5 +84,7 @@ async def mutate(
         done = await call()
     except DomainError as exc:
         return payload(user_errors=user_errors(exc, paths))
+    # Whatever was written may change what a list counts: counts are read afresh.
+    COUNTS.forget()
     built = result(done)
     return await built if inspect.isawaitable(built) else built

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.domain.audit.models import AuditEntry
+from server.domain.audit.view_log import VIEW_LOG
 from tests.conftest import Company, create_customer
 
 
@@ -49,10 +50,12 @@ async def test_opening_someone_elses_customer_is_logged(company: Company) -> Non
     await company.api("r1").data(query, {"id": c["id"]})
     assert await AuditEntry.filter(action="customer.view").count() == 0
     await company.api("m1").data(query, {"id": c["id"]})
+    await VIEW_LOG.flush()
     [view] = await AuditEntry.filter(action="customer.view")
     assert view.actor_name == "m1"
     # A peer who cannot see it leaves no trace of a customer they never saw.
     await company.api("r2").data(query, {"id": c["id"]})
+    await VIEW_LOG.flush()
     assert await AuditEntry.filter(action="customer.view").count() == 1
 
 

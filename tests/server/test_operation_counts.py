@@ -25,7 +25,7 @@ from server.domain.followups.models import (
     InteractionParticipant,
 )
 from server.domain.sales.models import SalesOrder, SalesOrderLine
-from tests.conftest import Api, Company, SqlCounter, password_hash
+from tests.conftest import Api, Company, SqlCounter, cold_caches, password_hash
 from tests.server.followup_helpers import company_today
 from tui.api import operations as ops
 
@@ -243,7 +243,7 @@ async def _statements(
     api: Api = company.api(case.who(world))
     # Counted cold: the token is looked up, as on the first request after the session
     # cache's few seconds (test_a_token_is_looked_up_once_then_remembered counts it warm).
-    SESSIONS.clear()
+    cold_caches()
     counter.statements.clear()
     body = await api.post(ops.ALL[name], case.variables(world))
     assert not body.get("errors"), (name, body["errors"])
@@ -292,7 +292,7 @@ async def test_a_token_is_looked_up_once_then_remembered(
 ) -> None:
     api = company.api("r1")
     query = "{ viewer { username } }"
-    SESSIONS.clear()
+    cold_caches()
     sql_counter.statements.clear()
     await api.data(query)
     cold = [s for s in sql_counter.statements if "api_token" in s]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -67,11 +67,27 @@ class Viewer:
             self._once[key] = asyncio.ensure_future(read())
         return cast(T, await self._once[key])
 
+    def knows(self, key: str) -> bool:
+        """Whether `key` was read (or is being read) in this request."""
+        return key in self._once
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep an answer read along with another, so that `once(key, …)` does not read it."""
+        if key not in self._once:
+            done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            done.set_result(value)
+            self._once[key] = done
+
+    @property
+    def needs_team(self) -> bool:
+        """Whether the viewer's reach depends on the reporting line (a manager's does)."""
+        return self.may(Permission.SEE_TEAM) and not self.sees_all
+
     async def team_ids(self) -> frozenset[int]:
         """The viewer and, for a manager, everyone below them in the reporting line."""
         user = self.require_user()
         # Whoever sees all needs no team (callers check `sees_all` first).
-        if not self.may(Permission.SEE_TEAM) or self.sees_all:
+        if not self.needs_team:
             return frozenset({user.id})
         return await self.once("team", lambda: subtree_ids(user.id))
 
@@ -83,6 +99,11 @@ async def subtree_ids(root_id: int) -> frozenset[int]:
     beats a recursive CTE that would differ between SQLite and PostgreSQL.
     """
     pairs = await User.all().values_list("id", "manager_id")
+    return subtree_of(root_id, pairs)
+
+
+def subtree_of(root_id: int, pairs: Iterable[tuple[int, int | None]]) -> frozenset[int]:
+    """The root and everyone below them, from (user id, manager id) pairs."""
     children: dict[int, list[int]] = {}
     for uid, manager_id in pairs:
         if manager_id is not None:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from tortoise.expressions import Subquery
+from pypika_tortoise.context import SqlContext
+from pypika_tortoise.terms import Term, ValueWrapper
+from tortoise import Tortoise
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Customer, CustomerTag, Grade, Stage
 from server.domain.customers.pinyin import normalize_query
 from server.domain.customers.scope import visible_customers
+from server.domain.shared.counts import COUNTS
 from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
 
@@ -58,6 +65,32 @@ def check_search(text: str | None, field: str = "search") -> None:
         )
 
 
+class _TrigramMatch(Term):
+    """`(SELECT rowid FROM customer_search WHERE customer_search MATCH ?)`: the customers whose
+    search text holds the needle, from SQLite's FTS5 trigram table (migration 0009). The
+    needle is one quoted phrase, so FTS5's query syntax in it means nothing."""
+
+    def __init__(self, needle: str) -> None:
+        super().__init__()
+        phrase = '"' + needle.replace('"', '""') + '"'
+        self.phrase = ValueWrapper(phrase)
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        match = self.phrase.get_sql(ctx)
+        return f"(SELECT rowid FROM customer_search WHERE customer_search MATCH {match})"
+
+
+def _contains(needle: str) -> Q:
+    """Customers whose search text holds the needle. From three characters on, a trigram
+    index answers it: PostgreSQL's pg_trgm serves the LIKE itself, SQLite is asked through
+    its FTS5 trigram table. Shorter needles have no trigram and are matched with LIKE over
+    the viewer's scope (the covering index of migration 0002)."""
+    dialect = Tortoise.get_connection("default").capabilities.dialect
+    if dialect == "sqlite" and len(needle) >= 3:
+        return Q(id__in=_TrigramMatch(needle))
+    return Q(search_text__contains=needle)
+
+
 async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Customer]:
     """The viewer's visible customers narrowed by the filter: active or archived, search text
     (Chinese, pinyin, initials or code), owners, stages, grades, regions, tags, key accounts."""
@@ -68,7 +101,7 @@ async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Cu
     else:
         query = query.filter(archived_at__isnull=True)
     if flt.search and (needle := normalize_query(flt.search)):
-        query = query.filter(search_text__contains=needle)
+        query = query.filter(_contains(needle))
     if flt.owner_ids:
         query = query.filter(owner_id__in=flt.owner_ids)
     if flt.stages:
@@ -90,7 +123,25 @@ async def search_customers(
     sort: CustomerSort,
     descending: bool,
     args: PageArgs,
-) -> Page[Customer]:
-    """One page of `filtered_customers`, sorted; refuses bad cursors and page sizes."""
+    columns: Sequence[str] | None = None,
+    count: bool = False,
+) -> Page[Any]:
+    """One page of `filtered_customers`, sorted; refuses bad cursors and page sizes. With
+    `columns`, the items are plain rows of those columns (see `paginate`). With `count`,
+    the list's total is counted beside the page (on PostgreSQL on a second connection, at
+    the same time) and remembered briefly (server/domain/shared/counts.py)."""
     query = await filtered_customers(viewer, flt)
-    return await paginate(query, sort_key(sort, descending), args)
+    counting: asyncio.Future[int] | None = None
+    if count:
+        key = ("customers", viewer.id, repr(flt))
+        counting = asyncio.ensure_future(COUNTS.count(key, query.count))
+    try:
+        page = await paginate(query, sort_key(sort, descending), args, columns=columns)
+    except BaseException:
+        if counting is not None:
+            counting.cancel()
+        raise
+    if counting is not None:
+        done = counting
+        page.counter = lambda: done
+    return page

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -49,6 +49,9 @@ class SortKey:
         """The item's values for each sort column (following relations written a__b)."""
         out = []
         for part in self.parts():
+            if isinstance(item, dict):  # a plain row read with .values(): keys as written
+                out.append(item[part.column])
+                continue
             value = item
             for name in part.column.split("__"):
                 value = getattr(value, name)
@@ -85,7 +88,8 @@ class Page(Generic[M]):
 
     def cursor(self, item: M) -> str:
         """The opaque cursor that pages on from this item."""
-        return encode_cursor(self.sort.values(item), item.pk)
+        pk = item["id"] if isinstance(item, dict) else item.pk
+        return encode_cursor(self.sort.values(item), pk)
 
     async def total_count(self) -> int:
         """How many items the whole list holds (the page's own counter when it has one)."""
@@ -190,10 +194,16 @@ def page_size(args: PageArgs) -> int:
 
 
 async def paginate(
-    base: QuerySet[M], sort: SortKey, args: PageArgs, *, fetch: bool = True
-) -> Page[M]:
+    base: QuerySet[M],
+    sort: SortKey,
+    args: PageArgs,
+    *,
+    fetch: bool = True,
+    columns: Sequence[str] | None = None,
+) -> Page[Any]:
     """One page of `base` in `sort` order. `fetch=False` reads no rows: for a caller that
-    wants only the total count, which the page computes on demand."""
+    wants only the total count, which the page computes on demand. With `columns`, the
+    items are plain rows (dicts) of those columns, the sort columns and the id added."""
     size = page_size(args)
     forward = not (args.last is not None and args.first is None)
     if not fetch:
@@ -206,7 +216,13 @@ async def paginate(
         values, pk = decode_cursor(args.before, sort, "before")
         query = query.filter(_after(sort, values, pk, False))
     # One row more than asked tells whether another page exists, without a count.
-    rows = await query.order_by(*_order(sort, forward)).limit(size + 1)
+    ordered = query.order_by(*_order(sort, forward)).limit(size + 1)
+    rows: list[Any]
+    if columns is None:
+        rows = await ordered
+    else:
+        wanted = dict.fromkeys(["id", *columns, *(p.column for p in sort.parts())])
+        rows = await ordered.values(*wanted)
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

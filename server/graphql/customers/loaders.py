@@ -1,31 +1,42 @@
-"""DataLoaders of the customer area: visible customers, their contacts and their tags."""
+"""DataLoaders of the customer area: visible customers, their contacts and their tags.
+
+Customers and contacts come as plain rows (dicts) of the columns a query asks for; each
+distinct set of columns is a loader of its own (`Context.loader(factory, columns)`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from server.domain.accounts.viewer import Viewer
-from server.domain.customers.models import Contact, Customer, CustomerTag
+from server.domain.customers.models import Contact, CustomerTag
 from server.domain.customers.scope import visible_customers as visible_query
-from server.graphql.batch import by_id, grouped
+from server.graphql.batch import Row, by_id, grouped, grouped_rows
+
+Columns = tuple[str, ...] | None
 
 
-def visible_customers(viewer: Viewer) -> DataLoader[int, Customer | None]:
-    """Customers by id, None for those missing or hidden from this viewer."""
+def visible_customers(viewer: Viewer, columns: Columns = None) -> DataLoader[int, Row | None]:
+    """Customer rows by id (these columns, or all), None for those missing or hidden from
+    this viewer."""
 
-    async def load(ids: Sequence[int]) -> list[Customer | None]:
-        query = await visible_query(viewer)
-        found = {c.id: c for c in await query.filter(id__in=list(ids))}
+    async def load(ids: Sequence[int]) -> list[Row | None]:
+        query = (await visible_query(viewer)).filter(id__in=list(ids))
+        rows: list[dict[str, Any]] = await (query.values(*columns) if columns else query.values())
+        found = {row["id"]: row for row in rows}
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
 
 
-def contacts_by_customer(viewer: Viewer) -> DataLoader[int, list[Contact]]:
-    """A customer's contacts by name. Keyed only by customers already shown to the viewer."""
-    return DataLoader(load_fn=grouped(Contact, "customer_id", "name", "id"))
+def contacts_by_customer(viewer: Viewer, columns: Columns = None) -> DataLoader[int, list[Row]]:
+    """A customer's contacts by name, as rows of these columns (or all). Keyed only by
+    customers already shown to the viewer."""
+    wanted = columns or tuple(Contact._meta.fields_db_projection)
+    return DataLoader(load_fn=grouped_rows(Contact, "customer_id", wanted, "name", "id"))
 
 
 def tags_by_customer(viewer: Viewer) -> DataLoader[int, list[str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from server.domain.customers.models import Contact as ContactModel
 from server.domain.customers.models import Customer as CustomerModel
 
 # What the type itself always needs: its node id and the owner (visibility, editing).
@@ -58,3 +59,29 @@ def customer_columns(wanted: set[str]) -> list[str] | None:
             return None
         columns.add(column)
     return sorted(columns)
+
+
+# Contacts: what sorting and picking (decision makers, allies) need, always; the rest as asked.
+_CONTACT_ALWAYS = ("id", "customer_id", "name", "is_decision_maker", "influence", "ally_strength")
+_CONTACT_DERIVED: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "isAlly": ("ally_strength",),
+    "customer": (),
+}
+
+
+def contact_columns(wanted: set[str]) -> tuple[str, ...] | None:
+    """The contact model's fields needed to answer these GraphQL fields; None when one of
+    them is unknown here and the whole row must be read."""
+    known = ContactModel._meta.fields_db_projection
+    columns = set(_CONTACT_ALWAYS)
+    for name in wanted:
+        if name in _CONTACT_DERIVED:
+            columns.update(_CONTACT_DERIVED[name])
+            continue
+        column = _CAMEL.sub("_", name).lower()
+        if column not in known:
+            return None
+        columns.add(column)
+    return tuple(sorted(columns))

@@ -27,8 +27,9 @@ from server.graphql.common import (
     connection,
     decode_id,
     input_values,
-    node_selection,
+    nodes_selection,
     page_args,
+    selected_names,
 )
 from server.graphql.customers.enums import SortDirection
 from server.graphql.customers.inputs import (
@@ -43,8 +44,12 @@ from server.graphql.customers.inputs import (
     CustomerTransferInput,
     CustomerUpdateInput,
 )
+from server.graphql.customers.projection import customer_columns
 from server.graphql.customers.types import Contact, Customer, prefetch
 from server.graphql.mutations import MutationInput, Payload, mutate
+
+# Every column of the customer table, for a selection the projection does not know.
+_ALL_COLUMNS = tuple(DomainCustomer._meta.fields_db_projection)
 
 
 def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
@@ -92,6 +97,7 @@ class CustomersQuery:
         viewer = info.context.viewer
         sort = CustomerSort(str(order_by.field.value)) if order_by else CustomerSort.NAME
         descending = bool(order_by and order_by.direction == SortDirection.DESC)
+        selection = nodes_selection(info)
         try:
             page = await search_customers(
                 viewer,
@@ -99,12 +105,14 @@ class CustomersQuery:
                 sort,
                 descending,
                 page_args(first, after, last, before),
+                columns=customer_columns(selection.names) or list(_ALL_COLUMNS),
+                count="totalCount" in selected_names(info),
             )
         except DomainError as exc:
             raise argument_error(exc) from None
         currency = info.context.settings.currency
-        result = connection(page, lambda m: Customer.from_model(m, currency))
-        await prefetch(info, result.nodes, node_selection(info))
+        result = connection(page, lambda row: Customer.from_row(row, currency))
+        await prefetch(info, result.nodes, selection)
         return result
 
     @strawberry.field(

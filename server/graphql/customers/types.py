@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from server.domain.access.visibility import can_edit_owned_by
 from server.domain.accounts.models import User as UserModel
-from server.domain.audit import services as audit
+from server.domain.audit.view_log import VIEW_LOG
 from server.domain.customers import models
 from server.domain.followups import interactions as interaction_services
 from server.domain.followups import models as followup_models
@@ -20,6 +21,7 @@ from server.domain.followups.schedule import effective_cadence
 from server.domain.sales import orders as order_services
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
+from server.graphql.batch import Row
 from server.graphql.common import (
     After,
     Before,
@@ -27,8 +29,11 @@ from server.graphql.common import (
     First,
     Last,
     Money,
+    Selection,
     company_rules,
     connection,
+    current_field,
+    field_selection,
     load_in_order,
     money,
     nodes_through_customer,
@@ -45,6 +50,7 @@ from server.graphql.customers.enums import (
     SourceChannel,
     Stage,
 )
+from server.graphql.customers.projection import contact_columns, customer_columns
 from server.graphql.customers.refs import visible_customer
 from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
@@ -118,9 +124,9 @@ _ALLY_RANK = {strength: rank for rank, strength in enumerate(models.AllyStrength
 _INFLUENCE_RANK = {level: rank for rank, level in enumerate(models.Influence)}
 
 
-def _allies_first(rows: list[models.Contact]) -> list[models.Contact]:
-    allies = [c for c in rows if c.ally_strength != models.AllyStrength.NONE]
-    return sorted(allies, key=lambda c: -_ALLY_RANK[models.AllyStrength(c.ally_strength)])
+def _allies_first(rows: list[Row]) -> list[Row]:
+    allies = [c for c in rows if c["ally_strength"] != models.AllyStrength.NONE]
+    return sorted(allies, key=lambda c: -_ALLY_RANK[models.AllyStrength(c["ally_strength"])])
 
 
 def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
@@ -132,14 +138,34 @@ def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
     return wait()
 
 
-async def prefetch(info: Info, customers: list[Customer], wanted: set[str]) -> None:
-    """Load owners, contacts and tags of a whole page in one statement each, only as asked.
+_PEOPLE = ("contacts", "decisionMakers", "allies", "decisionMaker", "strongestAlly")
+
+
+def customer_loader(info: Info, selection: Selection) -> DataLoader[int, Row | None]:
+    """The request's loader of visible customer rows with the columns this selection needs."""
+    columns = customer_columns(selection.names)
+    return info.context.loader(
+        customers_loaders.visible_customers, tuple(columns) if columns else None
+    )
+
+
+def _contact_loader(info: Info, selection: Selection) -> DataLoader[int, list[Row]]:
+    columns = contact_columns(selection.within(*_PEOPLE).names)
+    return info.context.loader(customers_loaders.contacts_by_customer, columns)
+
+
+async def prefetch(info: Info, customers: list[Customer], selection: Selection) -> None:
+    """Load owners, contacts and tags of a whole page in one statement each, only as asked,
+    and only the contact columns asked for.
 
     With everything at hand the page's rows resolve synchronously: graphql-core then
     completes them without an awaitable per row, which on a 50-row page with contacts was
     the larger part of the request's time.
     """
+    if not customers:
+        return
     ctx = info.context
+    wanted = selection.names
     ids = [c.id for c in customers]
     if "owner" in wanted:
         owners = await ctx.loader(accounts_loaders.users).load_many(
@@ -147,8 +173,8 @@ async def prefetch(info: Info, customers: list[Customer], wanted: set[str]) -> N
         )
         for customer, owner in zip(customers, owners, strict=True):
             customer._owner = owner
-    if wanted & {"contacts", "decisionMakers", "allies", "decisionMaker", "strongestAlly"}:
-        people = await ctx.loader(customers_loaders.contacts_by_customer).load_many(ids)
+    if wanted & set(_PEOPLE):
+        people = await _contact_loader(info, selection).load_many(ids)
         for customer, rows in zip(customers, people, strict=True):
             customer._contacts = rows
     if "tags" in wanted:
@@ -234,7 +260,7 @@ class Customer(relay.Node):
     # Filled by the list resolver for a whole page at once (see `prefetch`), so these
     # resolvers answer synchronously; a lone customer falls back to the DataLoaders.
     _owner: strawberry.Private[UserModel | None] = None
-    _contacts: strawberry.Private[list[models.Contact] | None] = None
+    _contacts: strawberry.Private[list[Row] | None] = None
     _tags: strawberry.Private[list[str] | None] = None
 
     @strawberry.field(description="True when the customer is archived.")
@@ -261,32 +287,30 @@ class Customer(relay.Node):
 
     @strawberry.field(description="Contacts who decide the purchase (决定采购的是哪位).")
     def decision_makers(self, info: Info) -> list[Contact]:
-        return self._people(info, lambda rows: [c for c in rows if c.is_decision_maker])
+        return self._people(info, lambda rows: [c for c in rows if c["is_decision_maker"]])
 
     @strawberry.field(description="Contacts who are on our side (内线/同盟军), strongest first.")
     def allies(self, info: Info) -> list[Contact]:
         return self._people(info, _allies_first)
 
-    def _people(
-        self, info: Info, pick: Callable[[list[models.Contact]], list[models.Contact]]
-    ) -> list[Contact]:
-        def convert(rows: list[models.Contact]) -> list[Contact]:
-            return [Contact.from_model(c) for c in pick(rows)]
+    def _people(self, info: Info, pick: Callable[[list[Row]], list[Row]]) -> list[Contact]:
+        def convert(rows: list[Row]) -> list[Contact]:
+            return [Contact.from_row(c) for c in pick(rows)]
 
         if self._contacts is not None:
             return convert(self._contacts)
-        return _later(
-            info.context.loader(customers_loaders.contacts_by_customer).load(self.id), convert
-        )
+        # A customer reached on its own (a follow-up's, an order's): its own statement,
+        # batched with the other customers of the same query by the DataLoader.
+        return _later(_contact_loader(info, current_field(info)).load(self.id), convert)
 
     @strawberry.field(
         description="The decision maker with the most influence (决定采购的是哪位); null if none "
         "is marked."
     )
     def decision_maker(self, info: Info) -> Contact | None:
-        def pick(rows: list[models.Contact]) -> list[models.Contact]:
-            deciders = [c for c in rows if c.is_decision_maker]
-            deciders.sort(key=lambda c: -_INFLUENCE_RANK[models.Influence(c.influence)])
+        def pick(rows: list[Row]) -> list[Row]:
+            deciders = [c for c in rows if c["is_decision_maker"]]
+            deciders.sort(key=lambda c: -_INFLUENCE_RANK[models.Influence(c["influence"])])
             return deciders[:1]
 
         return self._first(info, pick)
@@ -295,9 +319,7 @@ class Customer(relay.Node):
     def strongest_ally(self, info: Info) -> Contact | None:
         return self._first(info, lambda rows: _allies_first(rows)[:1])
 
-    def _first(
-        self, info: Info, pick: Callable[[list[models.Contact]], list[models.Contact]]
-    ) -> Contact | None:
+    def _first(self, info: Info, pick: Callable[[list[Row]], list[Row]]) -> Contact | None:
         found = self._people(info, pick)
         if isinstance(found, list):
             return found[0] if found else None
@@ -384,16 +406,18 @@ class Customer(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.Customer, currency: str) -> Customer:
-        """From a whole row, or from one read with only the columns a query needs (see
-        projection.py): a column not read leaves its field None, and is never asked for."""
+        """From a model a mutation returned (or one read with some columns only)."""
+        return cls.from_row(vars(m), currency)
 
-        def get(name: str) -> Any:
-            return getattr(m, name, None)
-
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], currency: str) -> Customer:
+        """From a row of the customer table, whole or with only the columns a query needs
+        (see projection.py): a column not read leaves its field None, and is never asked for."""
+        get: Callable[[str], Any] = row.get
         values: dict[str, Any] = {name: get(name) for name in _PLAIN_FIELDS}
         last_contact_at = get("last_contact_at")
         return cls(
-            id=m.id,
+            id=row["id"],
             assets=money(get("assets_minor"), currency),
             registered_capital=money(get("registered_capital_minor"), currency),
             credit_limit=money(get("credit_limit_minor"), currency),
@@ -409,7 +433,7 @@ class Customer(relay.Node):
             )
             if last_contact_at
             else None,
-            _owner_id=m.owner_id,
+            _owner_id=row["owner_id"],
             **values,
         )
 
@@ -418,15 +442,17 @@ class Customer(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         viewer = info.context.viewer
-        rows = await load_in_order(
-            info.context.loader(customers_loaders.visible_customers), node_ids
-        )
-        # Opening customers the viewer does not own is recorded (DOMAIN.md §9).
-        opened = [m.id for m in rows if m is not None and m.owner_id != viewer.id]
+        selection = field_selection(info, "Customer")
+        rows = await load_in_order(customer_loader(info, selection), node_ids)
+        # Opening customers the viewer does not own is recorded (DOMAIN.md §9), off the
+        # request path (see server/domain/audit/view_log.py).
+        opened = [row["id"] for row in rows if row is not None and row["owner_id"] != viewer.id]
         if opened:
-            await audit.record_many(viewer, "customer.view", "Customer", opened)
+            VIEW_LOG.note(viewer, "customer.view", "Customer", opened)
         currency = info.context.settings.currency
-        return [cls.from_model(m, currency) if m else None for m in rows]
+        found = [cls.from_row(row, currency) if row else None for row in rows]
+        await prefetch(info, [c for c in found if c is not None], selection)
+        return found
 
 
 @strawberry.type(
@@ -465,27 +491,35 @@ class Contact(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.Contact) -> Contact:
+        """From a model a mutation returned."""
+        return cls.from_row(vars(m))
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Contact:
+        """From a contact row, whole or with only the columns a query needs: a column not
+        read leaves its field None, and is never asked for."""
+        get: Callable[[str], Any] = row.get
         return cls(
-            id=m.id,
-            version=m.version,
-            name=m.name,
-            role=_ROLES[m.role],
-            title=m.title,
-            phone=m.phone,
-            email=m.email,
-            address=m.address,
-            birthday=m.birthday,
-            hobbies=m.hobbies,
-            personality=m.personality,
-            family_notes=m.family_notes,
-            introduced_by=m.introduced_by,
-            is_decision_maker=m.is_decision_maker,
-            influence=_INFLUENCE[m.influence],
-            attitude=_ATTITUDES[m.attitude],
-            ally_strength=_ALLY[m.ally_strength],
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-            _customer_id=m.customer_id,
+            id=row["id"],
+            version=get("version"),
+            name=get("name"),
+            role=_member(_ROLES, get("role")),
+            title=get("title"),
+            phone=get("phone"),
+            email=get("email"),
+            address=get("address"),
+            birthday=get("birthday"),
+            hobbies=get("hobbies"),
+            personality=get("personality"),
+            family_notes=get("family_notes"),
+            introduced_by=get("introduced_by"),
+            is_decision_maker=get("is_decision_maker"),
+            influence=_member(_INFLUENCE, get("influence")),
+            attitude=_member(_ATTITUDES, get("attitude")),
+            ally_strength=_member(_ALLY, get("ally_strength")),
+            created_at=get("created_at"),
+            updated_at=get("updated_at"),
+            _customer_id=row["customer_id"],
         )
 
     @classmethod

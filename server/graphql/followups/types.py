@@ -30,7 +30,7 @@ from server.graphql.common import (
     Money,
     connection,
     money,
-    node_selection,
+    nodes_selection,
     nodes_through_customer,
     page_args,
     wants_rows,
@@ -363,7 +363,7 @@ class FollowUpQueue:
     async def _section(
         self, info: Info, section: Section, first: int | None, after: str | None
     ) -> Connection[FollowUp]:
-        wanted = node_selection(info, within="customer")
+        wanted = nodes_selection(info).within("customer", type_name="Customer")
         page = await section_page(
             info.context.viewer,
             int(self.user.id),
@@ -372,12 +372,12 @@ class FollowUpQueue:
             self._filter,
             page_args(first, after, None, None),
             fetch=wants_rows(info),
-            customer_fields=customer_columns(wanted),
+            customer_fields=customer_columns(wanted.names),
         )
         page.counter = lambda: self._count(info, section)
         currency = info.context.settings.currency
         result = connection(page, lambda m: FollowUp.from_model(m, currency))
-        if wanted:
+        if wanted.fields:
             # The page's customers with their contacts loaded at once: the rows then
             # resolve without an awaitable each.
             customers = [customer_of(info, item._customer_row) for item in result.nodes]
