@@ -96,7 +96,14 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Paging state.")
     _page: strawberry.Private[Page[Any]]
 
-    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    @strawberry.field(
+        description="How many items the whole list holds, across all pages. Exact, but a "
+        "customer list may answer with its count from up to 10 seconds before (the server's "
+        "CRM_COUNT_CACHE_SECONDS) while you page through it: writes made through the API are "
+        "counted at once, others (another server process, an import) within those seconds. "
+        "Ask for it only when you show it: the count of a large search costs more than its "
+        "page."
+    )
     async def total_count(self) -> int:
         return await self._page.total_count()
 

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionResult, Info
 
 from server.areas import GRAPHQL_MODULES
 from server.graphql.enums import MEANINGS
+from server.graphql.execution import PlainFieldsExecutionContext
 from server.graphql.extensions import build_extensions
 from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.scalars import SCALAR_OVERRIDES
@@ -168,6 +169,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         extensions=build_extensions(settings),
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=PlainFieldsExecutionContext,
     )
     schema.time_budget = settings.request_time_budget_seconds
     # Strawberry's built-in Node interface comes without a description; integrators need one.

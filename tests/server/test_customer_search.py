@@ -135,3 +135,47 @@ async def test_paging_by_update_time_uses_datetime_cursors(company: Company) -> 
     names = [n["name"] for n in first["nodes"] + rest["nodes"]]
     assert names == [f"客户{i}" for i in range(6, -1, -1)]
     assert rest["pageInfo"]["hasNextPage"] is False
+
+
+TRICKY = ["杭州机械厂", 'A "quoted" 100%_name', "王 五", "ACME Parts", "重庆重工"]
+
+
+@pytest.mark.parametrize(
+    "needle",
+    ["a", "机", "机械", "机械厂", "zhou", "hzjx", '"quoted"', '"', "100%", "%_", "0%_n", "王 五",
+     "重庆", "chongqing", "AND", "acme OR", "*", "NEAR(a b)", "'", "''"],
+)
+async def test_every_needle_length_finds_what_a_substring_test_finds(
+    company: Company, needle: str
+) -> None:
+    """Needles of three characters or more go through the trigram index (FTS5 on SQLite,
+    pg_trgm on PostgreSQL), shorter ones through instr/strpos: both must find exactly the
+    names whose search text holds the needle, whatever FTS5 or LIKE would make of it."""
+    api = company.api("r1")
+    for name in TRICKY:
+        await create_customer(api, name=name)
+    wanted = needle.strip().lower()
+    expected = sorted(n for n in TRICKY if wanted in search_text(n))
+    body = await api.data(NAMES, {"f": {"search": needle}, "first": 100})
+    found = sorted(n["name"] for n in body["customers"]["nodes"])
+    assert found == expected
+    assert body["customers"]["totalCount"] == len(expected)
+
+
+async def test_the_trigram_index_follows_renames_and_removals(company: Company) -> None:
+    from server.domain.customers.models import Customer
+
+    api = company.api("r1")
+    c = await create_customer(api, name="杭州机械厂")
+    query = '{ customers(filter: {search: "机械厂"}) { totalCount nodes { name } } }'
+    assert (await api.data(query))["customers"]["totalCount"] == 1
+    await api.data(
+        """mutation($id: ID!, $v: Int!) { customerUpdate(input: {id: $id, version: $v,
+        name: "杭州纺织厂"}) { userErrors { code } } }""",
+        {"id": c["id"], "v": c["version"]},
+    )
+    assert (await api.data(query))["customers"]["totalCount"] == 0
+    renamed = '{ customers(filter: {search: "纺织厂"}) { nodes { name } } }'
+    assert (await api.data(renamed))["customers"]["nodes"] == [{"name": "杭州纺织厂"}]
+    await Customer.all().delete()
+    assert (await api.data(renamed))["customers"]["nodes"] == []

@@ -9,9 +9,11 @@ from enum import StrEnum
 from typing import Any
 
 from pypika_tortoise.context import SqlContext
+from pypika_tortoise.terms import Function as PypikaFunction
 from pypika_tortoise.terms import Term, ValueWrapper
 from tortoise import Tortoise
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
+from tortoise.functions import Function
 from tortoise.queryset import QuerySet
 
 from server.domain.accounts.viewer import Viewer
@@ -80,15 +82,35 @@ class _TrigramMatch(Term):
         return f"(SELECT rowid FROM customer_search WHERE customer_search MATCH {match})"
 
 
-def _contains(needle: str) -> Q:
-    """Customers whose search text holds the needle. From three characters on, a trigram
-    index answers it: PostgreSQL's pg_trgm serves the LIKE itself, SQLite is asked through
-    its FTS5 trigram table. Shorter needles have no trigram and are matched with LIKE over
-    the viewer's scope (the covering index of migration 0002)."""
+class _Position(PypikaFunction):
+    """instr(text, needle) on SQLite, strpos(text, needle) on PostgreSQL: where the needle
+    starts, 0 when absent."""
+
+    def __init__(self, term: Any, needle: Any, **kwargs: Any) -> None:
+        dialect = Tortoise.get_connection("default").capabilities.dialect
+        super().__init__("instr" if dialect == "sqlite" else "strpos", term, needle, **kwargs)
+
+
+class _Holds(Function):
+    database_func = _Position
+
+
+def _holding(query: QuerySet[Customer], needle: str) -> QuerySet[Customer]:
+    """Customers whose search text holds the needle.
+
+    From three characters on, a trigram index answers it: PostgreSQL's pg_trgm serves the
+    LIKE itself, SQLite is asked through its FTS5 trigram table. A shorter needle has no
+    trigram; it is tested with instr/strpos, which no trigram index answers, so the rows
+    come through the viewer's owners (the covering index of migration 0002). With a LIKE,
+    PostgreSQL's generic plan for the prepared statement picked the trigram index, which
+    for a two-character needle reads all of it (65 ms at 100,000 customers, against 6 ms).
+    """
     dialect = Tortoise.get_connection("default").capabilities.dialect
-    if dialect == "sqlite" and len(needle) >= 3:
-        return Q(id__in=_TrigramMatch(needle))
-    return Q(search_text__contains=needle)
+    if len(needle) >= 3:
+        if dialect == "sqlite":
+            return query.filter(id__in=_TrigramMatch(needle))
+        return query.filter(search_text__contains=needle)
+    return query.annotate(_at=_Holds("search_text", needle)).filter(_at__gt=0)
 
 
 async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Customer]:
@@ -101,7 +123,7 @@ async def filtered_customers(viewer: Viewer, flt: CustomerFilter) -> QuerySet[Cu
     else:
         query = query.filter(archived_at__isnull=True)
     if flt.search and (needle := normalize_query(flt.search)):
-        query = query.filter(_contains(needle))
+        query = _holding(query, needle)
     if flt.owner_ids:
         query = query.filter(owner_id__in=flt.owner_ids)
     if flt.stages:

@@ -60,11 +60,7 @@ from server.graphql.sales.schema import SalesOrder
 d = strawberry.field
 
 
-def _member(table: dict[str, Any], value: Any) -> Any:
-    return table.get(value)
-
-
-def _by_value(enum: Any) -> dict[str, Any]:
+def _by_value(enum: Any) -> dict[Any, Any]:
     # Domain StrEnums hash as their string value, so one dict serves both; a lookup costs
     # far less than two Enum() calls per field on every row of every page.
     return {member.value: member for member in enum}
@@ -74,51 +70,6 @@ _STAGES, _GRADES, _CHANNELS = _by_value(Stage), _by_value(Grade), _by_value(Sour
 _ROLES, _INFLUENCE = _by_value(ContactRole), _by_value(Influence)
 _ATTITUDES, _ALLY = _by_value(Attitude), _by_value(AllyStrength)
 _CLASSES, _KINDS = _by_value(AbcClass), _by_value(InteractionKind)
-
-# Copied as they are from the model row onto the GraphQL object.
-_PLAIN_FIELDS = [
-    "version",
-    "name",
-    "code",
-    "address",
-    "phone",
-    "email",
-    "legal_representative",
-    "organization_form",
-    "industry",
-    "relationship_since",
-    "region",
-    "route",
-    "route_position",
-    "latitude",
-    "longitude",
-    "service_area",
-    "sales_capacity",
-    "development_potential",
-    "business_philosophy",
-    "scale",
-    "distinctive_features",
-    "factory",
-    "equipment",
-    "output",
-    "quality_requirements",
-    "product_structure",
-    "our_share_percent",
-    "years_in_business",
-    "billing_day",
-    "payment_terms",
-    "current_sales_activity",
-    "open_problems",
-    "referred_by",
-    "is_key_account",
-    "is_vip",
-    "vip_reason",
-    "vip_since",
-    "archived_at",
-    "created_at",
-    "updated_at",
-]
-
 
 _ALLY_RANK = {strength: rank for rank, strength in enumerate(models.AllyStrength)}
 _INFLUENCE_RANK = {level: rank for rank, level in enumerate(models.Influence)}
@@ -412,30 +363,34 @@ class Customer(relay.Node):
     @classmethod
     def from_row(cls, row: Mapping[str, Any], currency: str) -> Customer:
         """From a row of the customer table, whole or with only the columns a query needs
-        (see projection.py): a column not read leaves its field None, and is never asked for."""
+        (see projection.py): a field whose column was not read is never asked for.
+
+        Built without the dataclass constructor: a page builds hundreds of these, and
+        copying the row's columns in one step costs a fraction of naming sixty arguments.
+        """
+        customer = cls.__new__(cls)
+        values = customer.__dict__
+        values.update(row)  # the plain fields, under their columns' names
         get: Callable[[str], Any] = row.get
-        values: dict[str, Any] = {name: get(name) for name in _PLAIN_FIELDS}
+        values["assets"] = money(get("assets_minor"), currency)
+        values["registered_capital"] = money(get("registered_capital_minor"), currency)
+        values["credit_limit"] = money(get("credit_limit_minor"), currency)
+        values["source_channel"] = _CHANNELS.get(get("source_channel"))
+        values["stage"] = _STAGES.get(get("stage"))
+        values["grade"] = _GRADES.get(get("grade"))
+        values["abc_class"] = _CLASSES.get(get("abc_class"))
         last_contact_at = get("last_contact_at")
-        return cls(
-            id=row["id"],
-            assets=money(get("assets_minor"), currency),
-            registered_capital=money(get("registered_capital_minor"), currency),
-            credit_limit=money(get("credit_limit_minor"), currency),
-            # None only for a column the query did not ask for (see the docstring).
-            source_channel=_member(_CHANNELS, get("source_channel")),
-            stage=_member(_STAGES, get("stage")),
-            grade=_member(_GRADES, get("grade")),
-            abc_class=_CLASSES.get(get("abc_class")),
-            last_contact=LastContact(
+        values["last_contact"] = (
+            LastContact(
                 at=last_contact_at,
                 kind=_KINDS.get(get("last_contact_kind")),
                 summary=get("last_contact_summary"),
             )
             if last_contact_at
-            else None,
-            _owner_id=row["owner_id"],
-            **values,
+            else None
         )
+        values["_owner_id"] = row["owner_id"]
+        return customer
 
     @classmethod
     async def resolve_nodes(
@@ -496,31 +451,19 @@ class Contact(relay.Node):
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Contact:
-        """From a contact row, whole or with only the columns a query needs: a column not
-        read leaves its field None, and is never asked for."""
+        """From a contact row, whole or with only the columns a query needs: a field whose
+        column was not read is never asked for. Built like Customer.from_row, without the
+        dataclass constructor (a page of customers brings three times as many contacts)."""
+        contact = cls.__new__(cls)
+        values = contact.__dict__
+        values.update(row)  # the plain fields, under their columns' names
         get: Callable[[str], Any] = row.get
-        return cls(
-            id=row["id"],
-            version=get("version"),
-            name=get("name"),
-            role=_member(_ROLES, get("role")),
-            title=get("title"),
-            phone=get("phone"),
-            email=get("email"),
-            address=get("address"),
-            birthday=get("birthday"),
-            hobbies=get("hobbies"),
-            personality=get("personality"),
-            family_notes=get("family_notes"),
-            introduced_by=get("introduced_by"),
-            is_decision_maker=get("is_decision_maker"),
-            influence=_member(_INFLUENCE, get("influence")),
-            attitude=_member(_ATTITUDES, get("attitude")),
-            ally_strength=_member(_ALLY, get("ally_strength")),
-            created_at=get("created_at"),
-            updated_at=get("updated_at"),
-            _customer_id=row["customer_id"],
-        )
+        values["role"] = _ROLES.get(get("role"))
+        values["influence"] = _INFLUENCE.get(get("influence"))
+        values["attitude"] = _ATTITUDES.get(get("attitude"))
+        values["ally_strength"] = _ALLY.get(get("ally_strength"))
+        values["_customer_id"] = row["customer_id"]
+        return contact
 
     @classmethod
     async def resolve_nodes(

@@ -1,0 +1,168 @@
+"""Completing plain fields without graphql-core's per-field machinery.
+
+A page of 50 customers with three contacts each is about a thousand fields, nearly all of
+them a scalar or an enum read off an attribute. graphql-core runs every one of them through
+the same steps as a resolver that might return an awaitable or an error: a resolve-info
+object, Strawberry's resolver wrapper, an awaitable check, `complete_value`. Measured on
+that page, those steps were half of the request's time (bench/README.md).
+
+This execution context answers such fields directly: for each selection of an object type
+it works out once which fields are plain (Strawberry's default resolver, no arguments, a
+scalar or enum type) and, per object, reads the attribute and coerces it with the type's
+own `coerce_output_value`, exactly what graphql-core would do; Relay's `id` is written as
+Strawberry's resolver would write it (unless a type overrides how). Anything else (resolvers,
+objects, lists, `__typename`) and any plain field whose value is not simple (null on a
+non-null field, a value the scalar refuses) goes through graphql-core as before, so errors
+and their paths come out the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLNonNull,
+    GraphQLObjectType,
+    Undefined,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.pyutils import Path
+from strawberry import relay
+from strawberry.relay.utils import to_base64
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+# What Strawberry stores on each graphql-core field: its own field definition.
+_DEFINITION = "strawberry-definition"
+
+# A plain field: (response name, attribute, how its value is written, non-null)
+_Plain = tuple[str, str, Callable[[Any], Any], bool]
+
+
+def _node_id(parent_type: GraphQLObjectType, definition: Any) -> _Plain | None:
+    """Relay's `id` of a Node type that keeps Strawberry's own id and type name: the global
+    ID of (type name, id attribute), as Strawberry's resolver would make it."""
+    if definition.python_name != "_id":
+        return None
+    owner = parent_type.extensions.get(_DEFINITION)
+    origin = getattr(owner, "origin", None)
+    if not (isinstance(origin, type) and issubclass(origin, relay.Node)):
+        return None
+    if (
+        origin.resolve_id.__func__ is not relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
+        or origin.resolve_typename.__func__ is not relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
+    ):
+        return None
+    type_name = parent_type.name
+
+    def global_id(value: Any) -> str:
+        return to_base64(type_name, str(value))
+
+    return ("", origin.resolve_id_attr(), global_id, True)
+
+
+def _plain_field(parent_type: GraphQLObjectType, name: str, details: Any) -> _Plain | None:
+    node = details[0].node
+    field_def = parent_type.fields.get(node.name.value)
+    if field_def is None or field_def.args or node.arguments:
+        return None
+    definition = field_def.extensions.get(_DEFINITION)
+    if definition is None:
+        return None
+    if definition.base_resolver is not None:
+        found = _node_id(parent_type, definition)
+        return (name, *found[1:]) if found else None
+    resolve = field_def.resolve
+    if resolve is None or not getattr(resolve, "_is_default", False):
+        return None
+    if definition.default_resolver is not getattr:
+        return None
+    field_type = field_def.type
+    non_null = isinstance(field_type, GraphQLNonNull)
+    leaf = field_type.of_type if non_null else field_type
+    if not is_leaf_type(leaf):
+        return None
+    return (name, definition.python_name, leaf.coerce_output_value, non_null)
+
+
+class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution, with plain fields completed in one step (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per grouped field set (graphql-core memoizes one per selection and keeps it alive
+        # for the whole execution, so its id is stable): its plain fields and the rest.
+        self._plans: dict[int, tuple[list[_Plain], GroupedFieldSet]] = {}
+
+    def _plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> tuple[list[_Plain], GroupedFieldSet]:
+        key = id(grouped_field_set)
+        found = self._plans.get(key)
+        if found is None:
+            plain: list[_Plain] = []
+            rest: GroupedFieldSet = {}
+            for name, details in grouped_field_set.items():
+                entry = _plain_field(parent_type, name, details)
+                if entry is None:
+                    rest[name] = details
+                else:
+                    plain.append(entry)
+            found = self._plans[key] = (plain, rest)
+        return found
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        manager = self.middleware_manager
+        if path is None or (manager is not None and manager.middlewares):
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        plain, rest = self._plan(parent_type, grouped_field_set)
+        if not plain:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        done: dict[str, Any] = {}
+        slow: GroupedFieldSet = dict(rest) if rest else {}
+        for name, attribute, write, non_null in plain:
+            value = getattr(source_value, attribute, Undefined)
+            if value is None and not non_null:
+                done[name] = None
+                continue
+            if value is None or value is Undefined:
+                slow[name] = grouped_field_set[name]
+                continue
+            try:
+                coerced = write(value)
+            except Exception:  # graphql-core reports it, with the field's path
+                coerced = Undefined
+            if coerced is Undefined or coerced is None:
+                slow[name] = grouped_field_set[name]
+            else:
+                done[name] = coerced
+        if not slow:
+            return done  # the plain fields were taken in the query's order
+        others = super().execute_fields(parent_type, source_value, path, slow, position_context)
+        if isinstance(others, dict):
+            done.update(others)
+            return _in_order(grouped_field_set, done)
+
+        async def merged() -> dict[str, Any]:
+            done.update(await others)
+            return _in_order(grouped_field_set, done)
+
+        return merged()
+
+
+def _in_order(grouped_field_set: GroupedFieldSet, values: dict[str, Any]) -> dict[str, Any]:
+    """The answers in the order the query asked for them (clients may rely on it)."""
+    return {name: values[name] for name in grouped_field_set if name in values}
+
