@@ -70,16 +70,16 @@ PGL = {
     "contactsByCustomerId(orderBy: [PRIMARY_KEY_ASC]) { nodes { " + CONTACT + " } } "
     "} } }",
     "c": "query($owners: [Int], $q: String, $after: Cursor) { benchSearch(owners: $owners, "
-    "needle: $q, first: 50, after: $after) { totalCount "
+    "needle: $q, first: 50, after: $after, orderBy: [NAME_ASC, ROW_ID_ASC]) { totalCount "
     "pageInfo { endCursor } nodes { rowId name grade region phone appUserByOwnerId { "
     "displayName } contactsByCustomerId(orderBy: [PRIMARY_KEY_ASC]) { nodes { "
     + CONTACT
     + " } } } } }",
 }
 
-# PostGraphile's view of the manager's search (c): the same conditions and order this server
-# applies, as a function it exposes as a connection (inlined by PostgreSQL, so indexes
-# apply; PostGraphile pages a function's rows by offset). A two-character needle has no
+# PostGraphile's view of the manager's search (c): the same conditions this server applies,
+# as a function it exposes as a connection that it may order (`@behavior +order`) and page
+# by cursor; PostgreSQL inlines the function, so indexes apply. A two-character needle has no
 # trigram: strpos, as this server uses, keeps the planner off the trigram index (see
 # server/domain/customers/search.py); the raw-SQL floor does the same.
 PGL_FUNCTION = """
@@ -87,8 +87,8 @@ CREATE OR REPLACE FUNCTION bench_search(owners int[], needle text) RETURNS SETOF
 LANGUAGE sql STABLE AS $$
   SELECT * FROM customer
   WHERE owner_id = ANY(owners) AND archived_at IS NULL AND strpos(search_text, needle) > 0
-  ORDER BY name, id
 $$;
+COMMENT ON FUNCTION bench_search(int[], text) IS E'@behavior +order';
 """
 
 FLOOR = {
@@ -231,7 +231,9 @@ def wait_for(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise RuntimeError(
+                f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -264,9 +266,7 @@ async def prepare_database(customers: int, env: dict[str, str]) -> dict[str, Any
 
     admin = await asyncpg.connect(PG_ADMIN_URL)
     try:
-        exists = await admin.fetchval(
-            "SELECT 1 FROM pg_database WHERE datname = $1", PG_BENCH_DB
-        )
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PG_BENCH_DB)
     finally:
         await admin.close()
     have = 0
@@ -331,7 +331,9 @@ def node_for_postgraphile() -> tuple[list[str], str] | str:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         return "node or npm is not installed: PostGraphile skipped"
-    major = int(subprocess.run([node, "--version"], capture_output=True, text=True).stdout[1:].split(".")[0])
+    major = int(
+        subprocess.run([node, "--version"], capture_output=True, text=True).stdout[1:].split(".")[0]
+    )
     packages = ["postgraphile@^5"]
     if major < 22:
         packages.append("node@22")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -89,6 +89,34 @@ class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
 
 
+class _Edges(Sequence[Any]):
+    """A page's edges, made when a query asks for them: most clients read `nodes` and
+    `pageInfo`, and a cursor for every row of a large page was work for nothing."""
+
+    def __init__(self, page: Page[Any], nodes: list[Any]) -> None:
+        self._page, self._nodes = page, nodes
+        self._made: list[Edge[Any]] | None = None
+
+    def _edges(self) -> list[Edge[Any]]:
+        if self._made is None:
+            cursor = self._page.cursor
+            self._made = [
+                Edge(cursor=cursor(item), node=node)
+                for item, node in zip(self._page.items, self._nodes, strict=True)
+            ]
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge[Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Edge[Any]]: ...
+    def __getitem__(self, index: int | slice) -> Edge[Any] | list[Edge[Any]]:
+        return self._edges()[index]
+
+
 @strawberry.type(description="A page of a list, with keyset cursors and the list's total size.")
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
@@ -109,16 +137,16 @@ class Connection(Generic[T]):
 
 
 def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
-    nodes = [convert(item) for item in page.items]
-    cursors = [page.cursor(item) for item in page.items]
+    items = page.items
+    nodes = [convert(item) for item in items]
     return Connection(
-        edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
+        edges=_Edges(page, nodes),  # type: ignore[arg-type]
         nodes=nodes,
         page_info=PageInfo(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
+            start_cursor=page.cursor(items[0]) if items else None,
+            end_cursor=page.cursor(items[-1]) if items else None,
         ),
         _page=page,
     )

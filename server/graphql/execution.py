@@ -112,6 +112,60 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             found = self._plans[key] = (plain, rest)
         return found
 
+    def _plain_values(self, plain: list[_Plain], source_value: Any) -> dict[str, Any] | None:
+        """All of an object's fields, when all are plain and simple; else None."""
+        done: dict[str, Any] = {}
+        for name, attribute, write, non_null in plain:
+            value = getattr(source_value, attribute, Undefined)
+            if value is None and not non_null:
+                done[name] = None
+                continue
+            if value is None or value is Undefined:
+                return None
+            try:
+                coerced = write(value)
+            except Exception:
+                return None
+            if coerced is Undefined or coerced is None:
+                return None
+            done[name] = coerced
+        return done
+
+    def complete_list_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects asked only for plain fields (a customer's contacts) in one loop;
+        anything else, or any item that is not simple, as graphql-core completes it."""
+        item_type = return_type.of_type
+        non_null = isinstance(item_type, GraphQLNonNull)
+        object_type = item_type.of_type if non_null else item_type
+        if isinstance(result, list | tuple) and isinstance(object_type, GraphQLObjectType):
+            grouped, deferred, *_ = self.collect_subfields(object_type, field_details_list)
+            plain, rest = self._plan(object_type, grouped)
+            if plain and not rest and not deferred:
+                is_type_of = object_type.is_type_of
+                completed: list[Any] = []
+                for item in result:
+                    if item is None or (
+                        is_type_of is not None and is_type_of(item, info) is not True
+                    ):
+                        break
+                    values = self._plain_values(plain, item)
+                    if values is None:
+                        break
+                    completed.append(values)
+                else:
+                    return completed
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -165,4 +219,3 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 def _in_order(grouped_field_set: GroupedFieldSet, values: dict[str, Any]) -> dict[str, Any]:
     """The answers in the order the query asked for them (clients may rely on it)."""
     return {name: values[name] for name in grouped_field_set if name in values}
-

@@ -142,8 +142,28 @@ TRICKY = ["杭州机械厂", 'A "quoted" 100%_name', "王 五", "ACME Parts", "�
 
 @pytest.mark.parametrize(
     "needle",
-    ["a", "机", "机械", "机械厂", "zhou", "hzjx", '"quoted"', '"', "100%", "%_", "0%_n", "王 五",
-     "重庆", "chongqing", "AND", "acme OR", "*", "NEAR(a b)", "'", "''"],
+    [
+        "a",
+        "机",
+        "机械",
+        "机械厂",
+        "zhou",
+        "hzjx",
+        '"quoted"',
+        '"',
+        "100%",
+        "%_",
+        "0%_n",
+        "王 五",
+        "重庆",
+        "chongqing",
+        "AND",
+        "acme OR",
+        "*",
+        "NEAR(a b)",
+        "'",
+        "''",
+    ],
 )
 async def test_every_needle_length_finds_what_a_substring_test_finds(
     company: Company, needle: str

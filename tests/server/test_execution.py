@@ -89,6 +89,9 @@ QUERIES = [
     "{ maybeBroken { name broken } }",
     "{ maybeBroken { name wrongInt age } }",
     "{ people { friends { friends { name nickname } } } }",
+    "{ people { name broken } }",
+    "{ people { name wrongInt } }",
+    "{ people { friends { id broken } } }",
 ]
 
 
