@@ -478,6 +478,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    parser.add_argument("--shapes", nargs="+", choices=["a", "b", "c"], default=["a", "b", "c"])
     args = parser.parse_args()
 
     env = {**os.environ, "CRM_DATABASE_URL": bench_url().replace("postgresql://", "postgres://")}
@@ -546,7 +547,7 @@ def main() -> None:
         runs: dict[tuple[str, int, str], list[Result]] = {}
         for round_no in range(args.rounds):
             order = contenders if round_no % 2 == 0 else list(reversed(contenders))
-            for shape in ("a", "b", "c"):
+            for shape in args.shapes:
                 for concurrency in args.concurrency:
                     for who in [*order, None]:
                         if who is None:
@@ -562,7 +563,7 @@ def main() -> None:
 
         shapes: dict[str, Any] = {}
         names = {"a": "customer by id", "b": "50 customers with contacts", "c": "search page"}
-        for shape in ("a", "b", "c"):
+        for shape in args.shapes:
             for concurrency in args.concurrency:
                 row: dict[str, Any] = {}
                 for name in ("crm", "postgraphile", "raw_sql"):

@@ -168,7 +168,13 @@ def _after(sort: SortKey, values: list[Any], pk: Any, forward: bool) -> Q:
     result = clauses[0]
     for clause in clauses[1:]:
         result |= clause
-    return result
+    if values[0] is None:
+        return result
+    # The same condition implies a bound on the first column alone (a >= x). Said outright,
+    # it lets the database start its index walk at the cursor: the OR above alone made
+    # PostgreSQL walk the sort index from the first row, so page 5 cost five pages.
+    bound = "gte" if _op(parts[0], forward) == "gt" else "lte"
+    return Q(**{f"{parts[0].column}__{bound}": values[0]}) & result
 
 
 def _order(sort: SortKey, forward: bool) -> list[str]:
