@@ -241,24 +241,37 @@ def page_args(
 
 
 async def nodes_in_order(
-    node_ids: Iterable[str], query: QuerySet[Any], convert: Callable[[Any], T]
+    node_ids: Iterable[str],
+    query: QuerySet[Any],
+    convert: Callable[[Any], T],
+    columns: Sequence[str] | None = None,
 ) -> list[T | None]:
-    """Fetch the rows `query` allows among `node_ids`, answered in the order asked.
+    """Fetch the rows `query` allows among `node_ids`, answered in the order asked; with
+    `columns`, as plain rows of those columns (the id added).
 
     Ids that are malformed, missing or filtered out by `query` (not visible) give None.
     """
     wanted = [db_id(i) for i in node_ids]
     ids = [i for i in wanted if i is not None]
-    found = {row.pk: row for row in await query.filter(id__in=ids)} if ids else {}
+    found: dict[Any, Any] = {}
+    if ids and columns is not None:
+        rows = await query.filter(id__in=ids).values(*dict.fromkeys(["id", *columns]))
+        found = {row["id"]: row for row in rows}
+    elif ids:
+        found = {row.pk: row for row in await query.filter(id__in=ids)}
     return [convert(found[i]) if i is not None and i in found else None for i in wanted]
 
 
 async def nodes_through_customer(
-    info: Info, model: Any, node_ids: Iterable[str], convert: Callable[[Any], T]
+    info: Info,
+    model: Any,
+    node_ids: Iterable[str],
+    convert: Callable[[Any], T],
+    columns: Sequence[str] | None = None,
 ) -> list[T | None]:
     """`nodes_in_order` over rows that belong to a customer, as far as the viewer may see it."""
     query = await visible_through_customer(info.context.viewer, model)
-    return await nodes_in_order(node_ids, query, convert)
+    return await nodes_in_order(node_ids, query, convert, columns)
 
 
 async def load_in_order(loader: DataLoader[int, Any], node_ids: Iterable[str]) -> list[Any]:

@@ -365,3 +365,53 @@ async def test_orders_with_lines_and_answered_follow_ups_do_not_grow(
         )
         counts.append(len(sql_counter.statements))
     assert counts[0] == counts[1], sql_counter.statements
+
+
+async def test_timelines_and_nodes_read_only_the_asked_columns(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from datetime import UTC, datetime
+
+    from strawberry.relay import GlobalID
+
+    from server.domain.followups.models import Interaction
+
+    customer = await Customer.create(
+        owner=company.users["r1"], name="杭州机械厂", search_text=search_text("杭州机械厂")
+    )
+    contact = await Contact.create(customer=customer, name="王总", hobbies="钓鱼")
+    row = await Interaction.create(
+        customer=customer,
+        author=company.users["r1"],
+        kind="visit",
+        occurred_at=datetime.now(UTC),
+        summary="拜访",
+        needs="降价",
+        grade_before="B",
+        grade_after="B",
+    )
+    api = company.api("r1")
+
+    def read_from(table: str) -> str:
+        [statement] = [s for s in sql_counter.statements if f'FROM "{table}"' in s]
+        return statement
+
+    gid = str(GlobalID("Customer", str(customer.id)))
+    sql_counter.statements.clear()
+    data = await api.data(
+        "query($id: ID!) { customer(id: $id) { interactions { nodes { id summary kind } } } }",
+        {"id": gid},
+    )
+    assert data["customer"]["interactions"]["nodes"][0]["summary"] == "拜访"
+    assert '"summary"' in read_from("interaction") and '"needs"' not in read_from("interaction")
+
+    nodes = (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { name } "
+        "... on Interaction { needs kind } } }"
+    )
+    ids = [str(GlobalID("Contact", str(contact.id))), str(GlobalID("Interaction", str(row.id)))]
+    sql_counter.statements.clear()
+    data = await api.data(nodes, {"ids": ids})
+    assert data["nodes"] == [{"name": "王总"}, {"needs": "降价", "kind": "VISIT"}]
+    assert '"hobbies"' not in read_from("contact")
+    assert '"needs"' in read_from("interaction") and '"summary"' not in read_from("interaction")

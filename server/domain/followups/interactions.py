@@ -7,6 +7,7 @@ the customer's contact plan when it sets its own frequency.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -508,6 +509,9 @@ def interactions_of(customer_id: int) -> QuerySet[Interaction]:
     return Interaction.filter(customer_id=customer_id)
 
 
-async def timeline(customer_id: int, args: PageArgs) -> Page[Interaction]:
-    """A customer's contacts, newest first. The caller has checked the customer is visible."""
-    return await paginate(interactions_of(customer_id), TIMELINE_SORT, args)
+async def timeline(
+    customer_id: int, args: PageArgs, columns: Sequence[str] | None = None
+) -> Page[Any]:
+    """A customer's contacts, newest first. The caller has checked the customer is visible.
+    With `columns`, plain rows of those columns (see `paginate`)."""
+    return await paginate(interactions_of(customer_id), TIMELINE_SORT, args, columns=columns)

@@ -36,6 +36,7 @@ from server.graphql.common import (
     field_selection,
     load_in_order,
     money,
+    nodes_selection,
     nodes_through_customer,
     page_args,
 )
@@ -52,6 +53,7 @@ from server.graphql.customers.enums import (
 )
 from server.graphql.customers.projection import contact_columns, customer_columns
 from server.graphql.customers.refs import visible_customer
+from server.graphql.enums import by_value
 from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
 from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
@@ -60,16 +62,10 @@ from server.graphql.sales.schema import SalesOrder
 d = strawberry.field
 
 
-def _by_value(enum: Any) -> dict[Any, Any]:
-    # Domain StrEnums hash as their string value, so one dict serves both; a lookup costs
-    # far less than two Enum() calls per field on every row of every page.
-    return {member.value: member for member in enum}
-
-
-_STAGES, _GRADES, _CHANNELS = _by_value(Stage), _by_value(Grade), _by_value(SourceChannel)
-_ROLES, _INFLUENCE = _by_value(ContactRole), _by_value(Influence)
-_ATTITUDES, _ALLY = _by_value(Attitude), _by_value(AllyStrength)
-_CLASSES, _KINDS = _by_value(AbcClass), _by_value(InteractionKind)
+_STAGES, _GRADES, _CHANNELS = by_value(Stage), by_value(Grade), by_value(SourceChannel)
+_ROLES, _INFLUENCE = by_value(ContactRole), by_value(Influence)
+_ATTITUDES, _ALLY = by_value(Attitude), by_value(AllyStrength)
+_CLASSES, _KINDS = by_value(AbcClass), by_value(InteractionKind)
 
 _ALLY_RANK = {strength: rank for rank, strength in enumerate(models.AllyStrength)}
 _INFLUENCE_RANK = {level: rank for rank, level in enumerate(models.Influence)}
@@ -287,14 +283,16 @@ class Customer(relay.Node):
     ) -> Connection[Interaction]:
         from server.domain.shared.errors import DomainError
         from server.graphql.common import argument_error
+        from server.graphql.followups.types import interaction_columns
 
+        columns = interaction_columns(nodes_selection(info).names)
         try:
             page = await interaction_services.timeline(
-                self.id, page_args(first, after, last, before)
+                self.id, page_args(first, after, last, before), columns
             )
         except DomainError as exc:
             raise argument_error(exc) from None
-        return connection(page, Interaction.from_model)
+        return connection(page, Interaction.from_row)
 
     @strawberry.field(
         description="The customer's follow-ups with these statuses (open when omitted), by due "
@@ -469,4 +467,9 @@ class Contact(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        return await nodes_through_customer(info, models.Contact, node_ids, cls.from_model)
+        columns = contact_columns(field_selection(info, "Contact").names) or tuple(
+            models.Contact._meta.fields_db_projection
+        )
+        return await nodes_through_customer(
+            info, models.Contact, node_ids, cls.from_row, columns=columns
+        )

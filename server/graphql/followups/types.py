@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,6 +29,7 @@ from server.graphql.common import (
     First,
     Money,
     connection,
+    field_selection,
     money,
     nodes_selection,
     nodes_through_customer,
@@ -39,6 +40,7 @@ from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import Grade
 from server.graphql.customers.projection import customer_columns
 from server.graphql.customers.refs import customer_of, prefetch_customers, visible_customer
+from server.graphql.enums import by_value
 from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import (
     FollowUpOrigin,
@@ -46,6 +48,7 @@ from server.graphql.followups.enums import (
     InteractionKind,
     RouteMethod,
 )
+from server.graphql.projection import columns_for
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Contact, Customer
@@ -54,6 +57,7 @@ CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.t
 ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.types")]
 
 d = strawberry.field
+_KINDS, _GRADES = by_value(InteractionKind), by_value(Grade)
 
 
 @strawberry.type(description="What a customer is expected to buy (预计订单).")
@@ -130,28 +134,51 @@ class Interaction(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.Interaction) -> Interaction:
-        return cls(
-            id=m.id,
-            kind=InteractionKind(m.kind.value),
-            occurred_at=m.occurred_at,
-            summary=m.summary,
-            needs=m.needs,
-            problems=m.problems,
-            outcome=m.outcome,
-            next_step=m.next_step,
-            satisfaction=m.satisfaction,
-            grade_before=Grade(m.grade_before.value),
-            grade_after=Grade(m.grade_after.value),
-            created_at=m.created_at,
-            _customer_id=m.customer_id,
-            _author_id=m.author_id,
-        )
+        """From a model a mutation returned."""
+        return cls.from_row(vars(m))
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Interaction:
+        """From an interaction row, whole or with only the columns a query needs
+        (`interaction_columns`): a field whose column was not read is never asked for."""
+        interaction = cls.__new__(cls)
+        values = interaction.__dict__
+        values.update(row)  # the plain fields, under their columns' names
+        get: Callable[[str], Any] = row.get
+        values["kind"] = _KINDS.get(get("kind"))
+        values["grade_before"] = _GRADES.get(get("grade_before"))
+        values["grade_after"] = _GRADES.get(get("grade_after"))
+        values["_customer_id"] = row["customer_id"]
+        values["_author_id"] = row["author_id"]
+        return interaction
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        return await nodes_through_customer(info, models.Interaction, node_ids, cls.from_model)
+        columns = interaction_columns(field_selection(info, "Interaction").names)
+        return await nodes_through_customer(
+            info, models.Interaction, node_ids, cls.from_row, columns=columns
+        )
+
+
+_INTERACTION_DERIVED: dict[str, tuple[str, ...]] = {
+    "author": (),
+    "ourPeople": (),
+    "contactsPresent": (),
+    "customer": (),
+}
+
+
+def interaction_columns(wanted: set[str]) -> tuple[str, ...]:
+    """The interaction columns these GraphQL fields need (all, for a field not known)."""
+    found = columns_for(
+        models.Interaction,
+        wanted,
+        always=("id", "customer_id", "author_id", "occurred_at"),
+        derived=_INTERACTION_DERIVED,
+    )
+    return found or tuple(models.Interaction._meta.fields_db_projection)
 
 
 @strawberry.type(

@@ -1,0 +1,43 @@
+"""The columns a query's selection needs, so a list reads a dozen columns instead of all.
+
+Turning wide rows into Python objects was the larger part of a list's time (README,
+"Performance"). A GraphQL field maps to the column of the same name in snake case; each type
+names the fields it computes from other columns (`derived`) and the columns it always needs
+(`always`: its id, the columns its visibility or its resolvers read). A field the mapping
+does not know makes the whole row be read, so a new field is never served from a column
+that was not read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from tortoise.models import Model
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def columns_for(
+    model: type[Model],
+    wanted: Iterable[str],
+    *,
+    always: Iterable[str] = ("id",),
+    derived: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[str, ...] | None:
+    """The model's columns needed to answer these GraphQL fields; None when one of them is
+    unknown here and the whole row must be read."""
+    known = model._meta.fields_db_projection
+    derived = derived or {}
+    columns = set(always)
+    for name in wanted:
+        if name in derived:
+            columns.update(derived[name])
+            continue
+        if name in ("__typename", "id"):
+            continue
+        column = _CAMEL.sub("_", name).lower()
+        if column not in known:
+            return None
+        columns.add(column)
+    return tuple(sorted(columns))
