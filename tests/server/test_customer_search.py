@@ -199,3 +199,16 @@ async def test_the_trigram_index_follows_renames_and_removals(company: Company) 
     assert (await api.data(renamed))["customers"]["nodes"] == [{"name": "杭州纺织厂"}]
     await Customer.all().delete()
     assert (await api.data(renamed))["customers"]["nodes"] == []
+
+
+async def test_a_remembered_count_is_never_another_viewers(company: Company) -> None:
+    """Counts are remembered per viewer and filter: a rep paging after their manager sees
+    their own count, not the manager's, and a search another filter's."""
+    for who in ("r1", "r1", "r2"):
+        await create_customer(company.api(who), name=f"杭州机械厂{who}")
+    query = """query($q: String) { customers(filter: {search: $q}) { totalCount } }"""
+    assert (await company.api("m1").data(query, {"q": "机械"}))["customers"]["totalCount"] == 3
+    assert (await company.api("r1").data(query, {"q": "机械"}))["customers"]["totalCount"] == 2
+    assert (await company.api("r2").data(query, {"q": "机械"}))["customers"]["totalCount"] == 1
+    assert (await company.api("m1").data(query, {"q": "r2"}))["customers"]["totalCount"] == 1
+    assert (await company.api("m2").data(query, {"q": "机械"}))["customers"]["totalCount"] == 0
