@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from tortoise.models import Model
 
@@ -41,3 +42,10 @@ def columns_for(
             return None
         columns.add(column)
     return tuple(sorted(columns))
+
+
+def model_row(model: Model) -> dict[str, Any]:
+    """A model's column values as a row (what `.values()` gives), for the types' `from_row`:
+    Tortoise's own attributes (`_partial`, cached relations such as `_contacts`) left out, so
+    they cannot land in a GraphQL object's private fields."""
+    return {name: value for name, value in vars(model).items() if not name.startswith("_")}

@@ -57,6 +57,7 @@ from server.graphql.enums import by_value
 from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
 from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
+from server.graphql.projection import model_row
 from server.graphql.sales.schema import SalesOrder
 
 d = strawberry.field
@@ -356,7 +357,7 @@ class Customer(relay.Node):
     @classmethod
     def from_model(cls, m: models.Customer, currency: str) -> Customer:
         """From a model a mutation returned (or one read with some columns only)."""
-        return cls.from_row(vars(m), currency)
+        return cls.from_row(model_row(m), currency)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], currency: str) -> Customer:
@@ -445,7 +446,7 @@ class Contact(relay.Node):
     @classmethod
     def from_model(cls, m: models.Contact) -> Contact:
         """From a model a mutation returned."""
-        return cls.from_row(vars(m))
+        return cls.from_row(model_row(m))
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Contact:

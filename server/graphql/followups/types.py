@@ -48,7 +48,7 @@ from server.graphql.followups.enums import (
     InteractionKind,
     RouteMethod,
 )
-from server.graphql.projection import columns_for
+from server.graphql.projection import columns_for, model_row
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Contact, Customer
@@ -135,7 +135,7 @@ class Interaction(relay.Node):
     @classmethod
     def from_model(cls, m: models.Interaction) -> Interaction:
         """From a model a mutation returned."""
-        return cls.from_row(vars(m))
+        return cls.from_row(model_row(m))
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Interaction:
