@@ -45,12 +45,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search_page import LOGIN, crm, free_port, percentile  # noqa: E402
+from search_page import run_server as start_ours  # noqa: E402
 
 PGL_DIR = ROOT / "bench" / ".postgraphile"
 PG_ADMIN_URL = os.environ.get("CRM_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = os.environ.get("CRM_BENCH_PG_DB", "crm_bench")
 SEARCH = "机械"
-LOGIN = 'mutation($u: String!) { login(input: {username: $u, password: "demo1234"}) { token } }'
 TARGETS = {"a": 0.5, "b": 0.3, "c": 1.0}
 
 CONTACT = "name title phone isDecisionMaker allyStrength"
@@ -169,11 +172,6 @@ class Result:
     p95_ms: float
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 async def load(
     make: Callable[[], Awaitable[Callable[[int], Awaitable[Any]]]],
     concurrency: int,
@@ -221,12 +219,6 @@ def graphql_sender(
 # -- setting up
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_for(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -245,18 +237,6 @@ def wait_for(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
 
 def bench_url() -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
-
-
-def crm(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 async def prepare_database(customers: int, env: dict[str, str]) -> dict[str, Any]:
@@ -353,31 +333,6 @@ def node_for_postgraphile() -> tuple[list[str], str] | str:
     return [runner, str(cli)], subprocess.run(
         [runner, "--version"], capture_output=True, text=True
     ).stdout.strip()
-
-
-def start_ours(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "server.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    wait_for(port, proc, "crm server")
-    return proc
 
 
 def start_postgraphile(command: list[str], port: int) -> subprocess.Popen[bytes]:
