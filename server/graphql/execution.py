@@ -91,16 +91,17 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Per grouped field set (graphql-core memoizes one per selection and keeps it alive
-        # for the whole execution, so its id is stable): its plain fields and the rest.
-        self._plans: dict[int, tuple[list[_Plain], GroupedFieldSet]] = {}
+        # Per grouped field set (graphql-core memoizes one per selection, so a list's items
+        # share it): its plain fields and the rest. The set itself is kept with its plan, so
+        # its id cannot be reused by another set while this execution runs.
+        self._plans: dict[int, tuple[GroupedFieldSet, list[_Plain], GroupedFieldSet]] = {}
 
     def _plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
     ) -> tuple[list[_Plain], GroupedFieldSet]:
         key = id(grouped_field_set)
         found = self._plans.get(key)
-        if found is None:
+        if found is None or found[0] is not grouped_field_set:
             plain: list[_Plain] = []
             rest: GroupedFieldSet = {}
             for name, details in grouped_field_set.items():
@@ -109,8 +110,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     rest[name] = details
                 else:
                     plain.append(entry)
-            found = self._plans[key] = (plain, rest)
-        return found
+            found = self._plans[key] = (grouped_field_set, plain, rest)
+        return found[1], found[2]
 
     def _plain_values(self, plain: list[_Plain], source_value: Any) -> dict[str, Any] | None:
         """All of an object's fields, when all are plain and simple; else None."""
