@@ -415,3 +415,43 @@ async def test_timelines_and_nodes_read_only_the_asked_columns(
     assert data["nodes"] == [{"name": "王总"}, {"needs": "降价", "kind": "VISIT"}]
     assert '"hobbies"' not in read_from("contact")
     assert '"needs"' in read_from("interaction") and '"summary"' not in read_from("interaction")
+
+
+async def test_a_customers_follow_ups_read_only_the_asked_columns(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from datetime import date
+
+    from strawberry.relay import GlobalID
+
+    from server.domain.followups.models import FollowUp
+
+    customer = await Customer.create(
+        owner=company.users["r1"], name="杭州机械厂", search_text=search_text("杭州机械厂")
+    )
+    await FollowUp.create(
+        customer=customer,
+        assignee=company.users["r1"],
+        due_on=date(2026, 12, 1),
+        kind="phone",
+        origin="manual",
+        purpose="报价",
+        preparation_notes="带样品",
+        expected_amount_minor=1_250_000,
+    )
+    gid = str(GlobalID("Customer", str(customer.id)))
+    sql_counter.statements.clear()
+    data = await company.api("r1").data(
+        """query($id: ID!) { customer(id: $id) { followUps { dueOn purpose status
+        expectedOrder { amount { amount } } } } }""",
+        {"id": gid},
+    )
+    [item] = data["customer"]["followUps"]
+    assert item == {
+        "dueOn": "2026-12-01",
+        "purpose": "报价",
+        "status": "OPEN",
+        "expectedOrder": {"amount": {"amount": "12500.00"}},
+    }
+    [read] = [s for s in sql_counter.statements if 'FROM "follow_up"' in s]
+    assert '"purpose"' in read and '"preparation_notes"' not in read

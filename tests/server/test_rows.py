@@ -8,7 +8,7 @@ import pytest
 from server.domain.customers import models as customer_models
 from server.domain.followups import models as followup_models
 from server.graphql.customers.types import Contact, Customer
-from server.graphql.followups.types import Interaction
+from server.graphql.followups.types import FollowUp, Interaction
 from server.graphql.projection import model_row
 
 
@@ -18,6 +18,7 @@ from server.graphql.projection import model_row
         (Customer, customer_models.Customer),
         (Contact, customer_models.Contact),
         (Interaction, followup_models.Interaction),
+        (FollowUp, followup_models.FollowUp),
     ],
 )
 def test_no_column_hides_a_resolver(graphql_type: type, model: type) -> None:

@@ -307,14 +307,18 @@ class Customer(relay.Node):
             strawberry.argument(description="Statuses to include; [OPEN] when omitted."),
         ] = None,
     ) -> list[FollowUp]:
+        from server.graphql.followups.types import followup_columns
+
         wanted = [str(s.value) for s in status] if status else ["open"]
+        columns = followup_columns(field_selection(info, "FollowUp").names)
         rows = (
             await followup_models.FollowUp.filter(customer_id=self.id, status__in=wanted)
             .order_by("due_on", "id")
             .limit(200)
+            .values(*columns)
         )
         currency = info.context.settings.currency
-        return [FollowUp.from_model(r, currency) for r in rows]
+        return [FollowUp.from_row(r, currency) for r in rows]
 
     @strawberry.field(description="The contact plan (联络计划); null if none was made.")
     async def contact_plan(self, info: Info) -> ContactPlan | None:

@@ -58,6 +58,7 @@ ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.typ
 
 d = strawberry.field
 _KINDS, _GRADES = by_value(InteractionKind), by_value(Grade)
+_ORIGINS, _STATUSES = by_value(FollowUpOrigin), by_value(FollowUpStatus)
 
 
 @strawberry.type(description="What a customer is expected to buy (预计订单).")
@@ -236,37 +237,64 @@ class FollowUp(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.FollowUp, currency: str) -> FollowUp:
+        """From a model (a mutation's, or the queue's with its customer joined)."""
         joined = m.__dict__.get("_customer")  # set by select_related("customer")
-        return cls(
-            id=m.id,
-            version=m.version,
-            due_on=m.due_on,
-            kind=InteractionKind(m.kind.value),
-            purpose=m.purpose,
-            expected_order=expected_order(m, currency),
-            preparation_notes=m.preparation_notes,
-            origin=FollowUpOrigin(m.origin.value),
-            status=FollowUpStatus(m.status.value),
-            completed_at=m.completed_at,
-            completed_late=m.completed_late,
-            skip_reason=m.skip_reason,
-            reschedule_count=m.reschedule_count,
-            reschedule_reason=m.reschedule_reason,
-            created_at=m.created_at,
-            _customer_id=m.customer_id,
-            _assignee_id=m.assignee_id,
-            _interaction_id=m.interaction_id,
-            _customer_row=joined,
+        return cls.from_row(model_row(m), currency, customer_row=joined)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], currency: str, customer_row: Any = None) -> FollowUp:
+        """From a follow-up row, whole or with only the columns a query needs
+        (`followup_columns`): a field whose column was not read is never asked for."""
+        follow_up = cls.__new__(cls)
+        values = follow_up.__dict__
+        values.update(row)  # the plain fields, under their columns' names
+        get: Callable[[str], Any] = row.get
+        values["kind"] = _KINDS.get(get("kind"))
+        values["origin"] = _ORIGINS.get(get("origin"))
+        values["status"] = _STATUSES.get(get("status"))
+        values["expected_order"] = ExpectedOrder(
+            products=get("expected_products"),
+            quantity=get("expected_quantity"),
+            amount=money(get("expected_amount_minor"), currency),
         )
+        values["_customer_id"] = row["customer_id"]
+        values["_assignee_id"] = row["assignee_id"]
+        values["_interaction_id"] = row["interaction_id"]
+        values["_customer_row"] = customer_row
+        return follow_up
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         currency = info.context.settings.currency
+        columns = followup_columns(field_selection(info, "FollowUp").names)
         return await nodes_through_customer(
-            info, models.FollowUp, node_ids, lambda m: cls.from_model(m, currency)
+            info,
+            models.FollowUp,
+            node_ids,
+            lambda row: cls.from_row(row, currency),
+            columns=columns,
         )
+
+
+_FOLLOWUP_DERIVED: dict[str, tuple[str, ...]] = {
+    "expectedOrder": ("expected_products", "expected_quantity", "expected_amount_minor"),
+    "customer": (),
+    "assignee": (),
+    "answeredBy": (),
+}
+
+
+def followup_columns(wanted: set[str]) -> tuple[str, ...]:
+    """The follow-up columns these GraphQL fields need (all, for a field not known)."""
+    found = columns_for(
+        models.FollowUp,
+        wanted,
+        always=("id", "customer_id", "assignee_id", "interaction_id"),
+        derived=_FOLLOWUP_DERIVED,
+    )
+    return found or tuple(models.FollowUp._meta.fields_db_projection)
 
 
 @strawberry.type(description="How a customer is to be worked (联络计划).")
