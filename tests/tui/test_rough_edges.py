@@ -348,3 +348,27 @@ async def test_each_screen_brings_its_own_palette_commands(
     async with rep.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "r1")
         assert "Team view" not in _palette(rep)  # the server says a rep has no team
+
+
+async def test_an_answer_for_a_screen_already_replaced_is_dropped(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    """Switching the language replaces the queue while its reload may still be out; the old
+    screen's late answer (or failure) must not draw into widgets that are gone (it crashed
+    the client with NoMatches)."""
+    from tui.api import ServerUnreachable
+
+    await customer_due(company, "r1", "杭州机械厂", -1)
+    app = crm_app(api, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        old = app.screen
+        assert isinstance(old, QueueScreen) and old.reached()
+        app.switch_screen(QueueScreen(api))
+        await settle(pilot)
+        assert app.screen is not old
+        assert old.reached() is False
+        old.failed(ServerUnreachable("http://127.0.0.1:1/graphql", "refused"), lambda: None)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert "杭州机械厂" in app.export_screenshot()

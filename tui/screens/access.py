@@ -89,7 +89,8 @@ class AccessRequestsScreen(ApiScreen):
         except ApiError as exc:
             self.failed(exc, self.load)
             return
-        self.reached()
+        if not self.reached():
+            return
         table = self.query_one("#requests", DataTable)
         table.clear()
         self.requests = {r.id: r for r in found}

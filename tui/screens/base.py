@@ -56,7 +56,10 @@ class ApiScreen(Screen[Any]):
 
     def failed(self, exc: Exception, retry: Callable[[], object]) -> None:
         """Show what went wrong and keep running: unreachable → banner with retry on `r`;
-        expired session → log in again, then retry; other errors → the banner."""
+        expired session → log in again, then retry; other errors → the banner. A screen
+        already closed (replaced while the call was out) shows nothing."""
+        if not self.is_attached:
+            return
         banner = self.query_one(Banner)
         if isinstance(exc, NotAuthenticated):
             self.crm.relogin(then=retry)
@@ -69,8 +72,14 @@ class ApiScreen(Screen[Any]):
         else:
             raise exc
 
-    def reached(self) -> None:
+    def reached(self) -> bool:
+        """The server answered: clear the banner. False when the screen was closed while the
+        call was out (switching the language replaces the queue): the caller then drops the
+        answer instead of drawing into widgets that are gone."""
+        if not self.is_attached:
+            return False
         self.query_one(Banner).clear()
+        return True
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

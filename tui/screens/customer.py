@@ -268,7 +268,8 @@ class CustomerScreen(ApiScreen):
         except ApiError as exc:
             self.failed(exc, self.load)
             return
-        self.reached()
+        if not self.reached():
+            return
         self.show(c)
 
     def show(self, c: CustomerDetail) -> None:

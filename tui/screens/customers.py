@@ -123,7 +123,8 @@ class CustomersScreen(ApiScreen):
             return
         if term != self.term or flt != self.filter:
             return  # typing went on; a newer search is on its way
-        self.reached()
+        if not self.reached():
+            return
         table = self.query_one("#customers", DataTable)
         table.clear()
         self.rows = {}

@@ -140,7 +140,8 @@ class QueueScreen(ApiScreen):
         except ApiError as exc:
             self.failed(exc, self.load)
             return
-        self.reached()
+        if not self.reached():
+            return
         self.show(queue)
 
     def show(self, queue: Queue) -> None:

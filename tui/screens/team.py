@@ -52,7 +52,8 @@ class TeamScreen(ApiScreen):
         except ApiError as exc:
             self.failed(exc, self.load)
             return
-        self.reached()
+        if not self.reached():
+            return
         table = self.query_one("#team", DataTable)
         table.clear()
         self.loads = {w.user.id: w for w in loads}

@@ -88,7 +88,8 @@ class VisitPlanScreen(ApiScreen):
         except ApiError as exc:
             self.failed(exc, self.load)
             return
-        self.reached()
+        if not self.reached():
+            return
         self.show(plan)
 
     def show(self, plan: VisitPlan | None) -> None:
