@@ -455,3 +455,20 @@ async def test_a_customers_follow_ups_read_only_the_asked_columns(
     }
     [read] = [s for s in sql_counter.statements if 'FROM "follow_up"' in s]
     assert '"purpose"' in read and '"preparation_notes"' not in read
+
+
+async def test_the_audit_log_reads_the_changes_only_when_asked(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from tests.conftest import create_customer
+
+    await create_customer(company.api("r1"), name="某厂")
+    api = company.api("admin")
+    sql_counter.statements.clear()
+    data = await api.data("{ auditLog(first: 5) { nodes { action objectId actorId } } }")
+    assert data["auditLog"]["nodes"][0]["action"] == "customer.create"
+    assert data["auditLog"]["nodes"][0]["objectId"]
+    [read] = [s for s in sql_counter.statements if 'FROM "audit_entry"' in s]
+    assert '"changes"' not in read and '"object_type"' in read
+    data = await api.data("{ auditLog(first: 5) { nodes { changes } } }")
+    assert data["auditLog"]["nodes"][0]["changes"]["name"] == {"from": None, "to": "某厂"}
