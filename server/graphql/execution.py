@@ -117,19 +117,10 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """All of an object's fields, when all are plain and simple; else None."""
         done: dict[str, Any] = {}
         for name, attribute, write, non_null in plain:
-            value = getattr(source_value, attribute, Undefined)
-            if value is None and not non_null:
-                done[name] = None
-                continue
-            if value is None or value is Undefined:
+            value = _written(source_value, attribute, write, non_null)
+            if value is Undefined:
                 return None
-            try:
-                coerced = write(value)
-            except Exception:
-                return None
-            if coerced is Undefined or coerced is None:
-                return None
-            done[name] = coerced
+            done[name] = value
         return done
 
     def complete_list_value(
@@ -188,21 +179,11 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         done: dict[str, Any] = {}
         slow: GroupedFieldSet = dict(rest) if rest else {}
         for name, attribute, write, non_null in plain:
-            value = getattr(source_value, attribute, Undefined)
-            if value is None and not non_null:
-                done[name] = None
-                continue
-            if value is None or value is Undefined:
-                slow[name] = grouped_field_set[name]
-                continue
-            try:
-                coerced = write(value)
-            except Exception:  # graphql-core reports it, with the field's path
-                coerced = Undefined
-            if coerced is Undefined or coerced is None:
+            value = _written(source_value, attribute, write, non_null)
+            if value is Undefined:  # graphql-core reports it, with the field's path
                 slow[name] = grouped_field_set[name]
             else:
-                done[name] = coerced
+                done[name] = value
         if not slow:
             return done  # the plain fields were taken in the query's order
         others = super().execute_fields(parent_type, source_value, path, slow, position_context)
@@ -215,6 +196,21 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _in_order(grouped_field_set, done)
 
         return merged()
+
+
+def _written(source: Any, attribute: str, write: Callable[[Any], Any], non_null: bool) -> Any:
+    """A plain field's answer, or Undefined where graphql-core must decide (null on a
+    non-null field, a missing attribute, a value the type refuses or writes as null)."""
+    value = getattr(source, attribute, Undefined)
+    if value is None:
+        return Undefined if non_null else None
+    if value is Undefined:
+        return Undefined
+    try:
+        written = write(value)
+    except Exception:
+        return Undefined
+    return Undefined if written is None else written
 
 
 def _in_order(grouped_field_set: GroupedFieldSet, values: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,18 @@ def columns_for(
     return tuple(sorted(columns))
 
 
+def columns_or_all(
+    model: type[Model],
+    wanted: Iterable[str],
+    *,
+    always: Iterable[str] = ("id",),
+    derived: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[str, ...]:
+    """`columns_for`, or every column of the model when a field is not known."""
+    found = columns_for(model, wanted, always=always, derived=derived)
+    return found or tuple(model._meta.fields_db_projection)
+
+
 def model_row(model: Model) -> dict[str, Any]:
     """A model's column values as a row (what `.values()` gives), for the types' `from_row`:
     Tortoise's own attributes (`_partial`, cached relations such as `_contacts`) left out, so

@@ -26,7 +26,7 @@ from server.graphql.common import (
     nodes_selection,
     page_args,
 )
-from server.graphql.projection import columns_for, model_row
+from server.graphql.projection import columns_or_all, model_row
 
 
 @strawberry.type(description="One audited action: who did what to which object, and when.")
@@ -76,8 +76,7 @@ _DERIVED = {"objectId": ("object_id", "object_type"), "actorId": ("actor_id",)}
 
 def audit_columns(wanted: set[str]) -> tuple[str, ...]:
     """The audit columns these GraphQL fields need (all, for a field not known)."""
-    found = columns_for(models.AuditEntry, wanted, derived=_DERIVED)
-    return found or tuple(models.AuditEntry._meta.fields_db_projection)
+    return columns_or_all(models.AuditEntry, wanted, derived=_DERIVED)
 
 
 @strawberry.input(description="Narrows the audit log.")

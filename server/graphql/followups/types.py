@@ -48,7 +48,7 @@ from server.graphql.followups.enums import (
     InteractionKind,
     RouteMethod,
 )
-from server.graphql.projection import columns_for, model_row
+from server.graphql.projection import columns_or_all, model_row
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Contact, Customer
@@ -173,13 +173,12 @@ _INTERACTION_DERIVED: dict[str, tuple[str, ...]] = {
 
 def interaction_columns(wanted: set[str]) -> tuple[str, ...]:
     """The interaction columns these GraphQL fields need (all, for a field not known)."""
-    found = columns_for(
+    return columns_or_all(
         models.Interaction,
         wanted,
         always=("id", "customer_id", "author_id", "occurred_at"),
         derived=_INTERACTION_DERIVED,
     )
-    return found or tuple(models.Interaction._meta.fields_db_projection)
 
 
 @strawberry.type(
@@ -288,13 +287,12 @@ _FOLLOWUP_DERIVED: dict[str, tuple[str, ...]] = {
 
 def followup_columns(wanted: set[str]) -> tuple[str, ...]:
     """The follow-up columns these GraphQL fields need (all, for a field not known)."""
-    found = columns_for(
+    return columns_or_all(
         models.FollowUp,
         wanted,
         always=("id", "customer_id", "assignee_id", "interaction_id"),
         derived=_FOLLOWUP_DERIVED,
     )
-    return found or tuple(models.FollowUp._meta.fields_db_projection)
 
 
 @strawberry.type(description="How a customer is to be worked (联络计划).")
