@@ -186,4 +186,5 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         debug=False,
     )
     app.state.settings = settings
+    app.state.graphql = graphql_app
     return app

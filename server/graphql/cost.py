@@ -23,9 +23,12 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValueNode,
+    VariableNode,
     value_from_ast_untyped,
 )
 
@@ -55,10 +58,14 @@ class _Walker:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        # The variables the estimate read: the same for every request of a document, so
+        # an estimate can be reused for requests that give them the same values.
+        self.read: set[str] = set()
 
     def _argument(self, node: FieldNode, name: str) -> Any:
         for arg in node.arguments or ():
             if arg.name.value == name:
+                self.read.update(_variables_in(arg.value))
                 return self._value(arg.value)
         return None
 
@@ -69,8 +76,8 @@ class _Walker:
             return None
 
     def _page(self, node: FieldNode) -> int:
-        for name in ("first", "last"):
-            size = self._argument(node, name)
+        # Both are read, whatever their values, so `read` does not depend on the values.
+        for size in (self._argument(node, "first"), self._argument(node, "last")):
             if isinstance(size, int) and not isinstance(size, bool):
                 return max(1, min(size, MAX_PAGE))
         return DEFAULT_PAGE
@@ -122,13 +129,24 @@ class _Walker:
         return times + self.cost(node.selection_set, returns, inner)
 
 
+def _variables_in(value: ValueNode) -> list[str]:
+    if isinstance(value, VariableNode):
+        return [value.name.value]
+    if isinstance(value, ListValueNode):
+        return [name for item in value.values for name in _variables_in(item)]
+    if isinstance(value, ObjectValueNode):
+        return [name for field in value.fields for name in _variables_in(field.value)]
+    return []
+
+
 def query_cost(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any] | None,
-) -> int:
-    """How many field resolutions the operation may take at most (lists by their guess)."""
+) -> tuple[int, frozenset[str]]:
+    """How many field resolutions the operation may take at most (lists by their guess),
+    and the names of the variables the estimate depends on."""
     root = (
         schema.mutation_type
         if operation.operation.value == "mutation"
@@ -137,4 +155,4 @@ def query_cost(
         else schema.query_type
     )
     walker = _Walker(schema, fragments, variables or {})
-    return walker.cost(operation.selection_set, root, 1)
+    return walker.cost(operation.selection_set, root, 1), frozenset(walker.read)

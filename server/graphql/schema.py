@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult, Info
+from strawberry.types.graphql import OperationType
 
 from server.areas import GRAPHQL_MODULES
 from server.graphql.enums import MEANINGS
 from server.graphql.execution import PlainFieldsExecutionContext
-from server.graphql.extensions import build_extensions
+from server.graphql.operation import OperationRunner
 from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.scalars import SCALAR_OVERRIDES
 from server.i18n import translate
@@ -136,13 +139,33 @@ Mutation = strawberry.type(
 class CrmSchema(strawberry.Schema):
     # Set by build_schema from the settings.
     time_budget: float = 10.0
+    runner: OperationRunner
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Run within the request's time budget: a query that would hold the server (and,
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Run through our OperationRunner (operation.py) instead of Strawberry's extension
+        runner, within the request's time budget: a query that would hold the server (and,
         on SQLite, its one connection) longer is stopped, and its transaction rolled back."""
         try:
             async with asyncio.timeout(self.time_budget):
-                return await super().execute(*args, **kwargs)
+                return await self.runner.run(
+                    query,
+                    variable_values,
+                    context_value,
+                    root_value,
+                    operation_name,
+                    allowed_operation_types
+                    if allowed_operation_types is not None
+                    else DEFAULT_ALLOWED_OPERATION_TYPES,
+                )
         except TimeoutError:
             return ExecutionResult(
                 data=None,
@@ -156,7 +179,7 @@ class CrmSchema(strawberry.Schema):
             )
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
-        # Unexpected errors are logged, with the request id, by MaskUnexpectedErrors;
+        # Unexpected errors are logged, with the request id, by operation.mask;
         # the rest are the client's mistakes and not worth a traceback in the log.
         return None
 
@@ -167,11 +190,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     schema = CrmSchema(
         query=Query,
         mutation=Mutation,
-        extensions=build_extensions(settings),
         scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=PlainFieldsExecutionContext,
     )
     schema.time_budget = settings.request_time_budget_seconds
+    schema.runner = OperationRunner(schema._schema, settings, PlainFieldsExecutionContext)
     # Strawberry's built-in Node interface comes without a description; integrators need one.
     schema._schema.type_map["Node"].description = (
         "An object with a global ID, fetchable with `node(id:)`. IDs are opaque: store them "
