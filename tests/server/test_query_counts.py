@@ -472,3 +472,69 @@ async def test_the_audit_log_reads_the_changes_only_when_asked(
     assert '"changes"' not in read and '"object_type"' in read
     data = await api.data("{ auditLog(first: 5) { nodes { changes } } }")
     assert data["auditLog"]["nodes"][0]["changes"]["name"] == {"from": None, "to": "某厂"}
+
+
+async def test_orders_users_and_access_requests_read_only_the_asked_columns(
+    company: Company, sql_counter: SqlCounter
+) -> None:
+    from datetime import date
+
+    from strawberry.relay import GlobalID
+
+    from server.domain.access.models import AccessRequest
+    from server.domain.sales.models import SalesOrder
+
+    customer = await Customer.create(
+        owner=company.users["r1"], name="杭州机械厂", search_text=search_text("杭州机械厂")
+    )
+    order = await SalesOrder.create(
+        customer=customer, ordered_on=date(2026, 3, 1), total_minor=12345, note="加急"
+    )
+    await AccessRequest.create(
+        requester=company.users["r2"], customer_description="杭州机械厂", reason="接手"
+    )
+
+    def read_from(table: str) -> str:
+        [statement] = [s for s in sql_counter.statements if f'FROM "{table}"' in s]
+        return statement
+
+    gid = str(GlobalID("Customer", str(customer.id)))
+    sql_counter.statements.clear()
+    data = await company.api("r1").data(
+        "query($id: ID!) { customer(id: $id) { salesOrders { nodes { total { amount } } } } }",
+        {"id": gid},
+    )
+    assert data["customer"]["salesOrders"]["nodes"] == [{"total": {"amount": "123.45"}}]
+    assert '"total_minor"' in read_from("sales_order")
+    assert '"note"' not in read_from("sales_order")
+
+    order_id = str(GlobalID("SalesOrder", str(order.id)))
+    sql_counter.statements.clear()
+    data = await company.api("r1").data(
+        "query($id: ID!) { node(id: $id) { ... on SalesOrder { note } } }", {"id": order_id}
+    )
+    assert data["node"] == {"note": "加急"}
+    assert '"total_minor"' not in read_from("sales_order")
+
+    sql_counter.statements.clear()
+    data = await company.api("r1").data("{ users(first: 3) { nodes { displayName } } }")
+    assert len(data["users"]["nodes"]) == 3
+    assert '"display_name"' in read_from("app_user")
+    assert '"role"' not in read_from("app_user")
+    # Never the password hash, whatever is asked: not for a page, nor for an owner.
+    sql_counter.statements.clear()
+    await company.api("r1").data(
+        "{ users(first: 3) { nodes { username role permissions manager { username } } } }"
+    )
+    await company.api("r1").data(
+        "query($id: ID!) { customer(id: $id) { owner { displayName } } }", {"id": gid}
+    )
+    assert not [s for s in sql_counter.statements if "password_hash" in s]
+
+    sql_counter.statements.clear()
+    data = await company.api("m1").data(
+        "{ accessRequests { nodes { reason requester { username } } } }"
+    )
+    assert data["accessRequests"]["nodes"] == [{"reason": "接手", "requester": {"username": "r2"}}]
+    assert '"reason"' in read_from("access_request")
+    assert '"customer_description"' not in read_from("access_request")

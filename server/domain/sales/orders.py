@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -287,6 +287,9 @@ def orders_of(customer_id: int) -> QuerySet[SalesOrder]:
     return SalesOrder.filter(customer_id=customer_id)
 
 
-async def order_page(customer_id: int, args: PageArgs) -> Page[SalesOrder]:
-    """A customer's orders, newest first. The caller has checked the customer is visible."""
-    return await paginate(orders_of(customer_id), ORDER_SORT, args)
+async def order_page(
+    customer_id: int, args: PageArgs, columns: Sequence[str] | None = None
+) -> Page[Any]:
+    """A customer's orders, newest first. The caller has checked the customer is visible.
+    With `columns`, plain rows of those columns (see `paginate`)."""
+    return await paginate(orders_of(customer_id), ORDER_SORT, args, columns=columns)

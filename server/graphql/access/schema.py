@@ -14,7 +14,12 @@ from server.domain.access.models import AccessRequestStatus as DomainStatus
 from server.domain.customers import access_requests as services
 from server.domain.shared.errors import DomainError
 from server.domain.shared.paging import SortKey, paginate
-from server.graphql.access.types import AccessGrant, AccessRequest, AccessRequestStatus
+from server.graphql.access.types import (
+    AccessGrant,
+    AccessRequest,
+    AccessRequestStatus,
+    request_columns,
+)
 from server.graphql.common import (
     After,
     Before,
@@ -24,6 +29,7 @@ from server.graphql.common import (
     argument_error,
     connection,
     decode_id,
+    nodes_selection,
     page_args,
 )
 from server.graphql.mutations import MutationInput, Payload, mutate
@@ -97,13 +103,17 @@ class AccessQuery:
         query = await services.readable_requests(viewer)
         if status is not None:
             query = query.filter(status=DomainStatus(str(status.value)))
+        columns = request_columns(nodes_selection(info).names)
         try:
             page = await paginate(
-                query, SortKey("id", descending=True), page_args(first, after, last, before)
+                query,
+                SortKey("id", descending=True),
+                page_args(first, after, last, before),
+                columns=columns,
             )
         except DomainError as exc:
             raise argument_error(exc) from None
-        return connection(page, AccessRequest.from_model)
+        return connection(page, AccessRequest.from_row)
 
 
 @strawberry.type

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,9 +15,10 @@ from server.domain.customers.access_requests import readable_requests
 from server.graphql.access import loaders as access_loaders
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.common import nodes_in_order
+from server.graphql.common import field_selection, nodes_in_order
 from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import mirror
+from server.graphql.projection import columns_or_all, model_row
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 
@@ -50,7 +51,7 @@ class AccessRequest(relay.Node):
 
     @strawberry.field(description="Who asked.")
     async def requester(self, info: Info) -> User:
-        return User.from_model(
+        return User.from_row(
             await info.context.loader(accounts_loaders.users).load(self._requester_id)
         )
 
@@ -59,7 +60,7 @@ class AccessRequest(relay.Node):
         if self._decided_by_id is None:
             return None
         u = await info.context.loader(accounts_loaders.users).load(self._decided_by_id)
-        return User.from_model(u) if u else None
+        return User.from_row(u) if u else None
 
     @strawberry.field(
         description="When granted: the customer opened, while you may still see it (null once "
@@ -76,17 +77,21 @@ class AccessRequest(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.AccessRequest) -> AccessRequest:
-        return cls(
-            id=m.id,
-            customer_description=m.customer_description,
-            reason=m.reason,
-            status=AccessRequestStatus(models.AccessRequestStatus(m.status).value),
-            decision_note=m.decision_note,
-            decided_at=m.decided_at,
-            created_at=m.created_at,
-            _requester_id=m.requester_id,
-            _decided_by_id=m.decided_by_id,
-        )
+        return cls.from_row(model_row(m))
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AccessRequest:
+        """From a request row, whole or with only the columns a query needs
+        (`request_columns`): a field whose column was not read is never asked for."""
+        request = cls.__new__(cls)
+        values = request.__dict__
+        values.update(row)  # the plain fields, under their columns' names
+        status = row.get("status")
+        if status is not None:
+            values["status"] = AccessRequestStatus(models.AccessRequestStatus(status).value)
+        values["_requester_id"] = row["requester_id"]
+        values["_decided_by_id"] = row["decided_by_id"]
+        return request
 
     @classmethod
     async def resolve_nodes(
@@ -95,7 +100,26 @@ class AccessRequest(relay.Node):
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
         query = await readable_requests(info.context.viewer)
-        return await nodes_in_order(node_ids, query, cls.from_model)
+        columns = request_columns(field_selection(info, "AccessRequest").names)
+        return await nodes_in_order(node_ids, query, cls.from_row, columns)
+
+
+_REQUEST_DERIVED: dict[str, tuple[str, ...]] = {
+    "requester": (),
+    "decidedBy": (),
+    "grantedCustomer": (),
+    "accessExpiresAt": (),
+}
+
+
+def request_columns(wanted: set[str]) -> tuple[str, ...]:
+    """The access-request columns these GraphQL fields need (all, for a field not known)."""
+    return columns_or_all(
+        models.AccessRequest,
+        wanted,
+        always=("id", "requester_id", "decided_by_id"),
+        derived=_REQUEST_DERIVED,
+    )
 
 
 @strawberry.type(description="Time-limited read access to one customer, given by a manager.")

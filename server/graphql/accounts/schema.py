@@ -13,7 +13,13 @@ from server.domain.accounts import models
 from server.domain.accounts import services as accounts
 from server.domain.customers.search import check_search
 from server.domain.shared.paging import SortKey, paginate
-from server.graphql.accounts.types import LoginInput, LoginPayload, LogoutPayload, User
+from server.graphql.accounts.types import (
+    LoginInput,
+    LoginPayload,
+    LogoutPayload,
+    User,
+    user_columns,
+)
 from server.graphql.common import (
     After,
     Before,
@@ -21,6 +27,7 @@ from server.graphql.common import (
     First,
     Last,
     connection,
+    nodes_selection,
     page_args,
 )
 from server.graphql.mutations import MutationInput, mutate
@@ -59,8 +66,11 @@ class AccountsQuery:
         if search:
             needle = search.strip()
             query = query.filter(Q(display_name__icontains=needle) | Q(username__icontains=needle))
-        page = await paginate(query, SortKey("username"), page_args(first, after, last, before))
-        return connection(page, User.from_model)
+        columns = user_columns(nodes_selection(info).names)
+        page = await paginate(
+            query, SortKey("username"), page_args(first, after, last, before), columns=columns
+        )
+        return connection(page, User.from_row)
 
 
 @strawberry.type

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -13,9 +13,11 @@ from strawberry.types import Info
 
 from server.domain.accounts import models, permissions
 from server.graphql.accounts import loaders as accounts_loaders
+from server.graphql.accounts.loaders import USER_COLUMNS
 from server.graphql.common import load_in_order, nodes_in_order
 from server.graphql.enums import mirror
 from server.graphql.mutations import Payload
+from server.graphql.projection import columns_for
 
 if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mirror
     from server.domain.accounts.models import Role
@@ -75,7 +77,7 @@ class User(relay.Node):
         if self._manager_id is None:
             return None
         m = await info.context.loader(accounts_loaders.users).load(self._manager_id)
-        return User.from_model(m) if m else None
+        return User.from_row(m) if m else None
 
     @strawberry.field(description="The department the user belongs to, if any.")
     async def department(self, info: Info) -> Department | None:
@@ -86,15 +88,21 @@ class User(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.User) -> User:
-        return cls(
-            id=m.id,
-            username=m.username,
-            display_name=m.display_name,
-            role=Role(m.role.value if isinstance(m.role, Enum) else m.role),
-            is_active=m.is_active,
-            _manager_id=m.manager_id,
-            _department_id=m.department_id,
+        return cls.from_row({column: getattr(m, column) for column in USER_COLUMNS})
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> User:
+        """From a user row, whole or with only the columns a query needs (`user_columns`)."""
+        user = cls.__new__(cls)
+        values = user.__dict__
+        values.update(row)
+        role = row.get("role")
+        values["role"] = (
+            None if role is None else Role(role.value if isinstance(role, Enum) else role)
         )
+        values["_manager_id"] = row["manager_id"]
+        values["_department_id"] = row["department_id"]
+        return user
 
     @classmethod
     async def resolve_nodes(
@@ -104,7 +112,28 @@ class User(relay.Node):
         if not info.context.viewer.is_authenticated:
             return [None for _ in node_ids]
         users = await load_in_order(info.context.loader(accounts_loaders.users), node_ids)
-        return [cls.from_model(u) if u else None for u in users]
+        return [cls.from_row(u) if u else None for u in users]
+
+
+_USER_DERIVED: dict[str, tuple[str, ...]] = {
+    "permissions": ("role",),
+    "manager": (),
+    "department": (),
+}
+
+
+def user_columns(wanted: set[str]) -> tuple[str, ...]:
+    """The user columns these GraphQL fields need; the type's columns (USER_COLUMNS, never
+    the password hash) for a field not known."""
+    return (
+        columns_for(
+            models.User,
+            wanted,
+            always=("id", "manager_id", "department_id"),
+            derived=_USER_DERIVED,
+        )
+        or USER_COLUMNS
+    )
 
 
 @strawberry.type(description="The result of logging in.")

@@ -12,7 +12,6 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from server.domain.access.visibility import can_edit_owned_by
-from server.domain.accounts.models import User as UserModel
 from server.domain.audit.view_log import VIEW_LOG
 from server.domain.customers import models
 from server.domain.followups import interactions as interaction_services
@@ -207,7 +206,7 @@ class Customer(relay.Node):
     _owner_id: strawberry.Private[int]
     # Filled by the list resolver for a whole page at once (see `prefetch`), so these
     # resolvers answer synchronously; a lone customer falls back to the DataLoaders.
-    _owner: strawberry.Private[UserModel | None] = None
+    _owner: strawberry.Private[Row | None] = None
     _contacts: strawberry.Private[list[Row] | None] = None
     _tags: strawberry.Private[list[str] | None] = None
 
@@ -218,9 +217,9 @@ class Customer(relay.Node):
     @strawberry.field(description="The salesperson responsible for the customer.")
     def owner(self, info: Info) -> User:
         if self._owner is not None:
-            return User.from_model(self._owner)
+            return User.from_row(self._owner)
         return _later(
-            info.context.loader(accounts_loaders.users).load(self._owner_id), User.from_model
+            info.context.loader(accounts_loaders.users).load(self._owner_id), User.from_row
         )
 
     @strawberry.field(description="Free tags, sorted.")
@@ -346,13 +345,17 @@ class Customer(relay.Node):
     ) -> Connection[SalesOrder]:
         from server.domain.shared.errors import DomainError
         from server.graphql.common import argument_error
+        from server.graphql.sales.schema import order_columns
 
+        columns = order_columns(nodes_selection(info).names)
         try:
-            page = await order_services.order_page(self.id, page_args(first, after, last, before))
+            page = await order_services.order_page(
+                self.id, page_args(first, after, last, before), columns
+            )
         except DomainError as exc:
             raise argument_error(exc) from None
         currency = info.context.settings.currency
-        return connection(page, lambda m: SalesOrder.from_model(m, currency))
+        return connection(page, lambda row: SalesOrder.from_row(row, currency))
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:

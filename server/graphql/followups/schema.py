@@ -99,7 +99,7 @@ class FollowUpsQuery:
         settings = await company_rules(info)
         return FollowUpQueue(
             day=day or today(settings),
-            user=User.from_model(user),
+            user=User.from_row(user),
             _filter=domain_queue_filter(filter),
             _settings=settings,
         )

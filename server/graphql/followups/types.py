@@ -113,7 +113,7 @@ class Interaction(relay.Node):
 
     @strawberry.field(description="Who logged it.")
     async def author(self, info: Info) -> User:
-        return User.from_model(
+        return User.from_row(
             await info.context.loader(accounts_loaders.users).load(self._author_id)
         )
 
@@ -122,7 +122,7 @@ class Interaction(relay.Node):
         ctx = info.context
         ids = await ctx.loader(followups_loaders.participants).load(self.id)
         people = await ctx.loader(accounts_loaders.users).load_many(ids)
-        return [User.from_model(u) for u in people if u]
+        return [User.from_row(u) for u in people if u]
 
     @strawberry.field(description="The customer's people who were present.")
     async def contacts_present(self, info: Info) -> list[PresentContact]:
@@ -221,7 +221,7 @@ class FollowUp(relay.Node):
 
     @strawberry.field(description="Who is to make the contact.")
     async def assignee(self, info: Info) -> User:
-        return User.from_model(
+        return User.from_row(
             await info.context.loader(accounts_loaders.users).load(self._assignee_id)
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +22,7 @@ from server.graphql.common import (
     argument_error,
     connection,
     decode_id,
+    field_selection,
     input_values,
     money,
     nodes_through_customer,
@@ -30,6 +31,7 @@ from server.graphql.common import (
 from server.graphql.customers.enums import AbcClass
 from server.graphql.customers.refs import visible_customer
 from server.graphql.mutations import MutationInput, Payload, mutate
+from server.graphql.projection import columns_or_all, model_row
 from server.graphql.sales import loaders as sales_loaders
 
 if TYPE_CHECKING:
@@ -82,25 +84,43 @@ class SalesOrder(relay.Node):
 
     @classmethod
     def from_model(cls, m: sales_models.SalesOrder, currency: str) -> SalesOrder:
-        return cls(
-            id=m.id,
-            ordered_on=m.ordered_on,
-            external_ref=m.external_ref,
-            total=money(m.total_minor, currency),
-            note=m.note,
-            created_at=m.created_at,
-            _customer_id=m.customer_id,
-            _currency=currency,
-        )
+        return cls.from_row(model_row(m), currency)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], currency: str) -> SalesOrder:
+        """From an order row, whole or with only the columns a query needs
+        (`order_columns`): a field whose column was not read is never asked for."""
+        order = cls.__new__(cls)
+        values = order.__dict__
+        values.update(row)  # the plain fields, under their columns' names
+        values["total"] = money(row.get("total_minor"), currency)
+        values["_customer_id"] = row["customer_id"]
+        values["_currency"] = currency
+        return order
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         currency = info.context.settings.currency
+        columns = order_columns(field_selection(info, "SalesOrder").names)
         return await nodes_through_customer(
-            info, sales_models.SalesOrder, node_ids, lambda m: cls.from_model(m, currency)
+            info,
+            sales_models.SalesOrder,
+            node_ids,
+            lambda row: cls.from_row(row, currency),
+            columns=columns,
         )
+
+
+_ORDER_DERIVED: dict[str, tuple[str, ...]] = {"total": ("total_minor",), "lines": ()}
+
+
+def order_columns(wanted: set[str]) -> tuple[str, ...]:
+    """The order columns these GraphQL fields need (all, for a field not known)."""
+    return columns_or_all(
+        sales_models.SalesOrder, wanted, always=("id", "customer_id"), derived=_ORDER_DERIVED
+    )
 
 
 @strawberry.type(description="One class in the analysis, against the ideal mix.")
