@@ -22,6 +22,7 @@ from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
 from server.db import init_orm
+from server.domain.access.reach import REACH
 from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     """Build the app. `manage_orm=False` leaves Tortoise to the caller (tests, embedding)."""
     settings = settings or Settings.from_env()
     SESSIONS.seconds = settings.session_cache_seconds
+    REACH.seconds = settings.session_cache_seconds
     VIEW_LOG.flush_seconds = settings.view_log_flush_seconds
     COUNTS.seconds = settings.count_cache_seconds
     graphql_app = CrmGraphQL(settings)

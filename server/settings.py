@@ -84,8 +84,9 @@ class Settings:
     # lists, see server/graphql/cost.py), and the seconds one request may run.
     max_query_cost: int = 25_000
     request_time_budget_seconds: float = 10.0
-    # How long each process remembers which user a token belongs to (0: never): a logout
-    # or a deactivation reaches the other processes within this many seconds.
+    # How long each process remembers which user a token belongs to, and each viewer's
+    # grants and reporting line (0: never): a logout, a deactivation, a new grant or a new
+    # manager reaches the other processes within this many seconds (access/reach.py).
     session_cache_seconds: int = 10
     # How often views of other people's customers are written to the audit log; a crash
     # loses at most this many seconds of them (server/domain/audit/view_log.py).

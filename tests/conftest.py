@@ -21,6 +21,7 @@ import pytest
 from tortoise import Tortoise
 
 from server.app import create_app
+from server.domain.access.reach import REACH
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.audit.view_log import VIEW_LOG
 from server.domain.shared.counts import COUNTS
@@ -92,6 +93,7 @@ def cold_caches() -> None:
     count includes everything the first request after the caches' seconds sends."""
     SESSIONS.clear()
     COUNTS.forget()
+    REACH.forget()
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +105,7 @@ async def clean_db(app: Any) -> AsyncIterator[None]:
     SESSIONS.clear()  # the rows it remembered are gone
     VIEW_LOG.discard()  # views noted against the old rows
     COUNTS.forget()  # counts of the old rows
+    REACH.forget()  # grants and teams of the old rows
 
 
 @pytest.fixture
@@ -207,7 +210,9 @@ class Company:
         await ApiToken.create(
             user=user,
             token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            expires_at=datetime.now(UTC) + timedelta(days=1),
+            # As long as a login's token lives (CRM_TOKEN_TTL_HOURS' default), so a test
+            # may stand days ahead (a grant's end) and still be signed in.
+            expires_at=datetime.now(UTC) + timedelta(days=30),
         )
         self.users[name], self.tokens[name] = user, token
         return user

@@ -25,6 +25,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
 
+from server.domain.access.reach import REACH
 from server.domain.shared.counts import COUNTS
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.common import UserError, UserErrorCode
@@ -84,7 +85,9 @@ async def mutate(
         done = await call()
     except DomainError as exc:
         return payload(user_errors=user_errors(exc, paths))
-    # Whatever was written may change what a list counts: counts are read afresh.
+    # Whatever was written may change what a list counts or whom a viewer reaches (a
+    # grant): both are read afresh.
     COUNTS.forget()
+    REACH.forget()
     built = result(done)
     return await built if inspect.isawaitable(built) else built

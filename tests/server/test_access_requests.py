@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from server.domain.access.models import AccessGrant
+from server.domain.shared import clock
 from tests.conftest import Company, create_customer
 
 FILE = """mutation($d: String!, $r: String!) { accessRequestCreate(input:
@@ -31,6 +32,8 @@ async def test_request_grant_read_then_expiry(company: Company) -> None:
     assert inbox["accessRequests"]["nodes"] == [
         {"customerDescription": "厦门那家纺织厂", "reason": "他们来电询价"}
     ]
+    # Still hidden, and r3's reach is now remembered: the grant must be seen at once anyway.
+    assert (await r3.data(READ, {"id": customer["id"]}))["customer"] is None
     granted = (
         await company.api("m1").data(GRANT, {"r": filed["id"], "c": customer["id"], "days": 7})
     )["accessRequestGrant"]
@@ -45,8 +48,13 @@ async def test_request_grant_read_then_expiry(company: Company) -> None:
     }
     listed = await r3.data("{ customers { totalCount } }")
     assert listed["customers"]["totalCount"] == 1
-    await AccessGrant.all().update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
-    assert (await r3.data(READ, {"id": customer["id"]}))["customer"] is None
+    # The access ends the second it expires, though the server remembers r3's reach
+    # between requests (server/domain/access/reach.py).
+    [grant] = await AccessGrant.all()
+    with clock.standing_at(grant.expires_at - timedelta(seconds=1)):
+        assert (await r3.data(READ, {"id": customer["id"]}))["customer"] is not None
+    with clock.standing_at(grant.expires_at + timedelta(seconds=1)):
+        assert (await r3.data(READ, {"id": customer["id"]}))["customer"] is None
 
 
 async def test_grant_needs_a_valid_period_and_a_pending_request(company: Company) -> None:

@@ -84,10 +84,11 @@ async def test_a_customer_by_id_costs_at_most_three_statements(
     # Only the columns asked for are read.
     [row] = [s for s in sql_counter.statements if 'FROM "customer"' in s]
     assert '"email"' in row and '"address"' not in row and '"search_text"' not in row
-    # Warm (the token remembered): one statement for the team and grants, one for the row.
+    # Warm (the token, the team and the grants remembered, server/domain/access/reach.py):
+    # the row alone.
     sql_counter.statements.clear()
     await company.api("m1").data(BY_ID, {"id": gid})
-    assert len(sql_counter.statements) == 2, sql_counter.statements
+    assert len(sql_counter.statements) == 1, sql_counter.statements
     # A peer who may not see it: the same statements, and null.
     data = await _cold(company, sql_counter, "m2", BY_ID, {"id": gid})
     assert data["customer"] is None
@@ -122,12 +123,12 @@ async def test_the_search_page_costs_the_same_at_any_size_and_counts_once_while_
         counts.append(len(sql_counter.statements))
     # token, team and grants, page, count, owners, contacts
     assert counts == [6, 6], sql_counter.statements
-    # The next page (token and count remembered): team and grants, page, owners, contacts.
+    # The next page (token, reach and count remembered): page, owners, contacts.
     sql_counter.statements.clear()
     after = data["customers"]["pageInfo"]["endCursor"]
     data = await company.api("m1").data(SEARCH, {"n": 5, "after": after})
     assert data["customers"]["totalCount"] == 60
-    assert len(sql_counter.statements) == 4, sql_counter.statements
+    assert len(sql_counter.statements) == 3, sql_counter.statements
     assert not [s for s in sql_counter.statements if "COUNT" in s]
 
 

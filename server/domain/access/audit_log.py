@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise.queryset import QuerySet
 
+from server.domain.access.visibility import team_of
 from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit.models import AuditEntry
@@ -14,5 +15,5 @@ async def readable_entries(viewer: Viewer) -> QuerySet[AuditEntry]:
     if viewer.sees_all:
         return AuditEntry.all()
     if viewer.may(Permission.READ_AUDIT_LOG):
-        return AuditEntry.filter(actor_id__in=list(await viewer.team_ids()))
+        return AuditEntry.filter(actor_id__in=list(await team_of(viewer)))
     return AuditEntry.filter(id__in=[])

@@ -15,6 +15,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server.domain.access.models import AccessGrant
+from server.domain.access.reach import REACH, Reach
 from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer, subtree_of
 from server.domain.shared import clock
@@ -26,34 +27,62 @@ _EXPIRES = AccessGrant._meta.fields_map["expires_at"]
 
 
 async def granted_customer_ids(viewer: Viewer) -> frozenset[int]:
-    """Customers the viewer reaches through unexpired grants; read once per request, in the
-    same statement as a manager's reporting line (see `_read_reach`)."""
+    """Customers the viewer reaches through grants unexpired at this moment."""
     if viewer.user is None:
         return frozenset()
-    return await viewer.once("grants", lambda: _read_reach(viewer))
+    return await viewer.once("grants", lambda: _granted_now(viewer))
 
 
-async def _read_reach(viewer: Viewer) -> frozenset[int]:
-    """The viewer's grants and, for a manager whose team is not yet known, the reporting
-    line, in one statement: every read of a customer needs both, and a round trip each
-    was a third of the statements a customer by id cost."""
+async def _granted_now(viewer: Viewer) -> frozenset[int]:
+    reach = await _reach(viewer)
+    # Checked at every use, not when read: an access ends when it expires, cache or not.
+    now = clock.now()
+    return frozenset(customer_id for customer_id, until in reach.grants if until > now)
+
+
+async def team_of(viewer: Viewer) -> frozenset[int]:
+    """The viewer and, for a manager, everyone below them (remembered with the reach)."""
+    if viewer.needs_team and not viewer.knows("team"):
+        await _reach(viewer)
+    return await viewer.team_ids()
+
+
+async def _reach(viewer: Viewer) -> Reach:
+    """The viewer's reach, remembered for a few seconds across requests (see reach.py)."""
+    user = viewer.require_user()
+    reach = REACH.get(user.id)
+    if reach is None:
+        generation = REACH.generation()
+        reach = await _read_reach(viewer)
+        REACH.put(user.id, reach, generation)
+    if reach.team is not None:
+        viewer.remember("team", reach.team)
+    return reach
+
+
+async def _read_reach(viewer: Viewer) -> Reach:
+    """The viewer's grants and, for a manager, the reporting line, in one statement: every
+    read of a customer needs both, and a round trip each was a third of the statements a
+    customer by id cost."""
     user = viewer.require_user()
     conn = Tortoise.get_connection("default")
     dialect = conn.capabilities.dialect
     [grantee, until] = placeholders(dialect, 2, 1).strip("()").split(",")
     now = _EXPIRES.to_db_value(clock.now(), AccessGrant)
     sql = (
-        f'SELECT 0, "customer_id", NULL FROM "access_grant" '
+        f'SELECT 0, "customer_id", NULL, "expires_at" FROM "access_grant" '
         f'WHERE "grantee_id" = {grantee} AND "expires_at" > {until}'
     )
-    with_team = viewer.needs_team and not viewer.knows("team")
-    if with_team:
-        sql += ' UNION ALL SELECT 1, "id", "manager_id" FROM "app_user"'
+    if viewer.needs_team:
+        sql += ' UNION ALL SELECT 1, "id", "manager_id", NULL FROM "app_user"'
     _, rows = await conn.execute_query(sql, [user.id, now])
-    if with_team:
-        pairs = [(row[1], row[2]) for row in rows if row[0] == 1]
-        viewer.remember("team", subtree_of(user.id, pairs))
-    return frozenset(row[1] for row in rows if row[0] == 0)
+    grants = tuple((row[1], _EXPIRES.to_python_value(row[3])) for row in rows if row[0] == 0)
+    team = (
+        subtree_of(user.id, [(row[1], row[2]) for row in rows if row[0] == 1])
+        if viewer.needs_team
+        else None
+    )
+    return Reach(grants=grants, team=team)
 
 
 def _kw(name: str, value: Any) -> dict[str, Any]:
@@ -78,7 +107,7 @@ async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
         return None
     # Grants first: their statement brings a manager's team along.
     granted = await granted_customer_ids(viewer)
-    team = await viewer.team_ids()
+    team = await team_of(viewer)
     owner_field = f"{prefix}owner_id__in"
     # customer itself: "id"; a related model: its own foreign key column, "customer_id".
     id_field = f"{prefix.removesuffix('__')}_id__in" if prefix else "id__in"
@@ -116,7 +145,7 @@ async def can_edit_owned_by(viewer: Viewer, owner_id: int) -> bool:
         return False
     if viewer.sees_all:
         return True
-    return owner_id in await viewer.team_ids()
+    return owner_id in await team_of(viewer)
 
 
 async def can_manage_user(viewer: Viewer, user_id: int) -> bool:
@@ -125,4 +154,4 @@ async def can_manage_user(viewer: Viewer, user_id: int) -> bool:
         return True
     if not viewer.may(Permission.SEE_TEAM):
         return False
-    return user_id in await viewer.team_ids()
+    return user_id in await team_of(viewer)

@@ -16,7 +16,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from server.domain.access.visibility import can_manage_user, customer_scope
+from server.domain.access.visibility import can_manage_user, customer_scope, team_of
 from server.domain.accounts.models import User
 from server.domain.accounts.permissions import Permission, role_may, roles_with
 from server.domain.accounts.viewer import Viewer
@@ -242,7 +242,7 @@ async def team_members(viewer: Viewer) -> list[User]:
         ]
         query = User.filter(is_active=True, role__in=sellers)
     else:
-        query = User.filter(id__in=list(await viewer.team_ids()), is_active=True)
+        query = User.filter(id__in=list(await team_of(viewer)), is_active=True)
     return list(await query.order_by("username"))
 
 
