@@ -9,12 +9,17 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, overload
 
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+)
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.base import StrawberryMaybe
-from strawberry.types.nodes import SelectedField
 from tortoise.queryset import QuerySet
 
 from server.domain.access.visibility import visible_through_customer
@@ -163,12 +168,53 @@ Last = Annotated[
 Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
 
 
-def _flatten(selections: list[Any], type_name: str | None = None) -> list[SelectedField]:
+@dataclass(frozen=True)
+class AskedField:
+    """A field the query asks for, and what it asks below it (arguments left out: they
+    depend on the request's variables, and this is kept across requests)."""
+
+    name: str
+    selections: tuple[AskedField | AskedFragment, ...]
+
+
+@dataclass(frozen=True)
+class AskedFragment:
+    """A fragment (inline or spread) and its type condition."""
+
+    type_condition: str | None
+    selections: tuple[AskedField | AskedFragment, ...]
+
+
+def _asked(
+    nodes: Iterable[Any], fragments: dict[str, FragmentDefinitionNode]
+) -> tuple[AskedField | AskedFragment, ...]:
+    out: list[AskedField | AskedFragment] = []
+    for node in nodes:
+        if isinstance(node, FieldNode):
+            inner = node.selection_set.selections if node.selection_set else ()
+            out.append(AskedField(node.name.value, _asked(inner, fragments)))
+        elif isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            out.append(AskedFragment(condition, _asked(node.selection_set.selections, fragments)))
+        elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments:
+            fragment = fragments[node.name.value]
+            out.append(
+                AskedFragment(
+                    fragment.type_condition.name.value,
+                    _asked(fragment.selection_set.selections, fragments),
+                )
+            )
+    return tuple(out)
+
+
+def _flatten(
+    selections: Iterable[AskedField | AskedFragment], type_name: str | None = None
+) -> list[AskedField]:
     """The fields among `selections`, fragments opened; with `type_name`, fragments on other
     types left out (`nodes(ids:)` may ask `... on Customer` and `... on Contact` at once)."""
-    out: list[SelectedField] = []
+    out: list[AskedField] = []
     for sel in selections:
-        if isinstance(sel, SelectedField):
+        if isinstance(sel, AskedField):
             out.append(sel)
         elif type_name is None or sel.type_condition in (None, type_name, "Node"):
             out.extend(_flatten(sel.selections, type_name))
@@ -181,7 +227,7 @@ class Selection:
     of its value. Read by resolvers that fetch a whole page at once, so that they read only
     the columns and nested lists asked for."""
 
-    fields: tuple[SelectedField, ...] = ()
+    fields: tuple[AskedField, ...] = ()
 
     @property
     def names(self) -> set[str]:
@@ -190,24 +236,70 @@ class Selection:
 
     def within(self, *names: str, type_name: str | None = None) -> Selection:
         """What is asked of the values of these fields (of all of them together)."""
-        inner: list[SelectedField] = []
+        inner: list[AskedField] = []
         for f in self.fields:
             if f.name in names:
                 inner.extend(_flatten(f.selections, type_name))
         return Selection(tuple(inner))
 
 
+# Selections by the field nodes they were read from. A parsed document is kept and reused
+# for its query text (operation.py), so the same nodes come back request after request and
+# their selection is worked out once; the nodes are kept with it and compared by identity,
+# so a recycled id() can never serve another document's selection.
+_SELECTIONS: dict[tuple[int, str, str | None], tuple[tuple[FieldNode, ...], Selection]] = {}
+
+
+def _remembered(
+    info: Info, kind: str, type_name: str | None, build: Callable[[], Selection]
+) -> Selection:
+    nodes = info._raw_info.field_nodes
+    key = (id(nodes[0]), kind, type_name)
+    found = _SELECTIONS.get(key)
+    if (
+        found is not None
+        and len(found[0]) == len(nodes)
+        and all(a is b for a, b in zip(found[0], nodes, strict=True))
+    ):
+        return found[1]
+    selection = build()
+    if len(_SELECTIONS) > 4096:
+        _SELECTIONS.clear()
+    _SELECTIONS[key] = (tuple(nodes), selection)
+    return selection
+
+
+def _current(info: Info) -> tuple[AskedField | AskedFragment, ...]:
+    raw = info._raw_info
+    return _asked(raw.field_nodes, raw.fragments)
+
+
 def field_selection(info: Info, type_name: str | None = None) -> Selection:
     """What the query asks of the object the current field returns (with `type_name`, of
     that type only, for fields returning an interface)."""
-    return Selection(
-        tuple(f for field in info.selected_fields for f in _flatten(field.selections, type_name))
+    return _remembered(
+        info,
+        "field",
+        type_name,
+        lambda: Selection(
+            tuple(
+                f
+                for field in _current(info)
+                if isinstance(field, AskedField)
+                for f in _flatten(field.selections, type_name)
+            )
+        ),
     )
 
 
 def current_field(info: Info) -> Selection:
     """The field being resolved itself, as a selection (its name, and below it what is asked)."""
-    return Selection(tuple(f for f in info.selected_fields if isinstance(f, SelectedField)))
+    return _remembered(
+        info,
+        "current",
+        None,
+        lambda: Selection(tuple(f for f in _current(info) if isinstance(f, AskedField))),
+    )
 
 
 def selected_names(info: Info) -> set[str]:
@@ -223,8 +315,14 @@ def wants_rows(info: Info) -> bool:
 def nodes_selection(info: Info) -> Selection:
     """What the query asks of each node of the connection being resolved (through `nodes`
     and through `edges { node }` alike)."""
-    conn = field_selection(info)
-    return Selection((*conn.within("nodes").fields, *conn.within("edges").within("node").fields))
+
+    def build() -> Selection:
+        conn = field_selection(info)
+        return Selection(
+            (*conn.within("nodes").fields, *conn.within("edges").within("node").fields)
+        )
+
+    return _remembered(info, "nodes", None, build)
 
 
 def node_selection(info: Info, within: str | None = None) -> set[str]:
