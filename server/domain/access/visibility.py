@@ -20,6 +20,7 @@ from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer, subtree_of
 from server.domain.shared import clock
 from server.domain.shared.bulk import placeholders
+from server.domain.shared.rows import Params
 
 _NOTHING = Q(id__in=[])
 M = TypeVar("M", bound=Model)
@@ -115,6 +116,25 @@ async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
     if granted:
         scope |= Q(**_kw(id_field, list(granted)))
     return scope
+
+
+async def customer_condition(
+    viewer: Viewer, params: Params, id_column: str = '"id"', owner_column: str = '"owner_id"'
+) -> str | None:
+    """`customer_scope` as an SQL condition over `params`, for reads written as SQL
+    (shared/rows.py); None means no restriction. The same rule, term for term: a test
+    (test_visibility_forms.py) checks both select the same customers for every kind of
+    viewer."""
+    if viewer.user is None:
+        return "1 = 0"
+    if viewer.sees_all:
+        return None
+    granted = await granted_customer_ids(viewer)
+    team = await team_of(viewer)
+    condition = f"{owner_column} {params.among(sorted(team))}"
+    if granted:
+        condition = f"({condition} OR {id_column} {params.among(sorted(granted))})"
+    return condition
 
 
 async def visible_through_customer(viewer: Viewer, model: type[M]) -> QuerySet[M]:

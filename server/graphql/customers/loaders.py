@@ -7,13 +7,12 @@ distinct set of columns is a loader of its own (`Context.loader(factory, columns
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Contact, CustomerTag
-from server.domain.customers.scope import visible_customers as visible_query
+from server.domain.customers.scope import visible_customer_rows
 from server.graphql.batch import Row, by_id, grouped, grouped_rows
 
 Columns = tuple[str, ...] | None
@@ -24,9 +23,7 @@ def visible_customers(viewer: Viewer, columns: Columns = None) -> DataLoader[int
     this viewer."""
 
     async def load(ids: Sequence[int]) -> list[Row | None]:
-        query = (await visible_query(viewer)).filter(id__in=list(ids))
-        rows: list[dict[str, Any]] = await (query.values(*columns) if columns else query.values())
-        found = {row["id"]: row for row in rows}
+        found = {row["id"]: row for row in await visible_customer_rows(viewer, ids, columns)}
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
