@@ -143,3 +143,53 @@ async def test_answers_are_utf8_json_with_chinese_text_unescaped(company: Compan
     assert "杭州机械厂".encode() in response.content  # as UTF-8, not \\u676d\\u5dde…
     assert b"\\u" not in response.content
     assert response.json()["data"]["customers"]["nodes"] == [{"name": "杭州机械厂"}]
+
+
+async def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
+    company: Company, client: httpx.AsyncClient
+) -> None:
+    """JSON POSTs take the server's own path (app.py); GET and everything unusual go to
+    Strawberry's view. The two must give the same answers."""
+    await create_customer(company.api("r1"), name="杭州机械厂")
+    headers = {"Authorization": f"Bearer {company.tokens['r1']}"}
+    query = "{ customers { nodes { name } } nope: viewer { username } }"
+    erring = "{ customers(first: 0) { nodes { name } } }"
+    for text in (query, erring, "{ nope }"):
+        posted = await client.post("/graphql", json={"query": text}, headers=headers)
+        got = await client.get("/graphql", params={"query": text}, headers=headers)
+        assert (posted.status_code, posted.json()) == (got.status_code, got.json()), text
+        assert posted.headers["content-type"] == got.headers["content-type"]
+    # A charset in the content type is still JSON.
+    charset = await client.post(
+        "/graphql",
+        content=b'{"query": "{ viewer { username } }"}',
+        headers={**headers, "content-type": "application/json; charset=utf-8"},
+    )
+    assert charset.json() == {"data": {"viewer": {"username": "r1"}}}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"query": "{ viewer { username } }", "variables": []}, 400, "`variables` must be"),
+        ({"query": 5}, 400, "`query` must be"),
+        ({"variables": {}}, 400, "No GraphQL query found"),
+        ([{"query": "{ viewer { username } }"}], 400, "Batching is not enabled"),
+        ({"query": "query A { viewer { username } }", "operationName": "B"}, 400, "B"),
+    ],
+)
+async def test_malformed_requests_keep_strawberrys_refusals(
+    client: httpx.AsyncClient, body: Any, status: int, says: str
+) -> None:
+    response = await client.post("/graphql", json=body)
+    assert response.status_code == status
+    assert says in response.text
+
+
+async def test_a_mutation_over_get_is_refused(company: Company, client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        "/graphql",
+        params={"query": "mutation { logout { revoked } }"},
+        headers={"Authorization": f"Bearer {company.tokens['r1']}"},
+    )
+    assert response.status_code == 400
