@@ -256,12 +256,14 @@ def _remembered(
     nodes = info._raw_info.field_nodes
     key = (id(nodes[0]), kind, type_name)
     found = _SELECTIONS.get(key)
-    if (
-        found is not None
-        and len(found[0]) == len(nodes)
-        and all(a is b for a, b in zip(found[0], nodes, strict=True))
-    ):
-        return found[1]
+    if found is not None:
+        kept = found[0]
+        if len(kept) == len(nodes) and (
+            kept[0] is nodes[0]
+            if len(nodes) == 1
+            else all(a is b for a, b in zip(kept, nodes, strict=True))
+        ):
+            return found[1]
     selection = build()
     if len(_SELECTIONS) > 4096:
         _SELECTIONS.clear()

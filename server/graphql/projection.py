@@ -19,6 +19,12 @@ from tortoise.models import Model
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+# Answers of columns_for, by what they depend on: a handful of shapes per field in a
+# running server, asked for on every request. `derived` tables are module constants, known
+# by identity.
+_ANSWERS: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
+
+
 def columns_for(
     model: type[Model],
     wanted: Iterable[str],
@@ -28,6 +34,21 @@ def columns_for(
 ) -> tuple[str, ...] | None:
     """The model's columns needed to answer these GraphQL fields; None when one of them is
     unknown here and the whole row must be read."""
+    key = (model, frozenset(wanted), tuple(always), id(derived))
+    if key in _ANSWERS:
+        return _ANSWERS[key]
+    if len(_ANSWERS) > 4096:
+        _ANSWERS.clear()
+    found = _ANSWERS[key] = _columns_for(model, key[1], always, derived)
+    return found
+
+
+def _columns_for(
+    model: type[Model],
+    wanted: Iterable[str],
+    always: Iterable[str],
+    derived: Mapping[str, tuple[str, ...]] | None,
+) -> tuple[str, ...] | None:
     known = model._meta.fields_db_projection
     derived = derived or {}
     columns = set(always)

@@ -14,10 +14,12 @@ from strawberry.types import Info
 from server.domain.access.visibility import can_edit_owned_by
 from server.domain.audit.view_log import VIEW_LOG
 from server.domain.customers import models
+from server.domain.customers.scope import visible_customer_rows
 from server.domain.followups import interactions as interaction_services
 from server.domain.followups import models as followup_models
 from server.domain.followups.schedule import effective_cadence
 from server.domain.sales import orders as order_services
+from server.domain.shared.ids import db_id
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
 from server.graphql.batch import Row
@@ -33,7 +35,6 @@ from server.graphql.common import (
     connection,
     current_field,
     field_selection,
-    load_in_order,
     money,
     nodes_selection,
     nodes_through_customer,
@@ -404,7 +405,14 @@ class Customer(relay.Node):
     ) -> list[Any]:
         viewer = info.context.viewer
         selection = field_selection(info, "Customer")
-        rows = await load_in_order(customer_loader(info, selection), node_ids)
+        # The ids come together, so they are one statement without a DataLoader (whose
+        # batching machinery cost a tenth of a customer read by id).
+        wanted = [db_id(i) for i in node_ids]
+        keys = list(dict.fromkeys(i for i in wanted if i is not None))
+        columns = customer_columns(selection.names)
+        read = await visible_customer_rows(viewer, keys, columns) if keys else []
+        by_id = {row["id"]: row for row in read}
+        rows = [by_id.get(i) if i is not None else None for i in wanted]
         # Opening customers the viewer does not own is recorded (DOMAIN.md §9), off the
         # request path (see server/domain/audit/view_log.py).
         opened = [row["id"] for row in rows if row is not None and row["owner_id"] != viewer.id]
