@@ -14,7 +14,9 @@ This server answers as the manager: its visibility rule applies to every read. P
 has no such rule; for (c) it is given the same restriction as an argument (a SQL function
 over the manager's owner ids, created by this script), for (a) and (b) it reads unscoped.
 Beside each, the raw-SQL floor: the same rows fetched by asyncpg with one statement per
-request (two for (c): page and count), at the same concurrency.
+request (two for (c): page and count), at the same concurrency; and for (a) the Python
+floor over HTTP: a bare ASGI app under the same uvicorn answering with one asyncpg statement
+(bench/python_floor.py), what the runtime allows before any framework or GraphQL.
 
 PostGraphile and, where the machine's Node.js is older than 22 (PostGraphile 5 needs 22),
 Node.js 22 itself are installed from the npm registry into bench/.postgraphile on first use.
@@ -359,6 +361,34 @@ def start_postgraphile(command: list[str], port: int) -> subprocess.Popen[bytes]
     return proc
 
 
+def start_python_floor(setup: dict[str, Any], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "python_floor:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT / "bench",
+        env={
+            **os.environ,
+            "CRM_BENCH_PG": bench_url(),
+            "CRM_BENCH_OWNERS": ",".join(str(o) for o in setup["owners"]),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    wait_for(port, proc, "the Python floor")
+    return proc
+
+
 def post_json(port: int, query: str, variables: dict[str, Any], token: str | None = None) -> Any:
     import httpx
 
@@ -499,12 +529,23 @@ def main() -> None:
             }
             contenders.append(them)
 
+        if "a" in args.shapes:
+            # What the runtime allows: read (a) by a bare ASGI app under the same uvicorn.
+            floor_port = free_port()
+            procs.append(start_python_floor(setup, floor_port))
+            bare = Contender("python_http", floor_port, {})
+            bare.requests["a"] = bodies("customer by id", [{"id": i} for i in setup["ids"]])
+            bare.checks = {"a": b'"customer":{'}
+            contenders.append(bare)
+
         runs: dict[tuple[str, int, str], list[Result]] = {}
         for round_no in range(args.rounds):
             order = contenders if round_no % 2 == 0 else list(reversed(contenders))
             for shape in args.shapes:
                 for concurrency in args.concurrency:
                     for who in [*order, None]:
+                        if who is not None and shape not in who.requests:
+                            continue
                         if who is None:
                             result = asyncio.run(floor(shape, setup, concurrency, args.seconds))
                             name = "raw_sql"
@@ -521,7 +562,7 @@ def main() -> None:
         for shape in args.shapes:
             for concurrency in args.concurrency:
                 row: dict[str, Any] = {}
-                for name in ("crm", "postgraphile", "raw_sql"):
+                for name in ("crm", "postgraphile", "python_http", "raw_sql"):
                     results = runs.get((shape, concurrency, name))
                     if not results:
                         continue
@@ -537,6 +578,10 @@ def main() -> None:
                     row["target"] = TARGETS[shape]
                     row["met"] = ratio >= TARGETS[shape]
                 row["crm_share_of_floor"] = round(row["crm"]["rps"] / row["raw_sql"]["rps"], 3)
+                if "python_http" in row:
+                    row["crm_share_of_python_http"] = round(
+                        row["crm"]["rps"] / row["python_http"]["rps"], 3
+                    )
                 shapes[f"{shape}. {names[shape]} @{concurrency}"] = row
         report["results"] = shapes
     finally:
