@@ -29,6 +29,10 @@ AREAS: tuple[Area, ...] = (
     Area("followups"),
     Area("sales"),
     Area("company"),
+    # The mechanics of step-by-step processes (transitions, time limits, step events).
+    Area("workflow", graphql=False),
+    # Complaints: the domain so far; its GraphQL part comes with the API (issue 14).
+    Area("complaints", graphql=False),
     # Transfers change customers and move other areas' work; their mutations are the
     # customer area's (customerTransfer, customerTransferAll).
     Area("transfers", models=False, graphql=False),

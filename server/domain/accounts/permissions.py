@@ -21,6 +21,8 @@ class Permission(StrEnum):
     ANALYSE_CLASSES = "analyse_classes"
     READ_AUDIT_LOG = "read_audit_log"
     CHANGE_COMPANY_SETTINGS = "change_company_settings"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    APPROVE_REMEDIES = "approve_remedies"
 
 
 PERMISSION_MEANING = {
@@ -33,6 +35,10 @@ PERMISSION_MEANING = {
     Permission.ANALYSE_CLASSES: "Reads and recomputes the ABC customer classes.",
     Permission.READ_AUDIT_LOG: "Reads the audit log (their team's part, or all of it).",
     Permission.CHANGE_COMPANY_SETTINGS: "Changes the company-wide rules.",
+    Permission.HANDLE_COMPLAINTS: "Validates, assigns and works complaints, of any customer "
+    "for triage and those assigned to them or their department after.",
+    Permission.APPROVE_REMEDIES: "Approves or sends back the remedy proposed for a complaint "
+    "(not their own), and reopens closed complaints.",
 }
 
 _MANAGING = frozenset(
@@ -43,14 +49,16 @@ _MANAGING = frozenset(
         Permission.DECIDE_ACCESS_REQUESTS,
         Permission.ANALYSE_CLASSES,
         Permission.READ_AUDIT_LOG,
+        Permission.HANDLE_COMPLAINTS,
+        Permission.APPROVE_REMEDIES,
     }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
     Role.MANAGER: _MANAGING,
-    # Complaints and receivables will give these two their own permissions.
-    Role.SERVICE: frozenset(),
+    Role.SERVICE: frozenset({Permission.HANDLE_COMPLAINTS}),
+    # Receivables will give finance its own permissions.
     Role.FINANCE: frozenset(),
     Role.ADMIN: frozenset(Permission),
 }

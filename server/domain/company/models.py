@@ -38,6 +38,18 @@ class CompanySettings(Model):
     inquiry_letter_months = fields.IntField(default=6)
     # "Today" for queues and due dates is the company's calendar day, not the server's.
     timezone = fields.CharField(max_length=64, default="Asia/Shanghai")
+    # The working weekdays, ISO numbers (Monday 1 … Sunday 7): time limits count them.
+    working_weekdays = fields.CharField(max_length=7, default="12345")
+    # Complaints (seed 001 §10.2: handle promptly): each step's time limit in working days,
+    # and the days after implementation when the owner's follow-up call is due.
+    complaint_validate_days = fields.IntField(default=1)
+    complaint_assign_days = fields.IntField(default=1)
+    complaint_analyse_days = fields.IntField(default=3)
+    complaint_propose_days = fields.IntField(default=2)
+    complaint_approve_days = fields.IntField(default=1)
+    complaint_implement_days = fields.IntField(default=5)
+    complaint_evaluate_days = fields.IntField(default=5)
+    complaint_followup_days = fields.IntField(default=3)
     updated_at = UtcDatetimeField(auto_now=True)
 
     class Meta:

@@ -54,6 +54,7 @@ class FollowUpOrigin(StrEnum):
     LEADERSHIP_VISIT = "leadership_visit"
     CLASS_VISIT = "class_visit"
     INQUIRY_LETTER = "inquiry_letter"
+    COMPLAINT = "complaint"
 
 
 ORIGIN_MEANING = {
@@ -64,6 +65,8 @@ ORIGIN_MEANING = {
     FollowUpOrigin.CLASS_VISIT: "Class B service: a visit once a year (a company setting).",
     FollowUpOrigin.INQUIRY_LETTER: "Class B service: an inquiry letter every six months "
     "(a company setting).",
+    FollowUpOrigin.COMPLAINT: "The call after a complaint was closed (seed 001: call back "
+    "after resolving), due a company setting's number of days after implementation.",
 }
 
 # Origins that recur on a schedule: a customer has at most one open follow-up of each.

@@ -1,0 +1,207 @@
+"""Step-by-step processes, the mechanics in one place: complaints now, collections next.
+
+A process is a model with a `step` and a `version` (plus when the step was entered and when
+it is due) and a transition table. Each transition names its action, the steps it may be
+taken from, the step it leads to, who may take it (a check on the viewer and the record)
+and what must be filled in. Taking one is one conditional UPDATE, by the record's id, its
+current step and the version the person read: two people acting at once cannot both move
+it, and the one who loses is told the record changed. In the same transaction the move
+writes its StepEvent (who, when, from, to, note, time spent in the step left) and its audit
+entry. The step's time limit, in working days on the company's calendar, gives the new
+step's due time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from server.domain.accounts.viewer import Viewer
+from server.domain.audit import services as audit
+from server.domain.company.models import CompanySettings
+from server.domain.company.services import company_settings
+from server.domain.shared import clock
+from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
+from server.domain.workflow.calendar import deadline
+from server.domain.workflow.models import StepEvent
+
+S = TypeVar("S", bound=StrEnum)
+
+
+class Stepped(Protocol):
+    """What a record in a process carries (the model's columns); the process's methods take
+    the model's instances."""
+
+    id: int
+    step: Any
+    version: int
+    step_entered_at: datetime
+    step_due_at: datetime | None
+
+
+# May this viewer take the transition on this record?
+Check = Callable[[Viewer, Any], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Transition(Generic[S]):
+    action: str
+    # The steps it may be taken from (empty for the record's creation).
+    sources: frozenset[S]
+    target: S
+    may: Check
+    # Values that must be given (not null, not blank) to take it.
+    requires: tuple[str, ...] = ()
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class Process(Generic[S]):
+    name: str  # "complaint": the step events' process and the audit actions' prefix
+    object_type: str  # "Complaint", as the audit log names it
+    model: type[Model]
+    transitions: tuple[Transition[S], ...]
+    # The time limit of a step in working days (None: no limit, e.g. a closed step).
+    limit_days: Callable[[CompanySettings, S], int | None]
+
+    def open_actions(self, step: S) -> list[str]:
+        """The actions that may be taken from a step (whoever may take them)."""
+        return [t.action for t in self.transitions if step in t.sources]
+
+    def transition(self, action: str, step: S | None) -> Transition[S]:
+        """The transition `action` from `step`; refused with INVALID_STATE when there is
+        none (a move that skips a step, or one from a closed step)."""
+        for t in self.transitions:
+            if t.action == action and (step in t.sources if step is not None else not t.sources):
+                return t
+        raise DomainError.single(
+            ErrorCode.INVALID_STATE,
+            N_("This cannot be done at step {step}."),
+            step=str(step.value) if step is not None else "-",
+        )
+
+    async def check(
+        self, viewer: Viewer, record: Any, action: str, values: Mapping[str, Any]
+    ) -> Transition[S]:
+        """The transition, once the viewer may take it and every required value is there."""
+        t = self.transition(action, record.step if record is not None else None)
+        if not await t.may(viewer, record):
+            raise DomainError.single(
+                ErrorCode.NOT_ALLOWED, N_("You may not {action} this."), action=action
+            )
+        missing = [name for name in t.requires if not _filled(values.get(name))]
+        if missing:
+            raise DomainError(
+                *(
+                    FieldProblem(
+                        name, ErrorCode.REQUIRED, N_("Required to {action}."), {"action": action}
+                    )
+                    for name in missing
+                )
+            )
+        return t
+
+    async def started(self, viewer: Viewer, record: Any, note: str = "") -> None:
+        """Write the creation's step event for a record the caller has just created (in its
+        own transaction), with the first step's due time set on the record."""
+        t = self.transition(_create_action(self), None)
+        settings = await company_settings()
+        now = record.step_entered_at
+        due = deadline(settings, now, self.limit_days(settings, t.target))
+        if due != record.step_due_at:
+            await self.model.filter(id=record.id).update(step_due_at=due)
+            record.step_due_at = due
+        await StepEvent.create(
+            process=self.name,
+            record_id=record.id,
+            action=t.action,
+            from_step=None,
+            to_step=t.target.value,
+            actor_id=viewer.id,
+            at=now,
+            note=note,
+        )
+
+    async def move(
+        self,
+        viewer: Viewer,
+        record: Any,
+        action: str,
+        *,
+        version: int,
+        values: Mapping[str, Any] | None = None,
+        note: str = "",
+    ) -> Any:
+        """Take `action` on the record as read at `version`: the step, the values and the
+        due time change in one conditional UPDATE, with the step event and the audit entry
+        in the same transaction. Refused with STALE_VERSION when someone moved or changed
+        it since `version` (nothing is written)."""
+        values = dict(values or {})
+        t = await self.check(viewer, record, action, {**values, "note": note})
+        if record.version != version:
+            raise _stale()
+        settings = await company_settings()
+        now = clock.now()
+        due = deadline(settings, now, self.limit_days(settings, t.target))
+        before = {name: getattr(record, name) for name in values}
+        async with in_transaction():
+            moved = await self.model.filter(id=record.id, step=record.step, version=version).update(
+                step=t.target,
+                version=version + 1,
+                step_entered_at=now,
+                step_due_at=due,
+                **values,
+            )
+            if not moved:
+                raise _stale()
+            await StepEvent.create(
+                process=self.name,
+                record_id=record.id,
+                action=action,
+                from_step=_value(record.step),
+                to_step=t.target.value,
+                actor_id=viewer.id,
+                at=now,
+                note=note,
+                spent_seconds=max(0, int((now - record.step_entered_at).total_seconds())),
+            )
+            changes = audit.diff(
+                {"step": _value(record.step), **before}, {"step": t.target.value, **values}
+            )
+            if note:
+                changes["note"] = {"from": None, "to": note}
+            await audit.record(
+                viewer, f"{self.name}.{action}", self.object_type, record.id, changes
+            )
+        return await self.model.get(id=record.id)
+
+
+def _create_action(process: Process[Any]) -> str:
+    [create] = [t.action for t in process.transitions if not t.sources]
+    return create
+
+
+def _value(step: Any) -> str:
+    return str(step.value) if isinstance(step, StrEnum) else str(step)
+
+
+def _stale() -> DomainError:
+    return DomainError.single(
+        ErrorCode.STALE_VERSION,
+        N_("Someone else moved or changed this since you read it; reload and try again."),
+        field="version",
+    )
+
+
+async def history(process: str, record_ids: Iterable[int]) -> list[StepEvent]:
+    """The step events of these records, oldest first."""
+    return await StepEvent.filter(process=process, record_id__in=list(record_ids)).order_by("id")
