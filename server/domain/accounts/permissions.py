@@ -35,8 +35,8 @@ PERMISSION_MEANING = {
     Permission.ANALYSE_CLASSES: "Reads and recomputes the ABC customer classes.",
     Permission.READ_AUDIT_LOG: "Reads the audit log (their team's part, or all of it).",
     Permission.CHANGE_COMPANY_SETTINGS: "Changes the company-wide rules.",
-    Permission.HANDLE_COMPLAINTS: "Validates, assigns and works complaints, of any customer "
-    "for triage and those assigned to them or their department after.",
+    Permission.HANDLE_COMPLAINTS: "Sees and triages (validates, assigns) every new complaint, "
+    "and works those assigned to them or their department.",
     Permission.APPROVE_REMEDIES: "Approves or sends back the remedy proposed for a complaint "
     "(not their own), and reopens closed complaints.",
 }
@@ -49,7 +49,8 @@ _MANAGING = frozenset(
         Permission.DECIDE_ACCESS_REQUESTS,
         Permission.ANALYSE_CLASSES,
         Permission.READ_AUDIT_LOG,
-        Permission.HANDLE_COMPLAINTS,
+        # Managers work their team's complaints through the customers they see; handling
+        # (the triage queue of every customer) is the service department's.
         Permission.APPROVE_REMEDIES,
     }
 )

@@ -1,5 +1,6 @@
 """Which complaints a viewer sees: those of the customers they see (the one rule in
-access/visibility.py), plus those assigned to them or, for complaint handlers, to their
+access/visibility.py), plus those assigned to them; complaint handlers (the service
+department) also see every complaint waiting for triage and those assigned to their
 department. Anything else is hidden; nobody signed in sees nothing."""
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from tortoise.queryset import QuerySet
 from server.domain.access.visibility import customer_scope
 from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
-from server.domain.complaints.models import Complaint
+from server.domain.complaints.models import Complaint, ComplaintStep
+
+# Waiting to be judged or assigned: the service department's queue, whoever the customer's.
+TRIAGE_STEPS = frozenset({ComplaintStep.VALIDATE, ComplaintStep.ASSIGN})
 
 
 async def visible_complaints(viewer: Viewer) -> QuerySet[Complaint]:
@@ -21,8 +25,10 @@ async def visible_complaints(viewer: Viewer) -> QuerySet[Complaint]:
     if scope is None:
         return Complaint.all()
     assigned = Q(assignee_id=viewer.user.id)
-    if viewer.may(Permission.HANDLE_COMPLAINTS) and viewer.user.department_id is not None:
-        assigned |= Q(department_id=viewer.user.department_id)
+    if viewer.may(Permission.HANDLE_COMPLAINTS):
+        assigned |= Q(step__in=list(TRIAGE_STEPS))
+        if viewer.user.department_id is not None:
+            assigned |= Q(department_id=viewer.user.department_id)
     return Complaint.filter(scope | assigned)
 
 

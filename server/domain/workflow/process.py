@@ -146,9 +146,10 @@ class Process(Generic[S]):
         in the same transaction. Refused with STALE_VERSION when someone moved or changed
         it since `version` (nothing is written)."""
         values = dict(values or {})
-        t = await self.check(viewer, record, action, {**values, "note": note})
+        # Stale first: whoever read an older version is told so, whatever the step is now.
         if record.version != version:
             raise _stale()
+        t = await self.check(viewer, record, action, {**values, "note": note})
         settings = await company_settings()
         now = clock.now()
         due = deadline(settings, now, self.limit_days(settings, t.target))
