@@ -92,14 +92,16 @@ def crm(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def run_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
+def uvicorn(
+    target: list[str], env: dict[str, str], port: int, cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """uvicorn serving `target` (an app, or `--factory` and a factory) on 127.0.0.1:port."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "--factory",
-            "server.app:create_app",
+            *target,
             "--host",
             "127.0.0.1",
             "--port",
@@ -109,10 +111,14 @@ def run_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "--no-access-log",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+
+def run_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = uvicorn(["--factory", "server.app:create_app"], env, port)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -49,7 +49,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search_page import LOGIN, crm, free_port, percentile  # noqa: E402
+from search_page import (  # noqa: E402
+    LOGIN,
+    crm,
+    free_port,
+    percentile,
+    uvicorn,
+)
 from search_page import run_server as start_ours  # noqa: E402
 
 PGL_DIR = ROOT / "bench" / ".postgraphile"
@@ -362,29 +368,9 @@ def start_postgraphile(command: list[str], port: int) -> subprocess.Popen[bytes]
 
 
 def start_python_floor(setup: dict[str, Any], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "python_floor:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT / "bench",
-        env={
-            **os.environ,
-            "CRM_BENCH_PG": bench_url(),
-            "CRM_BENCH_OWNERS": ",".join(str(o) for o in setup["owners"]),
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    owners = ",".join(str(o) for o in setup["owners"])
+    env = {**os.environ, "CRM_BENCH_PG": bench_url(), "CRM_BENCH_OWNERS": owners}
+    proc = uvicorn(["python_floor:app"], env, port, cwd=ROOT / "bench")
     wait_for(port, proc, "the Python floor")
     return proc
 
