@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.models import Model
 
@@ -82,3 +82,19 @@ def model_row(model: Model) -> dict[str, Any]:
     Tortoise's own attributes (`_partial`, cached relations such as `_contacts`) left out, so
     they cannot land in a GraphQL object's private fields."""
     return {name: value for name, value in vars(model).items() if not name.startswith("_")}
+
+
+T = TypeVar("T")
+
+
+def object_of(cls: type[T], row: Mapping[str, Any]) -> tuple[T, dict[str, Any]]:
+    """A GraphQL object holding the row's columns as its fields (each type's `from_row`),
+    and its attribute dict, for the fields the type derives from them.
+
+    Built without the dataclass constructor: a page builds hundreds of these, and copying
+    the row's columns in one step costs a fraction of naming every argument. A field whose
+    column was not read is never asked for (see `columns_for`)."""
+    made = cls.__new__(cls)
+    values: dict[str, Any] = made.__dict__
+    values.update(row)
+    return made, values

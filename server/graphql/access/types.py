@@ -18,7 +18,7 @@ from server.graphql.accounts.types import User
 from server.graphql.common import field_selection, nodes_in_order
 from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import mirror
-from server.graphql.projection import columns_or_all, model_row
+from server.graphql.projection import columns_or_all, model_row, object_of
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 
@@ -83,9 +83,7 @@ class AccessRequest(relay.Node):
     def from_row(cls, row: Mapping[str, Any]) -> AccessRequest:
         """From a request row, whole or with only the columns a query needs
         (`request_columns`): a field whose column was not read is never asked for."""
-        request = cls.__new__(cls)
-        values = request.__dict__
-        values.update(row)  # the plain fields, under their columns' names
+        request, values = object_of(cls, row)
         status = row.get("status")
         if status is not None:
             values["status"] = AccessRequestStatus(models.AccessRequestStatus(status).value)

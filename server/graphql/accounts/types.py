@@ -17,7 +17,7 @@ from server.graphql.accounts.loaders import USER_COLUMNS
 from server.graphql.common import load_in_order, nodes_in_order
 from server.graphql.enums import mirror
 from server.graphql.mutations import Payload
-from server.graphql.projection import columns_for
+from server.graphql.projection import columns_for, object_of
 
 if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mirror
     from server.domain.accounts.models import Role
@@ -93,9 +93,7 @@ class User(relay.Node):
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> User:
         """From a user row, whole or with only the columns a query needs (`user_columns`)."""
-        user = cls.__new__(cls)
-        values = user.__dict__
-        values.update(row)
+        user, values = object_of(cls, row)
         role = row.get("role")
         values["role"] = (
             None if role is None else Role(role.value if isinstance(role, Enum) else role)

@@ -26,7 +26,7 @@ from server.graphql.common import (
     nodes_selection,
     page_args,
 )
-from server.graphql.projection import columns_or_all, model_row
+from server.graphql.projection import columns_or_all, model_row, object_of
 
 
 @strawberry.type(description="One audited action: who did what to which object, and when.")
@@ -55,9 +55,7 @@ class AuditEntry:
     def from_row(cls, row: Mapping[str, Any]) -> AuditEntry:
         """From an audit row, whole or with only the columns a query needs: a field whose
         column was not read is never asked for (the changes are read only when asked)."""
-        entry = cls.__new__(cls)
-        values = entry.__dict__
-        values.update(row)
+        entry, values = object_of(cls, row)
         actor_id, object_id = row.get("actor_id"), row.get("object_id")
         values["actor_id"] = (
             strawberry.ID(str(relay.GlobalID("User", str(actor_id)))) if actor_id else None

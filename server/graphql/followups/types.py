@@ -48,7 +48,7 @@ from server.graphql.followups.enums import (
     InteractionKind,
     RouteMethod,
 )
-from server.graphql.projection import columns_or_all, model_row
+from server.graphql.projection import columns_or_all, model_row, object_of
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Contact, Customer
@@ -142,9 +142,7 @@ class Interaction(relay.Node):
     def from_row(cls, row: Mapping[str, Any]) -> Interaction:
         """From an interaction row, whole or with only the columns a query needs
         (`interaction_columns`): a field whose column was not read is never asked for."""
-        interaction = cls.__new__(cls)
-        values = interaction.__dict__
-        values.update(row)  # the plain fields, under their columns' names
+        interaction, values = object_of(cls, row)
         get: Callable[[str], Any] = row.get
         values["kind"] = _KINDS.get(get("kind"))
         values["grade_before"] = _GRADES.get(get("grade_before"))
@@ -244,9 +242,7 @@ class FollowUp(relay.Node):
     def from_row(cls, row: Mapping[str, Any], currency: str, customer_row: Any = None) -> FollowUp:
         """From a follow-up row, whole or with only the columns a query needs
         (`followup_columns`): a field whose column was not read is never asked for."""
-        follow_up = cls.__new__(cls)
-        values = follow_up.__dict__
-        values.update(row)  # the plain fields, under their columns' names
+        follow_up, values = object_of(cls, row)
         get: Callable[[str], Any] = row.get
         values["kind"] = _KINDS.get(get("kind"))
         values["origin"] = _ORIGINS.get(get("origin"))

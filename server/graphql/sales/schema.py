@@ -31,7 +31,7 @@ from server.graphql.common import (
 from server.graphql.customers.enums import AbcClass
 from server.graphql.customers.refs import visible_customer
 from server.graphql.mutations import MutationInput, Payload, mutate
-from server.graphql.projection import columns_or_all, model_row
+from server.graphql.projection import columns_or_all, model_row, object_of
 from server.graphql.sales import loaders as sales_loaders
 
 if TYPE_CHECKING:
@@ -90,9 +90,7 @@ class SalesOrder(relay.Node):
     def from_row(cls, row: Mapping[str, Any], currency: str) -> SalesOrder:
         """From an order row, whole or with only the columns a query needs
         (`order_columns`): a field whose column was not read is never asked for."""
-        order = cls.__new__(cls)
-        values = order.__dict__
-        values.update(row)  # the plain fields, under their columns' names
+        order, values = object_of(cls, row)
         values["total"] = money(row.get("total_minor"), currency)
         values["_customer_id"] = row["customer_id"]
         values["_currency"] = currency
