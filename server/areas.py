@@ -31,8 +31,7 @@ AREAS: tuple[Area, ...] = (
     Area("company"),
     # The mechanics of step-by-step processes (transitions, time limits, step events).
     Area("workflow", graphql=False),
-    # Complaints: the domain so far; its GraphQL part comes with the API (issue 14).
-    Area("complaints", graphql=False),
+    Area("complaints"),
     # Transfers change customers and move other areas' work; their mutations are the
     # customer area's (customerTransfer, customerTransferAll).
     Area("transfers", models=False, graphql=False),

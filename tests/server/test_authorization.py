@@ -18,7 +18,17 @@ from server.domain.shared import clock
 from server.graphql.schema import build_schema
 from tests.conftest import Company, create_customer
 
-ACTORS = ["owner", "peer", "manager", "other_manager", "grantee", "expired", "admin", "anon"]
+ACTORS = [
+    "owner",
+    "peer",
+    "manager",
+    "other_manager",
+    "grantee",
+    "expired",
+    "service",
+    "admin",
+    "anon",
+]
 USERNAME = {
     "owner": "r1",
     "peer": "r2",
@@ -26,6 +36,7 @@ USERNAME = {
     "other_manager": "m2",
     "grantee": "r3",
     "expired": "r4",
+    "service": "svc",
     "admin": "admin",
     "anon": None,
 }
@@ -189,6 +200,8 @@ async def create_customer_field(world: dict[str, Any], actor: str) -> None:
     payload = body["data"]["customerCreate"]
     if actor == "anon":
         assert payload["userErrors"] == [{"code": "UNAUTHENTICATED"}]
+    elif actor == "service":  # service staff own no customers
+        assert payload["userErrors"] == [{"code": "NOT_ALLOWED"}]
     else:
         assert payload["customer"]["owner"]["username"] == USERNAME[actor]
 
@@ -510,6 +523,225 @@ def _mutation_outcome(actor: str) -> list[str]:
     return ["NOT_FOUND"]  # hidden reads exactly as missing
 
 
+# ---- complaints: who reads them, and who may take each step ----
+
+# Who reads a complaint of C (assigned, once assigned, to the service department and svc).
+COMPLAINT_READERS = READS | {"service"}
+TRIAGE = {"owner", "manager", "admin", "service"}
+WORKS = {"manager", "admin", "service"}
+SUPERVISES = {"manager", "admin"}
+REOPENS = {"owner", "manager", "admin"}
+
+
+async def _complaint_at(world: dict[str, Any], step: str) -> Any:
+    """A complaint of C recorded by its owner and taken to `step` by the right people:
+    service (svc, in the service department) triages and works it, m1 approves."""
+    from server.domain.accounts.models import Department
+    from server.domain.accounts.viewer import Viewer
+    from server.domain.complaints import services as complaints
+
+    company = world["company"]
+    users = company.users
+    department = await Department.get_or_none(name="客服部") or await Department.create(
+        name="客服部"
+    )
+    users["svc"].department_id = department.id
+    await users["svc"].save()
+
+    def as_(name: str) -> Viewer:
+        return Viewer(user=users[name])
+
+    complaint = await complaints.record_complaint(
+        as_("r1"),
+        int(GlobalID.from_id(world["customer"]["id"]).node_id),
+        {"channel": "phone", "kind": "malfunction", "subject": "设备故障"},
+    )
+    moves = [
+        lambda k: complaints.validate(as_("svc"), k.id, k.version),
+        lambda k: complaints.assign(as_("svc"), k.id, k.version, department.id, users["svc"].id),
+        lambda k: complaints.analyse(as_("svc"), k.id, k.version, "电路板", "our_product"),
+        lambda k: complaints.propose(as_("svc"), k.id, k.version, "repair", "上门维修"),
+        lambda k: complaints.approve(as_("m1"), k.id, k.version),
+        lambda k: complaints.implement(as_("svc"), k.id, k.version, "已修好", clock.now()),
+        lambda k: complaints.evaluate(
+            as_("r1"),
+            k.id,
+            k.version,
+            "出厂检验",
+            5,
+            "加测一项",
+            users["svc"].id,
+            clock.now().date() + timedelta(days=9),
+        ),
+    ]
+    for move in moves:
+        if complaint.step == step:
+            break
+        complaint = await move(complaint)
+    assert complaint.step == step
+    return complaint
+
+
+def _complaint_outcome(actor: str, allowed: set[str]) -> list[str]:
+    if actor == "anon":
+        return ["UNAUTHENTICATED"]
+    if actor in allowed:
+        return []
+    if actor in COMPLAINT_READERS:
+        return ["NOT_ALLOWED"]
+    return ["NOT_FOUND"]  # a complaint one may not read is missing
+
+
+_NOW = "2020-01-01T00:00:00Z"
+COMPLAINT_STEPS: dict[str, tuple[str, str, dict[str, Any], set[str]]] = {
+    # mutation: (the step it is taken from, its input type, its values, who may)
+    "complaintValidate": ("validate", "ComplaintValidateInput", {}, TRIAGE),
+    "complaintReject": (
+        "validate",
+        "ComplaintRejectInput",
+        {"rejectionReason": "不成立", "reply": "谢谢"},
+        TRIAGE,
+    ),
+    "complaintAssign": ("assign", "ComplaintAssignInput", {}, TRIAGE),
+    "complaintAnalyse": (
+        "analyse",
+        "ComplaintAnalyseInput",
+        {"rootCause": "x", "responsibleParty": "OUR_STAFF"},
+        WORKS,
+    ),
+    "complaintPropose": (
+        "propose",
+        "ComplaintProposeInput",
+        {"remedyKind": "REPAIR", "remedyDescription": "修"},
+        WORKS,
+    ),
+    "complaintApprove": ("approve", "ComplaintApproveInput", {}, SUPERVISES),
+    "complaintSendBack": ("approve", "ComplaintSendBackInput", {"note": "再议"}, SUPERVISES),
+    "complaintImplement": (
+        "implement",
+        "ComplaintImplementInput",
+        {"implementation": "做了", "customerNotifiedAt": _NOW},
+        WORKS,
+    ),
+    "complaintEvaluate": (
+        "evaluate",
+        "ComplaintEvaluateInput",
+        {"lessons": "教训", "satisfaction": 3},
+        TRIAGE,
+    ),
+    "complaintReopen": ("closed", "ComplaintReopenInput", {"reopenReason": "又坏了"}, REOPENS),
+    "complaintCorrectiveActionDone": (
+        "closed",
+        "ComplaintCorrectiveActionDoneInput",
+        {"doneOn": "2020-01-01"},
+        TRIAGE,
+    ),
+}
+
+
+async def complaint_steps(world: dict[str, Any], actor: str) -> None:
+    """Every step's mutation, by every kind of viewer, on a complaint waiting for it."""
+    company = world["company"]
+    for name, (step, input_type, values, allowed) in COMPLAINT_STEPS.items():
+        complaint = await _complaint_at(world, step)
+        extra = dict(values)
+        if name == "complaintAssign":
+            extra = {
+                "departmentId": str(
+                    GlobalID("Department", str(company.users["svc"].department_id))
+                ),
+                "assigneeId": company.gid("svc"),
+            }
+        body = await _api(world, actor).post(
+            f"mutation($input: {input_type}!) {{ {name}(input: $input) {{"
+            " userErrors { code } } }",
+            {
+                "input": {
+                    "id": str(GlobalID("Complaint", str(complaint.id))),
+                    "version": complaint.version,
+                    **extra,
+                }
+            },
+        )
+        assert _codes(body, name) == _complaint_outcome(actor, allowed), name
+
+
+async def complaint_record(world: dict[str, Any], actor: str) -> None:
+    body = await _api(world, actor).post(
+        """mutation($c: ID!) { complaintRecord(input: {customerId: $c, channel: PHONE,
+        kind: MALFUNCTION, subject: "坏了"}) { complaint { customerName }
+        userErrors { code } } }""",
+        {"c": world["customer"]["id"]},
+    )
+    # Whoever sees the customer records its complaint, a grant's holder too.
+    expected = ["UNAUTHENTICATED"] if actor == "anon" else [] if actor in READS else ["NOT_FOUND"]
+    assert _codes(body, "complaintRecord") == expected
+
+
+async def complaint_reads(world: dict[str, Any], actor: str) -> None:
+    """The list, the board, the lessons register, node(id), the customer's tab and the
+    escalation into the owner's queue answer for exactly the complaint's readers."""
+    open_one = await _complaint_at(world, "validate")
+    closed = await _complaint_at(world, "closed")
+    api = _api(world, actor)
+    body = await api.post(
+        """query($k: ID!, $c: ID!) { complaints { totalCount nodes { subject } }
+        complaintBoard { openCount columns { complaints { nodes { subject } } } }
+        complaintLessons { totalCount nodes { lessons } }
+        node(id: $k) { ... on Complaint { subject } }
+        customer(id: $c) { complaints { totalCount } } }""",
+        {"k": str(GlobalID("Complaint", str(closed.id))), "c": world["customer"]["id"]},
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    data = body["data"]
+    reads = actor in COMPLAINT_READERS
+    assert data["complaints"]["totalCount"] == (2 if reads else 0)
+    assert len(data["complaints"]["nodes"]) == (2 if reads else 0)
+    # The board counts open ones: service reads the triage queue and their department's.
+    assert data["complaintBoard"]["openCount"] == (1 if reads else 0)
+    shown = [n for col in data["complaintBoard"]["columns"] for n in col["complaints"]["nodes"]]
+    assert shown == ([{"subject": open_one.subject}] if reads else [])
+    assert data["complaintLessons"]["totalCount"] == (1 if reads else 0)
+    assert data["node"] == ({"subject": "设备故障"} if reads else None)
+    assert data["customer"] == ({"complaints": {"totalCount": 2}} if actor in READS else None)
+    with clock.standing_at(datetime.now(UTC) + timedelta(days=10)):
+        queue = await api.post(
+            """query($u: ID!) { followUpQueue(userId: $u) { overdueComplaints {
+            nodes { subject } } } }""",
+            {"u": world["company"].gid("r1")},
+        )
+    theirs = queue["data"]["followUpQueue"]
+    if theirs is not None:  # r1's queue, for those who may open it
+        expected = [{"subject": "设备故障"}] if reads else []
+        assert theirs["overdueComplaints"]["nodes"] == expected
+
+
+async def departments_field(world: dict[str, Any], actor: str) -> None:
+    body = await _api(world, actor).post("{ departments { name } }")
+    if actor == "anon":
+        assert _unauthenticated(body)
+    else:
+        assert isinstance(body["data"]["departments"], list)
+
+
+async def read_complaint_customer(world: dict[str, Any], actor: str) -> None:
+    """A complaint leads to its customer only for those who see the customer: service
+    staff read the complaint, not the customer's record."""
+    complaint = await _complaint_at(world, "analyse")
+    body = await _api(world, actor).post(
+        "query($k: ID!) { node(id: $k) { ... on Complaint { customerName customer { name } } } }",
+        {"k": str(GlobalID("Complaint", str(complaint.id)))},
+    )
+    node = (body.get("data") or {}).get("node")
+    if actor not in COMPLAINT_READERS:
+        assert node is None
+        return
+    customer = {"name": "杭州机械厂"} if actor in READS else None
+    assert node == {"customerName": "杭州机械厂", "customer": customer}
+
+
 # Every root field of the schema, with the check that proves it guarded.
 MATRIX = {
     "Query.viewer": viewer_field,
@@ -550,6 +782,12 @@ MATRIX = {
     "Mutation.salesOrderCreate": sales_order_create,
     "Mutation.customerClassesRecompute": class_analysis,
     "Mutation.companySettingsUpdate": company_settings_fields,
+    "Query.departments": departments_field,
+    "Query.complaints": complaint_reads,
+    "Query.complaintBoard": complaint_reads,
+    "Query.complaintLessons": complaint_reads,
+    "Mutation.complaintRecord": complaint_record,
+    **{f"Mutation.{name}": complaint_steps for name in COMPLAINT_STEPS},
 }
 
 
@@ -634,6 +872,7 @@ NESTED = {
     "FollowUp.customer": read_nested_paths,
     "SalesOrder.customer": read_nested_paths,
     "Interaction.customer": read_nested_paths,
+    "Complaint.customer": read_complaint_customer,
 }
 # Other fields that return a customer, and the check above that covers each: lists and
 # payloads reached only through a root field already in the matrix.
@@ -651,6 +890,14 @@ COVERED_BY_ROOT = {
     "InteractionLogPayload.customer": "interaction_log",
     "SalesOrderCreatePayload.customer": "sales_order_create",
 }
+# Every field that returns a complaint, and the check that covers it.
+COMPLAINT_PATHS = {
+    "ComplaintConnection.nodes": "complaint_reads",
+    "ComplaintEdge.node": "complaint_reads",
+    "FollowUpQueue.overdueComplaints": "complaint_reads",
+    "Customer.complaints": "complaint_reads",
+    "ComplaintPayload.complaint": "complaint_steps",
+}
 
 
 def test_every_path_to_a_customer_is_checked() -> None:
@@ -667,6 +914,26 @@ def test_every_path_to_a_customer_is_checked() -> None:
     assert paths == set(NESTED) | set(COVERED_BY_ROOT), "check the new path to a customer"
     checks = {fn.__name__ for fn in MATRIX.values()}
     assert set(COVERED_BY_ROOT.values()) <= checks
+
+
+def test_every_path_to_a_complaint_is_checked() -> None:
+    from graphql import GraphQLObjectType, get_named_type
+
+    schema = build_schema()._schema
+    paths = {
+        f"{t.name}.{name}"
+        for t in schema.type_map.values()
+        if isinstance(t, GraphQLObjectType) and not t.name.startswith("__")
+        for name, field in t.fields.items()
+        if get_named_type(field.type).name in ("Complaint", "ComplaintConnection")
+    }
+    assert paths == set(COMPLAINT_PATHS) | {
+        "Query.complaints",
+        "Query.complaintLessons",
+        "ComplaintBoardColumn.complaints",
+    }, "check the new path to a complaint"
+    checks = {fn.__name__ for fn in MATRIX.values()}
+    assert set(COMPLAINT_PATHS.values()) <= checks
 
 
 def test_every_root_field_is_in_the_matrix() -> None:

@@ -11,6 +11,7 @@ from graphql import GraphQLEnumType, build_schema
 
 from server.domain.access.models import ACCESS_REQUEST_STATUS_MEANING, AccessRequestStatus
 from server.domain.accounts.models import ROLE_MEANING, Role
+from server.domain.complaints import models as complaints
 from server.domain.customers import models as customers
 from server.domain.followups import models as followups
 from server.domain.followups.visits import ROUTE_METHOD_MEANING, RouteMethod
@@ -35,6 +36,14 @@ DOMAIN: dict[str, tuple[type[StrEnum], dict]] = {
     "Role": (Role, ROLE_MEANING),
     "AccessRequestStatus": (AccessRequestStatus, ACCESS_REQUEST_STATUS_MEANING),
     "UserErrorCode": (ErrorCode, ERROR_MEANING),
+    "ComplaintStep": (complaints.ComplaintStep, complaints.STEP_MEANING),
+    "ComplaintAction": (complaints.ComplaintAction, complaints.ACTION_MEANING),
+    "ComplaintChannel": (complaints.ComplaintChannel, complaints.CHANNEL_MEANING),
+    "ComplaintCategory": (complaints.ComplaintCategory, complaints.CATEGORY_MEANING),
+    "ComplaintKind": (complaints.ComplaintKind, complaints.KIND_MEANING),
+    "ComplaintSeverity": (complaints.Severity, complaints.SEVERITY_MEANING),
+    "ResponsibleParty": (complaints.ResponsibleParty, complaints.RESPONSIBLE_MEANING),
+    "RemedyKind": (complaints.RemedyKind, complaints.REMEDY_MEANING),
 }
 
 

@@ -69,6 +69,14 @@ ALLY_LABEL = Terms("AllyStrength")
 ORIGIN_LABEL = Terms("FollowUpOrigin")
 ROLE_LABEL = Terms("Role")
 REQUEST_STATUS_LABEL = Terms("AccessRequestStatus")
+COMPLAINT_STEP_LABEL = Terms("ComplaintStep")
+COMPLAINT_ACTION_LABEL = Terms("ComplaintAction")
+COMPLAINT_CHANNEL_LABEL = Terms("ComplaintChannel")
+COMPLAINT_CATEGORY_LABEL = Terms("ComplaintCategory")
+COMPLAINT_KIND_LABEL = Terms("ComplaintKind")
+SEVERITY_LABEL = Terms("ComplaintSeverity")
+RESPONSIBLE_LABEL = Terms("ResponsibleParty")
+REMEDY_LABEL = Terms("RemedyKind")
 
 # Which client list mirrors which schema enum (checked by tests/tui/test_vocabulary.py).
 MIRRORS: dict[str, Mapping[str, object]] = {
@@ -83,6 +91,14 @@ MIRRORS: dict[str, Mapping[str, object]] = {
     "FollowUpOrigin": ORIGIN_LABEL,
     "Role": ROLE_LABEL,
     "AccessRequestStatus": REQUEST_STATUS_LABEL,
+    "ComplaintStep": COMPLAINT_STEP_LABEL,
+    "ComplaintAction": COMPLAINT_ACTION_LABEL,
+    "ComplaintChannel": COMPLAINT_CHANNEL_LABEL,
+    "ComplaintCategory": COMPLAINT_CATEGORY_LABEL,
+    "ComplaintKind": COMPLAINT_KIND_LABEL,
+    "ComplaintSeverity": SEVERITY_LABEL,
+    "ResponsibleParty": RESPONSIBLE_LABEL,
+    "RemedyKind": REMEDY_LABEL,
 }
 
 # The userError codes the client acts on.

@@ -67,6 +67,16 @@ def _positive_money(value: Any) -> int:
     return minor
 
 
+def _weekdays(value: Any) -> str:
+    """ISO weekday numbers (Monday 1 … Sunday 7), at least one, as the column stores them."""
+    days = sorted(set(value or []))
+    if not days or any(not isinstance(d, int) or not 1 <= d <= 7 for d in days):
+        raise FieldInvalid(
+            ErrorCode.OUT_OF_RANGE, "Name at least one weekday, 1 (Monday) to 7 (Sunday)."
+        )
+    return "".join(str(d) for d in days)
+
+
 SETTINGS_FIELDS: dict[str, v.Validator] = {
     "cadence_a_days": v.int_range(1, 3660),
     "cadence_b_days": v.int_range(1, 3660),
@@ -82,6 +92,15 @@ SETTINGS_FIELDS: dict[str, v.Validator] = {
     "class_b_visit_months": v.int_range(1, 60),
     "inquiry_letter_months": v.int_range(1, 60),
     "timezone": _timezone,
+    "working_weekdays": _weekdays,
+    "complaint_validate_days": v.int_range(1, 60),
+    "complaint_assign_days": v.int_range(1, 60),
+    "complaint_analyse_days": v.int_range(1, 60),
+    "complaint_propose_days": v.int_range(1, 60),
+    "complaint_approve_days": v.int_range(1, 60),
+    "complaint_implement_days": v.int_range(1, 60),
+    "complaint_evaluate_days": v.int_range(1, 60),
+    "complaint_followup_days": v.int_range(0, 60),
 }
 _MONEY = {"vip_single_order": "vip_single_order_minor", "vip_monthly": "vip_monthly_minor"}
 

@@ -43,6 +43,37 @@ STEP_MEANING = {
 OPEN_STEPS = frozenset(set(ComplaintStep) - {ComplaintStep.CLOSED, ComplaintStep.REJECTED})
 
 
+class ComplaintAction(StrEnum):
+    """What a person does to a complaint: each is a transition of steps.py and a mutation."""
+
+    RECORD = "record"
+    VALIDATE = "validate"
+    REJECT = "reject"
+    ASSIGN = "assign"
+    ANALYSE = "analyse"
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+    IMPLEMENT = "implement"
+    EVALUATE = "evaluate"
+    REOPEN = "reopen"
+
+
+ACTION_MEANING = {
+    ComplaintAction.RECORD: "Record the complaint (记录投诉内容).",
+    ComplaintAction.VALIDATE: "Judge it justified (投诉成立).",
+    ComplaintAction.REJECT: "Judge it unjustified, with the reason and the reply sent.",
+    ComplaintAction.ASSIGN: "Name the responsible department and person (确定责任部门).",
+    ComplaintAction.ANALYSE: "Record the root cause and who is responsible (分析原因).",
+    ComplaintAction.PROPOSE: "Propose a remedy (提出处理意见).",
+    ComplaintAction.APPROVE: "Approve the proposed remedy (主管领导批示).",
+    ComplaintAction.SEND_BACK: "Send the proposal back with a note.",
+    ComplaintAction.IMPLEMENT: "Record what was done and the customer's feedback (实施处理方案).",
+    ComplaintAction.EVALUATE: "Record lessons and corrective action, and close (总结评价).",
+    ComplaintAction.REOPEN: "Reopen a closed or rejected complaint, with a reason.",
+}
+
+
 class ComplaintChannel(StrEnum):
     PHONE = "phone"
     ON_SITE = "on_site"

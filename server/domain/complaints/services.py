@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from server.domain.accounts.models import Department, User
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
-from server.domain.company.services import company_settings, local_date
+from server.domain.company.services import company_settings, local_date, today
 from server.domain.complaints.models import (
     KIND_CATEGORY,
     Complaint,
@@ -30,15 +30,16 @@ from server.domain.complaints.models import (
     Severity,
 )
 from server.domain.complaints.scope import readable_complaint
-from server.domain.complaints.steps import COMPLAINTS
+from server.domain.complaints.steps import COMPLAINTS, triages
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.scope import visible_customers
 from server.domain.followups.models import FollowUp, FollowUpOrigin, InteractionKind
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import N_, DomainError, ErrorCode
+from server.domain.shared.errors import N_, DomainError, ErrorCode, stale_version
 from server.domain.shared.validation import FieldInvalid
+from server.domain.shared.versioning import update_versioned
 
 # A received time may run ahead of the server's clock by this much (a client's clock).
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -59,7 +60,7 @@ _RECORD = {
     "description": v.text(5000),
     "demand": v.text(2000),
     "sales_order_id": v.passthrough,
-    "order_line_ids": v.passthrough,
+    "order_line_numbers": v.passthrough,
     "amount": v.money_minor,
     "severity": v.enum_of(Severity),
 }
@@ -84,6 +85,7 @@ async def record_complaint(
     await _belongs(customer_id, cleaned)
     now = clock.now()
     kind = cleaned["kind"]
+    cleaned.pop("order_line_numbers", None)
     line_ids: Sequence[int] = cleaned.pop("order_line_ids", None) or []
     amount = cleaned.pop("amount", None)
     async with in_transaction():
@@ -112,7 +114,8 @@ async def record_complaint(
 
 
 async def _belongs(customer_id: int, cleaned: dict[str, Any]) -> None:
-    """The contact, the order and its lines must all be this customer's."""
+    """The contact, the order and its lines must all be this customer's; the lines, named
+    by their numbers in the order, are added as `order_line_ids`."""
     contact_id = cleaned.get("contact_id")
     if contact_id is not None and not await Contact.exists(id=contact_id, customer_id=customer_id):
         raise DomainError.single(
@@ -123,17 +126,20 @@ async def _belongs(customer_id: int, cleaned: dict[str, Any]) -> None:
         raise DomainError.single(
             ErrorCode.NOT_FOUND, N_("No such order of this customer."), "sales_order_id"
         )
-    line_ids = cleaned.get("order_line_ids") or []
-    if line_ids:
+    numbers = set(cleaned.get("order_line_numbers") or [])
+    if numbers:
         if order_id is None:
             raise DomainError.single(
                 ErrorCode.REQUIRED, N_("Name the order the lines belong to."), "sales_order_id"
             )
-        found = await SalesOrderLine.filter(id__in=list(line_ids), order_id=order_id).count()
-        if found != len(set(line_ids)):
+        found = await SalesOrderLine.filter(
+            line_no__in=[n for n in numbers if 0 < n < 2**31], order_id=order_id
+        ).values_list("id", flat=True)
+        if len(found) != len(numbers):
             raise DomainError.single(
-                ErrorCode.NOT_FOUND, N_("No such line in this order."), "order_line_ids"
+                ErrorCode.NOT_FOUND, N_("No such line in this order."), "order_line_numbers"
             )
+        cleaned["order_line_ids"] = sorted(found)
 
 
 async def _complaint(viewer: Viewer, complaint_id: int) -> Complaint:
@@ -348,3 +354,44 @@ async def reopen(viewer: Viewer, complaint_id: int, version: int, reason: str) -
     values = v.clean({"reopen_reason": v.text(2000)}, {"reopen_reason": reason})
     values["closed_at"] = None
     return await _move(viewer, complaint_id, version, "reopen", values)
+
+
+async def corrective_action_done(
+    viewer: Viewer, complaint_id: int, version: int, done_on: date
+) -> Complaint:
+    """The corrective action decided at evaluation is done (the lessons register's last
+    column): recorded by its owner, or by whoever may triage the complaint. The day is a
+    company day, not in the future."""
+    complaint = await _complaint(viewer, complaint_id)
+    if complaint.version != version:
+        raise stale_version(complaint.version)
+    if not complaint.corrective_action:
+        raise DomainError.single(
+            ErrorCode.INVALID_STATE, N_("This complaint has no corrective action."), "id"
+        )
+    if complaint.corrective_owner_id != viewer.id and not await triages(viewer, complaint):
+        raise DomainError.single(
+            ErrorCode.NOT_ALLOWED,
+            N_("Only the action's owner or those handling the complaint record it done."),
+        )
+    settings = await company_settings()
+    cleaned = v.clean({"done_on": v.past_date}, {"done_on": done_on}, today=today(settings))
+    async with in_transaction():
+        await update_versioned(
+            Complaint,
+            complaint.id,
+            version,
+            complaint.version,
+            corrective_done_on=cleaned["done_on"],
+        )
+        await audit.record(
+            viewer,
+            "complaint.corrective_done",
+            "Complaint",
+            complaint.id,
+            audit.diff(
+                {"corrective_done_on": complaint.corrective_done_on},
+                {"corrective_done_on": cleaned["done_on"]},
+            ),
+        )
+    return await Complaint.get(id=complaint.id)

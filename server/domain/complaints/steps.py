@@ -25,12 +25,13 @@ from server.domain.access.visibility import can_edit_owned_by, team_of
 from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.company.models import CompanySettings
-from server.domain.complaints.models import Complaint, ComplaintStep
+from server.domain.complaints.models import Complaint, ComplaintAction, ComplaintStep
 from server.domain.customers.models import Customer
 from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.workflow.process import Process, Transition
 
 Step = ComplaintStep
+A = ComplaintAction
 
 
 async def _owner_of(complaint: Complaint) -> int:
@@ -44,7 +45,9 @@ async def _anyone(viewer: Viewer, complaint: Any) -> bool:
     return viewer.user is not None
 
 
-async def _triage(viewer: Viewer, complaint: Complaint) -> bool:
+async def triages(viewer: Viewer, complaint: Complaint) -> bool:
+    """Whether the viewer may judge, assign and close the complaint: complaint handlers and
+    the customer's owner line."""
     return viewer.may(Permission.HANDLE_COMPLAINTS) or await can_edit_owned_by(
         viewer, await _owner_of(complaint)
     )
@@ -103,7 +106,11 @@ def _limit(settings: CompanySettings, step: ComplaintStep) -> int | None:
 
 
 def _t(
-    action: str, sources: set[Step], target: Step, may: Any, requires: tuple[str, ...] = ()
+    action: ComplaintAction,
+    sources: set[Step],
+    target: Step,
+    may: Any,
+    requires: tuple[str, ...] = (),
 ) -> Transition[Step]:
     return Transition(action, frozenset(sources), target, may, requires)
 
@@ -113,24 +120,24 @@ COMPLAINTS: Process[ComplaintStep] = Process(
     object_type="Complaint",
     model=Complaint,
     transitions=(
-        _t("record", set(), Step.VALIDATE, _anyone),
-        _t("validate", {Step.VALIDATE}, Step.ASSIGN, _triage),
-        _t("reject", {Step.VALIDATE}, Step.REJECTED, _triage, ("rejection_reason", "reply")),
-        _t("assign", {Step.ASSIGN}, Step.ANALYSE, _triage, ("department_id", "assignee_id")),
-        _t("analyse", {Step.ANALYSE}, Step.PROPOSE, _works, ("root_cause", "responsible_party")),
-        _t("propose", {Step.PROPOSE}, Step.APPROVE, _works, ("remedy_kind", "remedy_description")),
-        _t("approve", {Step.APPROVE}, Step.IMPLEMENT, _supervises),
-        _t("send_back", {Step.APPROVE}, Step.PROPOSE, _supervises, ("note",)),
+        _t(A.RECORD, set(), Step.VALIDATE, _anyone),
+        _t(A.VALIDATE, {Step.VALIDATE}, Step.ASSIGN, triages),
+        _t(A.REJECT, {Step.VALIDATE}, Step.REJECTED, triages, ("rejection_reason", "reply")),
+        _t(A.ASSIGN, {Step.ASSIGN}, Step.ANALYSE, triages, ("department_id", "assignee_id")),
+        _t(A.ANALYSE, {Step.ANALYSE}, Step.PROPOSE, _works, ("root_cause", "responsible_party")),
+        _t(A.PROPOSE, {Step.PROPOSE}, Step.APPROVE, _works, ("remedy_kind", "remedy_description")),
+        _t(A.APPROVE, {Step.APPROVE}, Step.IMPLEMENT, _supervises),
+        _t(A.SEND_BACK, {Step.APPROVE}, Step.PROPOSE, _supervises, ("note",)),
         _t(
-            "implement",
+            A.IMPLEMENT,
             {Step.IMPLEMENT},
             Step.EVALUATE,
             _works,
             ("implementation", "customer_notified_at"),
         ),
-        _t("evaluate", {Step.EVALUATE}, Step.CLOSED, _triage, ("lessons", "satisfaction")),
-        _t("reopen", {Step.CLOSED}, Step.ANALYSE, _reopens, ("reopen_reason",)),
-        _t("reopen", {Step.REJECTED}, Step.ASSIGN, _reopens, ("reopen_reason",)),
+        _t(A.EVALUATE, {Step.EVALUATE}, Step.CLOSED, triages, ("lessons", "satisfaction")),
+        _t(A.REOPEN, {Step.CLOSED}, Step.ANALYSE, _reopens, ("reopen_reason",)),
+        _t(A.REOPEN, {Step.REJECTED}, Step.ASSIGN, _reopens, ("reopen_reason",)),
     ),
     limit_days=_limit,
 )

@@ -77,6 +77,19 @@ class Process(Generic[S]):
         """The actions that may be taken from a step (whoever may take them)."""
         return [t.action for t in self.transitions if step in t.sources]
 
+    async def allowed_actions(self, viewer: Viewer, record: Any) -> list[str]:
+        """The actions this viewer may take on the record now (what a client offers)."""
+        allowed: list[str] = []
+        for t in self.transitions:
+            if record.step not in t.sources or t.action in allowed:
+                continue
+            try:
+                if await t.may(viewer, record):
+                    allowed.append(t.action)
+            except DomainError:  # a check that refuses with its own reason (four eyes)
+                continue
+        return allowed
+
     def transition(self, action: str, step: S | None) -> Transition[S]:
         """The transition `action` from `step`; refused with INVALID_STATE when there is
         none (a move that skips a step, or one from a closed step)."""

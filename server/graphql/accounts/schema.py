@@ -14,6 +14,7 @@ from server.domain.accounts import services as accounts
 from server.domain.customers.search import check_search
 from server.domain.shared.paging import SortKey, paginate
 from server.graphql.accounts.types import (
+    Department,
     LoginInput,
     LoginPayload,
     LogoutPayload,
@@ -71,6 +72,13 @@ class AccountsQuery:
             query, SortKey("username"), page_args(first, after, last, before), columns=columns
         )
         return connection(page, User.from_row)
+
+    @strawberry.field(
+        description="Every department, by name: for assigning a complaint or picking a "
+        "colleague's department."
+    )
+    async def departments(self, info: Info) -> list[Department]:
+        return [Department.from_model(m) for m in await models.Department.all().order_by("name")]
 
 
 @strawberry.type

@@ -18,7 +18,8 @@ d = strawberry.field
 
 @strawberry.type(
     description="Company-wide rules: follow-up cadence per grade, ABC thresholds, the VIP "
-    "rule, class-based service intervals and the company's time zone."
+    "rule, class-based service intervals, the company's time zone and working week, and "
+    "the complaint steps' time limits."
 )
 class CompanySettings:
     version: int = d(description="Changes on every update; send it back with your change.")
@@ -38,6 +39,20 @@ class CompanySettings:
     class_b_visit_months: int = d(description="Months between visits, class B (12).")
     inquiry_letter_months: int = d(description="Months between inquiry letters, class B (6).")
     timezone: str = d(description="IANA time zone that decides the company's 'today'.")
+    working_weekdays: list[int] = d(
+        description="The working weekdays, 1 (Monday) to 7 (Sunday): time limits count them "
+        "([1, 2, 3, 4, 5])."
+    )
+    complaint_validate_days: int = d(description="Working days to judge a complaint (1).")
+    complaint_assign_days: int = d(description="Working days to assign a complaint (1).")
+    complaint_analyse_days: int = d(description="Working days to find the cause (3).")
+    complaint_propose_days: int = d(description="Working days to propose a remedy (2).")
+    complaint_approve_days: int = d(description="Working days to approve a remedy (1).")
+    complaint_implement_days: int = d(description="Working days to carry a remedy out (5).")
+    complaint_evaluate_days: int = d(description="Working days to evaluate and close (5).")
+    complaint_followup_days: int = d(
+        description="Days after implementation the call after closing is due (3)."
+    )
     updated_at: datetime = d(description="When the settings last changed.")
 
     @classmethod
@@ -58,6 +73,15 @@ class CompanySettings:
             class_b_visit_months=m.class_b_visit_months,
             inquiry_letter_months=m.inquiry_letter_months,
             timezone=m.timezone,
+            working_weekdays=[int(c) for c in m.working_weekdays],
+            complaint_validate_days=m.complaint_validate_days,
+            complaint_assign_days=m.complaint_assign_days,
+            complaint_analyse_days=m.complaint_analyse_days,
+            complaint_propose_days=m.complaint_propose_days,
+            complaint_approve_days=m.complaint_approve_days,
+            complaint_implement_days=m.complaint_implement_days,
+            complaint_evaluate_days=m.complaint_evaluate_days,
+            complaint_followup_days=m.complaint_followup_days,
             updated_at=m.updated_at,
         )
 
@@ -79,6 +103,17 @@ class CompanySettingsUpdateInput:
     class_b_visit_months: int | None = d(default=None, description="1–60 months.")
     inquiry_letter_months: int | None = d(default=None, description="1–60 months.")
     timezone: str | None = d(default=None, description="IANA name, e.g. Asia/Shanghai.")
+    working_weekdays: list[int] | None = d(
+        default=None, description="Weekday numbers 1 (Monday) to 7 (Sunday), at least one."
+    )
+    complaint_validate_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_assign_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_analyse_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_propose_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_approve_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_implement_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_evaluate_days: int | None = d(default=None, description="1–60 working days.")
+    complaint_followup_days: int | None = d(default=None, description="0–60 days.")
 
 
 @strawberry.type(description="Result of companySettingsUpdate.")

@@ -40,6 +40,7 @@ from server.graphql.common import (
     nodes_through_customer,
     page_args,
 )
+from server.graphql.complaints.types import Complaint
 from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import (
     AbcClass,
@@ -357,6 +358,23 @@ class Customer(relay.Node):
             raise argument_error(exc) from None
         currency = info.context.settings.currency
         return connection(page, lambda row: SalesOrder.from_row(row, currency))
+
+    @strawberry.field(
+        description="The customer's complaints, newest received first (the customer "
+        "screen's complaints tab)."
+    )
+    async def complaints(
+        self,
+        info: Info,
+        open: Annotated[
+            bool | None, strawberry.argument(description="True: only those not yet closed.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Complaint]:
+        from server.graphql.complaints.schema import customer_complaints
+
+        return await customer_complaints(info, self.id, bool(open), first, after)
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:

@@ -51,10 +51,12 @@ from server.graphql.followups.enums import (
 from server.graphql.projection import columns_or_all, model_row, object_of
 
 if TYPE_CHECKING:
+    from server.graphql.complaints.types import Complaint
     from server.graphql.customers.types import Contact, Customer
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.types")]
+ComplaintType = Annotated["Complaint", strawberry.lazy("server.graphql.complaints.types")]
 
 d = strawberry.field
 _KINDS, _GRADES = by_value(InteractionKind), by_value(Grade)
@@ -452,6 +454,19 @@ class FollowUpQueue:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[FollowUp]:
         return await self._section(info, Section.UPCOMING, first, after)
+
+    @strawberry.field(
+        description="Complaints escalated to this person (seed 001 §10.2: handle promptly): "
+        "an open step past its due time, on a complaint this person is responsible for (its "
+        "assignee; before assignment, the customer's owner) or that one of the people they "
+        "manage is. Longest overdue first; only complaints you may read."
+    )
+    async def overdue_complaints(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ComplaintType]:
+        from server.graphql.complaints.schema import escalated
+
+        return await escalated(info, int(self.user.id), first, after)
 
 
 @strawberry.type(description="One team member's load, for the manager's team view.")
