@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from starlette.applications import Starlette
@@ -30,8 +31,11 @@ from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit.view_log import VIEW_LOG
+from server.domain.complaints.evidence import readable_evidence
+from server.domain.shared.blobs import DirectoryStore
 from server.domain.shared.counts import COUNTS
 from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
+from server.graphql.common import parse_global_id
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
 from server.i18n import negotiate, request_language
@@ -65,19 +69,25 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over the limit before anything parses them."""
+    """Refuse request bodies over the limit before anything parses them. A multipart body
+    (an evidence upload) may be `upload_bytes` larger: the file, beside the usual query."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        headers = dict(scope["headers"])
+        limit = self.max_bytes
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
+            limit += self.upload_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -86,18 +96,18 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except _BodyTooLarge:
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = JSONResponse(
-            {"errors": [{"message": f"Request body larger than {self.max_bytes} bytes."}]},
+            {"errors": [{"message": f"Request body larger than {limit} bytes."}]},
             status_code=413,
         )
         await response(scope, receive, send)
@@ -141,7 +151,12 @@ def _language(accept_language: str | None) -> str:
 class CrmGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.serves_graphiql else None,
+            # Evidence uploads (the multipart request spec). Off by default in Strawberry
+            # against cross-site forms; here every request is signed in by a bearer
+            # token, which a browser never sends on its own, so a forged form is anonymous.
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self._ide_html = offline_graphiql_html() if settings.serves_graphiql else ""
@@ -267,6 +282,36 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+async def download_evidence(request: Request) -> Response:
+    """GET /evidence/<id>: an evidence file, to whoever may read its complaint (the bearer
+    token, as for /graphql). Missing and not allowed answer alike: 404."""
+    token = _bearer(request.headers.get("authorization"))
+    user = await user_for_token(token) if token else None
+    if user is None:
+        return JSONResponse(
+            {"error": "Sign in: send Authorization: Bearer <token>."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    settings: Settings = request.app.state.settings
+    evidence_id = parse_global_id(request.path_params["id"], "ComplaintEvidence")
+    found = (
+        await readable_evidence(Viewer(user=user), evidence_id) if evidence_id is not None else None
+    )
+    data = await DirectoryStore(settings.evidence_path).get(found.sha256) if found else None
+    if found is None or data is None:
+        return JSONResponse({"error": "No such file, or it is not visible to you."}, 404)
+    return Response(
+        data,
+        media_type=str(found.content_type),
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 async def health(request: Request) -> Response:
     conn = Tortoise.get_connection("default")
     await conn.execute_query("SELECT 1")
@@ -299,6 +344,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/evidence/{id}", download_evidence, methods=["GET"]),
             *(
                 [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
                 if settings.serves_graphiql
@@ -307,7 +353,11 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                upload_bytes=settings.max_evidence_bytes,
+            ),
             Middleware(GraphQLShortcut, graphql=graphql_app),
         ],
         lifespan=lifespan,

@@ -77,6 +77,11 @@ class Settings:
     # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips).
     forwarded_allow_ips: str = "127.0.0.1"
     max_body_bytes: int = 1_000_000
+    # Evidence files (complaint photos, documents): where they are kept (by content hash;
+    # next to the SQLite file, or in the user's data directory, when not set) and the
+    # largest accepted. An upload's body may be this much larger than max_body_bytes.
+    evidence_dir: str | None = None
+    max_evidence_bytes: int = 10_000_000
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5_000
@@ -123,6 +128,8 @@ class Settings:
             ),
             forwarded_allow_ips=env.get("CRM_FORWARDED_ALLOW_IPS") or base.forwarded_allow_ips,
             max_body_bytes=_env_int(env, "CRM_MAX_BODY_BYTES", base.max_body_bytes),
+            evidence_dir=env.get("CRM_EVIDENCE_DIR") or base.evidence_dir,
+            max_evidence_bytes=_env_int(env, "CRM_MAX_EVIDENCE_BYTES", base.max_evidence_bytes),
             max_query_cost=_env_int(env, "CRM_MAX_QUERY_COST", base.max_query_cost),
             request_time_budget_seconds=_env_int(
                 env, "CRM_REQUEST_TIME_BUDGET_SECONDS", int(base.request_time_budget_seconds)
@@ -158,6 +165,16 @@ class Settings:
     @property
     def migrates_on_start(self) -> bool:
         return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def evidence_path(self) -> Path:
+        """Where evidence files are kept."""
+        if self.evidence_dir:
+            return Path(self.evidence_dir)
+        db = self.sqlite_path
+        if db is not None and str(db) not in ("", ":memory:"):
+            return db.parent / "evidence"
+        return Path(user_data_dir("crm", appauthor=False)) / "evidence"
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -74,7 +74,11 @@ async def _reset_postgres(url: str) -> None:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     if TEST_DB:
-        return Settings(database_url=TEST_DB, auto_migrate=True)
+        return Settings(
+            database_url=TEST_DB,
+            auto_migrate=True,
+            evidence_dir=str(tmp_path_factory.mktemp("evidence")),
+        )
     path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
     return Settings(database_url=sqlite_url(path))
 

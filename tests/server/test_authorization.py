@@ -718,6 +718,63 @@ async def complaint_reads(world: dict[str, Any], actor: str) -> None:
         assert theirs["overdueComplaints"]["nodes"] == expected
 
 
+async def evidence_attach(world: dict[str, Any], actor: str) -> None:
+    """Attaching a file, and downloading it, are for the complaint's readers."""
+    import json
+
+    complaint = await _complaint_at(world, "analyse")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\0" * 32
+    query = """mutation($input: ComplaintEvidenceAttachInput!) {
+      complaintEvidenceAttach(input: $input) { evidence { downloadPath }
+      userErrors { code } } }"""
+    operations = {
+        "query": query,
+        "variables": {"input": {"id": str(GlobalID("Complaint", str(complaint.id))), "file": None}},
+    }
+    token = world["company"].tokens.get(USERNAME[actor] or "")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await world["company"].client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": '{"0": ["variables.input.file"]}'},
+        files={"0": ("x.png", png, "image/png")},
+        headers=headers,
+    )
+    payload = response.json()["data"]["complaintEvidenceAttach"]
+    expected = _complaint_outcome(actor, COMPLAINT_READERS)
+    assert [e["code"] for e in payload["userErrors"]] == expected
+    if expected == []:
+        path = payload["evidence"]["downloadPath"]
+        for other in ACTORS:
+            token = world["company"].tokens.get(USERNAME[other] or "")
+            got = await world["company"].client.get(
+                path, headers={"Authorization": f"Bearer {token}"} if token else {}
+            )
+            status = 401 if other == "anon" else 200 if other in COMPLAINT_READERS else 404
+            assert got.status_code == status, other
+
+
+async def complaint_analysis_field(world: dict[str, Any], actor: str) -> None:
+    """Counts over the complaints the viewer reads; a repeat complainer's record only for
+    those who see the customer."""
+    await _complaint_at(world, "validate")
+    await _complaint_at(world, "analyse")
+    day = datetime.now(UTC).date()
+    body = await _api(world, actor).post(
+        """query($a: Date!, $b: Date!) { complaintAnalysis(from: $a, to: $b) { received
+        repeatComplainers { customerName customer { name } } } }""",
+        {"a": (day - timedelta(days=1)).isoformat(), "b": (day + timedelta(days=1)).isoformat()},
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    found = body["data"]["complaintAnalysis"]
+    reads = actor in COMPLAINT_READERS
+    assert found["received"] == (2 if reads else 0)
+    customer = {"name": "杭州机械厂"} if actor in READS else None
+    expected = [{"customerName": "杭州机械厂", "customer": customer}] if reads else []
+    assert found["repeatComplainers"] == expected
+
+
 async def departments_field(world: dict[str, Any], actor: str) -> None:
     body = await _api(world, actor).post("{ departments { name } }")
     if actor == "anon":
@@ -786,7 +843,9 @@ MATRIX = {
     "Query.complaints": complaint_reads,
     "Query.complaintBoard": complaint_reads,
     "Query.complaintLessons": complaint_reads,
+    "Query.complaintAnalysis": complaint_analysis_field,
     "Mutation.complaintRecord": complaint_record,
+    "Mutation.complaintEvidenceAttach": evidence_attach,
     **{f"Mutation.{name}": complaint_steps for name in COMPLAINT_STEPS},
 }
 
@@ -889,6 +948,7 @@ COVERED_BY_ROOT = {
     "CustomerTransferPayload.customer": "transfer_customer",
     "InteractionLogPayload.customer": "interaction_log",
     "SalesOrderCreatePayload.customer": "sales_order_create",
+    "RepeatComplainer.customer": "complaint_analysis_field",
 }
 # Every field that returns a complaint, and the check that covers it.
 COMPLAINT_PATHS = {
@@ -897,6 +957,7 @@ COMPLAINT_PATHS = {
     "FollowUpQueue.overdueComplaints": "complaint_reads",
     "Customer.complaints": "complaint_reads",
     "ComplaintPayload.complaint": "complaint_steps",
+    "ComplaintEvidenceAttachPayload.complaint": "evidence_attach",
 }
 
 

@@ -568,3 +568,90 @@ async def test_the_complaint_limits_are_company_settings(world: dict[str, Any]) 
         (["input", "complaintAnalyseDays"], "OUT_OF_RANGE"),
         (["input", "workingWeekdays"], "OUT_OF_RANGE"),
     ]
+
+
+async def test_the_analysis_counts_times_each_step_and_names_repeat_complainers(
+    world: dict[str, Any],
+) -> None:
+    c = world["company"]
+    late = await _record(world, subject="迟迟未判定")
+    on_time = await _record(world, subject="当场判定", kind="MALFUNCTION")
+    await _call(
+        c.api("svc"),
+        "complaintValidate",
+        "ComplaintValidateInput",
+        {"id": on_time["id"], "version": 1},
+    )
+    # Ten days on: far past the one working day to validate.
+    with clock.standing_at(datetime.now(UTC) + timedelta(days=10)):
+        moved = await _call(
+            c.api("svc"),
+            "complaintValidate",
+            "ComplaintValidateInput",
+            {"id": late["id"], "version": 1},
+        )
+    assert moved["userErrors"] == []
+    today = datetime.now(UTC).date()
+    body = await c.api("m1").data(
+        """query($from: Date!, $to: Date!) { complaintAnalysis(from: $from, to: $to) {
+        received byCategory { category count } byStep { step count }
+        byDepartment { department { name } count }
+        stepTimes { step moves meanSeconds p90Seconds withinLimitPercent }
+        repeatComplainers { customerName complaints customer { name } } } }""",
+        {
+            "from": (today - timedelta(days=1)).isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(),
+        },
+    )
+    found = body["complaintAnalysis"]
+    assert found["received"] == 2
+    assert {r["category"]: r["count"] for r in found["byCategory"]} == {
+        "PRODUCT_QUALITY": 1,
+        "SALES_CONTRACT": 1,
+        "SERVICE": 0,
+    }
+    assert {r["step"]: r["count"] for r in found["byStep"]}["ASSIGN"] == 2
+    assert found["byDepartment"] == [{"department": None, "count": 2}]
+    validate = next(t for t in found["stepTimes"] if t["step"] == "VALIDATE")
+    assert validate["moves"] == 2
+    assert validate["withinLimitPercent"] == "50.0"
+    assert validate["p90Seconds"] >= 10 * 86400 - 60
+    assert abs(validate["meanSeconds"] - validate["p90Seconds"] / 2) < 60
+    assert found["repeatComplainers"] == [
+        {"customerName": "杭州机械厂", "complaints": 2, "customer": {"name": "杭州机械厂"}}
+    ]
+    # Another team reads none of it.
+    other = await c.api("m2").data(
+        """query($d: Date!) { complaintAnalysis(from: $d, to: $d) { received } }""",
+        {"d": today.isoformat()},
+    )
+    assert other["complaintAnalysis"]["received"] == 0
+    backwards = await c.api("m1").post(
+        """query($a: Date!, $b: Date!) { complaintAnalysis(from: $a, to: $b) { received } }""",
+        {"a": today.isoformat(), "b": (today - timedelta(days=1)).isoformat()},
+    )
+    assert backwards["errors"][0]["extensions"]["code"] == "OUT_OF_RANGE"
+
+
+async def test_the_closing_satisfaction_joins_the_customers_history(world: dict[str, Any]) -> None:
+    c = world["company"]
+    logged = await c.api("r1").data(
+        """mutation($c: ID!) { interactionLog(input: {customerId: $c, kind: PHONE, grade: B,
+        satisfaction: 2}) { userErrors { code } } }""",
+        {"c": world["customer"]["id"]},
+    )
+    assert logged["interactionLog"]["userErrors"] == []
+    await _walk(world, await _record(world), "CLOSED")
+    await _record(world, subject="还没处理")
+    body = await c.api("r1").data(
+        """query($id: ID!) { customer(id: $id) { openComplaintCount
+        satisfactionHistory { score source } } }""",
+        {"id": world["customer"]["id"]},
+    )
+    assert body["customer"] == {
+        "openComplaintCount": 1,
+        "satisfactionHistory": [
+            {"score": 2, "source": "INTERACTION"},
+            {"score": 4, "source": "COMPLAINT"},
+        ],
+    }

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from strawberry.relay import GlobalID
 
+from server.domain.accounts.models import Department
 from server.domain.customers.models import Customer
 from server.domain.followups.models import FollowUp, Interaction
 from tests.conftest import Api, Company, create_customer
@@ -69,6 +70,14 @@ async def _world(company: Company) -> list[str]:
         reason: "接手"}) { accessRequest { id } } }"""
     )
     ids.append(request["accessRequestCreate"]["accessRequest"]["id"])
+    complaint = await company.api("r1").data(
+        """mutation($c: ID!) { complaintRecord(input: {customerId: $c, channel: PHONE,
+        kind: MALFUNCTION, subject: "设备故障"}) { complaint { id } } }""",
+        {"c": ids[len(company.users)]},
+    )
+    ids.append(complaint["complaintRecord"]["complaint"]["id"])
+    department = await Department.create(name="客服部")
+    ids.append(str(GlobalID("Department", str(department.id))))
     assert await Customer.all().count() == 3
     return ids
 
@@ -102,6 +111,9 @@ async def test_no_generated_request_ends_in_an_internal_error(company: Company) 
             lambda d: nodes.String(str(d))
         ),
     )
+    # A file cannot travel in a JSON body; a string where the upload belongs must be
+    # refused, not crash.
+    schemathesis.graphql.scalar("Upload", st.just(nodes.String("not a file")))
     schema = schemathesis.graphql.from_file(SCHEMA.read_text("utf-8"))
     operations = {
         op.ok().label: op.ok() for op in schema.get_all_operations() if op.ok().label not in SKIPPED

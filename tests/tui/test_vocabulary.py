@@ -12,6 +12,7 @@ from graphql import GraphQLEnumType, build_schema
 from server.domain.access.models import ACCESS_REQUEST_STATUS_MEANING, AccessRequestStatus
 from server.domain.accounts.models import ROLE_MEANING, Role
 from server.domain.complaints import models as complaints
+from server.domain.complaints import satisfaction
 from server.domain.customers import models as customers
 from server.domain.followups import models as followups
 from server.domain.followups.visits import ROUTE_METHOD_MEANING, RouteMethod
@@ -44,6 +45,7 @@ DOMAIN: dict[str, tuple[type[StrEnum], dict]] = {
     "ComplaintSeverity": (complaints.Severity, complaints.SEVERITY_MEANING),
     "ResponsibleParty": (complaints.ResponsibleParty, complaints.RESPONSIBLE_MEANING),
     "RemedyKind": (complaints.RemedyKind, complaints.REMEDY_MEANING),
+    "SatisfactionSource": (satisfaction.SatisfactionSource, satisfaction.SOURCE_MEANING),
 }
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from tui.api.access import AccessCalls
 from tui.api.accounts import AccountsCalls
 from tui.api.company import CompanyCalls
+from tui.api.complaints import ComplaintsCalls
 from tui.api.customers import CustomersCalls
 from tui.api.followups import FollowUpsCalls
 
 
-class CrmClient(AccountsCalls, CompanyCalls, CustomersCalls, FollowUpsCalls, AccessCalls):
+class CrmClient(
+    AccountsCalls, CompanyCalls, CustomersCalls, FollowUpsCalls, AccessCalls, ComplaintsCalls
+):
     """Every call the terminal client makes, each returning typed records."""

@@ -3,7 +3,7 @@ validate each against schema.graphql: a renamed server field fails that test, no
 
 from __future__ import annotations
 
-from tui.api import access, accounts, company, customers, followups
+from tui.api import access, accounts, company, complaints, customers, followups
 
 ALL: dict[str, str] = {
     **accounts.OPERATIONS,
@@ -11,4 +11,5 @@ ALL: dict[str, str] = {
     **customers.OPERATIONS,
     **followups.OPERATIONS,
     **access.OPERATIONS,
+    **complaints.OPERATIONS,
 }

@@ -40,6 +40,7 @@ class Transport:
         self.url = url
         self.token = token
         self.user: User | None = None
+        self._httpx_options = {"timeout": timeout, **httpx_options}
         self._transport = HTTPXAsyncTransport(url, timeout=timeout, **httpx_options)
         self._client = Client(transport=self._transport, execute_timeout=timeout)
         self._session: Any = None
@@ -50,7 +51,11 @@ class Transport:
             self._session = None
             await self._client.close_async()
 
-    async def _execute(self, document: str, variables: Json | None = None) -> Json:
+    async def _execute(
+        self, document: str, variables: Json | None = None, *, upload_files: bool = False
+    ) -> Json:
+        """Send one operation; with `upload_files`, as a multipart request carrying the
+        FileVar values among the variables."""
         if self._session is None:
             try:
                 self._session = await self._client.connect_async()
@@ -61,7 +66,9 @@ class Transport:
             headers["Authorization"] = f"Bearer {self.token}"  # not text
         request = GraphQLRequest(document, variable_values=variables or {})
         try:
-            answer: Json = await self._session.execute(request, extra_args={"headers": headers})
+            answer: Json = await self._session.execute(
+                request, extra_args={"headers": headers}, upload_files=upload_files
+            )
             return answer
         except TransportQueryError as exc:
             codes = [((e.get("extensions") or {}).get("code")) for e in exc.errors or []]
@@ -78,9 +85,11 @@ class Transport:
         except TransportError as exc:
             raise ApiError(str(exc)) from exc
 
-    async def _mutate(self, document: str, name: str, variables: Json) -> Json:
+    async def _mutate(
+        self, document: str, name: str, variables: Json, *, upload_files: bool = False
+    ) -> Json:
         """Run a mutation; its userErrors raise UserErrors (nothing was written)."""
-        payload: Json = (await self._execute(document, variables))[name]
+        payload: Json = (await self._execute(document, variables, upload_files=upload_files))[name]
         if payload["userErrors"]:
             raise UserErrors([_field_error(e) for e in payload["userErrors"]])
         return payload

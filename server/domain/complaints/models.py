@@ -321,3 +321,38 @@ class ComplaintLine(Model):
     class Meta:
         table = "complaint_line"
         unique_together = (("complaint_id", "order_line_id"),)
+
+
+class EvidenceType(StrEnum):
+    """The kinds of file accepted as evidence, told by their content."""
+
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    WEBP = "image/webp"
+    PDF = "application/pdf"
+
+
+class ComplaintEvidence(Model):
+    """A photo or document attached to a complaint (the texts ask for photos of the
+    damage). The bytes are kept by their SHA-256 in the blob store; this row names them."""
+
+    id = fields.IntField(primary_key=True)
+    complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
+        "crm.Complaint", related_name="evidence", on_delete=fields.CASCADE
+    )
+    sha256 = fields.CharField(max_length=64)
+    filename = fields.CharField(max_length=200)
+    content_type = fields.CharEnumField(EvidenceType, max_length=32)
+    size = fields.BigIntField()
+    description = fields.CharField(max_length=500, default="")
+    uploaded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "crm.User", related_name="uploaded_evidence", null=True, on_delete=fields.RESTRICT
+    )
+    uploaded_at = UtcDatetimeField(auto_now_add=True)
+
+    complaint_id: int
+    uploaded_by_id: int | None
+
+    class Meta:
+        table = "complaint_evidence"
+        indexes = (("complaint_id", "id"),)

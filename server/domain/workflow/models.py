@@ -31,8 +31,10 @@ class StepEvent(Model):
     )
     at = UtcDatetimeField()
     note = fields.TextField(default="")
-    # Seconds the record spent in from_step (null for the creation).
+    # Seconds the record spent in from_step (null for the creation), and when from_step
+    # was due: the move was on time when `at` is not after it (null: no limit).
     spent_seconds = fields.BigIntField(null=True)
+    due_at = UtcDatetimeField(null=True)
 
     actor_id: int | None
 

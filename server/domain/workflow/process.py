@@ -187,6 +187,7 @@ class Process(Generic[S]):
                 at=now,
                 note=note,
                 spent_seconds=max(0, int((now - record.step_entered_at).total_seconds())),
+                due_at=record.step_due_at,
             )
             changes = audit.diff(
                 {"step": _value(record.step), **before}, {"step": t.target.value, **values}

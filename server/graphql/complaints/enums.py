@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.domain.complaints import models
+from server.domain.complaints import models, satisfaction
 from server.graphql.enums import mirror
 
 if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mirror
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mir
         ResponsibleParty,
     )
     from server.domain.complaints.models import Severity as ComplaintSeverity
+    from server.domain.complaints.satisfaction import SatisfactionSource
 else:
     ComplaintStep = mirror(
         models.ComplaintStep,
@@ -54,3 +55,8 @@ else:
         models.RESPONSIBLE_MEANING,
     )
     RemedyKind = mirror(models.RemedyKind, "What is done for the customer.", models.REMEDY_MEANING)
+    SatisfactionSource = mirror(
+        satisfaction.SatisfactionSource,
+        "Where a satisfaction score was given.",
+        satisfaction.SOURCE_MEANING,
+    )

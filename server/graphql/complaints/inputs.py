@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 from strawberry import relay
+from strawberry.file_uploads import Upload
 
 from server.domain.complaints.queries import ComplaintFilter as DomainFilter
 from server.graphql.common import decode_id
@@ -155,6 +156,19 @@ class ComplaintCorrectiveActionDoneInput:
     id: relay.GlobalID = d(description=_ID)
     version: int = d(description=_VERSION)
     done_on: date = d(description="The company day it was done; not in the future.")
+
+
+@strawberry.input(
+    description="A photo or document to attach: send the request as a GraphQL multipart "
+    "request (the spec at github.com/jaydenseric/graphql-multipart-request-spec)."
+)
+class ComplaintEvidenceAttachInput:
+    id: relay.GlobalID = d(description=_ID)
+    file: Upload = d(
+        description="JPEG, PNG, WebP or PDF (told by content), at most the server's "
+        "CRM_MAX_EVIDENCE_BYTES (10 MB by default)."
+    )
+    description: str = d(default="", description="What it shows, ≤500 characters.")
 
 
 @strawberry.input(description="Narrow a list of complaints; every part optional.")

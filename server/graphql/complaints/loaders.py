@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
+from tortoise.functions import Count
 
 from server.domain.accounts.viewer import Viewer
-from server.domain.complaints.models import ComplaintLine
+from server.domain.complaints.models import OPEN_STEPS, Complaint, ComplaintEvidence, ComplaintLine
 from server.domain.customers.models import Contact, Customer
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.workflow.models import StepEvent
@@ -79,5 +80,26 @@ def events(viewer: Viewer) -> DataLoader[int, list[StepEvent]]:
         for event in await rows:
             found[event.record_id].append(event)
         return [found[i] for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def evidence(viewer: Viewer) -> DataLoader[int, list[ComplaintEvidence]]:
+    """A complaint's evidence files, oldest first."""
+    return DataLoader(load_fn=grouped(ComplaintEvidence, "complaint_id", "id"))
+
+
+def open_counts(viewer: Viewer) -> DataLoader[int, int]:
+    """How many open complaints each customer has (keyed by customers shown)."""
+
+    async def load(ids: Sequence[int]) -> list[int]:
+        rows = (
+            await Complaint.filter(customer_id__in=list(ids), step__in=list(OPEN_STEPS))
+            .annotate(n=Count("id"))
+            .group_by("customer_id")
+            .values_list("customer_id", "n")
+        )
+        found = {cid: int(n) for cid, n in rows}
+        return [found.get(i, 0) for i in ids]
 
     return DataLoader(load_fn=load)

@@ -4,14 +4,19 @@ mutation per step (seed 001 §10.2, DOMAIN.md §5)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from server.domain.complaints import models, queries, services
-from server.domain.shared.errors import DomainError
+from server.domain.complaints import analysis, evidence, models, queries, services
+from server.domain.shared.blobs import DirectoryStore
+from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.shared.paging import DATETIME, SortKey, paginate
+from server.graphql.accounts import loaders as accounts_loaders
+from server.graphql.accounts.types import Department
 from server.graphql.common import (
     After,
     Before,
@@ -25,13 +30,14 @@ from server.graphql.common import (
     nodes_selection,
     page_args,
 )
-from server.graphql.complaints.enums import ComplaintStep
+from server.graphql.complaints.enums import ComplaintCategory, ComplaintStep
 from server.graphql.complaints.inputs import (
     ComplaintAnalyseInput,
     ComplaintApproveInput,
     ComplaintAssignInput,
     ComplaintCorrectiveActionDoneInput,
     ComplaintEvaluateInput,
+    ComplaintEvidenceAttachInput,
     ComplaintFilter,
     ComplaintImplementInput,
     ComplaintProposeInput,
@@ -42,12 +48,17 @@ from server.graphql.complaints.inputs import (
     ComplaintValidateInput,
     domain_filter,
 )
-from server.graphql.complaints.types import Complaint, complaint_columns
+from server.graphql.complaints.types import Complaint, ComplaintEvidence, complaint_columns
+from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import by_value
 from server.graphql.mutations import MutationInput, Payload, mutate
 
+if TYPE_CHECKING:
+    from server.graphql.customers.types import Customer
+
+CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 d = strawberry.field
-_STEPS = by_value(ComplaintStep)
+_STEPS, _CATEGORIES = by_value(ComplaintStep), by_value(ComplaintCategory)
 
 NEWEST_FIRST = SortKey("received_at", descending=True, decode=DATETIME)
 MOST_URGENT_FIRST = SortKey("step_due_at", decode=DATETIME)
@@ -112,8 +123,125 @@ class ComplaintBoard:
         return sum(c.overdue_count for c in self.columns)
 
 
+@strawberry.type(description="A number of complaints in one category.")
+class CategoryCount:
+    category: ComplaintCategory = d(description="The category.")
+    count: int = d(description="How many.")
+
+
+@strawberry.type(description="A number of complaints assigned to one department.")
+class DepartmentCount:
+    count: int = d(description="How many.")
+    _department_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The department; null for those not yet assigned.")
+    async def department(self, info: Info) -> Department | None:
+        if self._department_id is None:
+            return None
+        m = await info.context.loader(accounts_loaders.departments).load(self._department_id)
+        return Department.from_model(m) if m else None
+
+
+@strawberry.type(description="A number of complaints standing in one step.")
+class StepCount:
+    step: ComplaintStep = d(description="The step.")
+    count: int = d(description="How many.")
+
+
+@strawberry.type(description="How long complaints sat in one step before moving on.")
+class StepTime:
+    step: ComplaintStep = d(description="The step.")
+    moves: int = d(description="Moves out of the step, among the period's complaints.")
+    mean_seconds: int | None = d(description="Mean time in the step, in seconds.")
+    p90_seconds: int | None = d(
+        description="90th percentile (nearest rank): nine moves in ten took no longer."
+    )
+    within_limit_percent: Decimal | None = d(
+        description="Share of the moves made by the step's due time, in percent (one place)."
+    )
+
+
+@strawberry.type(description="A customer who complained more than once in the period.")
+class RepeatComplainer:
+    customer_name: str = d(description="The customer's name.")
+    complaints: int = d(description="How many complaints in the period.")
+    _customer_id: strawberry.Private[int]
+
+    @strawberry.field(description="The customer; null when you may not see its record.")
+    async def customer(self, info: Info) -> CustomerType | None:
+        return await visible_customer(info, self._customer_id)
+
+
+@strawberry.type(
+    description="Complaints received in a period, among those you may read (DOMAIN.md §5: "
+    "track how long each step takes)."
+)
+class ComplaintAnalysis:
+    start: date = d(description="First company day of the period.")
+    end: date = d(description="Last company day of the period.")
+    received: int = d(description="Complaints received in the period.")
+    by_category: list[CategoryCount] = d(description="By category, every category listed.")
+    by_department: list[DepartmentCount] = d(description="By department assigned, most first.")
+    by_step: list[StepCount] = d(description="By the step they stand in now, every step listed.")
+    step_times: list[StepTime] = d(description="Time per step, the seven open steps in order.")
+    repeat_complainers: list[RepeatComplainer] = d(
+        description="Customers with more than one complaint, most first, at most 100."
+    )
+
+
+def _analysis(found: analysis.Analysis) -> ComplaintAnalysis:
+    return ComplaintAnalysis(
+        start=found.start,
+        end=found.end,
+        received=found.received,
+        by_category=[
+            CategoryCount(category=_CATEGORIES[c], count=found.by_category.get(c, 0))
+            for c in models.ComplaintCategory
+        ],
+        by_department=[
+            DepartmentCount(count=n, _department_id=dep)
+            for dep, n in sorted(found.by_department.items(), key=lambda kv: (-kv[1], kv[0] or 0))
+        ],
+        by_step=[
+            StepCount(step=_STEPS[s], count=found.by_step.get(s, 0)) for s in models.ComplaintStep
+        ],
+        step_times=[
+            StepTime(
+                step=_STEPS[t.step],
+                moves=t.moves,
+                mean_seconds=t.mean_seconds,
+                p90_seconds=t.p90_seconds,
+                within_limit_percent=t.within_limit_percent,
+            )
+            for t in found.step_times
+        ],
+        repeat_complainers=[
+            RepeatComplainer(
+                customer_name=r.customer_name, complaints=r.complaints, _customer_id=r.customer_id
+            )
+            for r in found.repeat_complainers
+        ],
+    )
+
+
 @strawberry.type
 class ComplaintsQuery:
+    @strawberry.field(
+        description="Complaint analysis for a period of company days (both included, at "
+        "most ten years), over the complaints you may read."
+    )
+    async def complaint_analysis(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from", description="First day.")],
+        to: Annotated[date, strawberry.argument(description="Last day.")],
+    ) -> ComplaintAnalysis:
+        try:
+            found = await analysis.analyse(info.context.viewer, from_, to)
+        except DomainError as exc:
+            raise argument_error(exc) from None
+        return _analysis(found)
+
     @strawberry.field(description="Complaints you may read, newest received first.")
     async def complaints(
         self,
@@ -194,6 +322,12 @@ async def customer_complaints(
 @strawberry.type(description="Result of a complaint mutation.")
 class ComplaintPayload(Payload):
     complaint: Complaint | None = d(default=None, description="The complaint after the change.")
+
+
+@strawberry.type(description="Result of complaintEvidenceAttach.")
+class ComplaintEvidenceAttachPayload(Payload):
+    evidence: ComplaintEvidence | None = d(default=None, description="The file attached.")
+    complaint: Complaint | None = d(default=None, description="The complaint it is attached to.")
 
 
 def _complaint_id(value: Any) -> int:
@@ -394,6 +528,49 @@ class ComplaintsMutation:
                 info.context.viewer, _complaint_id(input.id), input.version, input.reopen_reason
             ),
         )
+
+    @strawberry.mutation(
+        description="Attach a photo or document to a complaint you may read (a multipart "
+        "request). The same file attached twice is kept once."
+    )
+    async def complaint_evidence_attach(
+        self, info: Info, input: MutationInput[ComplaintEvidenceAttachInput]
+    ) -> ComplaintEvidenceAttachPayload:
+        settings = info.context.settings
+        limit = settings.max_evidence_bytes
+
+        async def call() -> tuple[models.ComplaintEvidence, models.Complaint]:
+            # On Starlette an Upload is its UploadFile. One byte more than allowed is
+            # enough to refuse it.
+            upload: Any = input.file
+            if not hasattr(upload, "read"):  # a value in a JSON body, not a file part
+                raise DomainError.single(
+                    ErrorCode.INVALID,
+                    N_("Send the file as a part of a multipart request."),
+                    "file",
+                )
+            data = await upload.read(limit + 1)
+            attached = await evidence.attach(
+                info.context.viewer,
+                _complaint_id(input.id),
+                getattr(upload, "filename", None) or "",
+                data,
+                DirectoryStore(settings.evidence_path),
+                limit,
+                input.description,
+            )
+            return attached, await models.Complaint.get(id=attached.complaint_id)
+
+        def attached(
+            result: tuple[models.ComplaintEvidence, models.Complaint],
+        ) -> ComplaintEvidenceAttachPayload:
+            file, complaint = result
+            return ComplaintEvidenceAttachPayload(
+                evidence=ComplaintEvidence.from_model(file),
+                complaint=Complaint.from_model(complaint, settings.currency),
+            )
+
+        return await mutate(ComplaintEvidenceAttachPayload, call, attached)
 
     @strawberry.mutation(description="Record the corrective action of a closed complaint done.")
     async def complaint_corrective_action_done(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
+from tortoise.expressions import Subquery
 
 from server.domain.complaints import models
 from server.domain.complaints.scope import readable_complaint, visible_complaints
@@ -28,6 +29,7 @@ from server.graphql.complaints.enums import (
     ComplaintStep,
     RemedyKind,
     ResponsibleParty,
+    SatisfactionSource,
 )
 from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import by_value
@@ -116,6 +118,53 @@ class ComplaintEvent:
             spent_seconds=e.spent_seconds,
             _actor_id=e.actor_id,
         )
+
+
+@strawberry.type(
+    description="A photo or document attached to a complaint. Download it with a GET of "
+    "`downloadPath` on this server, sending the same bearer token: only those who may read "
+    "the complaint get it."
+)
+class ComplaintEvidence(relay.Node):
+    id: relay.NodeID[int]
+    filename: str = d(description="The file's name as uploaded.")
+    content_type: str = d(
+        description="image/jpeg, image/png, image/webp or application/pdf, told by content."
+    )
+    size: int = d(description="Its size in bytes.")
+    sha256: str = d(description="The SHA-256 of its bytes (hex): the same file, the same hash.")
+    description: str = d(description="What it shows.")
+    uploaded_at: datetime = d(description="When it was attached.")
+    _uploaded_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Where to GET the file: /evidence/<this id>.")
+    def download_path(self) -> str:
+        return f"/evidence/{relay.to_base64('ComplaintEvidence', self.id)}"
+
+    @strawberry.field(description="Who attached it.")
+    async def uploaded_by(self, info: Info) -> User | None:
+        return await _user(info, self._uploaded_by_id)
+
+    @classmethod
+    def from_model(cls, m: models.ComplaintEvidence) -> ComplaintEvidence:
+        return cls(
+            id=m.id,
+            filename=m.filename,
+            content_type=str(m.content_type),
+            size=m.size,
+            sha256=m.sha256,
+            description=m.description,
+            uploaded_at=m.uploaded_at,
+            _uploaded_by_id=m.uploaded_by_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        complaints = await visible_complaints(info.context.viewer)
+        query = models.ComplaintEvidence.filter(complaint_id__in=Subquery(complaints.values("id")))
+        return await nodes_in_order(node_ids, query, cls.from_model)
 
 
 @strawberry.type(
@@ -245,6 +294,11 @@ class Complaint(relay.Node):
     async def approved_by(self, info: Info) -> User | None:
         return await _user(info, self._approved_by_id)
 
+    @strawberry.field(description="Photos and documents attached, oldest first.")
+    async def evidence(self, info: Info) -> list[ComplaintEvidence]:
+        found = await info.context.loader(complaint_loaders.evidence).load(self.id)
+        return [ComplaintEvidence.from_model(m) for m in found]
+
     @strawberry.field(description="Every move through the steps, oldest first.")
     async def events(self, info: Info) -> list[ComplaintEvent]:
         found = await info.context.loader(complaint_loaders.events).load(self.id)
@@ -351,6 +405,7 @@ _COMPLAINT_DERIVED: dict[str, tuple[str, ...]] = {
     "proposedBy": (),
     "approvedBy": (),
     "events": (),
+    "evidence": (),
     "viewerActions": (),
 }
 
@@ -371,3 +426,10 @@ _ALWAYS = (
 def complaint_columns(wanted: set[str]) -> tuple[str, ...]:
     """The complaint columns these GraphQL fields need (all, for a field not known)."""
     return columns_or_all(models.Complaint, wanted, always=_ALWAYS, derived=_COMPLAINT_DERIVED)
+
+
+@strawberry.type(description="One satisfaction score of a customer (DOMAIN.md §8).")
+class SatisfactionPoint:
+    at: datetime = d(description="When it was given.")
+    score: int = d(description="1 (low) to 5 (high).")
+    source: SatisfactionSource = d(description="At a contact or at a complaint's closing.")

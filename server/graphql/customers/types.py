@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from server.domain.access.visibility import can_edit_owned_by
 from server.domain.audit.view_log import VIEW_LOG
+from server.domain.complaints.satisfaction import satisfaction_history
 from server.domain.customers import models
 from server.domain.customers.scope import visible_customer_rows
 from server.domain.followups import interactions as interaction_services
@@ -40,7 +41,9 @@ from server.graphql.common import (
     nodes_through_customer,
     page_args,
 )
-from server.graphql.complaints.types import Complaint
+from server.graphql.complaints import loaders as complaint_loaders
+from server.graphql.complaints.enums import SatisfactionSource
+from server.graphql.complaints.types import Complaint, SatisfactionPoint
 from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import (
     AbcClass,
@@ -375,6 +378,23 @@ class Customer(relay.Node):
         from server.graphql.complaints.schema import customer_complaints
 
         return await customer_complaints(info, self.id, bool(open), first, after)
+
+    @strawberry.field(
+        description="Open complaints (not closed or rejected): complaints left unresolved "
+        "are a churn signal (seed 003)."
+    )
+    async def open_complaint_count(self, info: Info) -> int:
+        return await info.context.loader(complaint_loaders.open_counts).load(self.id)
+
+    @strawberry.field(
+        description="Satisfaction scores over time, oldest first, at most 50: those given at "
+        "contacts and at complaint closings (DOMAIN.md §8: a drop is a churn signal)."
+    )
+    async def satisfaction_history(self, info: Info) -> list[SatisfactionPoint]:
+        return [
+            SatisfactionPoint(at=p.at, score=p.score, source=SatisfactionSource(p.source.value))
+            for p in await satisfaction_history(self.id)
+        ]
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:
