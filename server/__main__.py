@@ -24,9 +24,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     async def prepare() -> None:
         async with orm(settings):
             if args.demo:
+                from server.domain.shared.blobs import DirectoryStore
                 from server.seed import seed_demo
 
-                created = await seed_demo()
+                created = await seed_demo(store=DirectoryStore(settings.evidence_path))
                 print("Demo data loaded." if created else "Demo data already present.")
 
     try:
@@ -131,7 +132,9 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
         _print_database(settings)
         async with orm(settings):
             if args.demo:
-                created = await seed_demo()
+                from server.domain.shared.blobs import DirectoryStore
+
+                created = await seed_demo(store=DirectoryStore(settings.evidence_path))
                 print("Demo data loaded." if created else "Demo data already present.")
             if args.customers:
                 stats = await seed_bulk(args.customers, reps=args.reps)

@@ -35,6 +35,7 @@ from server.domain.customers.models import (
 )
 from server.domain.customers.pinyin import search_text
 from server.domain.shared import clock
+from server.domain.shared.blobs import BlobStore
 from server.domain.shared.bulk import (
     default_values,
     defaulted_columns,
@@ -214,8 +215,9 @@ def phone_number(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
 
 
-async def seed_demo(customers_per_rep: int = 60) -> bool:
-    """Load the demo company once; False if its users are already there."""
+async def seed_demo(customers_per_rep: int = 60, store: BlobStore | None = None) -> bool:
+    """Load the demo company once; False if its users are already there. With `store`,
+    the demo complaints get their photos and reports."""
     if await User.filter(username="admin").exists():
         return False
     rng = random.Random(2026)
@@ -246,6 +248,9 @@ async def seed_demo(customers_per_rep: int = 60) -> bool:
                     rng, users[rep], name, region, city, industry, position
                 )
                 await _demo_follow_up(rng, customer, users[rep], day)
+    from server.demo_complaints import seed_demo_complaints
+
+    await seed_demo_complaints(users, store)
     return True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import Any, cast
 
@@ -97,7 +97,13 @@ class CrmApp(App[None]):
             self.sub_title = (
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
-            self.push_screen(QueueScreen(self.api, day=self.day))
+            if user is not None and user.opens_on_complaints:
+                # Service staff: the complaint board is their day, not a follow-up queue.
+                from tui.screens.complaints import ComplaintBoardScreen
+
+                self.push_screen(ComplaintBoardScreen(self.api))
+            else:
+                self.push_screen(QueueScreen(self.api, day=self.day))
             self.load_rules()
 
     @work(exclusive=True, group="rules")
@@ -138,6 +144,15 @@ class CrmApp(App[None]):
         """The company rules if already read: for defaults shown before they could be."""
         return self._cadences
 
+    def company_now(self) -> datetime:
+        """Now on the company's clock (this computer's zone until the rules are read). When
+        the app was opened as of another day, 09:00 that day: what is due, and how long is
+        left, read as they would that morning."""
+        zone = self._cadences.zone if self._cadences else None
+        if self.day is not None:
+            return datetime.combine(self.day, time(9), zone or UTC)
+        return datetime.now(zone or UTC).astimezone(zone)
+
     def company_today(self) -> date:
         """Today in the company's time zone once known; this computer's day before that."""
         return self._cadences.today() if self._cadences else date.today()
@@ -172,6 +187,9 @@ class CrmApp(App[None]):
             )
             yield SystemCommand(
                 _("Access requests"), _("File one, or decide them (managers)"), self.action_access
+            )
+            yield SystemCommand(
+                _("Complaints"), _("The complaint board, by step"), self.action_complaints
             )
             if self.api.user.sees_team:
                 yield SystemCommand(
@@ -226,6 +244,11 @@ class CrmApp(App[None]):
         from tui.screens.access import AccessRequestsScreen
 
         self.push_screen(AccessRequestsScreen(self.api))
+
+    def action_complaints(self) -> None:
+        from tui.screens.complaints import ComplaintBoardScreen
+
+        self.push_screen(ComplaintBoardScreen(self.api))
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen

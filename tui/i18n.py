@@ -18,7 +18,7 @@ import io
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -165,6 +165,24 @@ def relative_day(day: date, today: date) -> str:
     if delta < 0:
         return _("{n}d ago").format(n=-delta)
     return _("in {n}d").format(n=delta)
+
+
+def duration(seconds: int) -> str:
+    """How long, in the largest whole unit: 3天 / 5小时 / 20分钟 — 3d / 5h / 20m."""
+    if seconds >= 86400:
+        return _("{n}d").format(n=seconds // 86400)
+    if seconds >= 3600:
+        return _("{n}h").format(n=seconds // 3600)
+    return _("{n}m").format(n=max(0, seconds) // 60)
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    """How long until a due time, or how long past it: 还剩5小时 / 超期2天 — 5h left /
+    2d over."""
+    seconds = int((due - now).total_seconds())
+    if seconds < 0:
+        return _("{duration} over").format(duration=duration(-seconds))
+    return _("{duration} left").format(duration=duration(seconds))
 
 
 def number(value: int | float | Decimal) -> str:

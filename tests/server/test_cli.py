@@ -70,6 +70,28 @@ def test_seed_demo_once_and_bulk(tmp_path: Path) -> None:
         customers = db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
         contacts = db.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
         found = db.execute("SELECT name FROM customer WHERE search_text LIKE '%hzjx%'").fetchall()
+        steps = dict(db.execute("SELECT step, COUNT(*) FROM complaint GROUP BY step").fetchall())
+        overdue = db.execute(
+            "SELECT COUNT(*) FROM complaint WHERE step_due_at < ?", (now,)
+        ).fetchone()[0]
+        reopened = db.execute("SELECT COUNT(*) FROM step_event WHERE action = 'reopen'").fetchone()[
+            0
+        ]
+        files = db.execute("SELECT sha256 FROM complaint_evidence").fetchall()
+    # The demo board is full: every step, some overdue, a rejection, a reopening, files.
+    assert set(steps) == {
+        "validate",
+        "assign",
+        "analyse",
+        "propose",
+        "approve",
+        "implement",
+        "evaluate",
+        "closed",
+        "rejected",
+    }
+    assert overdue >= 3 and reopened == 1
+    assert files and all((tmp_path / "evidence" / h[:2] / h).is_file() for (h,) in files)
     assert customers == 5 * 60 + 500
     assert contacts > customers * 2
     assert ("杭州机械厂",) in found

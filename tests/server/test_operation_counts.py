@@ -6,6 +6,7 @@ operation without a case below fails the test."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,9 @@ from typing import Any
 from strawberry.relay import GlobalID
 
 from server.domain.access.models import AccessRequest
-from server.domain.accounts.models import Role, User
+from server.domain.accounts.models import Department, Role, User
 from server.domain.accounts.sessions import SESSIONS
+from server.domain.complaints.models import Complaint, ComplaintEvidence
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import (
@@ -25,6 +27,7 @@ from server.domain.followups.models import (
     InteractionParticipant,
 )
 from server.domain.sales.models import SalesOrder, SalesOrderLine
+from server.domain.workflow.models import StepEvent
 from tests.conftest import Api, Company, SqlCounter, cold_caches, password_hash
 from tests.server.followup_helpers import company_today
 from tui.api import operations as ops
@@ -48,6 +51,8 @@ class World:
     contacts: list[Contact] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     requests: list[AccessRequest] = field(default_factory=list)
+    # A complaint waiting at each step a client action is taken from, by action.
+    complaints: dict[str, Complaint] = field(default_factory=dict)
 
     @property
     def main(self) -> Customer:
@@ -116,7 +121,88 @@ async def _build(company: Company, rep: str, manager: str, colleague: str, n: in
                 unit_price_minor=150,
                 amount_minor=150,
             )
+    await _complaints(world, company, n)
     return world
+
+
+# (the action taken in the case, the step its complaint waits in)
+_WAITING = {
+    "VALIDATE": "validate",
+    "REJECT": "validate",
+    "ASSIGN": "assign",
+    "ANALYSE": "analyse",
+    "PROPOSE": "propose",
+    "APPROVE": "approve",
+    "SEND_BACK": "approve",
+    "IMPLEMENT": "implement",
+    "EVALUATE": "evaluate",
+    "REOPEN": "closed",
+}
+
+
+async def _complaints(world: World, company: Company, n: int) -> None:
+    """`n` complaints on the board, each with its events and a file; the main one with `n`
+    events and `n` files; one waiting for each client action."""
+    owner, boss = company.users[world.rep], company.users[world.manager]
+    now = datetime.now(UTC)
+
+    async def complaint(
+        step: str, events: int, files: int, customer: Customer | None = None, **extra: Any
+    ) -> Complaint:
+        # On the main customer (the others are transferred and archived by the cases).
+        made = await Complaint.create(
+            customer=customer or world.main,
+            contact=world.contacts[0] if not world.complaints else None,
+            channel="phone",
+            received_at=now - timedelta(days=2),
+            category="service",
+            kind="attitude",
+            subject=f"投诉{len(world.complaints)}",
+            step=step,
+            step_entered_at=now - timedelta(days=1),
+            step_due_at=None if step == "closed" else now + timedelta(days=1),
+            recorded_by=owner,
+            assignee=boss,
+            **extra,
+        )
+        for k in range(events):
+            await StepEvent.create(
+                process="complaint",
+                record_id=made.id,
+                action="record" if k == 0 else "validate",
+                from_step=None if k == 0 else "validate",
+                to_step="validate",
+                actor=owner if k % 2 else boss,
+                at=now - timedelta(hours=k),
+            )
+        for k in range(files):
+            await ComplaintEvidence.create(
+                complaint=made,
+                sha256=f"{k:064x}",
+                filename=f"照片{k}.png",
+                content_type="image/png",
+                size=100,
+                uploaded_by=owner,
+            )
+        return made
+
+    world.complaints["MAIN"] = await complaint("analyse", n, n, sales_order=None)
+    for action, step in _WAITING.items():
+        extra: dict[str, Any] = {"proposed_by": owner} if step == "approve" else {}
+        if step == "closed":
+            extra = {"closed_at": now, "lessons": "教训", "satisfaction": 4}
+        world.complaints[action] = await complaint(step, 1, 0, **extra)
+    steps = ["validate", "assign", "analyse", "propose", "approve", "implement", "evaluate"]
+    for i in range(n):
+        await complaint(steps[i % len(steps)], 3, 1, world.customers[i])
+
+
+def _acting(action: str, values: dict[str, Any] | None = None) -> Callable[[World], dict]:
+    def variables(w: World) -> dict[str, Any]:
+        found = w.complaints[action]
+        return {"input": {"id": gid("Complaint", found.id), "version": 1, **(values or {})}}
+
+    return variables
 
 
 @dataclass(frozen=True)
@@ -125,6 +211,8 @@ class Case:
 
     who: Callable[[World], str]
     variables: Callable[[World], dict[str, Any]]
+    # Sent as a GraphQL multipart request, with a file at `variables.input.file`.
+    upload: bool = False
 
 
 def rep(w: World) -> str:
@@ -230,6 +318,61 @@ CASES: dict[str, Case] = {
             "input": {"requestId": gid("AccessRequest", w.requests[1].id), "note": "不需要"}
         },
     ),
+    "COMPLAINT_BOARD": Case(manager, lambda w: {"first": w.n}),
+    "COMPLAINT": Case(manager, lambda w: {"id": gid("Complaint", w.complaints["MAIN"].id)}),
+    "CUSTOMER_COMPLAINTS": Case(rep, lambda w: {"id": gid("Customer", w.main.id)}),
+    "RECORD_CHOICES": Case(rep, lambda w: {"id": gid("Customer", w.main.id)}),
+    "DEPARTMENTS": Case(rep, none),
+    "COMPLAINT_RECORD": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "customerId": gid("Customer", w.main.id),
+                "channel": "PHONE",
+                "kind": "MALFUNCTION",
+                "subject": "又坏了",
+                "contactId": gid("Contact", w.contacts[0].id),
+            }
+        },
+    ),
+    "COMPLAINT_VALIDATE": Case(rep, _acting("VALIDATE")),
+    "COMPLAINT_REJECT": Case(
+        rep, _acting("REJECT", {"rejectionReason": "不成立", "reply": "谢谢反馈"})
+    ),
+    "COMPLAINT_ASSIGN": Case(
+        rep,
+        lambda w: _acting(
+            "ASSIGN",
+            {
+                "departmentId": gid("Department", w.department_id),  # type: ignore[attr-defined]
+                "assigneeId": gid("User", w.colleague_id),  # type: ignore[attr-defined]
+            },
+        )(w),
+    ),
+    "COMPLAINT_ANALYSE": Case(
+        manager, _acting("ANALYSE", {"rootCause": "培训不足", "responsibleParty": "OUR_STAFF"})
+    ),
+    "COMPLAINT_PROPOSE": Case(
+        manager, _acting("PROPOSE", {"remedyKind": "DISCOUNT", "remedyDescription": "九折"})
+    ),
+    "COMPLAINT_APPROVE": Case(manager, _acting("APPROVE")),
+    "COMPLAINT_SEND_BACK": Case(manager, _acting("SEND_BACK", {"note": "再议"})),
+    "COMPLAINT_IMPLEMENT": Case(
+        manager,
+        _acting(
+            "IMPLEMENT",
+            {"implementation": "已道歉", "customerNotifiedAt": "2020-01-01T00:00:00Z"},
+        ),
+    ),
+    "COMPLAINT_EVALUATE": Case(
+        rep, _acting("EVALUATE", {"lessons": "加强培训", "satisfaction": 4})
+    ),
+    "COMPLAINT_REOPEN": Case(rep, _acting("REOPEN", {"reopenReason": "客户又来电"})),
+    "EVIDENCE_ATTACH": Case(
+        rep,
+        lambda w: {"input": {"id": gid("Complaint", w.complaints["MAIN"].id), "file": None}},
+        upload=True,
+    ),
     # Last: it revokes the token it is sent with.
     "LOGOUT": Case(rep, none),
 }
@@ -245,12 +388,36 @@ async def _statements(
     # cache's few seconds (test_a_token_is_looked_up_once_then_remembered counts it warm).
     cold_caches()
     counter.statements.clear()
-    body = await api.post(ops.ALL[name], case.variables(world))
+    if case.upload:
+        body = await _multipart(company, case.who(world), name, case.variables(world))
+    else:
+        body = await api.post(ops.ALL[name], case.variables(world))
     assert not body.get("errors"), (name, body["errors"])
     payloads = [v for v in (body["data"] or {}).values() if isinstance(v, dict)]
     for payload in payloads:
         assert not payload.get("userErrors"), (name, payload["userErrors"])
     return len(counter.statements), body["data"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\0" * 32
+
+
+async def _multipart(
+    company: Company, who: str, name: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The operation as a GraphQL multipart request, a small PNG as its file."""
+    response = await company.client.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": ops.ALL[name], "variables": variables}),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("photo.png", PNG, "image/png")},
+        headers={"Authorization": f"Bearer {company.tokens[who]}"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 async def test_every_client_operation_costs_the_same_statements_at_any_size(
@@ -268,8 +435,10 @@ async def test_every_client_operation_costs_the_same_statements_at_any_size(
     company.users["r4"] = r4
     small = await _build(company, "r1", "m1", "r2", SMALL)
     large = await _build(company, "r3", "m2", "r4", LARGE)
+    department = await Department.create(name="客服部")
     for world in (small, large):
         world.colleague_id = company.users[world.colleague].id  # type: ignore[attr-defined]
+        world.department_id = department.id  # type: ignore[attr-defined]
     await company.api("r1").data("{ companySettings { timezone } }")  # the settings row
     counts: dict[str, tuple[int, int]] = {}
     for name in CASES:

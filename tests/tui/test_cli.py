@@ -29,6 +29,13 @@ def test_demo_server_then_logout_revokes_the_stored_token(
             # The demo company has work in every section of the queue.
             assert queue.overdue.total and queue.upcoming.total
             await api.close()
+            # The service department opens on a board with work in every open step.
+            service = CrmClient(url)
+            await service.login("zhou", DEMO_PASSWORD)
+            board = await service.complaint_board()
+            await service.close()
+            assert all(column.count for column in board.columns)
+            assert board.overdue_count
             return api.token or ""
 
         token = asyncio.run(sign_in())

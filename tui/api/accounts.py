@@ -26,7 +26,7 @@ query Viewer {{ viewer {{ {_USER} }} }}"""
 
 USERS = """
 query Users($search: String) {
-  users(search: $search, first: 20) { nodes { id username displayName role } }
+  users(search: $search, first: 100) { nodes { id username displayName role } }
 }"""
 
 OPERATIONS = {"LOGIN": LOGIN, "LOGOUT": LOGOUT, "VIEWER": VIEWER, "USERS": USERS}
@@ -58,6 +58,6 @@ class AccountsCalls(Transport):
         return self.user
 
     async def users(self, search: str = "") -> list[User]:
-        """Colleagues whose name contains `search`, the first 20."""
+        """Colleagues whose name contains `search`, the first 100 by username."""
         data = await self._execute(USERS, {"search": search.strip() or None})
         return [User.parse(u) for u in data["users"]["nodes"]]

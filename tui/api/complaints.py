@@ -13,6 +13,7 @@ from gql import FileVar
 from tui.api.errors import ApiError, ServerUnreachable
 from tui.api.records import Money, User
 from tui.api.transport import Json, Transport
+from tui.i18n import _
 
 _CARD = """id version step subject customerName category kind severity receivedAt
   stepDueAt overdue assignee { id username displayName }"""
@@ -29,7 +30,7 @@ query ComplaintBoard($filter: ComplaintFilter, $first: Int) {
 }"""
 )
 
-_USER = "id username displayName"
+_USER = "id username displayName"  # not text: GraphQL fields
 
 COMPLAINT = f"""
 query Complaint($id: ID!) {{
@@ -99,7 +100,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
 
 def _mutation(name: str, input_type: str) -> str:
     return (
-        f"mutation Complaint{name[9:]}($input: {input_type}!) {{"
+        f"mutation Complaint{name[9:]}($input: {input_type}!) {{"  # not text
         f" {name}(input: $input) {{ {_PAYLOAD} }} }}"
     )
 
@@ -303,7 +304,7 @@ class ComplaintsCalls(Transport):
         """The customer's contacts and recent orders, for recording its complaint."""
         found = (await self._execute(RECORD_CHOICES, {"id": customer_id}))["customer"]
         if found is None:
-            raise ApiError("No such customer, or it is not visible to you.")
+            raise ApiError(_("No such customer, or it is not visible to you."))
         return RecordChoices(
             customer_id=found["id"],
             customer_name=found["name"],
@@ -346,7 +347,7 @@ class ComplaintsCalls(Transport):
     async def download_evidence(self, download_path: str, into: Path, filename: str) -> Path:
         """Fetch an evidence file into a directory; the path it was saved at."""
         base = self.url.rsplit("/graphql", 1)[0]
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}  # not text
         options: dict[str, Any] = dict(self._httpx_options)
         try:
             async with httpx.AsyncClient(**options) as client:

@@ -11,7 +11,16 @@ SEE_ALL = "SEE_ALL"
 SEE_TEAM = "SEE_TEAM"
 TRANSFER_CUSTOMERS = "TRANSFER_CUSTOMERS"
 DECIDE_ACCESS_REQUESTS = "DECIDE_ACCESS_REQUESTS"
-PERMISSIONS = (SEE_ALL, SEE_TEAM, TRANSFER_CUSTOMERS, DECIDE_ACCESS_REQUESTS)
+OWN_CUSTOMERS = "OWN_CUSTOMERS"
+HANDLE_COMPLAINTS = "HANDLE_COMPLAINTS"
+PERMISSIONS = (
+    SEE_ALL,
+    SEE_TEAM,
+    TRANSFER_CUSTOMERS,
+    DECIDE_ACCESS_REQUESTS,
+    OWN_CUSTOMERS,
+    HANDLE_COMPLAINTS,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,12 @@ class User:
     def sees_team(self) -> bool:
         """Managers (their line) and administrators (everyone): the team view."""
         return self.may(SEE_TEAM) or self.may(SEE_ALL)
+
+    @property
+    def opens_on_complaints(self) -> bool:
+        """Complaint handlers who own no customers (the service department): their home
+        screen is the complaint board."""
+        return self.may(HANDLE_COMPLAINTS) and not self.may(OWN_CUSTOMERS)
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> User:

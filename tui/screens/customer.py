@@ -21,6 +21,7 @@ from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
     ALLY_LABEL,
     ATTITUDE_LABEL,
+    COMPLAINT_STEP_LABEL,
     INFLUENCE_LABEL,
     KIND_LABEL,
     ORIGIN_LABEL,
@@ -41,6 +42,7 @@ TAB_LABELS = (
     ("timeline", N_("Timeline")),
     ("followups", "Follow-ups"),
     ("orders", N_("Orders")),
+    ("complaints", N_("Complaints")),
 )
 # Fetch the next timeline page while this many entries are still below the cursor.
 TIMELINE_PREFETCH = 10
@@ -187,6 +189,8 @@ class CustomerScreen(ApiScreen):
         Binding("3", "tab('timeline')", N_("Timeline"), show=False),
         Binding("4", "tab('followups')", "Follow-ups", show=False),
         Binding("5", "tab('orders')", N_("Orders"), show=False),
+        Binding("6", "tab('complaints')", N_("Complaints"), show=False),
+        Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -238,6 +242,9 @@ class CustomerScreen(ApiScreen):
             with TabPane(_("5 Orders"), id="orders"):
                 yield Static("", id="class")
                 yield DataTable[str](id="orders-table", cursor_type="row")
+            with TabPane(_("6 Complaints"), id="complaints"):
+                yield Static("", id="complaints-summary")
+                yield DataTable[str](id="complaints-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -259,7 +266,58 @@ class CustomerScreen(ApiScreen):
         self.query_one("#orders-table", DataTable).add_columns(
             _("Date"), _("Reference"), _("Total")
         )
+        self.query_one("#complaints-table", DataTable).add_columns(
+            _("Received"), _("Step"), _("Subject")
+        )
         self.load()
+        self.load_complaints()
+
+    @work(exclusive=True, group="complaints")
+    async def load_complaints(self) -> None:
+        try:
+            cards = await self.api.customer_complaints(self.customer_id)
+        except ApiError as exc:
+            self.failed(exc, self.load_complaints)
+            return
+        if not self.reached():
+            return
+        table = self.query_one("#complaints-table", DataTable)
+        table.clear()
+        for card in cards:
+            table.add_row(
+                card.received_at[:10],
+                COMPLAINT_STEP_LABEL.get(card.step, card.step),
+                card.subject,
+                key=card.id,
+            )
+        still_open = sum(1 for c in cards if c.step not in ("CLOSED", "REJECTED"))
+        self.query_one("#complaints-summary", Static).update(
+            _("{n} open of {total} · k records one · enter opens").format(
+                n=still_open, total=len(cards)
+            )
+        )
+
+    @on(DataTable.RowSelected, "#complaints-table")
+    def open_complaint(self) -> None:
+        key = cursor_key(self.query_one("#complaints-table", DataTable))
+        if key:
+            from tui.screens.complaint import ComplaintScreen
+
+            self.app.push_screen(ComplaintScreen(self.api, key))
+
+    def action_complain(self) -> None:
+        if self.detail is None:
+            return
+        from tui.dialogs.complaint import RecordComplaintDialog
+
+        def recorded(message: str | None) -> None:
+            if message:
+                self.notify(message)
+                self.load_complaints()
+
+        self.app.push_screen(
+            RecordComplaintDialog(self.api, self.detail.id, self.detail.name), recorded
+        )
 
     @work(exclusive=True, group="customer")
     async def load(self) -> None:
@@ -406,6 +464,7 @@ class CustomerScreen(ApiScreen):
         "timeline": "#timeline-table",
         "followups": "#followups-table",
         "orders": "#orders-table",
+        "complaints": "#complaints-table",
     }
 
     @on(TabbedContent.TabActivated)
@@ -513,6 +572,9 @@ class CustomerScreen(ApiScreen):
         )
         yield SystemCommand(
             _("Transfer"), _("Hand the customer to a colleague"), self.action_transfer
+        )
+        yield SystemCommand(
+            _("Record complaint"), _("A complaint from this customer"), self.action_complain
         )
         for tab, label in TAB_LABELS:
             yield SystemCommand(

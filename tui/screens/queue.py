@@ -78,6 +78,8 @@ class QueueScreen(ApiScreen):
         Binding("c", "customers", N_("Customers")),
         Binding("v", "visits", N_("Visit plan"), show=False),
         Binding("a", "access", N_("Access requests"), show=False),
+        Binding("b", "board", N_("Board"), tooltip=N_("The complaint board")),
+        Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back"), show=False),
         Binding("q", "quit", N_("Quit"), show=False),
@@ -243,6 +245,11 @@ class QueueScreen(ApiScreen):
             _("Skip"), _("Skip the selected follow-up, with a reason"), self.action_skip
         )
         yield SystemCommand(_("Filter the queue"), _("By region, grade, kind"), self.action_filter)
+        yield SystemCommand(
+            _("Record complaint"),
+            _("A complaint from the selected customer"),
+            self.action_complain,
+        )
         yield SystemCommand(_("Refresh"), _("Load the queue again"), self.action_refresh)
 
     def action_refresh(self) -> None:
@@ -296,6 +303,21 @@ class QueueScreen(ApiScreen):
         from tui.screens.access import AccessRequestsScreen
 
         self.app.push_screen(AccessRequestsScreen(self.api))
+
+    def action_board(self) -> None:
+        from tui.screens.complaints import ComplaintBoardScreen
+
+        self.app.push_screen(ComplaintBoardScreen(self.api))
+
+    def action_complain(self) -> None:
+        row = self._row_for(_("record a complaint for"))
+        if row is None:
+            return
+        from tui.dialogs.complaint import RecordComplaintDialog
+
+        self.app.push_screen(
+            RecordComplaintDialog(self.api, row.customer_id, row.customer_name), self._after_write
+        )
 
     def action_log(self) -> None:
         row = self._row_for("log")

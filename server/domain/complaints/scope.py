@@ -1,7 +1,8 @@
 """Which complaints a viewer sees: those of the customers they see (the one rule in
 access/visibility.py), plus those assigned to them; complaint handlers (the service
 department) also see every complaint waiting for triage and those assigned to their
-department. Anything else is hidden; nobody signed in sees nothing."""
+department, and those they judged unjustified. Anything else is hidden; nobody signed in
+sees nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.complaints.models import Complaint, ComplaintStep
 
-# Waiting to be judged or assigned: the service department's queue, whoever the customer's.
-TRIAGE_STEPS = frozenset({ComplaintStep.VALIDATE, ComplaintStep.ASSIGN})
+# Waiting to be judged or assigned: the service department's queue, whoever the customer's;
+# and those judged unjustified there, which the department answers for.
+TRIAGE_STEPS = frozenset({ComplaintStep.VALIDATE, ComplaintStep.ASSIGN, ComplaintStep.REJECTED})
 
 
 async def visible_complaints(viewer: Viewer) -> QuerySet[Complaint]:

@@ -98,8 +98,9 @@ class Process(Generic[S]):
                 return t
         raise DomainError.single(
             ErrorCode.INVALID_STATE,
-            N_("This cannot be done at step {step}."),
-            step=str(step.value) if step is not None else "-",
+            # Said without the step's name, which is a code: the client shows the step
+            # in the person's words beside the message.
+            N_("This cannot be done at the step it is in now; reload to see where it stands."),
         )
 
     async def check(
@@ -108,16 +109,12 @@ class Process(Generic[S]):
         """The transition, once the viewer may take it and every required value is there."""
         t = self.transition(action, record.step if record is not None else None)
         if not await t.may(viewer, record):
-            raise DomainError.single(
-                ErrorCode.NOT_ALLOWED, N_("You may not {action} this."), action=action
-            )
+            raise DomainError.single(ErrorCode.NOT_ALLOWED, N_("This step is not yours to take."))
         missing = [name for name in t.requires if not _filled(values.get(name))]
         if missing:
             raise DomainError(
                 *(
-                    FieldProblem(
-                        name, ErrorCode.REQUIRED, N_("Required to {action}."), {"action": action}
-                    )
+                    FieldProblem(name, ErrorCode.REQUIRED, N_("Required for this step."), {})
                     for name in missing
                 )
             )

@@ -1,0 +1,275 @@
+"""Pilot tests of complaint handling in the client, against the real server: recording one
+from the queue, the board as the service department's home, each step in its dialog with
+refusals beside the fields, the send-back and rejection paths, attaching and opening a
+file."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Select, Static
+
+from server.domain.accounts.models import Department
+from server.domain.complaints.models import Complaint, ComplaintEvidence
+from tests.conftest import Company
+from tests.tui.conftest import SIZE, crm_app, customer_due
+from tests.tui.test_queue_app import settle, sign_in
+from tui.api import CrmClient
+from tui.dialogs.complaint import ActionPicker, AttachDialog, RecordComplaintDialog, StepDialog
+from tui.screens.complaint import ComplaintScreen
+from tui.screens.complaints import ComplaintBoardScreen
+from tui.screens.queue import QueueScreen
+from tui.widgets.field_error import FieldError
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\0" * 64
+
+
+@pytest.fixture
+async def service(company: Company) -> Department:
+    department = await Department.create(name="客服部")
+    svc = company.users["svc"]
+    svc.department = department
+    await svc.save()
+    return department
+
+
+@asynccontextmanager
+async def signed_in(api: CrmClient, tmp_path: Path, username: str) -> AsyncIterator[Pilot[Any]]:
+    """The client run by one person, signed in afresh (each keeps its own session file)."""
+    api.token, api.user = None, None
+    async with crm_app(api, tmp_path / username).run_test(size=SIZE) as pilot:
+        await sign_in(pilot, username)
+        yield pilot
+
+
+def fill(screen: Any, values: dict[str, Any]) -> None:
+    """Type into a dialog's fields by name: text into inputs, a value into pickers."""
+    for name, value in values.items():
+        widget = screen.query_one(f"#{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
+
+
+async def record_from_queue(pilot: Pilot[Any], values: dict[str, Any]) -> None:
+    assert isinstance(pilot.app.screen, QueueScreen)
+    await pilot.press("k")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, RecordComplaintDialog)
+    fill(dialog, values)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def open_on_board(pilot: Pilot[Any], subject: str) -> ComplaintScreen:
+    board = pilot.app.screen
+    assert isinstance(board, ComplaintBoardScreen)
+    table = board.query_one("#cards", DataTable)
+    [key] = [k for k, card in board.cards.items() if card.subject == subject]
+    table.move_cursor(row=table.get_row_index(key))
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ComplaintScreen)
+    return screen
+
+
+async def act(pilot: Pilot[Any], action: str, values: dict[str, Any] | None = None) -> Any:
+    """Press a, pick the action if several are offered, fill its dialog and save; the
+    screen it ends on (the complaint again, or the dialog when refused)."""
+    await pilot.press("a")
+    await settle(pilot)
+    if isinstance(pilot.app.screen, ActionPicker):
+        picker = pilot.app.screen
+        picker.query_one(OptionList).highlighted = picker.values.index(action)
+        await pilot.press("enter")
+        await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, StepDialog) and dialog.action == action, dialog
+    fill(dialog, values or {})
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def step_of(subject: str) -> str:
+    found = await Complaint.get(subject=subject)
+    return str(found.step.value)
+
+
+def stepper(screen: ComplaintScreen) -> str:
+    return str(screen.query_one("#steps", Static).render())
+
+
+async def test_a_complaint_goes_through_all_eight_steps_in_the_client(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department
+) -> None:
+    await customer_due(company, "r1", "杭州机械厂", 0)
+    subject = "外箱压坏"
+    # The owner records it from the queue.
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(
+            pilot, {"kind": "TRANSIT_DAMAGE", "subject": subject, "amount": "1.2万"}
+        )
+        assert isinstance(pilot.app.screen, QueueScreen)
+    recorded = await Complaint.get(subject=subject)
+    assert recorded.amount_minor == 1_200_000 and str(recorded.channel.value) == "phone"
+    # Service staff open on the board, and take it through their steps.
+    svc = company.users["svc"]
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        assert isinstance(pilot.app.screen, ComplaintBoardScreen)
+        screen = await open_on_board(pilot, subject)
+        assert "▶" in stepper(screen)
+        assert isinstance(await act(pilot, "VALIDATE"), ComplaintScreen)
+        await act(
+            pilot,
+            "ASSIGN",
+            {"departmentId": _gid("Department", service.id), "assigneeId": _gid("User", svc.id)},
+        )
+        await act(
+            pilot, "ANALYSE", {"rootCause": "承运商装卸不当", "responsibleParty": "THIRD_PARTY"}
+        )
+        await act(
+            pilot,
+            "PROPOSE",
+            {"remedyKind": "EXCHANGE", "remedyDescription": "补发一箱", "remedyAmount": "600"},
+        )
+        assert await step_of(subject) == "approve"
+        # Not theirs to approve: nothing offered.
+        assert pilot.app.screen.check_action("act", ()) is False
+    # The manager approves.
+    async with signed_in(api, tmp_path, "m1") as pilot:
+        await pilot.press("b")
+        await settle(pilot)
+        await open_on_board(pilot, subject)
+        await act(pilot, "APPROVE", {"note": "同意"})
+        assert await step_of(subject) == "implement"
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await open_on_board(pilot, subject)
+        await act(pilot, "IMPLEMENT", {"implementation": "已补发", "customerFeedback": "满意"})
+        screen = await act(
+            pilot,
+            "EVALUATE",
+            {"lessons": "改用木箱", "satisfaction": "4"},
+        )
+        assert isinstance(screen, ComplaintScreen)
+        assert await step_of(subject) == "closed"
+        text = stepper(screen)
+        assert text.count("✓") == 8 and "▶" not in text
+    closed = await Complaint.get(subject=subject)
+    assert closed.satisfaction == 4 and closed.remedy_amount_minor == 60_000
+
+
+async def test_refusals_show_beside_their_fields_and_the_send_back_path(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department
+) -> None:
+    await customer_due(company, "r1", "宁波模具厂", 0)
+    subject = "尺寸超差"
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(pilot, {"kind": "OUT_OF_TOLERANCE", "subject": subject})
+    svc = company.users["svc"]
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await open_on_board(pilot, subject)
+        await act(pilot, "VALIDATE")
+        await act(
+            pilot,
+            "ASSIGN",
+            {"departmentId": _gid("Department", service.id), "assigneeId": _gid("User", svc.id)},
+        )
+        # The server refuses a blank root cause: said beside the field, the dialog stays.
+        refused = await act(pilot, "ANALYSE", {"rootCause": " ", "responsibleParty": "OUR_PRODUCT"})
+        assert isinstance(refused, StepDialog)
+        assert refused.query_one("#error-rootCause", FieldError).has_class("-shown")
+        # Typed so it cannot be read: said before anything is sent.
+        fill(refused, {"rootCause": "公差设定错误"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await act(pilot, "PROPOSE", {"remedyKind": "REPAIR", "remedyDescription": "返修"})
+    async with signed_in(api, tmp_path, "m1") as pilot:
+        await pilot.press("b")
+        await settle(pilot)
+        await open_on_board(pilot, subject)
+        await act(pilot, "SEND_BACK", {"note": "先确认是否批次问题"})
+        assert await step_of(subject) == "propose"
+    complaint = await Complaint.get(subject=subject)
+    assert complaint.version == 6
+
+
+async def test_the_rejection_path_and_a_reopening(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department
+) -> None:
+    await customer_due(company, "r1", "无锡精工", 0)
+    subject = "过保修期"
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(pilot, {"kind": "MALFUNCTION", "subject": subject})
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await open_on_board(pilot, subject)
+        refused = await act(pilot, "REJECT", {"rejectionReason": "已过保修期"})
+        assert isinstance(refused, StepDialog)
+        assert refused.query_one("#error-reply", FieldError).has_class("-shown")
+        fill(refused, {"reply": "感谢来电，经核实设备已过保修期，可提供有偿维修。"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ComplaintScreen)
+        assert await step_of(subject) == "rejected"
+        assert "✗" in stepper(screen)
+    # The owner reopens it from the customer's complaints.
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await pilot.press("enter")  # the customer of the queue's first row
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ComplaintScreen)
+        await act(pilot, "REOPEN", {"reopenReason": "客户提供了保修卡"})
+        assert await step_of(subject) == "assign"
+
+
+async def test_a_file_is_attached_by_path_and_opened(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("CRM_NO_VIEWER", "1")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    await customer_due(company, "r1", "苏州海川", 0)
+    photo = tmp_path / "破损照片.png"
+    photo.write_bytes(PNG)
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(pilot, {"kind": "PACKING", "subject": "包装破损"})
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await open_on_board(pilot, "包装破损")
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, AttachDialog)
+        dialog.query_one("#path", Input).value = str(tmp_path / "nothing.png")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.query_one("#error-file", FieldError).has_class("-shown")
+        dialog.query_one("#path", Input).value = str(photo)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ComplaintScreen)
+        assert [f.filename for f in screen.complaint.evidence] == ["破损照片.png"]  # type: ignore[union-attr]
+        await pilot.press("o")
+        await settle(pilot)
+    assert await ComplaintEvidence.all().count() == 1
+    saved = list(Path(tmp_path).rglob("crm-evidence/破损照片.png"))
+    assert saved and saved[0].read_bytes() == PNG
+
+
+def _gid(type_name: str, pk: int) -> str:
+    from strawberry.relay import GlobalID
+
+    return str(GlobalID(type_name, str(pk)))
