@@ -148,9 +148,20 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                     f"Seeded {stats['interactions']} contacts, {stats['follow_ups']} open "
                     f"follow-ups and {stats['orders']} orders in {stats['seconds']:.1f} s."
                 )
+            if args.complaints:
+                from server.seed import seed_complaints
 
-    if not args.demo and not args.customers and not args.activity:
-        print("Say what to seed: --demo, --customers N and/or --activity N", file=sys.stderr)
+                stats = await seed_complaints(args.complaints, args.events)
+                print(
+                    f"Seeded {stats['complaints']} complaints with {stats['events']} step "
+                    f"events in {stats['seconds']:.1f} s."
+                )
+
+    if not (args.demo or args.customers or args.activity or args.complaints):
+        print(
+            "Say what to seed: --demo, --customers N, --activity N and/or --complaints N",
+            file=sys.stderr,
+        )
         return 2
     asyncio.run(run())
     return 0
@@ -297,6 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
         "each, and --orders sales orders.",
     )
     seed.add_argument("--orders", type=int, default=300_000, help="Bulk: sales orders.")
+    seed.add_argument(
+        "--complaints",
+        type=int,
+        default=0,
+        help="Bulk: this many complaints on the existing customers, a tenth of them open.",
+    )
+    seed.add_argument(
+        "--events", type=int, default=10, help="Bulk: step events per complaint (10)."
+    )
     seed.set_defaults(func=_seed)
 
     imports = sub.add_parser(

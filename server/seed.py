@@ -619,3 +619,110 @@ async def seed_activity(
         "orders": orders,
         "seconds": time.perf_counter() - started,
     }
+
+
+async def seed_complaints(
+    count: int = 100_000, events_per_complaint: int = 10, seed: int = 11
+) -> dict[str, Any]:
+    """Complaints on the existing customers, most long closed, a tenth open across the seven
+    steps (a third of those overdue), each with its step events: the volume the board
+    benchmark runs on (100k complaints → 1M events)."""
+    from server.domain.complaints.models import KIND_CATEGORY, Complaint, ComplaintKind
+    from server.domain.workflow.models import StepEvent
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = clock.now()
+    customers = await Customer.all().values_list("id", "owner_id")
+    kinds = list(ComplaintKind)
+    open_steps = ["validate", "assign", "analyse", "propose", "approve", "implement", "evaluate"]
+    first = await Complaint.all().order_by("-id").first()
+    base = first.id if first else 0
+
+    def complaint_rows() -> Iterable[list[Any]]:
+        for n in range(count):
+            cid, owner_id = customers[n % len(customers)]
+            kind = rng.choice(kinds)
+            received = now - timedelta(days=rng.uniform(0, 720))
+            is_open = rng.random() < 0.1
+            step = rng.choice(open_steps) if is_open else "closed"
+            entered = max(received, now - timedelta(days=rng.uniform(0, 10)))
+            due = entered + timedelta(days=rng.uniform(1, 7)) if is_open else None
+            yield [
+                base + n + 1,
+                cid,
+                "phone",
+                received,
+                KIND_CATEGORY[kind].value,
+                kind.value,
+                f"投诉{n}",
+                step,
+                entered,
+                due,
+                owner_id,
+                owner_id if step not in ("validate", "assign") else None,
+                None if is_open else received + timedelta(days=9),
+                received,
+                now,
+            ]
+
+    columns = [
+        "id",
+        "customer_id",
+        "channel",
+        "received_at",
+        "category",
+        "kind",
+        "subject",
+        "step",
+        "step_entered_at",
+        "step_due_at",
+        "recorded_by_id",
+        "assignee_id",
+        "closed_at",
+        "created_at",
+        "updated_at",
+    ]
+    await insert_with_defaults(Complaint, columns, complaint_rows())
+
+    def event_rows() -> Iterable[list[Any]]:
+        flow = ["validate", *open_steps[1:], "closed"]
+        for n in range(count):
+            complaint_id = base + n + 1
+            at = now - timedelta(days=rng.uniform(10, 720))
+            for k in range(events_per_complaint):
+                source = None if k == 0 else flow[(k - 1) % len(flow)]
+                target = flow[k % len(flow)]
+                yield [
+                    "complaint",
+                    complaint_id,
+                    "record" if k == 0 else "validate",
+                    source,
+                    target,
+                    customers[n % len(customers)][1],
+                    at + timedelta(hours=k * 7),
+                    "",
+                    None if k == 0 else 7 * 3600,
+                ]
+
+    await insert_rows(
+        StepEvent,
+        [
+            "process",
+            "record_id",
+            "action",
+            "from_step",
+            "to_step",
+            "actor_id",
+            "at",
+            "note",
+            "spent_seconds",
+        ],
+        event_rows(),
+    )
+    await Tortoise.get_connection("default").execute_script("ANALYZE;")
+    return {
+        "complaints": count,
+        "events": count * events_per_complaint,
+        "seconds": time.perf_counter() - started,
+    }

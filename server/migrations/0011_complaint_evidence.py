@@ -28,6 +28,10 @@ class Migration(migrations.Migration):
             options={'table': 'complaint_evidence', 'app': 'crm', 'indexes': [Index(fields=['complaint_id', 'id'])], 'pk_attr': 'id', 'table_description': 'A photo or document attached to a complaint (the texts ask for photos of the'},
             bases=['Model'],
         ),
+        ops.AddIndex(
+            model_name='Complaint',
+            index=Index(fields=['step', 'customer_id', 'assignee_id', 'department_id', 'step_due_at']),
+        ),
         ops.AddField(
             model_name='StepEvent',
             name='due_at',

@@ -452,8 +452,9 @@ async def test_every_client_operation_costs_the_same_statements_at_any_size(
     grew = {name: c for name, c in counts.items() if c[0] != c[1]}
     assert not grew, f"statements grew with the data (small, large): {grew}"
     # The queue the client opens every morning: token, the user, settings, team, grants,
-    # neglect check, three pages, their customers' contacts, the section counts.
-    assert counts["QUEUE"][1] <= 12, counts
+    # neglect check, three pages, their customers' contacts, the section counts, and the
+    # complaints escalated to the rep with their count.
+    assert counts["QUEUE"][1] <= 13, counts
 
 
 async def test_a_token_is_looked_up_once_then_remembered(

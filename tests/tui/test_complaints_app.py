@@ -273,3 +273,31 @@ def _gid(type_name: str, pk: int) -> str:
     from strawberry.relay import GlobalID
 
     return str(GlobalID(type_name, str(pk)))
+
+
+async def test_an_overdue_complaint_shows_first_in_the_queue_and_opens(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from server.domain.shared import clock
+    from tui.screens.queue import QueueScreen as Queue
+
+    await customer_due(company, "r1", "宁波东方电器", 0)
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(pilot, {"kind": "GRADE", "subject": "等级不符"})
+        queue = pilot.app.screen
+        assert isinstance(queue, Queue) and not queue.complaints  # not yet overdue
+    # Three days on, the one working day to judge it has long passed.
+    with clock.standing_at(datetime.now(UTC) + timedelta(days=3)):
+        async with signed_in(api, tmp_path, "r1") as pilot:
+            queue = pilot.app.screen
+            assert isinstance(queue, Queue)
+            [card] = queue.complaints.values()
+            assert card.subject == "等级不符"
+            table = queue.query_one("#rows", DataTable)
+            assert table.get_row_index(f"complaint:{card.id}") == 1  # under its heading, first
+            table.move_cursor(row=1)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, ComplaintScreen)

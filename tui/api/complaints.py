@@ -15,8 +15,9 @@ from tui.api.records import Money, User
 from tui.api.transport import Json, Transport
 from tui.i18n import _
 
-_CARD = """id version step subject customerName category kind severity receivedAt
+COMPLAINT_CARD = """id version step subject customerName category kind severity receivedAt
   stepDueAt overdue assignee { id username displayName }"""
+_CARD = COMPLAINT_CARD
 
 BOARD = (
     """

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tui.api.complaints import COMPLAINT_CARD, ComplaintCard
 from tui.api.customers import CustomerDetail, LastContact
 from tui.api.errors import ApiError
 from tui.api.records import Money, User
@@ -46,6 +47,9 @@ query Queue($userId: ID, $day: Date, $filter: FollowUpQueueFilter, $first: Int) 
     upcoming(first: $first) {"""
     + _QUEUE_ROW
     + """}
+    overdueComplaints(first: 20) { totalCount nodes { """
+    + COMPLAINT_CARD
+    + """ } }
   }
 }"""
 )
@@ -274,9 +278,14 @@ class Queue:
     today: Section
     upcoming: Section
     neglected: int
+    # Complaints whose step is past its time, escalated to this person (theirs, or their
+    # team's), the longest overdue first, and how many there are.
+    complaints: list[ComplaintCard] = field(default_factory=list)
+    complaints_total: int = 0
 
     @classmethod
     def parse(cls, d: Json) -> Queue:
+        escalated = d.get("overdueComplaints") or {"nodes": [], "totalCount": 0}
         return cls(
             day=date.fromisoformat(d["day"]),
             user=User.parse(d["user"]),
@@ -284,6 +293,8 @@ class Queue:
             today=Section.parse(d["dueToday"]),
             upcoming=Section.parse(d["upcoming"]),
             neglected=d["neglectedCount"],
+            complaints=[ComplaintCard.parse(n) for n in escalated["nodes"]],
+            complaints_total=escalated["totalCount"],
         )
 
 

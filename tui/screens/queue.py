@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -13,8 +14,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError, CrmClient
+from tui.api.complaints import ComplaintCard
 from tui.api.followups import Queue, QueueRow
-from tui.api.vocabulary import KIND_LABEL, every_days
+from tui.api.vocabulary import COMPLAINT_STEP_LABEL, KIND_LABEL, every_days
 from tui.i18n import N_, _, relative_day
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
@@ -104,6 +106,7 @@ class QueueScreen(ApiScreen):
         self.filter = QueueFilter()
         self.queue: Queue | None = None
         self.rows: dict[str, QueueRow] = {}
+        self.complaints: dict[str, ComplaintCard] = {}
         self._width = 0  # the width the columns were laid out for
 
     def compose(self) -> ComposeResult:
@@ -153,6 +156,9 @@ class QueueScreen(ApiScreen):
         self._width = self.size.width
         lay_out(table, COLUMNS, self._width)
         self.rows = {}
+        self.complaints = {}
+        if queue.complaints:
+            self._complaint_rows(table, queue)
         for name, label, meaning in SECTIONS:
             section = getattr(queue, name)
             shown = _(", {n} shown").format(n=len(section.rows)) if section.has_more else ""
@@ -184,6 +190,33 @@ class QueueScreen(ApiScreen):
             )
         )
         self._restore(keep)
+
+    def _complaint_rows(self, table: DataTable[Any], queue: Queue) -> None:
+        """Complaints past their step's time escalated to this person: first, in red."""
+        from tui.screens.complaints import due_cell
+
+        now = self.crm.company_now()
+        table.add_row(
+            fit(_("ESCAL."), "bold red"),
+            fit(
+                _("{n} complaints past their step's time").format(n=queue.complaints_total),
+                "bold red",
+            ),
+            *[""] * (len(table.columns) - 2),
+            key="section:complaints",
+        )
+        for card in queue.complaints:
+            key = f"complaint:{card.id}"
+            self.complaints[key] = card
+            table.add_row(
+                due_cell(card, now),
+                fit(card.customer_name),
+                "",
+                "",
+                fit(card.subject),
+                fit(COMPLAINT_STEP_LABEL.get(card.step, card.step)),
+                key=key,
+            )
 
     def _restore(self, keep: str | None) -> None:
         table = self.query_one("#rows", DataTable)
@@ -282,6 +315,12 @@ class QueueScreen(ApiScreen):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
+        complaint = self.complaints.get(cursor_key(self.query_one("#rows", DataTable)) or "")
+        if complaint is not None:
+            from tui.screens.complaint import ComplaintScreen
+
+            self.app.push_screen(ComplaintScreen(self.api, complaint.id))
+            return
         row = self.selected()
         if row is not None:
             from tui.screens.customer import CustomerScreen

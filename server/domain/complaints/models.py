@@ -301,6 +301,10 @@ class Complaint(Model):
             ("step", "step_due_at"),
             ("assignee_id", "step"),
             ("department_id", "step"),
+            # The board's counts read only this index: the open steps' rows with what the
+            # visibility rule and the overdue test look at (measured: 33 → 11 ms for a
+            # manager's board over 100,000 complaints, bench/complaint_board.py).
+            ("step", "customer_id", "assignee_id", "department_id", "step_due_at"),
         )
 
 

@@ -15,7 +15,6 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer
 from server.domain.company.services import company_settings, zone
 from server.domain.complaints.models import (
@@ -100,25 +99,26 @@ class StepCount:
 
 async def board_counts(viewer: Viewer, f: ComplaintFilter) -> list[StepCount]:
     """Each open step with how many complaints wait in it and how many of those are
-    overdue: two grouped statements, whatever the number of complaints."""
+    overdue: one grouped statement, whatever the number of complaints."""
     query = (await filtered_complaints(viewer, f)).filter(step__in=list(OPEN_STEPS))
-    totals = await query.annotate(n=Count("id")).group_by("step").values_list("step", "n")
-    late = (
-        await query.filter(step_due_at__lt=clock.now())
-        .annotate(n=Count("id"))
+    late = Count("id", _filter=Q(step_due_at__lt=clock.now()))
+    rows = (
+        await query.annotate(n=Count("id"), late=late)
         .group_by("step")
-        .values_list("step", "n")
+        .values_list("step", "n", "late")
     )
-    by_step = {ComplaintStep(s): int(n) for s, n in totals}
-    late_by_step = {ComplaintStep(s): int(n) for s, n in late}
-    return [StepCount(s, by_step.get(s, 0), late_by_step.get(s, 0)) for s in BOARD_STEPS]
+    found = {ComplaintStep(s): (int(n), int(o or 0)) for s, n, o in rows}
+    return [StepCount(s, *found.get(s, (0, 0))) for s in BOARD_STEPS]
 
 
 async def escalated_to(viewer: Viewer, user_id: int) -> QuerySet[Complaint]:
     """Overdue complaints escalated into this user's follow-up queue: those the user is
     responsible for (the assignee; before assignment, the customer's owner) and those of
-    the people the user manages. Within what the viewer may read."""
-    reports = await User.filter(manager_id=user_id).values_list("id", flat=True)
-    people = [user_id, *reports]
-    responsible = Q(assignee_id__in=people) | Q(assignee_id=None, customer__owner_id__in=people)
+    the people who report to the user. Within what the viewer may read; one statement."""
+    responsible = (
+        Q(assignee_id=user_id)
+        | Q(assignee__manager_id=user_id)
+        | Q(assignee_id=None, customer__owner_id=user_id)
+        | Q(assignee_id=None, customer__owner__manager_id=user_id)
+    )
     return (await visible_complaints(viewer)).filter(overdue_condition()).filter(responsible)

@@ -19,6 +19,7 @@ from server.domain.customers.services import get_customer
 from server.domain.shared import clock
 from server.domain.shared import validation as v
 from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
+from server.domain.workflow.lifecycle import Lifecycle
 
 MAX_GRANT_DAYS = 90
 # How a decided request's state reads inside a message (translated with it).
@@ -27,6 +28,16 @@ STATUS_WORDS = {
     AccessRequestStatus.GRANTED: N_("granted"),
     AccessRequestStatus.REFUSED: N_("refused"),
 }
+_PENDING = frozenset({AccessRequestStatus.PENDING})
+# A request is filed pending, then granted or refused, once.
+LIFECYCLE = Lifecycle(
+    actions={
+        "grant": (_PENDING, AccessRequestStatus.GRANTED),
+        "refuse": (_PENDING, AccessRequestStatus.REFUSED),
+    },
+    refusal=N_("This request was already {status}."),
+    words=STATUS_WORDS,
+)
 
 
 async def readable_requests(viewer: Viewer) -> QuerySet[AccessRequest]:
@@ -53,17 +64,12 @@ async def create_request(viewer: Viewer, customer_description: str, reason: str)
     return request
 
 
-async def _pending(viewer: Viewer, request_id: int) -> AccessRequest:
+async def _pending(viewer: Viewer, request_id: int, action: str) -> AccessRequest:
     viewer.require(Permission.DECIDE_ACCESS_REQUESTS, "Only a manager can decide access requests.")
     request = await AccessRequest.get_or_none(id=request_id)
     if request is None:
         raise not_found("Access request", "request_id")
-    if request.status != AccessRequestStatus.PENDING:
-        raise DomainError.single(
-            ErrorCode.INVALID_STATE,
-            N_("This request was already {status}."),
-            status=STATUS_WORDS[request.status],
-        )
+    LIFECYCLE.require(action, request.status)
     return request
 
 
@@ -75,18 +81,22 @@ async def _decide(
     now: datetime,
 ) -> None:
     # Conditional on still pending: two managers deciding at once cannot both win.
-    updated = await AccessRequest.filter(id=request.id, status=AccessRequestStatus.PENDING).update(
-        status=status, decided_by_id=viewer.id, decided_at=now, decision_note=note
+    action = "grant" if status == AccessRequestStatus.GRANTED else "refuse"
+    await LIFECYCLE.advance(
+        AccessRequest,
+        request.id,
+        action,
+        decided_by_id=viewer.id,
+        decided_at=now,
+        decision_note=note,
     )
-    if not updated:
-        raise DomainError.single(ErrorCode.INVALID_STATE, "This request was already decided.")
 
 
 async def grant(
     viewer: Viewer, request_id: int, customer_id: int, days: int, note: str = ""
 ) -> tuple[AccessRequest, AccessGrant]:
     """Give the requester read access to the customer for `days` days."""
-    request = await _pending(viewer, request_id)
+    request = await _pending(viewer, request_id, "grant")
     if not 1 <= days <= MAX_GRANT_DAYS:
         raise DomainError.single(
             ErrorCode.OUT_OF_RANGE,
@@ -131,7 +141,7 @@ async def grant(
 async def refuse(viewer: Viewer, request_id: int, note: str) -> AccessRequest:
     """Refuse a pending request with a note (required). Managers only; refuses one
     already decided."""
-    request = await _pending(viewer, request_id)
+    request = await _pending(viewer, request_id, "refuse")
     note = v.clean({"note": v.text(2000, required=True)}, {"note": note})["note"]
     async with in_transaction():
         await _decide(viewer, request, AccessRequestStatus.REFUSED, note, clock.now())

@@ -25,7 +25,7 @@ from server.domain.company.services import company_settings, local_date, today, 
 from server.domain.customers.models import Contact, Customer, Grade
 from server.domain.customers.services import editable_customer, get_customer
 from server.domain.followups.models import (
-    STATUS_WORDS,
+    LIFECYCLE,
     ContactPlan,
     FollowUp,
     FollowUpOrigin,
@@ -46,7 +46,7 @@ from server.domain.followups.schedule import (
 )
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem, not_found
+from server.domain.shared.errors import DomainError, ErrorCode, FieldProblem, not_found
 from server.domain.shared.paging import DATETIME, Page, PageArgs, SortKey, paginate
 from server.domain.shared.validation import Patch, enum_of
 
@@ -158,15 +158,9 @@ async def _check_answered(
     found = await FollowUp.get_or_none(id=follow_up_id, customer_id=customer_id)
     if found is None:
         return [FieldProblem("follow_up_id", ErrorCode.NOT_FOUND, "Follow-up not found.")]
-    if found.status != FollowUpStatus.OPEN:
-        return [
-            FieldProblem(
-                "follow_up_id",
-                ErrorCode.INVALID_STATE,
-                N_("This follow-up is already {status}."),
-                {"status": STATUS_WORDS[found.status]},
-            )
-        ]
+    refused = LIFECYCLE.problem("answer", found.status, "follow_up_id")
+    if refused is not None:
+        return [refused]
     if found.created_at >= occurred + TYPED_PRECISION:
         return [
             FieldProblem(
@@ -457,7 +451,7 @@ async def _complete_answered(
     for row in rows:
         late = row.due_on < contact_day
         await FollowUp.filter(id=row.id, status=FollowUpStatus.OPEN).update(
-            status=FollowUpStatus.DONE,
+            status=LIFECYCLE.target("answer"),
             open_slot=None,
             completed_at=now,
             completed_late=late,

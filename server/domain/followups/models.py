@@ -11,6 +11,7 @@ from server.domain.accounts.models import User
 from server.domain.customers.models import Contact, Customer, Grade
 from server.domain.shared.errors import N_
 from server.domain.shared.timefields import UtcDatetimeField
+from server.domain.workflow.lifecycle import Lifecycle
 
 
 class InteractionKind(StrEnum):
@@ -99,6 +100,19 @@ STATUS_WORDS = {
     FollowUpStatus.DONE: N_("done"),
     FollowUpStatus.SKIPPED: N_("skipped"),
 }
+_OPEN = frozenset({FollowUpStatus.OPEN})
+# Only an open follow-up is changed, moved, skipped or answered by a contact; done and
+# skipped ones are history.
+LIFECYCLE = Lifecycle(
+    actions={
+        "update": (_OPEN, FollowUpStatus.OPEN),
+        "reschedule": (_OPEN, FollowUpStatus.OPEN),
+        "skip": (_OPEN, FollowUpStatus.SKIPPED),
+        "answer": (_OPEN, FollowUpStatus.DONE),
+    },
+    refusal=N_("This follow-up is already {status}."),
+    words=STATUS_WORDS,
+)
 
 
 class Interaction(Model):

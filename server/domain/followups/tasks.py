@@ -18,10 +18,9 @@ from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer
 from server.domain.customers.services import editable_customer
 from server.domain.followups.models import (
-    STATUS_WORDS,
+    LIFECYCLE,
     FollowUp,
     FollowUpOrigin,
-    FollowUpStatus,
     InteractionKind,
     open_slot,
 )
@@ -36,7 +35,7 @@ from server.domain.followups.schedule import (
 )
 from server.domain.shared import clock
 from server.domain.shared import validation as v
-from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
 from server.domain.shared.validation import Patch, enum_of
 from server.domain.shared.versioning import update_versioned
 
@@ -151,19 +150,14 @@ async def get_follow_up(viewer: Viewer, follow_up_id: int, field: str = "id") ->
     return task
 
 
-async def _workable(viewer: Viewer, follow_up_id: int) -> tuple[FollowUp, Customer]:
+async def _workable(viewer: Viewer, follow_up_id: int, action: str) -> tuple[FollowUp, Customer]:
     """An open follow-up the viewer may act on: its assignee, or the customer's owner line."""
     viewer.require_user()
     task = await get_follow_up(viewer, follow_up_id)
     customer = await Customer.get(id=task.customer_id)
     if task.assignee_id != viewer.id and not await can_edit_owned_by(viewer, customer.owner_id):
         raise not_allowed("Only the assignee and the customer's owner line may change this.")
-    if task.status != FollowUpStatus.OPEN:
-        raise DomainError.single(
-            ErrorCode.INVALID_STATE,
-            N_("This follow-up is already {status}."),
-            status=STATUS_WORDS[task.status],
-        )
+    LIFECYCLE.require(action, task.status)
     return task, customer
 
 
@@ -186,7 +180,7 @@ async def update_follow_up(
 ) -> FollowUp:
     """Change what an open follow-up is about or who does it; the due date has its own
     mutation because moving it needs a reason."""
-    task, customer = await _workable(viewer, follow_up_id)
+    task, customer = await _workable(viewer, follow_up_id, "update")
     cleaned = v.clean(TASK_FIELDS, values)
     if "due_on" in cleaned or "origin" in cleaned:
         raise DomainError.single(ErrorCode.INVALID, "Use followUpReschedule to move a due date.")
@@ -203,7 +197,7 @@ async def reschedule_follow_up(
 ) -> FollowUp:
     """Move an open follow-up to another day, with a reason (required). Refuses a day before the
     company's today, a closed follow-up and a stale version."""
-    task, _ = await _workable(viewer, follow_up_id)
+    task, _ = await _workable(viewer, follow_up_id, "reschedule")
     cleaned = v.clean({"reason": v.text(1000, required=True)}, {"reason": reason})
     _not_past(await company_settings(), due_on)
     async with in_transaction():
@@ -223,7 +217,7 @@ async def skip_follow_up(
 ) -> tuple[FollowUp, FollowUp | None]:
     """Skip an open follow-up with a reason. A recurring one comes round again from the
     later of its due date and today, so skipping never drops a customer out of cadence."""
-    task, customer = await _workable(viewer, follow_up_id)
+    task, customer = await _workable(viewer, follow_up_id, "skip")
     cleaned = v.clean({"reason": v.text(1000, required=True)}, {"reason": reason})
     settings = await company_settings()
     start = max(task.due_on, today(settings))
@@ -234,7 +228,7 @@ async def skip_follow_up(
             task,
             version,
             "followup.skip",
-            status=FollowUpStatus.SKIPPED,
+            status=LIFECYCLE.target("skip"),
             open_slot=None,
             completed_at=now,
             skip_reason=cleaned["reason"],
