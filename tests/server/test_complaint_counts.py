@@ -81,8 +81,8 @@ async def test_the_board_costs_the_same_for_7_complaints_as_for_70(
     large = await _board(company, sql_counter)
     assert small == large
     # token → user, team and grants, the counts (one statement), a page per column (7)
-    # with the customers' names joined, the assignees
-    assert large == 11, "\n".join(s[:150] for s in sql_counter.statements)
+    # with the customers' names and the assignees joined
+    assert large == 10, "\n".join(s[:150] for s in sql_counter.statements)
 
 
 async def _screen(company: Company, counter: SqlCounter, complaint: Complaint) -> int:
@@ -101,9 +101,10 @@ async def test_the_complaint_screen_costs_the_same_for_3_events_as_for_30(
     [few] = await _seed(company, 1, events=3)
     [many] = await _seed(company, 1, events=30)
     assert await _screen(company, sql_counter, few) == await _screen(company, sql_counter, many)
-    # token → user, team and grants, the complaint with its customer's name, its customer
-    # (visible), contacts, the people, the events; what the viewer may do: the complaint
-    # afresh, and the owner once per action open at its step (validate, reject)
-    assert await _screen(company, sql_counter, many) == 10, "\n".join(
+    # token → user, team and grants, the complaint with its customer's name and assignee,
+    # its customer (visible), contacts, the recorder, the events, their actors; what the
+    # viewer may do: the complaint afresh, and the owner once per action open at its step
+    # (validate, reject)
+    assert await _screen(company, sql_counter, many) == 11, "\n".join(
         s[:150] for s in sql_counter.statements
     )

@@ -16,7 +16,7 @@ from tui.api.transport import Json, Transport
 from tui.i18n import _
 
 COMPLAINT_CARD = """id version step subject customerName category kind severity receivedAt
-  stepDueAt overdue assignee { id username displayName }"""
+  stepDueAt assignee { id username displayName }"""
 _CARD = COMPLAINT_CARD
 
 BOARD = (
@@ -144,8 +144,8 @@ class ComplaintCard:
     kind: str
     severity: str
     received_at: str
+    # Whether it is overdue is the screen's to say, against the company's clock.
     step_due_at: str | None
-    overdue: bool
     assignee: User | None
 
     @classmethod
@@ -161,7 +161,6 @@ class ComplaintCard:
             severity=d["severity"],
             received_at=d["receivedAt"],
             step_due_at=d["stepDueAt"],
-            overdue=d["overdue"],
             assignee=_user(d["assignee"]),
         )
 
@@ -273,8 +272,9 @@ class RecordChoices:
 
 
 class ComplaintsCalls(Transport):
-    async def complaint_board(self, filter: Json | None = None, first: int = 50) -> Board:
-        """The open complaints the viewer reads, by step, with what is overdue."""
+    async def complaint_board(self, filter: Json | None = None, first: int = 20) -> Board:
+        """The open complaints the viewer reads, by step, with what is overdue: the counts
+        of every step, and its `first` most urgent complaints (a terminal shows fewer)."""
         data = (await self._execute(BOARD, {"filter": filter, "first": first}))["complaintBoard"]
         return Board(
             open_count=data["openCount"],

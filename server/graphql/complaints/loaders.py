@@ -11,24 +11,13 @@ from tortoise.functions import Count
 
 from server.domain.accounts.viewer import Viewer
 from server.domain.complaints.models import OPEN_STEPS, Complaint, ComplaintEvidence, ComplaintLine
-from server.domain.customers.models import Contact, Customer
+from server.domain.customers.models import Contact
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.workflow.models import StepEvent
 from server.graphql.batch import Row, by_id, grouped, grouped_rows
 
 # What a complaint's handler sees of the customer's people: how to reach them, no more.
 CONTACT_FACTS = ("id", "name", "title", "phone", "email")
-
-
-def customer_names(viewer: Viewer) -> DataLoader[int, str]:
-    """The name of a complaint's customer."""
-
-    async def load(ids: Sequence[int]) -> list[str]:
-        rows = await Customer.filter(id__in=list(ids)).values_list("id", "name")
-        found = dict(rows)
-        return [found.get(i, "") for i in ids]
-
-    return DataLoader(load_fn=load)
 
 
 def contact_facts(viewer: Viewer) -> DataLoader[int, list[Row]]:

@@ -336,11 +336,11 @@ def _complaint_id(value: Any) -> int:
 
 async def _act(info: Info, call: Callable[[], Awaitable[models.Complaint]]) -> ComplaintPayload:
     currency = info.context.settings.currency
-    return await mutate(
-        ComplaintPayload,
-        call,
-        lambda m: ComplaintPayload(complaint=Complaint.from_model(m, currency)),
-    )
+
+    async def answer(m: models.Complaint) -> ComplaintPayload:
+        return ComplaintPayload(complaint=await Complaint.load(m.id, currency))
+
+    return await mutate(ComplaintPayload, call, answer)
 
 
 def _optional_id(value: Any, type_name: str, field: str) -> int | None:
@@ -539,7 +539,7 @@ class ComplaintsMutation:
         settings = info.context.settings
         limit = settings.max_evidence_bytes
 
-        async def call() -> tuple[models.ComplaintEvidence, models.Complaint]:
+        async def call() -> tuple[models.ComplaintEvidence, Complaint]:
             # On Starlette an Upload is its UploadFile. One byte more than allowed is
             # enough to refuse it.
             upload: Any = input.file
@@ -559,15 +559,14 @@ class ComplaintsMutation:
                 limit,
                 input.description,
             )
-            return attached, await models.Complaint.get(id=attached.complaint_id)
+            return attached, await Complaint.load(attached.complaint_id, settings.currency)
 
         def attached(
-            result: tuple[models.ComplaintEvidence, models.Complaint],
+            result: tuple[models.ComplaintEvidence, Complaint],
         ) -> ComplaintEvidenceAttachPayload:
             file, complaint = result
             return ComplaintEvidenceAttachPayload(
-                evidence=ComplaintEvidence.from_model(file),
-                complaint=Complaint.from_model(complaint, settings.currency),
+                evidence=ComplaintEvidence.from_model(file), complaint=complaint
             )
 
         return await mutate(ComplaintEvidenceAttachPayload, call, attached)

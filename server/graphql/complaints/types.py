@@ -17,6 +17,7 @@ from server.domain.complaints.steps import COMPLAINTS
 from server.domain.shared import clock
 from server.domain.workflow.models import StepEvent
 from server.graphql.accounts import loaders as accounts_loaders
+from server.graphql.accounts.loaders import USER_COLUMNS
 from server.graphql.accounts.types import Department, User
 from server.graphql.common import Money, field_selection, money, nodes_in_order
 from server.graphql.complaints import loaders as complaint_loaders
@@ -33,7 +34,7 @@ from server.graphql.complaints.enums import (
 )
 from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import by_value
-from server.graphql.projection import columns_or_all, model_row, object_of
+from server.graphql.projection import columns_or_all, object_of
 from server.graphql.sales.schema import SalesOrder, SalesOrderLine
 
 if TYPE_CHECKING:
@@ -208,8 +209,14 @@ class Complaint(relay.Node):
     corrective_action: CorrectiveAction | None = d(
         description="The corrective action decided at evaluation; null when none."
     )
+    # Both read with the complaint's row (joined), so a board's cards complete without a
+    # resolver each.
+    customer_name: str = d(
+        description="The customer's name: whoever reads the complaint may read it, though "
+        "not always the customer's record."
+    )
+    assignee: User | None = d(description="The person responsible, once assigned.")
     _customer_id: strawberry.Private[int]
-    _customer_name: strawberry.Private[str | None]
     _contact_id: strawberry.Private[int | None]
     _sales_order_id: strawberry.Private[int | None]
     _recorded_by_id: strawberry.Private[int | None]
@@ -223,15 +230,6 @@ class Complaint(relay.Node):
     def overdue(self) -> bool:
         due = self.step_due_at
         return due is not None and due < clock.now()
-
-    @strawberry.field(
-        description="The customer's name: whoever reads the complaint may read it, though "
-        "not always the customer's record."
-    )
-    async def customer_name(self, info: Info) -> str:
-        if self._customer_name is not None:  # read with the row (a list's join)
-            return self._customer_name
-        return await info.context.loader(complaint_loaders.customer_names).load(self._customer_id)
 
     @strawberry.field(description="The customer; null when you may not see its record.")
     async def customer(self, info: Info) -> CustomerType | None:
@@ -282,10 +280,6 @@ class Complaint(relay.Node):
         m = await info.context.loader(accounts_loaders.departments).load(self._department_id)
         return Department.from_model(m) if m else None
 
-    @strawberry.field(description="The person responsible, once assigned.")
-    async def assignee(self, info: Info) -> User | None:
-        return await _user(info, self._assignee_id)
-
     @strawberry.field(description="Who proposed the remedy (they may not approve it).")
     async def proposed_by(self, info: Info) -> User | None:
         return await _user(info, self._proposed_by_id)
@@ -316,8 +310,11 @@ class Complaint(relay.Node):
         return [_ACTIONS[a] for a in allowed]
 
     @classmethod
-    def from_model(cls, m: models.Complaint, currency: str) -> Complaint:
-        return cls.from_row(model_row(m), currency)
+    async def load(cls, complaint_id: int, currency: str) -> Complaint:
+        """A complaint read whole, with its joined columns (a mutation's answer)."""
+        columns = complaint_columns({"__everything__"})
+        [row] = await models.Complaint.filter(id=complaint_id).values(*columns)
+        return cls.from_row(row, currency)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], currency: str) -> Complaint:
@@ -356,7 +353,12 @@ class Complaint(relay.Node):
                 else None
             )
         values["_customer_id"] = row["customer_id"]
-        values["_customer_name"] = get("customer__name")
+        values["customer_name"] = row["customer__name"]
+        values["assignee"] = (
+            User.from_row({c: row[f"assignee__{c}"] for c in USER_COLUMNS})
+            if row["assignee__id"] is not None
+            else None
+        )
         for key in (
             "contact_id",
             "sales_order_id",
@@ -383,6 +385,9 @@ class Complaint(relay.Node):
 
 
 _COMPLAINT_DERIVED: dict[str, tuple[str, ...]] = {
+    # Read through the joins every complaint carries (_JOINED).
+    "customerName": (),
+    "assignee": (),
     "overdue": ("step_due_at",),
     "amount": ("amount_minor",),
     "remedy": ("remedy_kind", "remedy_amount_minor", "remedy_description"),
@@ -392,8 +397,6 @@ _COMPLAINT_DERIVED: dict[str, tuple[str, ...]] = {
         "corrective_done_on",
         "corrective_owner_id",
     ),
-    # Joined: the customer table is in a list's statement already (the visibility rule).
-    "customerName": ("customer__name",),
     "customer": (),
     "contact": (),
     "customerContacts": (),
@@ -401,7 +404,6 @@ _COMPLAINT_DERIVED: dict[str, tuple[str, ...]] = {
     "orderLines": (),
     "recordedBy": (),
     "department": (),
-    "assignee": (),
     "proposedBy": (),
     "approvedBy": (),
     "events": (),
@@ -423,9 +425,16 @@ _ALWAYS = (
 )
 
 
+# Read with every complaint through joins: the customer's name (its table is in the
+# statement for the visibility rule already) and the assignee as the User type shows them.
+_JOINED = ("customer__name", *(f"assignee__{c}" for c in USER_COLUMNS))
+
+
 def complaint_columns(wanted: set[str]) -> tuple[str, ...]:
-    """The complaint columns these GraphQL fields need (all, for a field not known)."""
-    return columns_or_all(models.Complaint, wanted, always=_ALWAYS, derived=_COMPLAINT_DERIVED)
+    """The complaint columns these GraphQL fields need (all, for a field not known), and
+    the joined ones every complaint object carries."""
+    found = columns_or_all(models.Complaint, wanted, always=_ALWAYS, derived=_COMPLAINT_DERIVED)
+    return (*found, *_JOINED)
 
 
 @strawberry.type(description="One satisfaction score of a customer (DOMAIN.md §8).")
