@@ -294,7 +294,7 @@ class RecordComplaintDialog(_FormDialog):
         Field("subject", N_("Subject")),
         Field("description", N_("What happened"), optional=True),
         Field("demand", N_("Asks for"), optional=True),
-        Field("contactId", N_("Who complained"), "contact", optional=True),
+        Field("contactId", N_("Complainant"), "contact", optional=True),
         Field("salesOrderId", N_("Order"), "order", optional=True),
         Field("amount", N_("At stake"), "amount", optional=True),
         Field("severity", N_("Severity"), "choice", SEVERITY_LABEL),

@@ -17,7 +17,7 @@ from tui.api import ApiError, CrmClient
 from tui.api.complaints import ComplaintCard
 from tui.api.followups import Queue, QueueRow
 from tui.api.vocabulary import COMPLAINT_STEP_LABEL, KIND_LABEL, every_days
-from tui.i18n import N_, _, relative_day
+from tui.i18n import N_, _, ngettext, relative_day
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
@@ -197,10 +197,14 @@ class QueueScreen(ApiScreen):
 
         now = self.crm.company_now()
         table.add_row(
-            fit(_("ESCAL."), "bold red"),
+            fit(_("ESCAL."), "bold red"),  # not text
             fit(
-                _("{n} complaints past their step's time").format(n=queue.complaints_total),
-                "bold red",
+                ngettext(
+                    "{n} complaint past its step's time",
+                    "{n} complaints past their step's time",
+                    queue.complaints_total,
+                ).format(n=queue.complaints_total),
+                "bold red",  # not text
             ),
             *[""] * (len(table.columns) - 2),
             key="section:complaints",

@@ -257,17 +257,7 @@ class Complaint(relay.Node):
     @strawberry.field(description="The order lines it concerns, if named.")
     async def order_lines(self, info: Info) -> list[SalesOrderLine]:
         found = await info.context.loader(complaint_loaders.lines).load(self.id)
-        c = self._currency
-        return [
-            SalesOrderLine(
-                line_no=r.line_no,
-                product=r.product,
-                quantity=r.quantity,
-                unit_price=money(r.unit_price_minor, c),
-                amount=money(r.amount_minor, c),
-            )
-            for r in found
-        ]
+        return [SalesOrderLine.from_model(r, self._currency) for r in found]
 
     @strawberry.field(description="Who recorded it.")
     async def recorded_by(self, info: Info) -> User | None:

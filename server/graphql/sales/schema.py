@@ -49,6 +49,16 @@ class SalesOrderLine:
     unit_price: Money = d(description="Price of one.")
     amount: Money = d(description="quantity × unit price.")
 
+    @classmethod
+    def from_model(cls, m: sales_models.SalesOrderLine, currency: str) -> SalesOrderLine:
+        return cls(
+            line_no=m.line_no,
+            product=m.product,
+            quantity=m.quantity,
+            unit_price=money(m.unit_price_minor, currency),
+            amount=money(m.amount_minor, currency),
+        )
+
 
 @strawberry.type(description="A sales order of a customer. Visible to whoever sees the customer.")
 class SalesOrder(relay.Node):
@@ -66,17 +76,7 @@ class SalesOrder(relay.Node):
     @strawberry.field(description="The lines, in order.")
     async def lines(self, info: Info) -> list[SalesOrderLine]:
         rows = await info.context.loader(sales_loaders.order_lines).load(self.id)
-        c = self._currency
-        return [
-            SalesOrderLine(
-                line_no=r.line_no,
-                product=r.product,
-                quantity=r.quantity,
-                unit_price=money(r.unit_price_minor, c),
-                amount=money(r.amount_minor, c),
-            )
-            for r in rows
-        ]
+        return [SalesOrderLine.from_model(r, self._currency) for r in rows]
 
     @strawberry.field(description="The customer who ordered.")
     async def customer(self, info: Info) -> CustomerType | None:
