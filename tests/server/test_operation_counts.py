@@ -192,6 +192,16 @@ async def _complaints(world: World, company: Company, n: int) -> None:
         if step == "closed":
             extra = {"closed_at": now, "lessons": "教训", "satisfaction": 4}
         world.complaints[action] = await complaint(step, 1, 0, **extra)
+    world.complaints["CORRECTIVE"] = await complaint(
+        "closed",
+        1,
+        0,
+        closed_at=now,
+        lessons="教训",
+        corrective_action="改进包装",
+        corrective_owner=owner,
+        corrective_due_on=now.date() + timedelta(days=30),
+    )
     steps = ["validate", "assign", "analyse", "propose", "approve", "implement", "evaluate"]
     for i in range(n):
         await complaint(steps[i % len(steps)], 3, 1, world.customers[i])
@@ -368,6 +378,16 @@ CASES: dict[str, Case] = {
         rep, _acting("EVALUATE", {"lessons": "加强培训", "satisfaction": 4})
     ),
     "COMPLAINT_REOPEN": Case(rep, _acting("REOPEN", {"reopenReason": "客户又来电"})),
+    "CORRECTIVE_DONE": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "id": gid("Complaint", w.complaints["CORRECTIVE"].id),
+                "version": 1,
+                "doneOn": company_today().isoformat(),
+            }
+        },
+    ),
     "EVIDENCE_ATTACH": Case(
         rep,
         lambda w: {"input": {"id": gid("Complaint", w.complaints["MAIN"].id), "file": None}},

@@ -273,3 +273,38 @@ async def test_customer_complaints_tab(
         await pilot.press("6")
 
     assert svg == await picture(api, tmp_path, tab)
+
+
+async def test_corrective_done_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await _complaints(company)
+    from server.domain.customers.models import Customer
+
+    closed = await Complaint.create(
+        customer=await Customer.get(name="杭州机械厂"),
+        channel="phone",
+        received_at=at(-10, 9),
+        category="product_quality",
+        kind="malfunction",
+        subject="控制器故障",
+        step="closed",
+        step_entered_at=at(-1, 9),
+        closed_at=at(-1, 9),
+        lessons="出厂加测一项",
+        corrective_action="更新出厂检验规程",
+        corrective_owner=company.users["svc"],
+        corrective_due_on=at(30, 9).date(),
+    )
+
+    async def dialog(pilot: Pilot[Any]) -> None:
+        from strawberry.relay import GlobalID
+
+        await sign_in(pilot, "m1")
+        await pilot.app.push_screen(
+            ComplaintScreen(api, str(GlobalID("Complaint", str(closed.id))))
+        )
+        await settle(pilot)
+        await pilot.press("d")
+
+    assert svg == await picture(api, tmp_path, dialog)

@@ -301,3 +301,53 @@ async def test_an_overdue_complaint_shows_first_in_the_queue_and_opens(
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(pilot.app.screen, ComplaintScreen)
+
+
+async def test_the_corrective_action_is_recorded_done_from_the_complaint(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department
+) -> None:
+    from datetime import timedelta
+
+    from server.domain.shared import clock
+    from tui.dialogs.complaint import CorrectiveDoneDialog
+
+    customer, _ = await customer_due(company, "r1", "杭州机械厂", 0)
+    now = clock.now()
+    closed = await Complaint.create(
+        customer=customer,
+        channel="phone",
+        received_at=now - timedelta(days=20),
+        category="product_quality",
+        kind="malfunction",
+        subject="控制器故障",
+        step="closed",
+        step_entered_at=now - timedelta(days=2),
+        closed_at=now - timedelta(days=2),
+        lessons="出厂加测",
+        corrective_action="更新检验规程",
+        corrective_owner=company.users["svc"],
+        department=service,
+        assignee=company.users["svc"],
+        corrective_due_on=now.date() + timedelta(days=30),
+    )
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await pilot.app.push_screen(ComplaintScreen(api, _gid("Complaint", closed.id)))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ComplaintScreen)
+        assert screen.check_action("corrective_done", ()) is True
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CorrectiveDoneDialog)
+        dialog.query_one("#doneOn", Input).value = "2999-01-01"  # ahead: refused
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.query_one("#error-doneOn", FieldError).has_class("-shown")
+        dialog.query_one("#doneOn", Input).value = now.date().isoformat()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ComplaintScreen)
+        assert pilot.app.screen.check_action("corrective_done", ()) is False
+    fresh = await Complaint.get(id=closed.id)
+    assert fresh.corrective_done_on == now.date()

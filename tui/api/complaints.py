@@ -108,6 +108,11 @@ def _mutation(name: str, input_type: str) -> str:
 
 MUTATIONS = {action: _mutation(*spec) for action, spec in ACTIONS.items()}
 
+CORRECTIVE_DONE = (
+    "mutation ComplaintCorrectiveActionDone($input: ComplaintCorrectiveActionDoneInput!) {"
+    f" complaintCorrectiveActionDone(input: $input) {{ {_PAYLOAD} }} }}"
+)
+
 EVIDENCE_ATTACH = """
 mutation ComplaintEvidenceAttach($input: ComplaintEvidenceAttachInput!) {
   complaintEvidenceAttach(input: $input) {
@@ -123,6 +128,7 @@ OPERATIONS = {
     "RECORD_CHOICES": RECORD_CHOICES,
     "DEPARTMENTS": DEPARTMENTS,
     "EVIDENCE_ATTACH": EVIDENCE_ATTACH,
+    "CORRECTIVE_DONE": CORRECTIVE_DONE,
     **{f"COMPLAINT_{action}": text for action, text in MUTATIONS.items()},
 }
 
@@ -218,6 +224,12 @@ class ComplaintDetail:
     @property
     def version(self) -> int:
         return self.card.version
+
+    @property
+    def corrective_open(self) -> bool:
+        """A corrective action was decided and is not done yet."""
+        action = self.data.get("correctiveAction") or {}
+        return bool(action) and not action.get("doneOn")
 
     @classmethod
     def parse(cls, d: Json) -> ComplaintDetail:
@@ -328,6 +340,14 @@ class ComplaintsCalls(Transport):
         payload = await self._mutate(MUTATIONS[action], name, {"input": values})
         complaint: Json = payload["complaint"]
         return complaint
+
+    async def corrective_action_done(self, complaint_id: str, version: int, done_on: str) -> None:
+        """Record the closed complaint's corrective action done on a company day."""
+        await self._mutate(
+            CORRECTIVE_DONE,
+            "complaintCorrectiveActionDone",
+            {"input": {"id": complaint_id, "version": version, "doneOn": done_on}},
+        )
 
     async def attach_evidence(self, complaint_id: str, path: Path, description: str = "") -> str:
         """Upload a file (a GraphQL multipart request) to the complaint; its name."""

@@ -284,6 +284,36 @@ class StepDialog(_FormDialog):
         )
 
 
+class CorrectiveDoneDialog(_FormDialog):
+    """The closed complaint's corrective action is done (the lessons register's last
+    column): on which company day."""
+
+    fields = (Field("doneOn", N_("Done on"), "date"),)
+
+    def __init__(self, api: CrmClient, complaint: ComplaintDetail) -> None:
+        super().__init__(api)
+        self.complaint = complaint
+
+    def compose(self) -> ComposeResult:
+        action = self.complaint.data.get("correctiveAction") or {}
+        with Vertical(id="dialog"):
+            yield Static(
+                _("[b]Corrective action done[/b] · {subject}\n{action}").format(
+                    subject=escape(self.complaint.card.subject),
+                    action=escape(action.get("description", "")),
+                )
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields({"doneOn": self.company_now().date().isoformat()})
+            yield from form_buttons(_("Save"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        await self.api.corrective_action_done(
+            self.complaint.id, self.complaint.version, values["doneOn"]
+        )
+        return _("Corrective action recorded done.")
+
+
 class RecordComplaintDialog(_FormDialog):
     """Record a complaint for one customer (step 1, 记录): from the queue or the customer
     screen, in one dialog."""

@@ -59,6 +59,13 @@ class ComplaintScreen(ApiScreen):
         Binding("a", "act", N_("Act"), tooltip=N_("The actions you may take at this step")),
         Binding("f", "attach", N_("Attach"), tooltip=N_("Attach a photo or document by path")),
         Binding("o", "open_file", N_("Open file"), tooltip=N_("Open an attached file")),
+        Binding(
+            "d",
+            "corrective_done",
+            N_("Corrective done"),
+            tooltip=N_("Record the corrective action done"),
+            show=False,
+        ),
         Binding("c", "customer", N_("Customer"), show=False),
         Binding("r", "refresh", N_("Refresh"), show=False),
         Binding("question_mark", "help", N_("Help")),
@@ -146,9 +153,10 @@ class ComplaintScreen(ApiScreen):
             if card.step == "REJECTED" and step == "VALIDATE":
                 lines.append(f"[red]✗ {label}[/]")
                 lines.append(f"  [dim]{self._who_when(event)}[/]")
-            elif (index < current or (current == -1 and step == "RECORD")) and _left(event, step):
+            elif index < current or (current == -1 and step == "RECORD"):
                 lines.append(f"[green]✓[/] {label}")
-                lines.append(f"  [dim]{self._who_when(event)}[/]")
+                if _left(event, step):  # who took it, when, after how long
+                    lines.append(f"  [dim]{self._who_when(event)}[/]")
             elif index == current:
                 due = moment(card.step_due_at)
                 left = time_left(due, now) if due else ""
@@ -319,6 +327,8 @@ class ComplaintScreen(ApiScreen):
             return bool(self.complaint and self.complaint.customer_id)
         if action == "open_file":
             return bool(self.complaint and self.complaint.evidence)
+        if action == "corrective_done":
+            return bool(self.complaint and self.complaint.corrective_open)
         return True
 
     def palette_commands(self) -> Iterable[SystemCommand]:
@@ -353,6 +363,13 @@ class ComplaintScreen(ApiScreen):
         from tui.dialogs.complaint import StepDialog
 
         self.app.push_screen(StepDialog(self.api, self.complaint, action), self._after)
+
+    def action_corrective_done(self) -> None:
+        if self.complaint is None or not self.complaint.corrective_open:
+            return
+        from tui.dialogs.complaint import CorrectiveDoneDialog
+
+        self.app.push_screen(CorrectiveDoneDialog(self.api, self.complaint), self._after)
 
     def action_attach(self) -> None:
         if self.complaint is None:
