@@ -171,7 +171,8 @@ class ComplaintEvidence(relay.Node):
 @strawberry.type(
     description="A customer's complaint (客户投诉) and where it stands in the eight steps of "
     "seed 001 §10.2. Visible to whoever sees the customer, to the person it is assigned to, "
-    "and to complaint handlers for those waiting for triage or assigned to their department."
+    "and to complaint handlers for those waiting for triage, assigned to their department, "
+    "or judged unjustified."
 )
 class Complaint(relay.Node):
     id: relay.NodeID[int]
