@@ -169,6 +169,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import orm
+    from server.domain.receivables.billing import bill_order
     from server.domain.sales.importer import import_orders
     from server.graphql.common import parse_global_id
 
@@ -180,7 +181,9 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
         async with orm(settings):
             report = await import_orders(
-                path, parse_id=lambda cell: parse_global_id(cell, "Customer")
+                path,
+                parse_id=lambda cell: parse_global_id(cell, "Customer"),
+                on_recorded=bill_order,
             )
         for line, message in report.errors:
             where = f"{path}:{line}" if line else str(path)

@@ -31,6 +31,7 @@ from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit.view_log import VIEW_LOG
+from server.domain.company.currency import CURRENCY
 from server.domain.complaints.evidence import readable_evidence
 from server.domain.shared.blobs import DirectoryStore
 from server.domain.shared.counts import COUNTS
@@ -244,6 +245,8 @@ class CrmGraphQL(GraphQL[Context, None]):
         return Context(
             viewer=Viewer(user=user, request_id=request_id),
             settings=self.settings,
+            # Anonymous requests read no amounts (nor the settings row for their label).
+            currency=await CURRENCY.get() if user is not None else "CNY",
             token=token,
             client_address=client.host if client else "unknown",
         )
@@ -325,6 +328,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     REACH.seconds = settings.session_cache_seconds
     VIEW_LOG.flush_seconds = settings.view_log_flush_seconds
     COUNTS.seconds = settings.count_cache_seconds
+    CURRENCY.seconds = settings.session_cache_seconds
     graphql_app = CrmGraphQL(settings)
 
     @asynccontextmanager

@@ -32,6 +32,8 @@ AREAS: tuple[Area, ...] = (
     # The mechanics of step-by-step processes (transitions, time limits, step events).
     Area("workflow", graphql=False),
     Area("complaints"),
+    # What customers owe and pay, and collecting it (DOMAIN.md §6).
+    Area("receivables"),
     # Transfers change customers and move other areas' work; their mutations are the
     # customer area's (customerTransfer, customerTransferAll).
     Area("transfers", models=False, graphql=False),

@@ -24,6 +24,7 @@ from server.app import create_app
 from server.domain.access.reach import REACH
 from server.domain.accounts.sessions import SESSIONS
 from server.domain.audit.view_log import VIEW_LOG
+from server.domain.company.currency import CURRENCY
 from server.domain.shared.counts import COUNTS
 from server.settings import Settings, sqlite_url
 
@@ -89,6 +90,7 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
         await _reset_postgres(TEST_DB)
     application = create_app(settings)
     async with application.router.lifespan_context(application):
+        CURRENCY.remember("CNY", seconds=3600)  # a new database: the default (see clean_db)
         yield application
 
 
@@ -110,6 +112,10 @@ async def clean_db(app: Any) -> AsyncIterator[None]:
     VIEW_LOG.discard()  # views noted against the old rows
     COUNTS.forget()  # counts of the old rows
     REACH.forget()  # grants and teams of the old rows
+    # The settings row is gone: the currency is the default again. Remembered, not read:
+    # a process reads it once per CRM_SESSION_CACHE_SECONDS, not once per request, so the
+    # statement counts leave it out.
+    CURRENCY.remember("CNY", seconds=3600)
 
 
 @pytest.fixture

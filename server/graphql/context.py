@@ -23,6 +23,9 @@ LoaderFactory = Callable[..., DataLoader[K, V]]
 class Context:
     viewer: Viewer
     settings: Settings
+    # The company currency (a company setting, remembered briefly per process: see
+    # server/domain/company/currency.py); every Money the request answers is in it.
+    currency: str = "CNY"
     # The raw bearer token, kept so `logout` can revoke exactly this one.
     token: str | None = None
     # The client's address (the proxy's X-Forwarded-For when the proxy is trusted, see

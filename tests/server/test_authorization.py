@@ -26,6 +26,7 @@ ACTORS = [
     "grantee",
     "expired",
     "service",
+    "finance",
     "admin",
     "anon",
 ]
@@ -37,6 +38,7 @@ USERNAME = {
     "grantee": "r3",
     "expired": "r4",
     "service": "svc",
+    "finance": "fin",
     "admin": "admin",
     "anon": None,
 }
@@ -47,6 +49,7 @@ EDITS = {"owner", "manager", "admin"}
 @pytest.fixture
 async def world(company: Company) -> dict[str, Any]:
     await company.add_user("r4", "sales_rep", "m2")
+    await company.add_user("fin", "finance")
     customer = await create_customer(company.api("r1"), name="杭州机械厂", tags=["老客户"])
     contact = (
         await company.api("r1").data(
@@ -200,7 +203,7 @@ async def create_customer_field(world: dict[str, Any], actor: str) -> None:
     payload = body["data"]["customerCreate"]
     if actor == "anon":
         assert payload["userErrors"] == [{"code": "UNAUTHENTICATED"}]
-    elif actor == "service":  # service staff own no customers
+    elif actor in ("service", "finance"):  # service and finance staff own no customers
         assert payload["userErrors"] == [{"code": "NOT_ALLOWED"}]
     else:
         assert payload["customer"]["owner"]["username"] == USERNAME[actor]
@@ -250,7 +253,7 @@ async def users_field(world: dict[str, Any], actor: str) -> None:
     if actor == "anon":
         assert _unauthenticated(body)
     else:
-        assert body["data"]["users"]["totalCount"] == 8
+        assert body["data"]["users"]["totalCount"] == 9
 
 
 async def access_request_fields(world: dict[str, Any], actor: str) -> None:
@@ -799,6 +802,317 @@ async def read_complaint_customer(world: dict[str, Any], actor: str) -> None:
     assert node == {"customerName": "杭州机械厂", "customer": customer}
 
 
+# ---- receivables: finance works every customer's money, others read their customers' ----
+
+MONEY_READERS = READS | {"finance"}
+WORKS_MONEY = {"finance", "admin"}
+
+
+async def _money(world: dict[str, Any]) -> tuple[Any, Any]:
+    """A debt of 100.00 owed by C, and a payment of 50.00 from C not yet applied."""
+    from server.domain.receivables.models import Payment, Receivable
+
+    pk = int(GlobalID.from_id(world["customer"]["id"]).node_id)
+    day = datetime.now(UTC).date()
+    receivable = await Receivable.create(
+        customer_id=pk,
+        amount_minor=100_00,
+        open_minor=100_00,
+        issued_on=day - timedelta(days=40),
+        due_on=day - timedelta(days=10),
+        reference="INV-1",
+    )
+    payment = await Payment.create(
+        customer_id=pk,
+        amount_minor=50_00,
+        unallocated_minor=50_00,
+        received_on=day,
+        method="bank_transfer",
+        recorded_by=world["company"].users["admin"],
+    )
+    return receivable, payment
+
+
+async def money_reads(world: dict[str, Any], actor: str) -> None:
+    """Lists, nodes, the customer's money tab and the paths from a debt or a payment to its
+    customer: finance reads every debt but not the customer's record."""
+    receivable, payment = await _money(world)
+    body = await _api(world, actor).post(
+        """query($r: ID!, $p: ID!, $c: ID!) {
+        receivables { totalCount nodes { customerName customer { name } } }
+        payments { totalCount nodes { customerName customer { name } } }
+        r: node(id: $r) { ... on Receivable { customerName allocations { amount { amount } } } }
+        p: node(id: $p) { ... on Payment { customerName } }
+        customer(id: $c) { account { balance { open { amount } credit { amount } }
+          receivables { totalCount } payments { totalCount } } }
+        customerAccount(customerId: $c) { customerName hold { reason }
+          receivables { totalCount } } }""",
+        {
+            "r": str(GlobalID("Receivable", str(receivable.id))),
+            "p": str(GlobalID("Payment", str(payment.id))),
+            "c": world["customer"]["id"],
+        },
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    data = body["data"]
+    reads = actor in MONEY_READERS
+    customer = {"name": "杭州机械厂"} if actor in READS else None
+    row = {"customerName": "杭州机械厂", "customer": customer}
+    assert data["receivables"] == {"totalCount": int(reads), "nodes": [row] if reads else []}
+    assert data["payments"] == {"totalCount": int(reads), "nodes": [row] if reads else []}
+    assert data["r"] == ({"customerName": "杭州机械厂", "allocations": []} if reads else None)
+    assert data["p"] == ({"customerName": "杭州机械厂"} if reads else None)
+    account = {
+        "balance": {"open": {"amount": "100.00"}, "credit": {"amount": "50.00"}},
+        "receivables": {"totalCount": 1},
+        "payments": {"totalCount": 1},
+    }
+    assert data["customer"] == ({"account": account} if actor in READS else None)
+    assert data["customerAccount"] == (
+        {"customerName": "杭州机械厂", "hold": None, "receivables": {"totalCount": 1}}
+        if reads
+        else None
+    )
+
+
+async def money_mutations(world: dict[str, Any], actor: str) -> None:
+    """Recording debts and payments, applying credit and reversing: finance's work."""
+    _, payment = await _money(world)
+    api = _api(world, actor)
+    day = datetime.now(UTC).date().isoformat()
+    expected = (
+        ["UNAUTHENTICATED"] if actor == "anon" else [] if actor in WORKS_MONEY else ["NOT_ALLOWED"]
+    )
+    calls = {
+        "receivableCreate": (
+            "ReceivableCreateInput",
+            {"customerId": world["customer"]["id"], "amount": "10.00", "issuedOn": day},
+        ),
+        "paymentRecord": (
+            "PaymentRecordInput",
+            {
+                "customerId": world["customer"]["id"],
+                "amount": "10.00",
+                "receivedOn": day,
+                "method": "CASH",
+            },
+        ),
+        "paymentAllocate": (
+            "PaymentAllocateInput",
+            {"paymentId": str(GlobalID("Payment", str(payment.id)))},
+        ),
+        "paymentReverse": (
+            "PaymentReverseInput",
+            {"paymentId": str(GlobalID("Payment", str(payment.id))), "reason": "退票"},
+        ),
+    }
+    for name, (input_type, values) in calls.items():
+        body = await api.post(
+            f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ userErrors {{ code }} }} }}",
+            {"i": values},
+        )
+        assert _codes(body, name) == expected, name
+
+
+OWNER_LINE = {"owner", "manager", "admin"}
+CREDIT_DECIDERS = {"manager", "admin"}
+
+
+def _money_outcome(actor: str, allowed: set[str]) -> list[str]:
+    if actor == "anon":
+        return ["UNAUTHENTICATED"]
+    if actor in allowed:
+        return []
+    if actor in MONEY_READERS:
+        return ["NOT_ALLOWED"]
+    return ["NOT_FOUND"]  # a debt one may not read is missing
+
+
+async def _mutate(api: Any, name: str, input_type: str, values: dict[str, Any]) -> list[str]:
+    body = await api.post(
+        f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ userErrors {{ code }} }} }}",
+        {"i": values},
+    )
+    return _codes(body, name)
+
+
+async def credit_holds(world: dict[str, Any], actor: str) -> None:
+    """Stopping and resuming supply: finance, and managers over the customer."""
+    api = _api(world, actor)
+    values = {"customerId": world["customer"]["id"], "reason": "逾期未付"}
+    allowed = {"finance", "manager", "admin"}
+    expected = (
+        ["UNAUTHENTICATED"] if actor == "anon" else [] if actor in allowed else ["NOT_ALLOWED"]
+    )
+    assert await _mutate(api, "creditHoldPlace", "CreditHoldInput", values) == expected
+    if expected:  # someone else places it, so that releasing is tried on a standing hold
+        await (
+            world["company"]
+            .api("fin")
+            .data(
+                """mutation($i: CreditHoldInput!) { creditHoldPlace(input: $i) {
+            userErrors { code } } }""",
+                {"i": values},
+            )
+        )
+    assert await _mutate(api, "creditHoldRelease", "CreditHoldInput", values) == expected
+
+
+async def write_off_fields(world: dict[str, Any], actor: str) -> None:
+    """Proposing a write-off is for finance and the owner line; deciding one for a manager
+    over the customer who did not propose it; the list for those who read the debt."""
+    from server.domain.accounts.viewer import Viewer
+    from server.domain.receivables import writeoffs
+
+    receivable, _ = await _money(world)
+    proposal = await writeoffs.propose_write_off(
+        Viewer(user=world["company"].users["fin"]), receivable.id, "10.00", "倒闭"
+    )
+    api = _api(world, actor)
+    proposed = await _mutate(
+        api,
+        "writeOffPropose",
+        "WriteOffProposeInput",
+        {
+            "receivableId": str(GlobalID("Receivable", str(receivable.id))),
+            "amount": "5.00",
+            "reason": "无力偿还",
+        },
+    )
+    assert proposed == _money_outcome(actor, {"finance"} | OWNER_LINE)
+    decided = await _mutate(
+        api,
+        "writeOffDecide",
+        "WriteOffDecideInput",
+        {"writeOffId": str(GlobalID("WriteOff", str(proposal.id))), "approve": True},
+    )
+    assert decided == _money_outcome(actor, CREDIT_DECIDERS)
+    listed = await api.post("{ writeOffs { totalCount nodes { receivable { customerName } } } }")
+    if actor == "anon":
+        assert _unauthenticated(listed)
+        return
+    expected = (2 if actor in {"finance"} | OWNER_LINE else 1) if actor in MONEY_READERS else 0
+    assert listed["data"]["writeOffs"]["totalCount"] == expected
+
+
+async def collection_fields(world: dict[str, Any], actor: str) -> None:
+    """The board and a case's customer for those who read the money; classifying, stepping
+    and logging for the owner line and finance."""
+    await _money(world)  # 100.00 ten days overdue: C has a case once the board is read
+    api = _api(world, actor)
+    body = await api.post(
+        """{ collections { columns { step count cases { id version customerName
+        customer { name } } } } }"""
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    columns = {c["step"]: c for c in body["data"]["collections"]["columns"]}
+    reads = actor in MONEY_READERS
+    assert columns["NEW"]["count"] == int(reads)
+    if not reads:
+        from server.domain.receivables.collections import open_overdue_cases
+
+        await open_overdue_cases(datetime.now(UTC).date() + timedelta(days=1))
+    from server.domain.receivables.models import CollectionCase
+
+    [case] = await CollectionCase.all()
+    gid = str(GlobalID("CollectionCase", str(case.id)))
+    if reads:
+        customer = {"name": "杭州机械厂"} if actor in READS else None
+        assert columns["NEW"]["cases"] == [
+            {"id": gid, "version": 1, "customerName": "杭州机械厂", "customer": customer}
+        ]
+    node = await api.post(
+        "query($k: ID!) { node(id: $k) { ... on CollectionCase { customerName } } }", {"k": gid}
+    )
+    assert node["data"]["node"] == ({"customerName": "杭州机械厂"} if reads else None)
+    works = {"finance"} | OWNER_LINE
+    classified = await _mutate(
+        api,
+        "collectionClassify",
+        "CollectionClassifyInput",
+        {"id": gid, "version": 1, "classification": "CASH_FLOW", "reason": "资金紧张"},
+    )
+    assert classified == _money_outcome(actor, works)
+    if classified:
+        from server.domain.accounts.viewer import Viewer
+        from server.domain.receivables import collections
+
+        await collections.classify(
+            Viewer(user=world["company"].users["fin"]), case.id, 1, "cash_flow", "资金紧张"
+        )
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    stepped = await _mutate(
+        api,
+        "collectionStep",
+        "CollectionStepInput",
+        {"id": gid, "version": 2, "step": "NEGOTIATE", "nextActionOn": day, "note": "约谈"},
+    )
+    assert stepped == _money_outcome(actor, works)
+    version = 3 if not stepped else 2
+    logged = await _mutate(
+        api,
+        "collectionLog",
+        "CollectionLogInput",
+        {"id": gid, "version": version, "outcome": "答应月底付", "nextActionOn": day},
+    )
+    assert logged == _money_outcome(actor, works)
+
+
+async def aging_field(world: dict[str, Any], actor: str) -> None:
+    """Aging counts the debts the viewer reads, and names only those rows."""
+    await _money(world)
+    body = await _api(world, actor).post(
+        """{ company: aging(groupBy: COMPANY) { rows { total { amount } } }
+        customers: aging(groupBy: CUSTOMER) { rowCount rows { name } } }"""
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+        return
+    reads = actor in MONEY_READERS
+    data = body["data"]
+    assert data["company"]["rows"] == [{"total": {"amount": "100.00" if reads else "0.00"}}]
+    assert data["customers"]["rows"] == ([{"name": "杭州机械厂"}] if reads else [])
+
+
+async def statement_fields(world: dict[str, Any], actor: str) -> None:
+    """A statement for those who read the money; recording the customer's agreement for
+    finance and the owner line."""
+    await _money(world)
+    day = datetime.now(UTC).date()
+    api = _api(world, actor)
+    body = await api.post(
+        """query($c: ID!, $a: Date!, $b: Date!) { customerAccount(customerId: $c) {
+        statement(from: $a, to: $b) { closing { amount } } } }""",
+        {
+            "c": world["customer"]["id"],
+            "a": (day - timedelta(days=60)).isoformat(),
+            "b": (day - timedelta(days=1)).isoformat(),
+        },
+    )
+    if actor == "anon":
+        assert _unauthenticated(body)
+    else:
+        reads = actor in MONEY_READERS
+        expected = {"statement": {"closing": {"amount": "100.00"}}} if reads else None
+        assert body["data"]["customerAccount"] == expected
+    recorded = await _mutate(
+        api,
+        "statementReconcile",
+        "StatementReconcileInput",
+        {
+            "customerId": world["customer"]["id"],
+            "from": (day - timedelta(days=60)).isoformat(),
+            "to": (day - timedelta(days=1)).isoformat(),
+            "confirmedBy": "对方会计",
+        },
+    )
+    assert recorded == _money_outcome(actor, {"finance"} | OWNER_LINE)
+
+
 # Every root field of the schema, with the check that proves it guarded.
 MATRIX = {
     "Query.viewer": viewer_field,
@@ -847,6 +1161,24 @@ MATRIX = {
     "Mutation.complaintRecord": complaint_record,
     "Mutation.complaintEvidenceAttach": evidence_attach,
     **{f"Mutation.{name}": complaint_steps for name in COMPLAINT_STEPS},
+    "Query.receivables": money_reads,
+    "Query.payments": money_reads,
+    "Mutation.receivableCreate": money_mutations,
+    "Mutation.paymentRecord": money_mutations,
+    "Mutation.paymentAllocate": money_mutations,
+    "Mutation.paymentReverse": money_mutations,
+    "Query.customerAccount": money_reads,
+    "Mutation.creditHoldPlace": credit_holds,
+    "Mutation.creditHoldRelease": credit_holds,
+    "Query.writeOffs": write_off_fields,
+    "Mutation.writeOffPropose": write_off_fields,
+    "Mutation.writeOffDecide": write_off_fields,
+    "Query.collections": collection_fields,
+    "Mutation.collectionClassify": collection_fields,
+    "Mutation.collectionStep": collection_fields,
+    "Mutation.collectionLog": collection_fields,
+    "Query.aging": aging_field,
+    "Mutation.statementReconcile": statement_fields,
 }
 
 
@@ -932,6 +1264,9 @@ NESTED = {
     "SalesOrder.customer": read_nested_paths,
     "Interaction.customer": read_nested_paths,
     "Complaint.customer": read_complaint_customer,
+    "Receivable.customer": money_reads,
+    "Payment.customer": money_reads,
+    "CollectionCase.customer": collection_fields,
 }
 # Other fields that return a customer, and the check above that covers each: lists and
 # payloads reached only through a root field already in the matrix.

@@ -63,7 +63,7 @@ ARCHIVE_TEXT = [
     "ourSharePercent",
     "yearsInBusiness",
     "billingDay",
-    "paymentTerms",
+    "paymentDays",
     "code",
     "currentSalesActivity",
     "openProblems",

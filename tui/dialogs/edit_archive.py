@@ -38,7 +38,12 @@ EDITABLE: list[tuple[str, str]] = [(N_("Name"), "name")] + [
 EDITABLE[1:1] = [(N_("Region"), "region"), (N_("Route"), "route")]
 LABELS = dict((key, label) for label, key in EDITABLE)
 # Whole numbers and their ranges (as the server checks them).
-INTEGERS = {"ourSharePercent": (0, 100), "yearsInBusiness": (0, 1000), "billingDay": (1, 31)}
+INTEGERS = {
+    "ourSharePercent": (0, 100),
+    "yearsInBusiness": (0, 1000),
+    "billingDay": (1, 31),
+    "paymentDays": (0, 365),
+}
 MONEY = {"assets", "registeredCapital", "creditLimit"}
 DATES = {"relationshipSince"}
 

@@ -82,7 +82,7 @@ ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             (N_("Years in bus."), "yearsInBusiness"),
             (N_("Credit limit"), "creditLimit"),
             (N_("Billing day"), "billingDay"),
-            (N_("Payment terms"), "paymentTerms"),
+            (N_("Payment days"), "paymentDays"),
         ],
     ),
     (

@@ -23,6 +23,8 @@ class Permission(StrEnum):
     CHANGE_COMPANY_SETTINGS = "change_company_settings"
     HANDLE_COMPLAINTS = "handle_complaints"
     APPROVE_REMEDIES = "approve_remedies"
+    WORK_RECEIVABLES = "work_receivables"
+    APPROVE_CREDIT = "approve_credit"
 
 
 PERMISSION_MEANING = {
@@ -39,6 +41,12 @@ PERMISSION_MEANING = {
     "and works those assigned to them or their department.",
     Permission.APPROVE_REMEDIES: "Approves or sends back the remedy proposed for a complaint "
     "(not their own), and reopens closed complaints.",
+    Permission.WORK_RECEIVABLES: "Sees every customer's receivables and payments with the "
+    "customer facts they need (not the whole archive), records debts and payments, and "
+    "reverses payments.",
+    Permission.APPROVE_CREDIT: "Approves write-offs of their team's customers' debts (not "
+    "their own proposals), lets an order past a credit hold or limit with a reason, and "
+    "places or releases credit holds.",
 }
 
 _MANAGING = frozenset(
@@ -52,6 +60,7 @@ _MANAGING = frozenset(
         # Managers work their team's complaints through the customers they see; handling
         # (the triage queue of every customer) is the service department's.
         Permission.APPROVE_REMEDIES,
+        Permission.APPROVE_CREDIT,
     }
 )
 
@@ -59,8 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
     Role.MANAGER: _MANAGING,
     Role.SERVICE: frozenset({Permission.HANDLE_COMPLAINTS}),
-    # Receivables will give finance its own permissions.
-    Role.FINANCE: frozenset(),
+    Role.FINANCE: frozenset({Permission.WORK_RECEIVABLES}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -50,6 +50,17 @@ class CompanySettings(Model):
     complaint_implement_days = fields.IntField(default=5)
     complaint_evaluate_days = fields.IntField(default=5)
     complaint_followup_days = fields.IntField(default=3)
+    # The one currency every amount is kept in (ISO 4217, two decimal places). It can only
+    # change while no order, receivable or payment is recorded.
+    currency = fields.CharField(max_length=3, default="CNY")
+    # Receivables (DOMAIN.md §6): the days of credit when a customer's archive names none;
+    # whether recording an order records what the customer owes for it; how many days
+    # before a due date the owner's payment reminder falls due.
+    default_payment_days = fields.IntField(default=30)
+    receivables_from_orders = fields.BooleanField(default=True)
+    payment_reminder_days = fields.IntField(default=3)
+    # Aging buckets' upper edges in days overdue (1–30, 31–60, 61–90, 91–180, over 180).
+    aging_edges = fields.CharField(max_length=60, default="30,60,90,180")
     updated_at = UtcDatetimeField(auto_now=True)
 
     class Meta:

@@ -35,7 +35,7 @@ from server.domain.customers.models import Contact, Customer
 from server.domain.customers.scope import visible_customers
 from server.domain.followups.models import FollowUp, FollowUpOrigin, InteractionKind
 from server.domain.sales.models import SalesOrder, SalesOrderLine
-from server.domain.shared import clock
+from server.domain.shared import clock, money
 from server.domain.shared import validation as v
 from server.domain.shared.errors import N_, DomainError, ErrorCode, stale_version
 from server.domain.shared.validation import FieldInvalid
@@ -61,7 +61,7 @@ _RECORD = {
     "demand": v.text(2000),
     "sales_order_id": v.passthrough,
     "order_line_numbers": v.passthrough,
-    "amount": v.money_minor,
+    "amount": money.amount_or_none,
     "severity": v.enum_of(Severity),
 }
 
@@ -238,7 +238,7 @@ async def propose(
         {
             "remedy_kind": v.enum_of(RemedyKind),
             "remedy_description": v.text(5000),
-            "remedy_amount": v.money_minor,
+            "remedy_amount": money.amount_or_none,
         },
         given,
     )

@@ -13,6 +13,7 @@ from server.domain.customers.models import (
     SourceChannel,
     Stage,
 )
+from server.domain.shared import money
 from server.domain.shared import validation as v
 from server.domain.shared.errors import N_, ErrorCode
 from server.domain.shared.validation import FieldInvalid
@@ -64,7 +65,7 @@ CUSTOMER_FIELDS: dict[str, v.Validator] = {
     "legal_representative": v.text(100),
     "organization_form": v.text(100),
     "industry": v.text(100),
-    "assets": v.money_minor,
+    "assets": money.amount_or_none,
     "relationship_since": v.past_date,
     "region": v.text(100),
     "route": v.text(100),
@@ -85,10 +86,11 @@ CUSTOMER_FIELDS: dict[str, v.Validator] = {
     "product_structure": v.text(500),
     "our_share_percent": v.int_range(0, 100),
     # Credit (信用状况)
-    "registered_capital": v.money_minor,
+    "registered_capital": money.amount_or_none,
     "years_in_business": v.int_range(0, 1000),
-    "credit_limit": v.money_minor,
+    "credit_limit": money.amount_or_none,
     "billing_day": v.int_range(1, 31),
+    "payment_days": v.int_range(0, 365),
     "payment_terms": v.text(100),
     # Transaction status (交易现状)
     "current_sales_activity": v.text(5000),

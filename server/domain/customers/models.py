@@ -200,6 +200,10 @@ class Customer(Model):
     years_in_business = fields.IntField(null=True)
     credit_limit_minor = fields.BigIntField(null=True)
     billing_day = fields.IntField(null=True)
+    # Days of credit (0: payment before or on delivery); with the billing day they give a
+    # debt's due date (receivables/terms.py). None: the company's default.
+    payment_days = fields.IntField(null=True)
+    # The terms as once written in words, before they were a number (kept, not used).
     payment_terms = fields.CharField(max_length=100, default="")
     # Transaction status (交易现状)
     current_sales_activity = fields.TextField(default="")

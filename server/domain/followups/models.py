@@ -56,6 +56,8 @@ class FollowUpOrigin(StrEnum):
     CLASS_VISIT = "class_visit"
     INQUIRY_LETTER = "inquiry_letter"
     COMPLAINT = "complaint"
+    PAYMENT_REMINDER = "payment_reminder"
+    COLLECTION = "collection"
 
 
 ORIGIN_MEANING = {
@@ -68,6 +70,9 @@ ORIGIN_MEANING = {
     "(a company setting).",
     FollowUpOrigin.COMPLAINT: "The call after a complaint was closed (seed 001: call back "
     "after resolving), due a company setting's number of days after implementation.",
+    FollowUpOrigin.PAYMENT_REMINDER: "Remind the customer of a debt's date and amount before it "
+    "falls due (DOMAIN.md §6), a company setting's number of days before.",
+    FollowUpOrigin.COLLECTION: "The next action on an overdue customer's collection case.",
 }
 
 # Origins that recur on a schedule: a customer has at most one open follow-up of each.

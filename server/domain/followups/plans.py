@@ -10,6 +10,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
 from server.domain.customers.services import editable_customer
 from server.domain.followups.models import ContactPlan
+from server.domain.shared import money
 from server.domain.shared import validation as v
 from server.domain.shared.errors import stale_version
 from server.domain.shared.validation import Patch
@@ -19,7 +20,7 @@ PLAN_FIELDS: dict[str, v.Validator] = {
     "focus": v.text(5000),
     "expected_products": v.text(500),
     "expected_quantity": v.int_range(0, 1_000_000_000),
-    "expected_amount": v.money_minor,
+    "expected_amount": money.amount_or_none,
     "frequency_days": v.int_range(1, 3660),
     "preferred_time": v.text(100),
 }

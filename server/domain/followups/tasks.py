@@ -33,7 +33,7 @@ from server.domain.followups.schedule import (
     plan_frequency,
     rules_for,
 )
-from server.domain.shared import clock
+from server.domain.shared import clock, money
 from server.domain.shared import validation as v
 from server.domain.shared.errors import DomainError, ErrorCode, not_allowed, not_found
 from server.domain.shared.validation import Patch, enum_of
@@ -57,7 +57,7 @@ TASK_FIELDS: dict[str, v.Validator] = {
     "purpose": v.text(5000),
     "expected_products": v.text(500),
     "expected_quantity": v.int_range(0, 1_000_000_000),
-    "expected_amount": v.money_minor,
+    "expected_amount": money.amount_or_none,
     "preparation_notes": v.text(5000),
     "origin": _origin,
     "due_on": v.passthrough,

@@ -28,7 +28,13 @@ from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer
 from server.domain.sales.models import SalesOrder
 from server.domain.sales.order_file import UnreadableFile, read_rows
-from server.domain.sales.orders import Line, after_orders, clean_lines, insert_order
+from server.domain.sales.orders import (
+    Line,
+    OrderHook,
+    after_orders,
+    clean_lines,
+    insert_order,
+)
 from server.domain.shared.errors import DomainError
 
 REQUIRED = ("external_ref", "customer", "ordered_on", "product", "quantity", "unit_price")
@@ -89,7 +95,10 @@ def _no_api_ids(cell: str) -> int | None:
 
 
 async def import_orders(
-    path: Path, viewer: Viewer | None = None, parse_id: IdParser = _no_api_ids
+    path: Path,
+    viewer: Viewer | None = None,
+    parse_id: IdParser = _no_api_ids,
+    on_recorded: OrderHook | None = None,
 ) -> ImportReport:
     """Import sales orders from a CSV (UTF-8 or GB18030) or xlsx file, all or nothing: every bad row
     is reported with its line number and then nothing is written. Orders already imported (same
@@ -176,6 +185,8 @@ async def import_orders(
                 order.customer_id, order.ordered_on, order.lines, order.ref, order.note[:500], None
             )
             created.append(saved.id)
+            if on_recorded is not None:
+                await on_recorded(saved)
             months[order.customer_id].add((order.ordered_on.year, order.ordered_on.month))
         report.new_vips = len(await after_orders(viewer, settings, dict(months)))
         await audit.record_many(viewer, "order.import", "SalesOrder", created)

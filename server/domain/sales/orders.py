@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,16 +19,21 @@ from server.domain.company.services import company_settings, today
 from server.domain.customers.models import Customer, Stage
 from server.domain.customers.services import editable_customer
 from server.domain.sales.models import SalesOrder, SalesOrderLine
+from server.domain.shared import money
 from server.domain.shared import validation as v
 from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
 from server.domain.shared.paging import DATE, Page, PageArgs, SortKey, paginate
 from server.domain.shared.validation import Patch
 
+# Run inside an order's transaction once the order is written: the areas above sales hook
+# in here (receivables records what the customer owes for it; refusing rolls it back).
+OrderHook = Callable[[SalesOrder], Awaitable[None]]
+
 MAX_LINES = 500
 LINE_FIELDS: dict[str, v.Validator] = {
     "product": v.text(200, required=True),
     "quantity": v.int_range(1, 1_000_000_000),
-    "unit_price": v.money_minor,
+    "unit_price": money.amount_or_none,
 }
 ORDER_FIELDS: dict[str, v.Validator] = {
     "external_ref": v.text(100),
@@ -73,7 +78,7 @@ def clean_lines(raw: Sequence[Patch]) -> list[Line]:
             )
             continue
         line = Line(cleaned["product"], cleaned["quantity"], cleaned["unit_price"])
-        if line.amount_minor >= v.MAX_MONEY_MINOR:
+        if line.amount_minor >= money.MAX_MINOR:
             problems.append(
                 FieldProblem(
                     f"lines.{index}.quantity",
@@ -83,7 +88,7 @@ def clean_lines(raw: Sequence[Patch]) -> list[Line]:
             )
             continue
         lines.append(line)
-    if not problems and sum(line.amount_minor for line in lines) >= v.MAX_MONEY_MINOR:
+    if not problems and sum(line.amount_minor for line in lines) >= money.MAX_MINOR:
         problems.append(
             FieldProblem("lines", ErrorCode.OUT_OF_RANGE, "The order's total is too large.")
         )
@@ -140,6 +145,7 @@ async def create_order(
     ordered_on: date | None,
     raw_lines: Sequence[Patch],
     values: Patch,
+    on_recorded: OrderHook | None = None,
 ) -> tuple[SalesOrder, bool]:
     """Record an order; returns it and whether it is new. The same external reference for
     the same customer returns the order already recorded (safe to retry)."""
@@ -170,6 +176,8 @@ async def create_order(
             order = await insert_order(
                 customer.id, ordered_on, lines, ref, cleaned.get("note", ""), user.id
             )
+            if on_recorded is not None:
+                await on_recorded(order)
             await after_orders(viewer, settings, {customer.id: {_month(ordered_on)}})
             await audit.record(
                 viewer,

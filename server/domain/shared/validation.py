@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, cast
 
@@ -28,7 +27,6 @@ Validator = Callable[..., Any]
 # Digits with the separators people actually type: +86 571-8888 1234, (0571)88881234 ext 12.
 _PHONE = re.compile(r"^\+?[0-9()\- ]{5,30}([ ]?(ext\.?|x|转)[ ]?[0-9]{1,6})?$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
-MAX_MONEY_MINOR = 10**15
 
 
 def storable(text: str) -> bool:
@@ -105,29 +103,6 @@ def float_range(low: float, high: float) -> Validator:
         return float(value)
 
     return check
-
-
-def money_minor(value: Any) -> int | None:
-    """A non-negative decimal amount with at most two places, as integer minor units."""
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.") from exc
-    if not amount.is_finite():
-        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.")
-    # 1e999999 is a finite Decimal; multiplying it would overflow the decimal context.
-    if amount and amount.adjusted() > 18:
-        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Amount is too large.")
-    if amount < 0:
-        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Must not be negative.")
-    minor = amount * 100
-    if minor != minor.to_integral_value():
-        raise FieldInvalid(ErrorCode.INVALID, "At most two decimal places.")
-    if minor >= MAX_MONEY_MINOR:
-        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Amount is too large.")
-    return int(minor)
 
 
 class NotAfterToday:

@@ -9,7 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from server.domain.company import models
-from server.domain.company.services import update_settings
+from server.domain.company.services import aging_edges, update_settings
+from server.domain.receivables import ledgers
 from server.graphql.common import Money, company_rules, input_values, money
 from server.graphql.mutations import MutationInput, Payload, mutate
 
@@ -53,6 +54,24 @@ class CompanySettings:
     complaint_followup_days: int = d(
         description="Days after implementation the call after closing is due (3)."
     )
+    currency: str = d(
+        description="ISO 4217 code every amount is kept in (CNY). It can only change while "
+        "no order, receivable or payment is recorded."
+    )
+    default_payment_days: int = d(
+        description="Days of credit for a customer whose archive names none (30)."
+    )
+    receivables_from_orders: bool = d(
+        description="Recording or importing an order records what the customer owes for it, "
+        "due by the customer's payment terms (true)."
+    )
+    payment_reminder_days: int = d(
+        description="Days before a due date the owner's payment reminder falls due (3)."
+    )
+    aging_edges: list[int] = d(
+        description="The aging buckets' upper edges in days overdue ([30, 60, 90, 180]: "
+        "1–30, 31–60, 61–90, 91–180, over 180)."
+    )
     updated_at: datetime = d(description="When the settings last changed.")
 
     @classmethod
@@ -82,6 +101,11 @@ class CompanySettings:
             complaint_implement_days=m.complaint_implement_days,
             complaint_evaluate_days=m.complaint_evaluate_days,
             complaint_followup_days=m.complaint_followup_days,
+            currency=m.currency,
+            default_payment_days=m.default_payment_days,
+            receivables_from_orders=m.receivables_from_orders,
+            payment_reminder_days=m.payment_reminder_days,
+            aging_edges=aging_edges(m),
             updated_at=m.updated_at,
         )
 
@@ -114,6 +138,16 @@ class CompanySettingsUpdateInput:
     complaint_implement_days: int | None = d(default=None, description="1–60 working days.")
     complaint_evaluate_days: int | None = d(default=None, description="1–60 working days.")
     complaint_followup_days: int | None = d(default=None, description="0–60 days.")
+    currency: str | None = d(
+        default=None,
+        description="ISO 4217 code with two decimal places; refused once amounts are recorded.",
+    )
+    default_payment_days: int | None = d(default=None, description="0–365 days.")
+    receivables_from_orders: bool | None = d(default=None, description="On or off.")
+    payment_reminder_days: int | None = d(default=None, description="0–60 days.")
+    aging_edges: list[int] | None = d(
+        default=None, description="Two to eight rising day counts, each 1–3660."
+    )
 
 
 @strawberry.type(description="Result of companySettingsUpdate.")
@@ -125,7 +159,7 @@ class CompanySettingsUpdatePayload(Payload):
 class CompanyQuery:
     @strawberry.field(description="The company-wide rules the server applies.")
     async def company_settings(self, info: Info) -> CompanySettings:
-        return CompanySettings.from_model(await company_rules(info), info.context.settings.currency)
+        return CompanySettings.from_model(await company_rules(info), info.context.currency)
 
 
 @strawberry.type
@@ -136,14 +170,17 @@ class CompanyMutation:
         info: Info,
         input: MutationInput[CompanySettingsUpdateInput],
     ) -> CompanySettingsUpdatePayload:
-        currency = info.context.settings.currency
         return await mutate(
             CompanySettingsUpdatePayload,
             lambda: update_settings(
-                info.context.viewer, input.version, input_values(input, skip=("version",))
+                info.context.viewer,
+                input.version,
+                input_values(input, skip=("version",)),
+                money_recorded=ledgers.money_recorded,
             ),
+            # In the currency just set, if it changed.
             lambda m: CompanySettingsUpdatePayload(
-                settings=CompanySettings.from_model(m, currency)
+                settings=CompanySettings.from_model(m, m.currency)
             ),
         )
 

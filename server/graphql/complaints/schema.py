@@ -78,7 +78,7 @@ async def _filtered(info: Info, f: ComplaintFilter | None) -> Any:
 
 async def _page(info: Info, query: Any, sort: SortKey, args: Any) -> Connection[Complaint]:
     columns = complaint_columns(nodes_selection(info).names)
-    currency = info.context.settings.currency
+    currency = info.context.currency
     try:
         page = await paginate(query, sort, args, columns=columns)
     except DomainError as exc:
@@ -335,7 +335,7 @@ def _complaint_id(value: Any) -> int:
 
 
 async def _act(info: Info, call: Callable[[], Awaitable[models.Complaint]]) -> ComplaintPayload:
-    currency = info.context.settings.currency
+    currency = info.context.currency
 
     async def answer(m: models.Complaint) -> ComplaintPayload:
         return ComplaintPayload(complaint=await Complaint.load(m.id, currency))
@@ -559,7 +559,7 @@ class ComplaintsMutation:
                 limit,
                 input.description,
             )
-            return attached, await Complaint.load(attached.complaint_id, settings.currency)
+            return attached, await Complaint.load(attached.complaint_id, info.context.currency)
 
         def attached(
             result: tuple[models.ComplaintEvidence, Complaint],

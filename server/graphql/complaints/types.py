@@ -369,7 +369,7 @@ class Complaint(relay.Node):
     ) -> list[Any]:
         query = await visible_complaints(info.context.viewer)
         columns = complaint_columns(field_selection(info, "Complaint").names)
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return await nodes_in_order(
             node_ids, query, lambda row: cls.from_row(row, currency), columns
         )

@@ -70,7 +70,14 @@ class CustomerFields:
         description="Credit limit, decimal string ≥ 0, two places at most."
     )
     billing_day: Maybe[int | None] = f(description="Billing day of the month, 1–31.")
-    payment_terms: Maybe[str | None] = f(description="Payment terms, e.g. net 30.")
+    payment_days: Maybe[int | None] = f(
+        description="Days of credit, 0–365 (0: payment before or on delivery); null for the "
+        "company's default. With billingDay it gives each debt's due date."
+    )
+    payment_terms: Maybe[str | None] = f(
+        description="Payment terms in words.",
+        deprecation_reason="Use paymentDays and billingDay; this text no longer sets due dates.",
+    )
     current_sales_activity: Maybe[str | None] = f(description="Current sales activity.")
     open_problems: Maybe[str | None] = f(description="Open problems.")
     source_channel: Maybe[SourceChannel | None] = f(description="Source channel.")

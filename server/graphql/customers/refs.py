@@ -17,7 +17,7 @@ def customer_of(info: Info, row: Any) -> Any:
     """The GraphQL Customer for a customer row (or model) already known to be visible."""
     from server.graphql.customers.types import Customer
 
-    currency = info.context.settings.currency
+    currency = info.context.currency
     if isinstance(row, dict):
         return Customer.from_row(row, currency)
     return Customer.from_model(row, currency)

@@ -69,7 +69,7 @@ def _domain_filter(flt: CustomerFilter | None) -> DomainFilter:
 
 def customer_of(info: Info, m: DomainCustomer) -> Customer:
     """The GraphQL customer for a model a mutation returned, in the company's currency."""
-    return Customer.from_model(m, info.context.settings.currency)
+    return Customer.from_model(m, info.context.currency)
 
 
 @strawberry.type
@@ -110,7 +110,7 @@ class CustomersQuery:
             )
         except DomainError as exc:
             raise argument_error(exc) from None
-        currency = info.context.settings.currency
+        currency = info.context.currency
         result = connection(page, lambda row: Customer.from_row(row, currency))
         await prefetch(info, result.nodes, selection)
         return result

@@ -62,6 +62,7 @@ from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
 from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
 from server.graphql.projection import model_row, object_of
+from server.graphql.receivables.account import CustomerAccount
 from server.graphql.sales.schema import SalesOrder
 
 d = strawberry.field
@@ -184,7 +185,15 @@ class Customer(relay.Node):
     years_in_business: int | None = d(description="Years in business.")
     credit_limit: Money | None = d(description="Credit limit (信用额度).")
     billing_day: int | None = d(description="Day of the month accounts are settled (结账日), 1–31.")
-    payment_terms: str = d(description="Payment terms (付款条件), e.g. net 30.")
+    payment_days: int | None = d(
+        description="Days of credit (付款条件): 0 is payment before or on delivery, null the "
+        "company's default. A debt falls due this many days after the billing day on or "
+        "after its issue (月结), or after its issue when there is no billing day."
+    )
+    payment_terms: str = d(
+        description="Payment terms in words, as written before they became paymentDays.",
+        deprecation_reason="Use paymentDays and billingDay; this text no longer sets due dates.",
+    )
     # Transaction status (交易现状)
     current_sales_activity: str = d(description="Current sales activity.")
     open_problems: str = d(description="Open problems in the relationship.")
@@ -321,13 +330,13 @@ class Customer(relay.Node):
             .limit(200)
             .values(*columns)
         )
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return [FollowUp.from_row(r, currency) for r in rows]
 
     @strawberry.field(description="The contact plan (联络计划); null if none was made.")
     async def contact_plan(self, info: Info) -> ContactPlan | None:
         plan = await info.context.loader(followups_loaders.contact_plans).load(self.id)
-        return ContactPlan.from_model(plan, info.context.settings.currency) if plan else None
+        return ContactPlan.from_model(plan, info.context.currency) if plan else None
 
     @strawberry.field(
         description="Days between follow-ups for this customer: the contact plan's frequency, "
@@ -359,7 +368,7 @@ class Customer(relay.Node):
             )
         except DomainError as exc:
             raise argument_error(exc) from None
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return connection(page, lambda row: SalesOrder.from_row(row, currency))
 
     @strawberry.field(
@@ -378,6 +387,15 @@ class Customer(relay.Node):
         from server.graphql.complaints.schema import customer_complaints
 
         return await customer_complaints(info, self.id, bool(open), first, after)
+
+    @strawberry.field(
+        description="The customer's money: balance, credit limit and hold, debts, payments, "
+        "statements and collection (the money tab); null when you may not read it."
+    )
+    async def account(self, info: Info) -> CustomerAccount | None:
+        from server.graphql.receivables.account import account_of
+
+        return await account_of(info, self.id)
 
     @strawberry.field(
         description="Open complaints (not closed or rejected): complaints left unresolved "
@@ -454,7 +472,7 @@ class Customer(relay.Node):
         opened = [row["id"] for row in rows if row is not None and row["owner_id"] != viewer.id]
         if opened:
             VIEW_LOG.note(viewer, "customer.view", "Customer", opened)
-        currency = info.context.settings.currency
+        currency = info.context.currency
         found = [cls.from_row(row, currency) if row else None for row in rows]
         await prefetch(info, [c for c in found if c is not None], selection)
         return found

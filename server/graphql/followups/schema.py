@@ -150,7 +150,7 @@ class FollowUpsQuery:
         day = day or today(await company_rules(info))
         point = (start.latitude, start.longitude) if start else None
         plan = await visit_plan(viewer, uid, region, day, point)
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return VisitPlan(
             day=plan.day,
             region=plan.region,
@@ -308,7 +308,7 @@ class FollowUpsMutation:
         info: Info,
         input: MutationInput[InteractionLogInput],
     ) -> InteractionLogPayload:
-        currency = info.context.settings.currency
+        currency = info.context.currency
 
         def logged(result: interactions.LogResult) -> InteractionLogPayload:
             return InteractionLogPayload(
@@ -355,7 +355,7 @@ class FollowUpsMutation:
                 sent["assignee_id"] = decode_id(input.assignee_id.value, "User", "assignee_id")
             return sent
 
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return await mutate(
             FollowUpCreatePayload,
             lambda: tasks.create_follow_up(
@@ -382,7 +382,7 @@ class FollowUpsMutation:
                 sent["assignee_id"] = decode_id(input.assignee_id.value, "User", "assignee_id")
             return sent
 
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return await mutate(
             FollowUpUpdatePayload,
             lambda: tasks.update_follow_up(
@@ -398,7 +398,7 @@ class FollowUpsMutation:
         info: Info,
         input: MutationInput[FollowUpRescheduleInput],
     ) -> FollowUpReschedulePayload:
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return await mutate(
             FollowUpReschedulePayload,
             lambda: tasks.reschedule_follow_up(
@@ -420,7 +420,7 @@ class FollowUpsMutation:
         info: Info,
         input: MutationInput[FollowUpSkipInput],
     ) -> FollowUpSkipPayload:
-        currency = info.context.settings.currency
+        currency = info.context.currency
 
         def skipped(result: tuple[DomainFollowUp, DomainFollowUp | None]) -> FollowUpSkipPayload:
             done, following = result
@@ -449,7 +449,7 @@ class FollowUpsMutation:
         info: Info,
         input: MutationInput[ContactPlanSetInput],
     ) -> ContactPlanSetPayload:
-        currency = info.context.settings.currency
+        currency = info.context.currency
         return await mutate(
             ContactPlanSetPayload,
             lambda: plans.set_contact_plan(

@@ -264,7 +264,7 @@ class FollowUp(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        currency = info.context.settings.currency
+        currency = info.context.currency
         columns = followup_columns(field_selection(info, "FollowUp").names)
         return await nodes_through_customer(
             info,
@@ -426,7 +426,7 @@ class FollowUpQueue:
             customer_fields=customer_columns(wanted.names),
         )
         page.counter = lambda: self._count(info, section)
-        currency = info.context.settings.currency
+        currency = info.context.currency
         result = connection(page, lambda m: FollowUp.from_model(m, currency))
         if wanted.fields:
             # The page's customers with their contacts loaded at once: the rows then

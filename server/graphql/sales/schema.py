@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from server.domain.receivables import billing
 from server.domain.sales import classes, orders
 from server.domain.sales import models as sales_models
 from server.domain.shared.errors import DomainError
@@ -100,7 +101,7 @@ class SalesOrder(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        currency = info.context.settings.currency
+        currency = info.context.currency
         columns = order_columns(field_selection(info, "SalesOrder").names)
         return await nodes_through_customer(
             info,
@@ -199,7 +200,7 @@ class ClassAnalysis:
             )
         except DomainError as exc:
             raise argument_error(exc) from None
-        currency = info.context.settings.currency
+        currency = info.context.currency
         total = self._total_minor
 
         def row(m: sales_models.AbcRanking) -> ParetoRow:
@@ -230,7 +231,7 @@ async def _analysis(info: Info) -> ClassAnalysis | None:
     found = await classes.latest_analysis(info.context.viewer)
     if found is None:
         return None
-    currency = info.context.settings.currency
+    currency = info.context.currency
     run = found.run
     ranked = sum(c.customers for c in found.classes)
     return ClassAnalysis(
@@ -279,6 +280,12 @@ class SalesOrderCreateInput:
         "for the same customer returns the order already recorded.",
     )
     note: str | None = d(default=None, description="A note, ≤500 characters.")
+    credit_override_reason: str | None = d(
+        default=None,
+        description="Why the order may go past the customer's credit hold or credit limit: "
+        "only a manager over the customer may send it (audited). Without it such an order "
+        "is refused with a userError on this field.",
+    )
 
 
 @strawberry.type(description="Result of salesOrderCreate.")
@@ -327,7 +334,7 @@ class SalesMutation:
         async def recorded(result: tuple[sales_models.SalesOrder, bool]) -> SalesOrderCreatePayload:
             order, created = result
             return SalesOrderCreatePayload(
-                sales_order=SalesOrder.from_model(order, info.context.settings.currency),
+                sales_order=SalesOrder.from_model(order, info.context.currency),
                 created=created,
                 customer=await visible_customer(info, order.customer_id),
             )
@@ -344,6 +351,9 @@ class SalesMutation:
                     for k, v in (("external_ref", input.external_ref), ("note", input.note))
                     if v is not None
                 },
+                on_recorded=billing.checked_billing(
+                    info.context.viewer, input.credit_override_reason
+                ),
             ),
             recorded,
         )

@@ -1,0 +1,129 @@
+"""The money type and payment terms: exact to the cent, never a float (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from server.domain.receivables import terms
+from server.domain.shared.errors import ErrorCode
+from server.domain.shared.money import (
+    MAX_MINOR,
+    CurrencyMismatch,
+    Money,
+    parse_minor,
+    positive_amount,
+)
+from server.domain.shared.validation import FieldInvalid
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [("1234.5", 123450), ("0.01", 1), ("12500.00", 1250000), ("1e3", 100000), ("7", 700)],
+)
+def test_decimal_strings_become_minor_units(text: str, minor: int) -> None:
+    assert parse_minor(text) == minor
+    assert Money.parse(text, "CNY").decimal == Decimal(minor).scaleb(-2)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("0.001", ErrorCode.INVALID),  # no silent rounding of a third decimal
+        ("abc", ErrorCode.INVALID),
+        ("NaN", ErrorCode.INVALID),
+        ("Infinity", ErrorCode.INVALID),
+        (0.1, ErrorCode.INVALID),  # a float has lost its cents already
+        ("-5.00", ErrorCode.OUT_OF_RANGE),
+        ("1e999999", ErrorCode.OUT_OF_RANGE),
+        (str(Decimal(MAX_MINOR).scaleb(-2)), ErrorCode.OUT_OF_RANGE),
+    ],
+)
+def test_malformed_amounts_are_refused(value: object, code: ErrorCode) -> None:
+    with pytest.raises(FieldInvalid) as refused:
+        parse_minor(value)
+    assert refused.value.code == code
+
+
+def test_a_payment_must_be_more_than_zero() -> None:
+    with pytest.raises(FieldInvalid) as refused:
+        positive_amount("0.00")
+    assert refused.value.code == ErrorCode.OUT_OF_RANGE
+
+
+def test_arithmetic_refuses_to_mix_currencies() -> None:
+    assert Money(150, "CNY") + Money(50, "CNY") == Money(200, "CNY")
+    assert Money(150, "CNY") > Money(50, "CNY")
+    with pytest.raises(CurrencyMismatch):
+        _ = Money(1, "CNY") + Money(1, "USD")
+    with pytest.raises(CurrencyMismatch):
+        _ = Money(1, "CNY") < Money(1, "USD")
+
+
+def test_split_in_three_keeps_every_cent() -> None:
+    parts = Money.parse("100.00", "CNY").split([1, 1, 1])
+    assert [p.decimal for p in parts] == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+
+
+def test_split_by_weights_always_adds_up() -> None:
+    rng = random.Random(7)
+    for _ in range(500):
+        whole = Money(rng.randint(0, 10**9), "CNY")
+        weights = [rng.randint(0, 1000) for _ in range(rng.randint(1, 7))]
+        if not any(weights):
+            continue
+        parts = whole.split(weights)
+        assert Money.total(parts, "CNY") == whole
+        for part, weight in zip(parts, weights, strict=True):
+            exact = Decimal(whole.minor) * weight / sum(weights)
+            assert abs(part.minor - exact) < 1  # each part within a cent of its exact share
+
+
+def test_fill_pays_debts_in_order_and_keeps_the_rest() -> None:
+    shares, left = Money.parse("150.00", "CNY").fill([10000, 3333, 6667])
+    assert shares == [10000, 3333, 1667]
+    assert left == Money(0, "CNY")
+    shares, left = Money.parse("500.00", "CNY").fill([20000])
+    assert shares == [20000]
+    assert left == Money.parse("300.00", "CNY")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("月结30天", 30),
+        ("月结60天", 60),
+        ("net 30", 30),
+        ("款到发货", 0),
+        ("货到付款", 0),
+        ("", None),
+        ("看情况", None),
+    ],
+)
+def test_free_text_terms_become_days(text: str, days: int | None) -> None:
+    assert terms.days_from_text(text) == days
+
+
+@pytest.mark.parametrize(
+    ("issued", "days", "billing_day", "due"),
+    [
+        # Net 30 without a billing day: 30 days after issue.
+        (date(2026, 3, 10), 30, None, date(2026, 4, 9)),
+        # 月结30天 with billing day 25: settled on the 25th on or after issue, due 30 later.
+        (date(2026, 3, 10), 30, 25, date(2026, 4, 24)),
+        (date(2026, 3, 25), 30, 25, date(2026, 4, 24)),
+        (date(2026, 3, 26), 30, 25, date(2026, 5, 25)),
+        # Billing day 31 in February is its last day; December rolls into January.
+        (date(2026, 2, 3), 0, 31, date(2026, 2, 28)),
+        (date(2026, 12, 28), 10, 20, date(2027, 1, 30)),
+        # Payment on delivery: due the day it is issued.
+        (date(2026, 3, 10), 0, None, date(2026, 3, 10)),
+    ],
+)
+def test_due_dates_follow_the_terms(
+    issued: date, days: int, billing_day: int | None, due: date
+) -> None:
+    assert terms.due_date(issued, days, billing_day) == due
