@@ -156,15 +156,66 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
                     f"Seeded {stats['complaints']} complaints with {stats['events']} step "
                     f"events in {stats['seconds']:.1f} s."
                 )
+            if args.receivables:
+                from server.seed import seed_receivables
 
-    if not (args.demo or args.customers or args.activity or args.complaints):
+                stats = await seed_receivables(args.receivables)
+                print(
+                    f"Seeded {stats['receivables']} debts ({stats['open']} open) and "
+                    f"{stats['payments']} payments, read by {stats['finance']}, in "
+                    f"{stats['seconds']:.1f} s."
+                )
+
+    if not (args.demo or args.customers or args.activity or args.complaints or args.receivables):
         print(
-            "Say what to seed: --demo, --customers N, --activity N and/or --complaints N",
+            "Say what to seed: --demo, --customers N, --activity N, --complaints N and/or "
+            "--receivables N",
             file=sys.stderr,
         )
         return 2
     asyncio.run(run())
     return 0
+
+
+def _import_payments(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.domain.receivables.payment_import import finance_viewer, import_payments
+    from server.domain.shared import money
+    from server.graphql.common import parse_global_id
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with orm(settings):
+            viewer = await finance_viewer(args.by)
+            if viewer is None:
+                print(
+                    f"error: {args.by!r} is no active finance user or administrator",
+                    file=sys.stderr,
+                )
+                return 2
+            report = await import_payments(
+                path, viewer, parse_id=lambda cell: parse_global_id(cell, "Customer")
+            )
+        for line, message in report.errors:
+            where = f"{path}:{line}" if line else str(path)
+            print(f"{where}: {message}", file=sys.stderr)
+        if [line for line, _ in report.errors] == [0]:
+            return 1
+        if report.errors:
+            print(f"Nothing imported: {len(report.errors)} problem(s).", file=sys.stderr)
+            return 1
+        print(
+            f"Imported {report.created} payment(s); skipped {report.skipped} already "
+            f"imported; applied {money.decimal(report.applied_minor)}, "
+            f"{money.decimal(report.credit_minor)} left as customers' credit."
+        )
+        return 0
+
+    return asyncio.run(run())
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -320,12 +371,20 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--events", type=int, default=10, help="Bulk: step events per complaint (10)."
     )
+    seed.add_argument(
+        "--receivables",
+        type=int,
+        default=0,
+        help="Bulk: this many debts on the existing customers, nearly all paid in two "
+        "payments each, and a finance user to read them.",
+    )
     seed.set_defaults(func=_seed)
 
     imports = sub.add_parser(
         "import",
-        help="Import data from a file: `crm-server import orders FILE`.",
-        description="Import data from a file. What to import comes first: orders.",
+        help="Import data from a file: `crm-server import orders FILE`, "
+        "`crm-server import payments FILE --by USER`.",
+        description="Import data from a file. What to import comes first: orders or payments.",
     )
     what = imports.add_subparsers(dest="what", metavar="WHAT", title="what to import")
     imports.set_defaults(func=_import_usage(imports))
@@ -341,6 +400,22 @@ def build_parser() -> argparse.ArgumentParser:
         "file", help="A CSV file (UTF-8 or GBK/GB18030, header row) or an Excel .xlsx workbook."
     )
     orders.set_defaults(func=_import)
+    payments = what.add_parser(
+        "payments",
+        help="Payments from a bank export, CSV or .xlsx (columns bank_reference, customer, "
+        "received_on, amount[, method, note]); all or nothing, idempotent on bank_reference.",
+        description="Payments, one row per transfer, each applied to the customer's oldest "
+        "debts first (the rest stays their credit). customer is the customer's ID as the API "
+        "shows it, its customer code, or its exact name. Any problem stops the import and is "
+        "reported as FILE:LINE: problem.",
+    )
+    payments.add_argument(
+        "file", help="A CSV file (UTF-8 or GBK/GB18030, header row) or an Excel .xlsx workbook."
+    )
+    payments.add_argument(
+        "--by", required=True, help="The finance user recording them (their username)."
+    )
+    payments.set_defaults(func=_import_payments)
 
     classes = sub.add_parser(
         "classes", help="Recompute ABC classes and class-based service follow-ups."

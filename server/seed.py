@@ -251,6 +251,9 @@ async def seed_demo(customers_per_rep: int = 60, store: BlobStore | None = None)
     from server.demo_complaints import seed_demo_complaints
 
     await seed_demo_complaints(users, store)
+    from server.demo_receivables import seed_demo_receivables
+
+    await seed_demo_receivables(users)
     return True
 
 
@@ -724,5 +727,128 @@ async def seed_complaints(
     return {
         "complaints": count,
         "events": count * events_per_complaint,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def seed_receivables(count: int = 1_000_000, seed: int = 13) -> dict[str, Any]:
+    """Debts on the existing customers issued over the last three years, due 30 days
+    later, almost all paid (each in two payments, so `count` debts bring about 2×`count`
+    payments and allocations); what is still open is spread over every aging bucket. Adds
+    a finance user (password demo1234) to read them: the aging benchmark's volume."""
+    from server.domain.receivables.models import (
+        Payment,
+        PaymentAllocation,
+        Receivable,
+        receivable_status,
+    )
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = clock.now()
+    today = now.date()
+    customers = await Customer.all().values_list("id", "owner_id")
+    run = int(now.timestamp())
+    finance = await User.create(
+        username=f"bulk{run}_fin",
+        display_name="财务",
+        role=Role.FINANCE,
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
+    last = await Receivable.all().order_by("-id").first()
+    base = last.id if last else 0
+    last_payment = await Payment.all().order_by("-id").first()
+    payment_base = last_payment.id if last_payment else 0
+    debts: list[list[Any]] = []
+    payments: list[list[Any]] = []
+    allocations: list[list[Any]] = []
+    for n in range(count):
+        cid, _ = customers[n % len(customers)]
+        issued = today - timedelta(days=rng.randint(0, 1095))
+        due = issued + timedelta(days=30)
+        amount = rng.randint(1_000, 500_000) * 100 + rng.randint(0, 99)
+        overdue = (today - due).days
+        # Old debts are paid; recent and overdue ones often not (yet).
+        chance_open = 0.9 if overdue <= 0 else 0.25 if overdue <= 180 else 0.01
+        paid = 0 if rng.random() < chance_open else amount
+        if paid == 0 and overdue > 0 and rng.random() < 0.3:
+            paid = amount // 3  # part paid
+        rid = base + n + 1
+        left = amount - paid
+        debts.append(
+            [
+                rid,
+                cid,
+                amount,
+                paid,
+                left,
+                issued,
+                due,
+                receivable_status(amount, paid, 0).value,
+                f"INV{rid}",
+                now,
+                now,
+            ]
+        )
+        if paid:
+            first = paid // 2
+            for share, day in ((first, 10), (paid - first, 25)):
+                payment_base += 1
+                received = min(today, issued + timedelta(days=day))
+                payments.append(
+                    [
+                        payment_base,
+                        cid,
+                        share,
+                        received,
+                        "bank_transfer",
+                        f"B{payment_base}",
+                        finance.id,
+                        now,
+                    ]
+                )
+                allocations.append([payment_base, rid, share, now])
+    await insert_with_defaults(
+        Receivable,
+        [
+            "id",
+            "customer_id",
+            "amount_minor",
+            "paid_minor",
+            "open_minor",
+            "issued_on",
+            "due_on",
+            "status",
+            "reference",
+            "created_at",
+            "updated_at",
+        ],
+        debts,
+    )
+    await insert_with_defaults(
+        Payment,
+        [
+            "id",
+            "customer_id",
+            "amount_minor",
+            "received_on",
+            "method",
+            "reference",
+            "recorded_by_id",
+            "recorded_at",
+        ],
+        payments,
+    )
+    await insert_with_defaults(
+        PaymentAllocation,
+        ["payment_id", "receivable_id", "amount_minor", "allocated_at"],
+        allocations,
+    )
+    await Tortoise.get_connection("default").execute_script("ANALYZE;")
+    return {
+        "receivables": count,
+        "open": sum(1 for d in debts if d[4] > 0),
+        "payments": len(payments),
+        "finance": finance.username,
         "seconds": time.perf_counter() - started,
     }

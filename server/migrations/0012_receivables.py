@@ -45,10 +45,10 @@ async def _payment_days_from_terms(apps, schema_editor):
 
 
 
-# Aging reads the open debts only: an index of exactly those, by due date, keeps it from
-# touching the settled millions.
+# Aging reads the open debts only: an index of exactly those keeps it from touching the
+# settled millions, and leads with the customer so grouping by customer needs no sort.
 _OPEN_INDEX = (
-    'CREATE INDEX "receivable_open_due" ON "receivable" ("due_on", "customer_id", "open_minor") '
+    'CREATE INDEX "receivable_open" ON "receivable" ("customer_id", "due_on", "open_minor") '
     'WHERE "open_minor" > 0'
 )
 
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', UtcDatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'receivable', 'app': 'crm', 'indexes': [Index(fields=['customer_id', 'due_on']), Index(fields=['due_on', 'open_minor'])], 'pk_attr': 'id'},
+            options={'table': 'receivable', 'app': 'crm', 'indexes': [Index(fields=['customer_id', 'due_on']), Index(fields=['issued_on', 'customer_id', 'amount_minor'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -256,5 +256,5 @@ class Migration(migrations.Migration):
             field=fields.CharEnumField(description='CADENCE: cadence\nMANUAL: manual\nLEADERSHIP_VISIT: leadership_visit\nCLASS_VISIT: class_visit\nINQUIRY_LETTER: inquiry_letter\nCOMPLAINT: complaint\nPAYMENT_REMINDER: payment_reminder\nCOLLECTION: collection', enum_type=FollowUpOrigin, max_length=20),
         ),
         ops.RunPython(_payment_days_from_terms, ops.RunPython.noop),
-        ops.RunSQL(_OPEN_INDEX, 'DROP INDEX "receivable_open_due"'),
+        ops.RunSQL(_OPEN_INDEX, 'DROP INDEX "receivable_open"'),
     ]

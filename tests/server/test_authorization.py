@@ -1062,6 +1062,22 @@ async def collection_fields(world: dict[str, Any], actor: str) -> None:
     assert logged == _money_outcome(actor, works)
 
 
+async def dispute_field(world: dict[str, Any], actor: str) -> None:
+    """Marking a debt disputed: finance and the customer's owner line."""
+    receivable, _ = await _money(world)
+    marked = await _mutate(
+        _api(world, actor),
+        "receivableDispute",
+        "ReceivableDisputeInput",
+        {
+            "receivableId": str(GlobalID("Receivable", str(receivable.id))),
+            "disputed": True,
+            "note": "对方说少收到两箱",
+        },
+    )
+    assert marked == _money_outcome(actor, {"finance"} | OWNER_LINE)
+
+
 async def aging_field(world: dict[str, Any], actor: str) -> None:
     """Aging counts the debts the viewer reads, and names only those rows."""
     await _money(world)
@@ -1178,6 +1194,7 @@ MATRIX = {
     "Mutation.collectionStep": collection_fields,
     "Mutation.collectionLog": collection_fields,
     "Query.aging": aging_field,
+    "Mutation.receivableDispute": dispute_field,
     "Mutation.statementReconcile": statement_fields,
 }
 

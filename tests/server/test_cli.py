@@ -170,6 +170,61 @@ def test_import_orders_from_files_a_chinese_office_saves(tmp_path: Path) -> None
     assert "required" not in bare.stderr
 
 
+def test_import_payments_from_a_bank_export(tmp_path: Path) -> None:
+    """A bank's export in GBK: applied oldest due first, all or nothing, and importing the
+    same file again records nothing twice."""
+    assert crm(tmp_path, "seed", "--demo").returncode == 0
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        # The demo customer with the most owed, and what it owes, oldest due first.
+        customer_id, name = db.execute(
+            "SELECT c.id, c.name FROM customer c JOIN receivable r ON r.customer_id = c.id "
+            "GROUP BY c.id ORDER BY SUM(r.open_minor) DESC LIMIT 1"
+        ).fetchone()
+        owed = db.execute(
+            "SELECT id, open_minor FROM receivable WHERE customer_id = ? AND open_minor > 0 "
+            "ORDER BY due_on, id",
+            (customer_id,),
+        ).fetchall()
+    header = "bank_reference,customer,received_on,amount,method,note\n"
+    bank = tmp_path / "银行流水.csv"
+    bank.write_bytes(
+        (
+            header
+            + f"B-001,{name},2026-11-20,1000.00,,第一笔\n"
+            + f"B-002,{name},2026-11-21,0.01,cash,\n"
+        ).encode("gbk")
+    )
+    done = crm(tmp_path, "import", "payments", str(bank), "--by", "wu")
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 payment(s)" in done.stdout
+    again = crm(tmp_path, "import", "payments", str(bank), "--by", "wu")
+    assert "Imported 0 payment(s); skipped 2" in again.stdout
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        oldest_id, oldest_open = owed[0]
+        (now_open,) = db.execute(
+            "SELECT open_minor FROM receivable WHERE id = ?", (oldest_id,)
+        ).fetchone()
+        (applied,) = db.execute(
+            "SELECT SUM(a.amount_minor) FROM payment_allocation a JOIN payment p "
+            "ON p.id = a.payment_id WHERE p.idempotency_key LIKE 'bank:B-00%'"
+        ).fetchone()
+    assert applied == 100_001  # less than the oldest debt: all of it went there
+    assert now_open == oldest_open - 100_001
+    # One bad line: nothing imported, each problem named with its line.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header + f"B-003,{name},2026-11-22,5.00,,\n" + "B-004,没有这家,明天,-1,,\n",
+        encoding="utf-8",
+    )
+    refused = crm(tmp_path, "import", "payments", str(bad), "--by", "wu")
+    assert refused.returncode == 1
+    assert f"{bad}:3: unknown customer '没有这家'" in refused.stderr
+    assert "Nothing imported" in refused.stderr
+    # Only finance records payments.
+    rep = crm(tmp_path, "import", "payments", str(bank), "--by", "zhang")
+    assert rep.returncode == 2
+
+
 def test_a_populated_database_migrates_to_this_release(tmp_path: Path) -> None:
     """A database at the previous release (migration 0006) with users, customers pointing
     at them and a contact logged with an offset: it must reach this release whole."""
@@ -203,6 +258,7 @@ async def main():
         '', '', '', '', '', '', '', '', 'other', '', 'prospect', 'B', 0,
         '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00', 1, 3, 0, 'visit', '', '',
         '2026-12-01 00:30:00+08:00');
+      UPDATE customer SET payment_terms = '月结60天';
     ''')
     print("applied", await apply_migrations())
     await Tortoise.close_connections()
@@ -216,6 +272,9 @@ asyncio.run(main())
     assert "0008_login_throttle" in done.stdout
     with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(app_user)")]
-        customer = db.execute("SELECT owner_id, code, last_contact_at FROM customer").fetchone()
+        customer = db.execute(
+            "SELECT owner_id, code, last_contact_at, payment_days FROM customer"
+        ).fetchone()
     assert "failed_logins" not in columns and "locked_until" not in columns
-    assert customer == (1, None, "2026-11-30 16:30:00+00:00")
+    # The payment terms written in words became a number of days (migration 0012).
+    assert customer == (1, None, "2026-11-30 16:30:00+00:00", 60)

@@ -410,3 +410,25 @@ async def test_sqlite_syncs_every_commit(settings: Any) -> None:
         pytest.skip("PostgreSQL's own fsync on commit applies")
     _, rows = await conn.execute_query("PRAGMA synchronous")
     assert rows[0][0] == 2
+
+
+async def test_a_disputed_debt_is_still_owed(company: Company, finance: Api) -> None:
+    customer = await create_customer(company.api("r1"))
+    owed = await debt(finance, customer["id"], "300.00", issued=company_today())
+    mark = """mutation($i: ReceivableDisputeInput!) { receivableDispute(input: $i) {
+      receivable { status open { amount } } userErrors { code } } }"""
+    disputed = await company.api("r1").data(
+        mark, {"i": {"receivableId": owed["id"], "disputed": True, "note": "规格不符"}}
+    )
+    assert disputed["receivableDispute"]["receivable"] == {
+        "status": "DISPUTED",
+        "open": {"amount": "300.00"},
+    }
+    # Paid in part while disputed: still disputed; resolved, it is part paid.
+    await pay(finance, customer["id"], "100.00")
+    resolved = await finance.data(mark, {"i": {"receivableId": owed["id"], "disputed": False}})
+    assert resolved["receivableDispute"]["receivable"] == {
+        "status": "PARTLY_PAID",
+        "open": {"amount": "200.00"},
+    }
+    await assert_ledger_adds_up()

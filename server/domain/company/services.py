@@ -31,8 +31,7 @@ async def company_settings() -> CompanySettings:
     try:
         return await CompanySettings.create(id=SETTINGS_ID)
     except IntegrityError:  # another request created it first
-        CURRENCY.forget()
-    return await CompanySettings.get(id=SETTINGS_ID)
+        return await CompanySettings.get(id=SETTINGS_ID)
 
 
 def zone(settings: CompanySettings) -> ZoneInfo:

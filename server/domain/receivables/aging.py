@@ -25,6 +25,7 @@ from tortoise.expressions import Q
 from server.domain.access.visibility import customer_condition, customer_scope
 from server.domain.accounts.models import User
 from server.domain.accounts.viewer import Viewer
+from server.domain.company.models import CompanySettings
 from server.domain.company.services import aging_edges, company_settings, today, zone
 from server.domain.customers.models import Customer
 from server.domain.receivables.models import (
@@ -210,10 +211,16 @@ async def _open_then(viewer: Viewer, as_of: date, end: datetime) -> list[tuple[i
     return found
 
 
-async def aging(viewer: Viewer, as_of: date | None, group: AgingGroup) -> Aging:
+async def aging(
+    viewer: Viewer,
+    as_of: date | None,
+    group: AgingGroup,
+    settings: CompanySettings | None = None,
+) -> Aging:
     """What the viewer may read of the company's debts, aged as of a day (today when None),
-    grouped as asked; rows with the most overdue first."""
-    settings = await company_settings()
+    grouped as asked; rows with the most overdue first. `settings`: the company settings
+    when the caller has them already."""
+    settings = settings or await company_settings()
     day = as_of or today(settings)
     edges = aging_edges(settings)
     result = Aging(day, edges)

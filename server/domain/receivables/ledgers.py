@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from server.domain.receivables.models import CustomerLedger, Payment, Receivable
@@ -24,16 +24,16 @@ from server.domain.shared.rows import params_for
 
 
 async def lock(customer_id: int) -> None:
-    """Take the customer's ledger lock for the rest of the current transaction."""
+    """Take the customer's ledger lock for the rest of the current transaction: one upsert
+    that creates the ledger row or bumps its version (SQLite and PostgreSQL alike)."""
     params = params_for(CustomerLedger)
     db = CustomerLedger._meta.db
     await db.execute_query(
         'INSERT INTO "customer_ledger" ("customer_id", "version", "updated_at") '
-        f"VALUES ({params.one(customer_id)}, 0, CURRENT_TIMESTAMP) "
-        'ON CONFLICT ("customer_id") DO NOTHING',
+        f"VALUES ({params.one(customer_id)}, 1, CURRENT_TIMESTAMP) "
+        'ON CONFLICT ("customer_id") DO UPDATE SET "version" = "customer_ledger"."version" + 1',
         params.values,
     )
-    await CustomerLedger.filter(customer_id=customer_id).update(version=F("version") + 1)
 
 
 async def money_recorded() -> bool:

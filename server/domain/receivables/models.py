@@ -110,7 +110,9 @@ class Receivable(Model):
 
     class Meta:
         table = "receivable"
-        indexes = (("customer_id", "due_on"), ("due_on", "open_minor"))
+        # The DSO window sums what was issued in it from this index alone; aging reads the
+        # open debts from a partial index of exactly those (migration 0012).
+        indexes = (("customer_id", "due_on"), ("issued_on", "customer_id", "amount_minor"))
 
 
 class Payment(Model):

@@ -22,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from server.domain.access.visibility import can_edit_owned_by
 from server.domain.accounts.permissions import Permission
 from server.domain.accounts.viewer import Viewer
 from server.domain.audit import services as audit
@@ -37,7 +38,7 @@ from server.domain.receivables.models import (
     Receivable,
     receivable_status,
 )
-from server.domain.receivables.scope import visible_payments
+from server.domain.receivables.scope import visible_payments, visible_receivables
 from server.domain.sales.models import SalesOrder
 from server.domain.shared import clock, money
 from server.domain.shared import validation as v
@@ -265,7 +266,7 @@ async def _apply(
     return wanted
 
 
-async def _allocate(payment: Payment, plan: list[tuple[int, int]]) -> None:
+async def _allocate(payment: Payment, plan: list[tuple[int, int]], day: date | None = None) -> None:
     """Apply the plan: allocation rows, and each receivable's parts in one conditional
     UPDATE (it cannot take more than is open, even if the lock were ever missing)."""
     if not plan:
@@ -276,10 +277,12 @@ async def _allocate(payment: Payment, plan: list[tuple[int, int]]) -> None:
             for rid, amount in plan
         ]
     )
-    await change_parts([(rid, amount) for rid, amount in plan])
+    await change_parts([(rid, amount) for rid, amount in plan], day=day)
 
 
-async def change_parts(paid: list[tuple[int, int]], *, written_off: bool = False) -> None:
+async def change_parts(
+    paid: list[tuple[int, int]], *, written_off: bool = False, day: date | None = None
+) -> None:
     """Add to each receivable's paid (or written-off) part; a negative amount takes back.
     Each receivable's status follows from its parts."""
     rows = {
@@ -317,7 +320,7 @@ async def change_parts(paid: list[tuple[int, int]], *, written_off: bool = False
     if settled:
         await reminders.withdraw(settled)
     # Paid (or written off) to the last overdue cent: the collection case is done.
-    day = today(await company_settings())
+    day = day or today(await company_settings())
     await collections.close_if_settled({int(r["customer_id"]) for r in rows.values()}, day)
 
 
@@ -335,7 +338,8 @@ async def record_payment(
     answers with the first payment and writes nothing."""
     user = viewer.require_user()
     _require_finance(viewer, N_("Only finance records payments."))
-    settings = await company_settings()
+    # Shared with whatever else the request reads of the settings (the answer's balance).
+    settings = await viewer.once("company_settings", company_settings)
     cleaned = v.clean(
         PAYMENT_FIELDS,
         {"amount": None, "received_on": None, "method": None, **values},
@@ -348,36 +352,14 @@ async def record_payment(
         replay = await _replay(viewer, key, customer_id, cleaned["amount"])
         if replay is not None:
             return replay
-    customer = await _customer(customer_id)
+    if not await Customer.filter(id=customer_id).exists():
+        raise not_found("Customer", "customer_id")
+    customer_id_ok = customer_id
     wanted = _clean_allocations(allocations) if allocations is not None else None
     try:
         async with in_transaction():
-            await ledgers.lock(customer.id)
-            plan = await _apply(customer.id, cleaned["amount"], wanted)
-            applied = sum(a for _, a in plan)
-            payment = await Payment.create(
-                customer_id=customer.id,
-                amount_minor=cleaned["amount"],
-                unallocated_minor=cleaned["amount"] - applied,
-                received_on=cleaned["received_on"],
-                method=cleaned["method"],
-                reference=cleaned.get("reference") or "",
-                note=cleaned.get("note") or "",
-                idempotency_key=key,
-                recorded_by_id=user.id,
-            )
-            await _allocate(payment, plan)
-            await audit.record(
-                viewer,
-                "payment.record",
-                "Payment",
-                payment.id,
-                {
-                    "amount": {"to": str(money.decimal(payment.amount_minor))},
-                    "allocations": {
-                        "to": [[rid, str(money.decimal(a))] for rid, a in plan],
-                    },
-                },
+            return await write_payment(
+                viewer, user.id, customer_id_ok, cleaned, wanted, day=today(settings)
             )
     except IntegrityError:
         # The same key, recorded by a concurrent retry between our check and our insert.
@@ -385,6 +367,44 @@ async def record_payment(
         if replay is None:
             raise
         return replay
+
+
+async def write_payment(
+    viewer: Viewer,
+    user_id: int,
+    customer_id: int,
+    cleaned: dict[str, Any],
+    wanted: list[tuple[int, int]] | None,
+    *,
+    day: date | None = None,
+) -> PaymentResult:
+    """Write a payment already checked (PAYMENT_FIELDS) and apply it, inside the caller's
+    transaction, under the customer's ledger lock."""
+    await ledgers.lock(customer_id)
+    plan = await _apply(customer_id, cleaned["amount"], wanted)
+    applied = sum(a for _, a in plan)
+    payment = await Payment.create(
+        customer_id=customer_id,
+        amount_minor=cleaned["amount"],
+        unallocated_minor=cleaned["amount"] - applied,
+        received_on=cleaned["received_on"],
+        method=cleaned["method"],
+        reference=cleaned.get("reference") or "",
+        note=cleaned.get("note") or "",
+        idempotency_key=cleaned.get("idempotency_key") or None,
+        recorded_by_id=user_id,
+    )
+    await _allocate(payment, plan, day)
+    await audit.record(
+        viewer,
+        "payment.record",
+        "Payment",
+        payment.id,
+        {
+            "amount": {"to": str(money.decimal(payment.amount_minor))},
+            "allocations": {"to": [[rid, str(money.decimal(a))] for rid, a in plan]},
+        },
+    )
     return PaymentResult(payment, plan)
 
 
@@ -480,3 +500,37 @@ async def reverse_payment(viewer: Viewer, payment_id: int, reason: Any) -> Payme
             viewer, "payment.reverse", "Payment", payment_id, {"reason": {"to": why}}
         )
     return await Payment.get(id=payment_id)
+
+
+async def set_disputed(viewer: Viewer, receivable_id: int, disputed: bool, note: Any) -> Receivable:
+    """Mark a debt disputed by the customer (or no longer): finance or the customer's owner
+    line. A disputed debt is still owed; its status says so until it is resolved."""
+    viewer.require_user()
+    found = await (await visible_receivables(viewer)).filter(id=receivable_id).first()
+    if found is None:
+        raise not_found("Receivable", "receivable_id")
+    owner = await Customer.get(id=found.customer_id).only("id", "owner_id")
+    if not viewer.may(Permission.WORK_RECEIVABLES) and not await can_edit_owned_by(
+        viewer, owner.owner_id
+    ):
+        raise DomainError.single(
+            ErrorCode.NOT_ALLOWED, N_("Only finance or the customer's owner marks a dispute.")
+        )
+    why = v.clean({"note": v.text(500)}, {"note": note})["note"]
+    async with in_transaction():
+        await ledgers.lock(found.customer_id)
+        fresh = await Receivable.get(id=found.id)
+        status = receivable_status(
+            fresh.amount_minor, fresh.paid_minor, fresh.written_off_minor, disputed=disputed
+        )
+        await Receivable.filter(id=found.id).update(
+            disputed=disputed, status=status, version=F("version") + 1, updated_at=clock.now()
+        )
+        await audit.record(
+            viewer,
+            "receivable.dispute",
+            "Receivable",
+            found.id,
+            {"disputed": {"from": fresh.disputed, "to": disputed}, "note": {"to": why}},
+        )
+    return await Receivable.get(id=found.id)

@@ -63,7 +63,7 @@ class _Order:
 IdParser = Callable[[str], int | None]
 
 
-async def _customer_index(cells: set[str], parse_id: IdParser) -> tuple[dict[str, int], set[str]]:
+async def customer_index(cells: set[str], parse_id: IdParser) -> tuple[dict[str, int], set[str]]:
     """Resolve each customer cell to an id: an API ID, else a customer code, else an exact
     name. Names shared by several customers are ambiguous."""
     found: dict[str, int] = {}
@@ -116,7 +116,7 @@ async def import_orders(
         return report
     settings = await company_settings()
     latest = today(settings)
-    customers, ambiguous = await _customer_index(
+    customers, ambiguous = await customer_index(
         {(r.get("customer") or "").strip() for _, r in rows}, parse_id
     )
     orders: dict[str, _Order] = {}

@@ -9,21 +9,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
-from tortoise.functions import Min, Sum
 
 from server.domain.company.services import today
 from server.domain.receivables import models
 from server.domain.receivables.collections import readable_case
 from server.domain.receivables.ladder import COLLECTIONS
-from server.domain.receivables.models import LADDER, Receivable
+from server.domain.receivables.models import LADDER
 from server.domain.receivables.scope import visible_cases
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, company_rules, money, nodes_in_order
+from server.graphql.common import Money, company_rules, money
 from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import by_value
 from server.graphql.receivables import loaders
 from server.graphql.receivables.enums import Classification, CollectionStep, LegalAction
-from server.graphql.receivables.types import user_of
+from server.graphql.receivables.types import built_nodes, user_of, with_names
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer
@@ -99,48 +98,34 @@ class CollectionCase(relay.Node):
 
     @classmethod
     async def build(cls, info: Info, found: list[models.CollectionCase]) -> list[CollectionCase]:
-        names = await info.context.loader(loaders.customer_names).load_many(
-            [m.customer_id for m in found]
-        )
-        currency = info.context.currency
-        return [cls.from_model(m, currency, n) for m, n in zip(found, names, strict=True)]
+        return await with_names(info, found, cls.from_model)
 
     @strawberry.field(description="The customer; null when you may not see its record.")
     async def customer(self, info: Info) -> CustomerType | None:
         return await visible_customer(info, self._customer_id)
 
+    async def _overdue(self, info: Info) -> tuple[int, date | None, date]:
+        day = today(await company_rules(info))
+        total, first = await info.context.loader(loaders.overdue_facts, day).load(self._customer_id)
+        return total, first, day
+
     @strawberry.field(description="What is owed past its due date now.")
     async def overdue(self, info: Info) -> Money:
-        day = today(await company_rules(info))
-        [row] = await (
-            Receivable.filter(customer_id=self._customer_id, open_minor__gt=0, due_on__lt=day)
-            .annotate(total=Sum("open_minor"))
-            .values("total")
-        )
-        return money(int(row["total"] or 0), info.context.currency)
+        total, _, _ = await self._overdue(info)
+        return money(total, info.context.currency)
 
     @strawberry.field(description="Days past due of the oldest overdue debt; 0 when none.")
     async def oldest_days_overdue(self, info: Info) -> int:
-        day = today(await company_rules(info))
-        [row] = await (
-            Receivable.filter(customer_id=self._customer_id, open_minor__gt=0, due_on__lt=day)
-            .annotate(first=Min("due_on"))
-            .values("first")
-        )
-        first = row["first"]
-        if first is None:
-            return 0
-        if isinstance(first, str):  # SQLite answers an aggregate of dates as text
-            first = date.fromisoformat(first)
-        return (day - first).days
+        _, first, day = await self._overdue(info)
+        return 0 if first is None else (day - first).days
 
     @strawberry.field(description="The ally worked through (step 2), by name.")
-    async def ally_name(self) -> str | None:
-        return await _contact_name(self._ally_id)
+    async def ally_name(self, info: Info) -> str | None:
+        return await _contact_name(info, self._ally_id)
 
     @strawberry.field(description="The key person influenced (step 3), by name.")
-    async def key_person_name(self) -> str | None:
-        return await _contact_name(self._key_person_id)
+    async def key_person_name(self, info: Info) -> str | None:
+        return await _contact_name(info, self._key_person_id)
 
     @strawberry.field(description="Everything done on it, oldest first.")
     async def entries(self) -> list[CollectionEntry]:
@@ -173,18 +158,13 @@ class CollectionCase(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         query = await visible_cases(info.context.viewer)
-        found = await nodes_in_order(node_ids, query, lambda m: m)
-        built = iter(await cls.build(info, [m for m in found if m is not None]))
-        return [next(built) if m is not None else None for m in found]
+        return await built_nodes(info, node_ids, query, cls.build)
 
 
-async def _contact_name(contact_id: int | None) -> str | None:
+async def _contact_name(info: Info, contact_id: int | None) -> str | None:
     if contact_id is None:
         return None
-    from server.domain.customers.models import Contact
-
-    found = await Contact.get_or_none(id=contact_id).only("id", "name")
-    return found.name if found else None
+    return await info.context.loader(loaders.contact_names).load(contact_id)
 
 
 async def open_case_of(info: Info, customer_id: int) -> CollectionCase | None:

@@ -163,3 +163,10 @@ class StatementReconcileInput:
     period_to: date = d(name="to", description="Its last day; not in the future.")
     confirmed_by: str = d(description="Who confirmed it at the customer, at most 100.")
     differences: str | None = d(default=None, description="Differences found, if any.")
+
+
+@strawberry.input(description="Mark a debt disputed by the customer, or no longer disputed.")
+class ReceivableDisputeInput:
+    receivable_id: relay.GlobalID = d(description="The debt.")
+    disputed: bool = d(description="True: the customer disputes it; false: resolved.")
+    note: str | None = d(default=None, description="What is disputed, at most 500.")

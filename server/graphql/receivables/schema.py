@@ -18,6 +18,7 @@ from server.domain.receivables import aging as domain_aging
 from server.domain.receivables import (
     collections,
     holds,
+    ledgers,
     models,
     services,
     statements,
@@ -57,6 +58,7 @@ from server.graphql.receivables.inputs import (
     PaymentRecordInput,
     PaymentReverseInput,
     ReceivableCreateInput,
+    ReceivableDisputeInput,
     ReceivableFilter,
     StatementReconcileInput,
     WriteOffDecideInput,
@@ -202,7 +204,9 @@ class ReceivablesQuery:
         ] = None,
     ) -> Aging:
         domain_group = domain_aging.AgingGroup(str(group_by.value))
-        found = await domain_aging.aging(info.context.viewer, as_of, domain_group)
+        found = await domain_aging.aging(
+            info.context.viewer, as_of, domain_group, await company_rules(info)
+        )
         return await build_aging(info, found, domain_group, max(1, min(first or 50, 500)))
 
     @strawberry.field(
@@ -275,7 +279,7 @@ async def collection_board(info: Info, mine: bool, first: int | None) -> Collect
 # ---- mutations ----
 
 
-@strawberry.type(description="Result of receivableCreate.")
+@strawberry.type(description="Result of receivableCreate and receivableDispute.")
 class ReceivablePayload(Payload):
     receivable: Receivable | None = d(default=None, description="The debt recorded.")
 
@@ -297,11 +301,13 @@ async def _payment_payload(
     info: Info, payment: models.Payment, replayed: bool = False
 ) -> PaymentPayload:
     [built] = await Payment.build(info, [payment])
-    account = await account_of(info, payment.customer_id)
+    # The payer's balance: whoever reads the payment reads the customer's money.
+    day = today(await company_rules(info))
+    found = await ledgers.balances([payment.customer_id], day)
     return PaymentPayload(
         payment=built,
         replayed=replayed,
-        balance=await account.balance(info) if account is not None else None,
+        balance=CustomerBalance.from_balance(found[payment.customer_id], info.context.currency),
     )
 
 
@@ -337,6 +343,28 @@ class MoneyMutation:
                 info.context.viewer,
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input_values(input, skip=("customer_id",)),
+            ),
+            answer,
+        )
+
+    @strawberry.mutation(
+        description="Mark a debt disputed by the customer, or resolved (finance or the "
+        "customer's owner line). A disputed debt is still owed."
+    )
+    async def receivable_dispute(
+        self, info: Info, input: MutationInput[ReceivableDisputeInput]
+    ) -> ReceivablePayload:
+        async def answer(m: models.Receivable) -> ReceivablePayload:
+            [built] = await Receivable.build(info, [m])
+            return ReceivablePayload(receivable=built)
+
+        return await mutate(
+            ReceivablePayload,
+            lambda: services.set_disputed(
+                info.context.viewer,
+                decode_id(input.receivable_id, "Receivable", "receivable_id"),
+                input.disputed,
+                input.note,
             ),
             answer,
         )
@@ -417,6 +445,27 @@ def _optional(value: Any, type_name: str, field: str) -> int | None:
     return decode_id(value, type_name, field) if value is not None else None
 
 
+async def _held(
+    info: Info,
+    input: CreditHoldInput,
+    change: Callable[[Any, int, Any], Awaitable[models.CreditHold]],
+) -> CreditHoldPayload:
+    """Place or release a hold; answer with the customer's account as it now stands."""
+
+    async def answer(m: models.CreditHold) -> CreditHoldPayload:
+        return CreditHoldPayload(account=await account_of(info, m.customer_id))
+
+    return await mutate(
+        CreditHoldPayload,
+        lambda: change(
+            info.context.viewer,
+            decode_id(input.customer_id, "Customer", "customer_id"),
+            input.reason,
+        ),
+        answer,
+    )
+
+
 async def _case_payload(info: Info, m: models.CollectionCase) -> CollectionCasePayload:
     [built] = await CollectionCase.build(info, [m])
     return CollectionCasePayload(collection_case=built)
@@ -431,18 +480,7 @@ class CreditMutation:
     async def credit_hold_place(
         self, info: Info, input: MutationInput[CreditHoldInput]
     ) -> CreditHoldPayload:
-        async def answer(m: models.CreditHold) -> CreditHoldPayload:
-            return CreditHoldPayload(account=await account_of(info, m.customer_id))
-
-        return await mutate(
-            CreditHoldPayload,
-            lambda: holds.place_hold(
-                info.context.viewer,
-                decode_id(input.customer_id, "Customer", "customer_id"),
-                input.reason,
-            ),
-            answer,
-        )
+        return await _held(info, input, holds.place_hold)
 
     @strawberry.mutation(
         description="Resume supply (release the hold): finance, or a manager over the customer."
@@ -450,18 +488,7 @@ class CreditMutation:
     async def credit_hold_release(
         self, info: Info, input: MutationInput[CreditHoldInput]
     ) -> CreditHoldPayload:
-        async def answer(m: models.CreditHold) -> CreditHoldPayload:
-            return CreditHoldPayload(account=await account_of(info, m.customer_id))
-
-        return await mutate(
-            CreditHoldPayload,
-            lambda: holds.release_hold(
-                info.context.viewer,
-                decode_id(input.customer_id, "Customer", "customer_id"),
-                input.reason,
-            ),
-            answer,
-        )
+        return await _held(info, input, holds.release_hold)
 
     @strawberry.mutation(
         description="Propose writing off part or all of a debt as bad debt: finance or the "

@@ -3,14 +3,15 @@ customer's balance."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 from tortoise.expressions import Subquery
+from tortoise.models import Model
 
 from server.domain.company.services import today
 from server.domain.receivables import ledgers, models
@@ -38,6 +39,32 @@ async def user_of(info: Info, user_id: int | None) -> User | None:
         return None
     row = await info.context.loader(accounts_loaders.users).load(user_id)
     return User.from_row(row) if row else None
+
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+
+async def with_names(info: Info, found: list[M], convert: Callable[[M, str, str], T]) -> list[T]:
+    """GraphQL objects for models of a customer's money, their customers' names read in one
+    batch (whoever reads the money may read whose it is)."""
+    names = await info.context.loader(loaders.customer_names).load_many(
+        [m.customer_id for m in found]  # type: ignore[attr-defined]
+    )
+    currency = info.context.currency
+    return [convert(m, currency, n) for m, n in zip(found, names, strict=True)]
+
+
+async def built_nodes(
+    info: Info,
+    node_ids: Iterable[str],
+    query: Any,
+    build: Callable[[Info, list[Any]], Awaitable[list[Any]]],
+) -> list[Any]:
+    """`nodes_in_order` for types built a page at a time (`with_names`)."""
+    found = await nodes_in_order(node_ids, query, lambda m: m)
+    built = iter(await build(info, [m for m in found if m is not None]))
+    return [next(built) if m is not None else None for m in found]
 
 
 @strawberry.type(
@@ -89,12 +116,7 @@ class Receivable(relay.Node):
 
     @classmethod
     async def build(cls, info: Info, found: list[models.Receivable]) -> list[Receivable]:
-        """GraphQL receivables for models, their customers' names read in one batch."""
-        names = await info.context.loader(loaders.customer_names).load_many(
-            [m.customer_id for m in found]
-        )
-        currency = info.context.currency
-        return [cls.from_model(m, currency, n) for m, n in zip(found, names, strict=True)]
+        return await with_names(info, found, cls.from_model)
 
     @strawberry.field(
         description="Days past the due date on the company's today while anything is open; "
@@ -124,9 +146,7 @@ class Receivable(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         query = await visible_receivables(info.context.viewer)
-        found = await nodes_in_order(node_ids, query, lambda m: m)
-        built = iter(await cls.build(info, [m for m in found if m is not None]))
-        return [next(built) if m is not None else None for m in found]
+        return await built_nodes(info, node_ids, query, cls.build)
 
 
 @strawberry.type(description="Part of a payment applied to one debt.")
@@ -205,11 +225,7 @@ class Payment(relay.Node):
 
     @classmethod
     async def build(cls, info: Info, found: list[models.Payment]) -> list[Payment]:
-        names = await info.context.loader(loaders.customer_names).load_many(
-            [m.customer_id for m in found]
-        )
-        currency = info.context.currency
-        return [cls.from_model(m, currency, n) for m, n in zip(found, names, strict=True)]
+        return await with_names(info, found, cls.from_model)
 
     @strawberry.field(description="The customer; null when you may not see its record.")
     async def customer(self, info: Info) -> CustomerType | None:
@@ -233,9 +249,7 @@ class Payment(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         query = await visible_payments(info.context.viewer)
-        found = await nodes_in_order(node_ids, query, lambda m: m)
-        built = iter(await cls.build(info, [m for m in found if m is not None]))
-        return [next(built) if m is not None else None for m in found]
+        return await built_nodes(info, node_ids, query, cls.build)
 
 
 @strawberry.type(description="A customer's money at a glance (the money tab's header).")
