@@ -97,7 +97,12 @@ class CrmApp(App[None]):
             self.sub_title = (
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
-            if user is not None and user.opens_on_complaints:
+            if user is not None and user.opens_on_collections:
+                # Finance: collections are their day.
+                from tui.screens.collections import CollectionsScreen
+
+                self.push_screen(CollectionsScreen(self.api))
+            elif user is not None and user.opens_on_complaints:
                 # Service staff: the complaint board is their day, not a follow-up queue.
                 from tui.screens.complaints import ComplaintBoardScreen
 
@@ -191,6 +196,11 @@ class CrmApp(App[None]):
             yield SystemCommand(
                 _("Complaints"), _("The complaint board, by step"), self.action_complaints
             )
+            yield SystemCommand(
+                _("Collections"),
+                _("Overdue customers by step of the collection ladder"),
+                self.action_collections,
+            )
             if self.api.user.sees_team:
                 yield SystemCommand(
                     _("Team view"), _("Overdue and due today per rep"), self.action_team
@@ -249,6 +259,11 @@ class CrmApp(App[None]):
         from tui.screens.complaints import ComplaintBoardScreen
 
         self.push_screen(ComplaintBoardScreen(self.api))
+
+    def action_collections(self) -> None:
+        from tui.screens.collections import CollectionsScreen
+
+        self.push_screen(CollectionsScreen(self.api))
 
     def action_team(self) -> None:
         from tui.screens.team import TeamScreen

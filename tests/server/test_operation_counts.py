@@ -26,6 +26,14 @@ from server.domain.followups.models import (
     InteractionContact,
     InteractionParticipant,
 )
+from server.domain.receivables.collections import open_overdue_cases
+from server.domain.receivables.models import (
+    CollectionCase,
+    CreditHold,
+    Payment,
+    PaymentAllocation,
+    Receivable,
+)
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.workflow.models import StepEvent
 from tests.conftest import Api, Company, SqlCounter, cold_caches, password_hash
@@ -53,6 +61,8 @@ class World:
     requests: list[AccessRequest] = field(default_factory=list)
     # A complaint waiting at each step a client action is taken from, by action.
     complaints: dict[str, Complaint] = field(default_factory=dict)
+    # Collection cases: "NEW" to classify, "CLASSIFIED" to step up, "LOGGED" to log on.
+    cases: dict[str, CollectionCase] = field(default_factory=dict)
 
     @property
     def main(self) -> Customer:
@@ -122,7 +132,71 @@ async def _build(company: Company, rep: str, manager: str, colleague: str, n: in
                 amount_minor=150,
             )
     await _complaints(world, company, n)
+    await _money(world, company, n)
     return world
+
+
+async def _money(world: World, company: Company, n: int) -> None:
+    """Each customer owes an overdue debt paid in part, the main one `n` debts; each has a
+    collection case; three more customers carry the cases acted on, one of them on hold."""
+    today = company_today()
+    for i, customer in enumerate(world.customers):
+        for k in range(n if i == 0 else 1):
+            due = today - timedelta(days=10 + i + k)
+            debt = await Receivable.create(
+                customer=customer,
+                amount_minor=100_00,
+                paid_minor=40_00,
+                open_minor=60_00,
+                status="partly_paid",
+                issued_on=due - timedelta(days=30),
+                due_on=due,
+                reference=f"INV{i}-{k}",
+            )
+            payment = await Payment.create(
+                customer=customer,
+                amount_minor=40_00,
+                received_on=today,
+                method="cash",
+                recorded_by=company.users["admin"],
+            )
+            await PaymentAllocation.create(payment=payment, receivable=debt, amount_minor=40_00)
+    # Three more customers of the rep's for the cases (others are transferred, archived).
+    extra = [
+        await Customer.create(
+            owner=company.users[world.rep], name=f"{world.rep}欠款{k}", search_text="x"
+        )
+        for k in range(3)
+    ]
+    for customer in extra:
+        # Planned for, so not in the queue's "no follow-up planned" section.
+        await FollowUp.create(
+            customer=customer,
+            assignee=company.users[world.rep],
+            due_on=today + timedelta(days=60),
+            kind="phone",
+            origin="manual",
+        )
+        due = today - timedelta(days=20)
+        await Receivable.create(
+            customer=customer,
+            amount_minor=100_00,
+            open_minor=100_00,
+            issued_on=due - timedelta(days=30),
+            due_on=due,
+        )
+    world.money_customers = extra  # type: ignore[attr-defined]
+    await open_overdue_cases(today)
+    for key, customer in (("NEW", extra[0]), ("CLASSIFIED", extra[1]), ("LOGGED", extra[2])):
+        case = await CollectionCase.get(open_slot=customer.id)
+        if key != "NEW":
+            case.classification = "cash_flow"
+            case.step = "negotiate" if key == "LOGGED" else "new"
+            await case.save()
+        world.cases[key] = case
+    await CreditHold.create(
+        customer=extra[0], reason="逾期", placed_by=company.users["admin"], open_slot=extra[0].id
+    )
 
 
 # (the action taken in the case, the step its complaint waits in)
@@ -392,6 +466,69 @@ CASES: dict[str, Case] = {
         rep,
         lambda w: {"input": {"id": gid("Complaint", w.complaints["MAIN"].id), "file": None}},
         upload=True,
+    ),
+    "COLLECTIONS": Case(manager, lambda w: {"first": 20}),
+    "COLLECTION_CASE": Case(
+        manager, lambda w: {"id": gid("CollectionCase", w.cases["CLASSIFIED"].id)}
+    ),
+    "CUSTOMER_ACCOUNT": Case(rep, lambda w: {"id": gid("Customer", w.main.id)}),
+    "AGING": Case(manager, lambda w: {"groupBy": "CUSTOMER", "first": 20}),
+    "PAYMENT_RECORD": Case(
+        lambda w: "admin",
+        lambda w: {
+            "input": {
+                "customerId": gid("Customer", w.main.id),
+                "amount": "1.00",
+                "receivedOn": company_today().isoformat(),
+                "method": "CASH",
+            }
+        },
+    ),
+    "COLLECTION_CLASSIFY": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "id": gid("CollectionCase", w.cases["NEW"].id),
+                "version": w.cases["NEW"].version,
+                "classification": "CASH_FLOW",
+                "reason": "资金紧张",
+            }
+        },
+    ),
+    "COLLECTION_STEP": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "id": gid("CollectionCase", w.cases["CLASSIFIED"].id),
+                "version": w.cases["CLASSIFIED"].version,
+                "step": "NEGOTIATE",
+                "nextActionOn": (company_today() + timedelta(days=3)).isoformat(),
+                "note": "约谈",
+            }
+        },
+    ),
+    "COLLECTION_LOG": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "id": gid("CollectionCase", w.cases["LOGGED"].id),
+                "version": w.cases["LOGGED"].version,
+                "outcome": "答应月底付",
+                "nextActionOn": (company_today() + timedelta(days=3)).isoformat(),
+            }
+        },
+    ),
+    "CREDIT_HOLD_PLACE": Case(
+        manager, lambda w: {"input": {"customerId": gid("Customer", w.main.id), "reason": "逾期"}}
+    ),
+    "CREDIT_HOLD_RELEASE": Case(
+        manager,
+        lambda w: {
+            "input": {
+                "customerId": gid("Customer", w.money_customers[0].id),  # type: ignore[attr-defined]
+                "reason": "已付",
+            }
+        },
     ),
     # Last: it revokes the token it is sent with.
     "LOGOUT": Case(rep, none),

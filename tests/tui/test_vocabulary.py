@@ -16,6 +16,8 @@ from server.domain.complaints import satisfaction
 from server.domain.customers import models as customers
 from server.domain.followups import models as followups
 from server.domain.followups.visits import ROUTE_METHOD_MEANING, RouteMethod
+from server.domain.receivables import models as receivables
+from server.domain.receivables.aging import AGING_GROUP_MEANING, AgingGroup
 from server.domain.shared.errors import ERROR_MEANING, ErrorCode
 from tui.api import vocabulary
 
@@ -46,6 +48,13 @@ DOMAIN: dict[str, tuple[type[StrEnum], dict]] = {
     "ResponsibleParty": (complaints.ResponsibleParty, complaints.RESPONSIBLE_MEANING),
     "RemedyKind": (complaints.RemedyKind, complaints.REMEDY_MEANING),
     "SatisfactionSource": (satisfaction.SatisfactionSource, satisfaction.SOURCE_MEANING),
+    "ReceivableStatus": (receivables.ReceivableStatus, receivables.RECEIVABLE_STATUS_MEANING),
+    "PaymentMethod": (receivables.PaymentMethod, receivables.PAYMENT_METHOD_MEANING),
+    "WriteOffStatus": (receivables.WriteOffStatus, receivables.WRITE_OFF_STATUS_MEANING),
+    "Classification": (receivables.Classification, receivables.CLASSIFICATION_MEANING),
+    "CollectionStep": (receivables.CollectionStep, receivables.COLLECTION_STEP_MEANING),
+    "LegalAction": (receivables.LegalAction, receivables.LEGAL_ACTION_MEANING),
+    "AgingGroup": (AgingGroup, AGING_GROUP_MEANING),
 }
 
 

@@ -14,9 +14,16 @@ from tui.api.company import CompanyCalls
 from tui.api.complaints import ComplaintsCalls
 from tui.api.customers import CustomersCalls
 from tui.api.followups import FollowUpsCalls
+from tui.api.receivables import ReceivablesCalls
 
 
 class CrmClient(
-    AccountsCalls, CompanyCalls, CustomersCalls, FollowUpsCalls, AccessCalls, ComplaintsCalls
+    AccountsCalls,
+    CompanyCalls,
+    CustomersCalls,
+    FollowUpsCalls,
+    AccessCalls,
+    ComplaintsCalls,
+    ReceivablesCalls,
 ):
     """Every call the terminal client makes, each returning typed records."""

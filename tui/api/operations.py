@@ -3,7 +3,7 @@ validate each against schema.graphql: a renamed server field fails that test, no
 
 from __future__ import annotations
 
-from tui.api import access, accounts, company, complaints, customers, followups
+from tui.api import access, accounts, company, complaints, customers, followups, receivables
 
 ALL: dict[str, str] = {
     **accounts.OPERATIONS,
@@ -12,4 +12,5 @@ ALL: dict[str, str] = {
     **followups.OPERATIONS,
     **access.OPERATIONS,
     **complaints.OPERATIONS,
+    **receivables.OPERATIONS,
 }

@@ -13,6 +13,7 @@ TRANSFER_CUSTOMERS = "TRANSFER_CUSTOMERS"
 DECIDE_ACCESS_REQUESTS = "DECIDE_ACCESS_REQUESTS"
 OWN_CUSTOMERS = "OWN_CUSTOMERS"
 HANDLE_COMPLAINTS = "HANDLE_COMPLAINTS"
+WORK_RECEIVABLES = "WORK_RECEIVABLES"
 PERMISSIONS = (
     SEE_ALL,
     SEE_TEAM,
@@ -20,6 +21,7 @@ PERMISSIONS = (
     DECIDE_ACCESS_REQUESTS,
     OWN_CUSTOMERS,
     HANDLE_COMPLAINTS,
+    WORK_RECEIVABLES,
 )
 
 
@@ -62,6 +64,11 @@ class User:
         """Complaint handlers who own no customers (the service department): their home
         screen is the complaint board."""
         return self.may(HANDLE_COMPLAINTS) and not self.may(OWN_CUSTOMERS)
+
+    @property
+    def opens_on_collections(self) -> bool:
+        """Finance staff, who own no customers: their home screen is collections."""
+        return self.may(WORK_RECEIVABLES) and not self.may(OWN_CUSTOMERS)
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> User:

@@ -77,6 +77,13 @@ COMPLAINT_KIND_LABEL = Terms("ComplaintKind")
 SEVERITY_LABEL = Terms("ComplaintSeverity")
 RESPONSIBLE_LABEL = Terms("ResponsibleParty")
 REMEDY_LABEL = Terms("RemedyKind")
+RECEIVABLE_STATUS_LABEL = Terms("ReceivableStatus")
+PAYMENT_METHOD_LABEL = Terms("PaymentMethod")
+WRITE_OFF_STATUS_LABEL = Terms("WriteOffStatus")
+CLASSIFICATION_LABEL = Terms("Classification")
+COLLECTION_STEP_LABEL = Terms("CollectionStep")
+LEGAL_ACTION_LABEL = Terms("LegalAction")
+AGING_GROUP_LABEL = Terms("AgingGroup")
 
 # Which client list mirrors which schema enum (checked by tests/tui/test_vocabulary.py).
 MIRRORS: dict[str, Mapping[str, object]] = {
@@ -99,6 +106,13 @@ MIRRORS: dict[str, Mapping[str, object]] = {
     "ComplaintSeverity": SEVERITY_LABEL,
     "ResponsibleParty": RESPONSIBLE_LABEL,
     "RemedyKind": REMEDY_LABEL,
+    "ReceivableStatus": RECEIVABLE_STATUS_LABEL,
+    "PaymentMethod": PAYMENT_METHOD_LABEL,
+    "WriteOffStatus": WRITE_OFF_STATUS_LABEL,
+    "Classification": CLASSIFICATION_LABEL,
+    "CollectionStep": COLLECTION_STEP_LABEL,
+    "LegalAction": LEGAL_ACTION_LABEL,
+    "AgingGroup": AGING_GROUP_LABEL,
 }
 
 # The userError codes the client acts on.

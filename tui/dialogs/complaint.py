@@ -246,6 +246,10 @@ class _FormDialog(ApiDialog[str | None]):
         self.dismiss(None)
 
 
+# The form every dialog of Fields builds on (the collections dialogs too).
+FormDialog = _FormDialog
+
+
 class StepDialog(_FormDialog):
     """One step's action on a complaint: its fields, sent with the version read."""
 

@@ -81,6 +81,7 @@ class QueueScreen(ApiScreen):
         Binding("v", "visits", N_("Visit plan"), show=False),
         Binding("a", "access", N_("Access requests"), show=False),
         Binding("b", "board", N_("Board"), tooltip=N_("The complaint board")),
+        Binding("dollar_sign", "collections", N_("Collections"), show=False),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back"), show=False),
@@ -351,6 +352,11 @@ class QueueScreen(ApiScreen):
         from tui.screens.complaints import ComplaintBoardScreen
 
         self.app.push_screen(ComplaintBoardScreen(self.api))
+
+    def action_collections(self) -> None:
+        from tui.screens.collections import CollectionsScreen
+
+        self.app.push_screen(CollectionsScreen(self.api))
 
     def action_complain(self) -> None:
         row = self._row_for(_("record a complaint for"))

@@ -67,6 +67,10 @@ class CollectionCase(relay.Node):
     opened_at: datetime = d(description="When it was opened.")
     closed_at: datetime | None = d(description="When it closed (nothing overdue left).")
     customer_name: str = d(description="The customer's name.")
+    customer_id: relay.GlobalID = d(
+        description="The customer's ID, for `customerAccount` (finance reads the account, "
+        "not the record)."
+    )
     _customer_id: strawberry.Private[int]
     _ally_id: strawberry.Private[int | None]
     _key_person_id: strawberry.Private[int | None]
@@ -91,6 +95,7 @@ class CollectionCase(relay.Node):
             opened_at=m.opened_at,
             closed_at=m.closed_at,
             customer_name=customer_name,
+            customer_id=relay.GlobalID("Customer", str(m.customer_id)),
             _customer_id=m.customer_id,
             _ally_id=m.ally_id,
             _key_person_id=m.key_person_id,

@@ -1,0 +1,155 @@
+"""SVG snapshots of the money screens at 80×24, in Chinese and in English: collections (the
+finance user's home), the aging chart, and the dialogs (record a payment with its
+allocation shown, classify, a step of the ladder, stop supply). Data and clock are fixed:
+the app and the server stand at DAY, 09:00 company time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_textual_snapshot import SVGImageExtension
+from syrupy.assertion import SnapshotAssertion
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from server.domain.accounts.viewer import Viewer
+from server.domain.customers.models import Customer
+from server.domain.receivables import collections, services
+from server.domain.receivables.models import CollectionCase
+from server.domain.shared import clock
+from tests.conftest import Company
+from tests.tui.test_complaint_snapshots import at, picture
+from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.test_snapshots import DAY, _queue_data
+from tui import i18n
+from tui.api import CrmClient
+from tui.screens.collections import CollectionsScreen
+
+
+@pytest.fixture(params=["zh_CN", "en"], autouse=True)
+def language(request: pytest.FixtureRequest) -> str:
+    i18n.set_language(request.param)
+    return str(request.param)
+
+
+@pytest.fixture
+def svg(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(SVGImageExtension)
+
+
+# (customer, [(amount, days overdue on DAY)], paid, classification, step reached)
+MONEY = [
+    ("杭州机械厂", [("8500.00", 45), ("12000.00", -10)], "1500.00", "cash_flow", "negotiate"),
+    ("苏州海川模具", [("60000.00", 120)], "0", "dispute", None),
+    ("宁波东方电器", [("150000.00", 200)], "0", None, None),
+    ("上海华东建材", [("3200.50", 5)], "0", None, None),
+]
+
+
+async def money_data(company: Company) -> None:
+    """The queue's customers (test_snapshots) owing money, as of DAY."""
+    await _queue_data(company)
+    fin = await company.add_user("fin", "finance")
+    as_fin = Viewer(user=fin)
+    with clock.standing_at(at(DAY.day, 9)):
+        for name, debts, paid, _, _ in MONEY:
+            customer = await Customer.get(name=name)
+            for n, (amount, late) in enumerate(debts, start=1):
+                due = DAY - timedelta(days=late)
+                await services.create_receivable(
+                    as_fin,
+                    customer.id,
+                    {
+                        "amount": amount,
+                        "issued_on": due - timedelta(days=30),
+                        "due_on": due,
+                        "reference": f"FP{customer.id:03d}-{n}",
+                    },
+                )
+            if paid != "0":
+                await services.record_payment(
+                    as_fin,
+                    customer.id,
+                    {"amount": paid, "received_on": DAY, "method": "bank_transfer"},
+                )
+        await collections.open_overdue_cases(DAY)
+        for name, _, _, classification, step in MONEY:
+            if classification is None:
+                continue
+            customer = await Customer.get(name=name)
+            case = await CollectionCase.get(open_slot=customer.id)
+            case = await collections.classify(as_fin, case.id, 1, classification, "对方说资金紧张")
+            if step is not None:
+                await collections.take_step(
+                    as_fin,
+                    case.id,
+                    case.version,
+                    step,
+                    {"note": "约谈采购经理", "next_action_on": DAY + timedelta(days=3)},
+                )
+
+
+async def _select(pilot: Pilot[Any], customer: str) -> CollectionsScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, CollectionsScreen), screen
+    table = screen.query_one("#cases", DataTable)
+    [key] = [k for k, case in screen.cases.items() if case.customer_name == customer]
+    table.move_cursor(row=table.get_row_index(key))
+    await settle(pilot)
+    return screen
+
+
+async def test_collections_is_home_for_finance(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    await money_data(company)
+
+    async def home(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "fin")
+
+    assert svg == await picture(api, tmp_path, home)
+
+
+async def test_aging_chart(company: Company, api: CrmClient, tmp_path: Path, svg: Any) -> None:
+    await money_data(company)
+
+    async def aging(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "fin")
+        await pilot.press("g")
+
+    assert svg == await picture(api, tmp_path, aging)
+
+
+@pytest.mark.parametrize(
+    ("key", "customer", "typed"),
+    [
+        ("p", "杭州机械厂", "10000"),  # the allocation shown before saving
+        ("c", "宁波东方电器", ""),
+        ("s", "杭州机械厂", ""),
+        ("h", "苏州海川模具", ""),
+    ],
+    ids=["payment", "classify", "step", "hold"],
+)
+async def test_money_dialog(
+    company: Company,
+    api: CrmClient,
+    tmp_path: Path,
+    svg: Any,
+    key: str,
+    customer: str,
+    typed: str,
+) -> None:
+    await money_data(company)
+
+    async def dialog(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "fin")
+        await _select(pilot, customer)
+        await pilot.press(key)
+        await settle(pilot)
+        if typed:
+            await pilot.press(*typed)
+
+    assert svg == await picture(api, tmp_path, dialog)
