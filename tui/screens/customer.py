@@ -17,14 +17,17 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from tui.api import ApiError, CrmClient
 from tui.api.customers import Contact, CustomerDetail, TimelineEntry, TimelinePage
 from tui.api.followups import QueueRow
+from tui.api.receivables import Account
 from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
     ALLY_LABEL,
     ATTITUDE_LABEL,
+    COLLECTION_STEP_LABEL,
     COMPLAINT_STEP_LABEL,
     INFLUENCE_LABEL,
     KIND_LABEL,
     ORIGIN_LABEL,
+    RECEIVABLE_STATUS_LABEL,
     SOURCE_LABEL,
     STAGE_LABEL,
     every_days,
@@ -43,7 +46,39 @@ TAB_LABELS = (
     ("followups", "Follow-ups"),
     ("orders", N_("Orders")),
     ("complaints", N_("Complaints")),
+    ("money", N_("Money")),
 )
+
+
+def money_summary(account: Account) -> str:
+    """The money tab's head: what is owed, overdue and in credit, the credit limit and its
+    use, the hold, the collection case."""
+    lines = [
+        _("Owed {open} · overdue {overdue} · credit {credit}").format(
+            open=money(account.open) or "0",
+            overdue=money(account.overdue) or "0",
+            credit=money(account.credit) or "0",
+        )
+    ]
+    if account.credit_limit is not None:
+        lines.append(
+            _("Credit limit {limit}, {used}% used").format(
+                limit=money(account.credit_limit) or "0",
+                used=account.credit_used_percent if account.credit_used_percent is not None else 0,
+            )
+        )
+    if account.hold_reason:
+        lines.append(_("On hold (断货): {reason}").format(reason=account.hold_reason))
+    if account.case is not None:
+        lines.append(
+            _("Collection: {step}, next action {next}").format(
+                step=COLLECTION_STEP_LABEL.get(account.case.step, account.case.step),
+                next=account.case.next_action_on or "—",
+            )
+        )
+    return "\n".join(lines)
+
+
 # Fetch the next timeline page while this many entries are still below the cursor.
 TIMELINE_PREFETCH = 10
 
@@ -190,6 +225,7 @@ class CustomerScreen(ApiScreen):
         Binding("4", "tab('followups')", "Follow-ups", show=False),
         Binding("5", "tab('orders')", N_("Orders"), show=False),
         Binding("6", "tab('complaints')", N_("Complaints"), show=False),
+        Binding("7", "tab('money')", N_("Money"), show=False),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back")),
@@ -245,6 +281,9 @@ class CustomerScreen(ApiScreen):
             with TabPane(_("6 Complaints"), id="complaints"):
                 yield Static("", id="complaints-summary")
                 yield DataTable[str](id="complaints-table", cursor_type="row")
+            with TabPane(_("7 Money"), id="money"):
+                yield Static("", id="money-summary")
+                yield DataTable[str](id="money-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -269,8 +308,39 @@ class CustomerScreen(ApiScreen):
         self.query_one("#complaints-table", DataTable).add_columns(
             _("Received"), _("Step"), _("Subject")
         )
+        self.query_one("#money-table", DataTable).add_columns(
+            _("Due"), _("Invoice"), _("Amount"), _("Still owed"), _("Status")
+        )
         self.load()
         self.load_complaints()
+        self.load_money()
+
+    @work(exclusive=True, group="money")
+    async def load_money(self) -> None:
+        try:
+            account = await self.api.account(self.customer_id)
+        except ApiError as exc:
+            self.failed(exc, self.load_money)
+            return
+        if not self.reached():
+            return
+        summary = self.query_one("#money-summary", Static)
+        table = self.query_one("#money-table", DataTable)
+        table.clear()
+        if account is None:
+            summary.update(_("You may not read this customer's money."))
+            return
+        summary.update(money_summary(account))
+        for debt in account.debts:
+            late = _(" ({n} days late)").format(n=debt.days_overdue) if debt.days_overdue else ""
+            table.add_row(
+                debt.due_on + late,
+                debt.reference or "—",
+                money(debt.amount),
+                money(debt.open),
+                RECEIVABLE_STATUS_LABEL.get(debt.status, debt.status),
+                key=debt.id,
+            )
 
     @work(exclusive=True, group="complaints")
     async def load_complaints(self) -> None:
@@ -465,6 +535,7 @@ class CustomerScreen(ApiScreen):
         "followups": "#followups-table",
         "orders": "#orders-table",
         "complaints": "#complaints-table",
+        "money": "#money-table",
     }
 
     @on(TabbedContent.TabActivated)
