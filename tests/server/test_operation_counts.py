@@ -33,6 +33,7 @@ from server.domain.receivables.models import (
     Payment,
     PaymentAllocation,
     Receivable,
+    WriteOff,
 )
 from server.domain.sales.models import SalesOrder, SalesOrderLine
 from server.domain.workflow.models import StepEvent
@@ -178,13 +179,16 @@ async def _money(world: World, company: Company, n: int) -> None:
             origin="manual",
         )
         due = today - timedelta(days=20)
-        await Receivable.create(
-            customer=customer,
-            amount_minor=100_00,
-            open_minor=100_00,
-            issued_on=due - timedelta(days=30),
-            due_on=due,
-        )
+        world.money_debts = [  # type: ignore[attr-defined]
+            *getattr(world, "money_debts", []),
+            await Receivable.create(
+                customer=customer,
+                amount_minor=100_00,
+                open_minor=100_00,
+                issued_on=due - timedelta(days=30),
+                due_on=due,
+            ),
+        ]
     world.money_customers = extra  # type: ignore[attr-defined]
     await open_overdue_cases(today)
     for key, customer in (("NEW", extra[0]), ("CLASSIFIED", extra[1]), ("LOGGED", extra[2])):
@@ -197,6 +201,14 @@ async def _money(world: World, company: Company, n: int) -> None:
     await CreditHold.create(
         customer=extra[0], reason="逾期", placed_by=company.users["admin"], open_slot=extra[0].id
     )
+    # Write-offs proposed by the administrator, for the manager to decide.
+    for k in range(n):
+        debt = await Receivable.filter(customer=world.main).order_by("id").offset(k).first()
+        assert debt is not None
+        made = await WriteOff.create(
+            receivable=debt, amount_minor=1_00, reason="倒闭", proposed_by=company.users["admin"]
+        )
+        world.write_off_id = made.id  # type: ignore[attr-defined]
 
 
 # (the action taken in the case, the step its complaint waits in)
@@ -527,6 +539,37 @@ CASES: dict[str, Case] = {
             "input": {
                 "customerId": gid("Customer", w.money_customers[0].id),  # type: ignore[attr-defined]
                 "reason": "已付",
+            }
+        },
+    ),
+    "WRITE_OFFS": Case(manager, lambda w: {"status": "PROPOSED"}),
+    "WRITE_OFF_PROPOSE": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "receivableId": gid("Receivable", w.money_debts[1].id),  # type: ignore[attr-defined]
+                "amount": "1.00",
+                "reason": "无法收回",
+            }
+        },
+    ),
+    "WRITE_OFF_DECIDE": Case(
+        manager,
+        lambda w: {
+            "input": {
+                "writeOffId": gid("WriteOff", w.write_off_id),  # type: ignore[attr-defined]
+                "approve": True,
+            }
+        },
+    ),
+    "ORDER_CREATE": Case(
+        rep,
+        lambda w: {
+            "input": {
+                # Not the main customer: CREDIT_HOLD_PLACE stopped its supply.
+                "customerId": gid("Customer", w.money_customers[2].id),  # type: ignore[attr-defined]
+                "orderedOn": company_today().isoformat(),
+                "lines": [{"product": "模具", "quantity": 2, "unitPrice": "10.00"}],
             }
         },
     ),

@@ -125,3 +125,49 @@ async def test_finance_works_a_case_from_the_collections_screen(
     assert refused["salesOrderCreate"]["userErrors"] == [
         {"field": ["input", "creditOverrideReason"], "code": "INVALID_STATE"}
     ]
+
+
+async def test_a_hold_refuses_an_order_until_a_manager_overrides(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from server.domain.accounts.viewer import Viewer
+    from server.domain.customers.models import Customer
+    from server.domain.receivables import holds
+    from server.domain.sales.models import SalesOrder
+    from tests.tui.test_complaints_app import signed_in
+    from tui.dialogs.collections import OrderDialog
+    from tui.screens.customer import CustomerScreen
+
+    await money_data(company)
+    customer = await Customer.get(name="杭州机械厂")
+    await holds.place_hold(Viewer(user=company.users["fin"]), customer.id, "逾期未付")
+    gid = f"Customer:{customer.id}"
+    import base64
+
+    customer_id = base64.b64encode(gid.encode()).decode()
+
+    async def order(who: str, reason: str) -> str:
+        """Record the order as `who`; the refusal beside the override field ("" if none)."""
+        async with signed_in(api, tmp_path, who) as pilot:
+            await pilot.app.push_screen(CustomerScreen(api, customer_id))
+            await settle(pilot)
+            await pilot.press("o")
+            await settle(pilot)
+            dialog = pilot.app.screen
+            assert isinstance(dialog, OrderDialog)
+            dialog.query_one("#product", Input).value = "模具"
+            dialog.query_one("#quantity", Input).value = "2"
+            dialog.query_one("#unitPrice", Input).value = "600"
+            dialog.query_one("#creditOverrideReason", Input).value = reason
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            if pilot.app.screen is not dialog:
+                return ""
+            return str(dialog.query_one("#error-creditOverrideReason", FieldError).render())
+
+    assert "逾期未付" in await order("r1", "")
+    assert await SalesOrder.filter(customer_id=customer.id).count() == 0
+    # The rep's own reason is not enough; the manager's is.
+    assert "manager" in await order("r1", "急单")
+    assert await order("m1", "老客户，已承诺月底付清") == ""
+    assert await SalesOrder.filter(customer_id=customer.id).count() == 1

@@ -131,8 +131,9 @@ async def test_aging_chart(company: Company, api: CrmClient, tmp_path: Path, svg
         ("c", "宁波东方电器", ""),
         ("s", "杭州机械厂", ""),
         ("h", "苏州海川模具", ""),
+        ("l", "杭州机械厂", ""),
     ],
-    ids=["payment", "classify", "step", "hold"],
+    ids=["payment", "classify", "step", "hold", "log"],
 )
 async def test_money_dialog(
     company: Company,
@@ -172,3 +173,50 @@ async def test_customer_money_tab(
         await pilot.press("7")
 
     assert svg == await picture(api, tmp_path, tab)
+
+
+async def test_write_off_decision(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    """wang's counterpart m1 decides the write-off finance proposed."""
+    await money_data(company)
+    from server.domain.receivables import writeoffs
+    from server.domain.receivables.models import Receivable
+
+    debt = await Receivable.get(reference="FP003-1")
+    await writeoffs.propose_write_off(
+        Viewer(user=company.users["fin"]), debt.id, "50000.00", "对方已停业"
+    )
+
+    async def decide(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "m1")
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("enter")
+
+    assert svg == await picture(api, tmp_path, decide)
+
+
+async def test_order_refused_on_hold(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    """An order for a customer on hold: refused beside the override field."""
+    await money_data(company)
+    from server.domain.receivables import holds
+
+    customer = await Customer.get(name="杭州机械厂")
+    await holds.place_hold(Viewer(user=company.users["fin"]), customer.id, "逾期未付")
+
+    async def order(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "r1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"模具")
+        await pilot.press("tab", "3", "tab", *"1200")
+        await pilot.press("ctrl+s")
+
+    assert svg == await picture(api, tmp_path, order)

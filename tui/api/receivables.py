@@ -94,6 +94,29 @@ mutation CreditHoldRelease($input: CreditHoldInput!) {{
   creditHoldRelease(input: $input) {{ account {{ hold {{ reason }} }} {_ERRORS} }}
 }}"""
 
+WRITE_OFFS = f"""
+query WriteOffs($status: WriteOffStatus) {{
+  writeOffs(status: $status, first: 50) {{
+    nodes {{ id amount {_MONEY} reason status proposedAt proposedBy {{ displayName }}
+      receivable {{ reference customerName open {_MONEY} }} }}
+  }}
+}}"""
+
+WRITE_OFF_PROPOSE = f"""
+mutation WriteOffPropose($input: WriteOffProposeInput!) {{
+  writeOffPropose(input: $input) {{ writeOff {{ id status }} {_ERRORS} }}
+}}"""
+
+WRITE_OFF_DECIDE = f"""
+mutation WriteOffDecide($input: WriteOffDecideInput!) {{
+  writeOffDecide(input: $input) {{ writeOff {{ id status }} {_ERRORS} }}
+}}"""
+
+ORDER_CREATE = f"""
+mutation SalesOrderCreate($input: SalesOrderCreateInput!) {{
+  salesOrderCreate(input: $input) {{ salesOrder {{ id total {_MONEY} }} created {_ERRORS} }}
+}}"""
+
 OPERATIONS = {
     "COLLECTIONS": COLLECTIONS,
     "COLLECTION_CASE": COLLECTION_CASE,
@@ -105,6 +128,10 @@ OPERATIONS = {
     "COLLECTION_LOG": COLLECTION_LOG,
     "CREDIT_HOLD_PLACE": CREDIT_HOLD_PLACE,
     "CREDIT_HOLD_RELEASE": CREDIT_HOLD_RELEASE,
+    "WRITE_OFFS": WRITE_OFFS,
+    "WRITE_OFF_PROPOSE": WRITE_OFF_PROPOSE,
+    "WRITE_OFF_DECIDE": WRITE_OFF_DECIDE,
+    "ORDER_CREATE": ORDER_CREATE,
 }
 
 
@@ -282,6 +309,21 @@ class Account:
 
 
 @dataclass(frozen=True)
+class WriteOff:
+    """A write-off as the manager deciding it sees it."""
+
+    id: str
+    amount: Money | None
+    reason: str
+    status: str
+    proposed_at: str
+    proposed_by: str
+    reference: str
+    customer_name: str
+    still_owed: Money | None
+
+
+@dataclass(frozen=True)
 class AgingRow:
     id: str | None
     name: str
@@ -370,3 +412,36 @@ class ReceivablesCalls(Transport):
         )
         variables: dict[str, Any] = {"input": {"customerId": customer_id, "reason": reason}}
         await self._mutate(document, name, variables)
+
+    async def write_offs(self, status: str | None = "PROPOSED") -> list[WriteOff]:
+        """Write-offs the viewer reads, the latest proposed first (by default those waiting
+        for a decision)."""
+        found = (await self._execute(WRITE_OFFS, {"status": status}))["writeOffs"]["nodes"]
+        return [
+            WriteOff(
+                id=w["id"],
+                amount=_money(w["amount"]),
+                reason=w["reason"],
+                status=w["status"],
+                proposed_at=w["proposedAt"],
+                proposed_by=(w["proposedBy"] or {}).get("displayName", ""),
+                reference=w["receivable"]["reference"],
+                customer_name=w["receivable"]["customerName"],
+                still_owed=_money(w["receivable"]["open"]),
+            )
+            for w in found
+        ]
+
+    async def propose_write_off(self, values: Json) -> None:
+        """Propose writing off part or all of a debt (WriteOffProposeInput)."""
+        await self._mutate(WRITE_OFF_PROPOSE, "writeOffPropose", {"input": values})
+
+    async def decide_write_off(self, values: Json) -> None:
+        """Approve or refuse a proposed write-off (WriteOffDecideInput)."""
+        await self._mutate(WRITE_OFF_DECIDE, "writeOffDecide", {"input": values})
+
+    async def create_order(self, values: Json) -> Json:
+        """Record a sales order (SalesOrderCreateInput); a credit hold or limit refuses it
+        with a userError on creditOverrideReason unless a manager gives one."""
+        payload: Json = await self._mutate(ORDER_CREATE, "salesOrderCreate", {"input": values})
+        return payload

@@ -15,8 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
 from tui import forms
-from tui.api import CrmClient
-from tui.api.receivables import Account, CaseDetail
+from tui.api import CrmClient, UserErrors
+from tui.api.errors import FieldError as ApiFieldError
+from tui.api.receivables import Account, CaseDetail, Debt, WriteOff
 from tui.api.records import Money
 from tui.api.vocabulary import (
     CLASSIFICATION_LABEL,
@@ -246,3 +247,132 @@ class HoldDialog(FormDialog):
     async def send(self, values: dict[str, Any]) -> str:
         await self.api.set_hold(self.account.customer_id, values["reason"], place=self.place)
         return _("Supply stopped.") if self.place else _("Supply resumed.")
+
+
+class WriteOffDialog(FormDialog):
+    """Propose writing off part or all of a debt as bad debt; a manager decides."""
+
+    fields = (
+        Field("amount", N_("Amount"), "amount"),
+        Field("reason", N_("Why unrecoverable")),
+    )
+
+    def __init__(self, api: CrmClient, account: Account, debt: Debt) -> None:
+        super().__init__(api)
+        self.account = account
+        self.debt = debt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                _("[b]Propose a write-off[/b] · {customer}\n{reference} still owes {open}").format(
+                    customer=escape(self.account.customer_name),
+                    reference=escape(self.debt.reference or "—"),
+                    open=money(self.debt.open) or "0",
+                )
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields(
+                {"amount": self.debt.open.amount if self.debt.open else ""}
+            )
+            yield from form_buttons(_("Propose"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        await self.api.propose_write_off({"receivableId": self.debt.id, **values})
+        return _("Write-off proposed; a manager decides.")
+
+
+DECISIONS = {"APPROVE": N_("Approve"), "REFUSE": N_("Refuse")}
+
+
+class WriteOffDecisionDialog(FormDialog):
+    """Approve or refuse a proposed write-off (never one's own proposal)."""
+
+    def __init__(self, api: CrmClient, proposal: WriteOff) -> None:
+        super().__init__(api)
+        self.proposal = proposal
+        self.fields = (
+            Field("decision", N_("Decision"), "choice", {k: _(v) for k, v in DECISIONS.items()}),
+            Field("note", N_("Note"), optional=True),
+        )
+
+    def compose(self) -> ComposeResult:
+        p = self.proposal
+        with Vertical(id="dialog"):
+            yield Static(
+                _(
+                    "[b]Write off {amount}?[/b] · {customer} {reference}\n"
+                    "Proposed by {who}: {reason}"
+                ).format(
+                    amount=money(p.amount) or "0",
+                    customer=escape(p.customer_name),
+                    reference=escape(p.reference),
+                    who=escape(p.proposed_by),
+                    reason=escape(p.reason),
+                )
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from form_buttons(_("Decide"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        approve = values["decision"] == "APPROVE"
+        await self.api.decide_write_off(
+            {"writeOffId": self.proposal.id, "approve": approve, "note": values.get("note")}
+        )
+        return _("Write-off approved.") if approve else _("Write-off refused.")
+
+
+class OrderDialog(FormDialog):
+    """Record a sales order of one line for a customer. A credit hold or the credit limit
+    refuses it beside the override field, where a manager may give the reason."""
+
+    fields = (
+        Field("product", N_("Product")),
+        Field("quantity", N_("Quantity")),
+        Field("unitPrice", N_("Unit price"), "amount"),
+        Field("externalRef", N_("Order no."), optional=True),
+        Field("creditOverrideReason", N_("Override why"), optional=True),
+    )
+
+    def __init__(self, api: CrmClient, customer_id: str, customer_name: str) -> None:
+        super().__init__(api)
+        self.customer_id = customer_id
+        self.customer_name = customer_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                _("[b]Record an order[/b] · {customer}").format(customer=escape(self.customer_name))
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from form_buttons(_("Record"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        line = {k: values.pop(k) for k in ("product", "quantity", "unitPrice")}
+        try:
+            line["quantity"] = int(line["quantity"])
+        except (TypeError, ValueError):
+            raise UserErrors(
+                [ApiFieldError("quantity", "INVALID", _("A whole number, e.g. 3."))]
+            ) from None
+        values = {k: v for k, v in values.items() if v}
+        try:
+            await self.api.create_order(
+                {
+                    "customerId": self.customer_id,
+                    "orderedOn": self.company_now().date().isoformat(),
+                    "lines": [line],
+                    **values,
+                }
+            )
+        except UserErrors as exc:
+            # The order's one line is this form: "lines.0.product" is the product field.
+            raise UserErrors(
+                [
+                    ApiFieldError(e.field.removeprefix("lines.0."), e.code, e.message)
+                    for e in exc.errors
+                ]
+            ) from None
+        return _("Order recorded.")

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.api import ApiError, CrmClient
 from tui.api.receivables import Account, CaseCard, CaseDetail, CollectionColumn
 from tui.api.vocabulary import CLASSIFICATION_LABEL, COLLECTION_STEP_LABEL, money
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
@@ -41,6 +41,7 @@ class CollectionsScreen(ApiScreen):
         Binding("p", "pay", N_("Payment"), tooltip=N_("Record a payment")),
         Binding("h", "hold", N_("Hold"), tooltip=N_("Stop or resume supply")),
         Binding("g", "aging", N_("Aging")),
+        Binding("w", "write_offs", N_("Write-offs"), tooltip=N_("Write-offs to decide")),
         Binding("m", "mine", N_("Mine"), tooltip=N_("Only my customers, or all"), show=False),
         Binding("r", "refresh", N_("Refresh"), show=False),
         Binding("question_mark", "help", N_("Help")),
@@ -98,7 +99,10 @@ class CollectionsScreen(ApiScreen):
             total += column.count
             table.add_row(
                 fit(COLLECTION_STEP_LABEL.get(column.step, column.step), "bold"),
-                fit(_("{n} customers").format(n=column.count), "bold"),
+                fit(
+                    ngettext("{n} customer", "{n} customers", column.count).format(n=column.count),
+                    "bold",
+                ),
                 "",
                 "",
                 "",
@@ -217,6 +221,11 @@ class CollectionsScreen(ApiScreen):
 
         self.app.push_screen(AgingScreen(self.api))
 
+    def action_write_offs(self) -> None:
+        from tui.screens.writeoffs import WriteOffsScreen
+
+        self.app.push_screen(WriteOffsScreen(self.api))
+
     def action_mine(self) -> None:
         self.mine_only = not self.mine_only
         self.load()
@@ -228,6 +237,9 @@ class CollectionsScreen(ApiScreen):
         yield SystemCommand(_("Aging"), _("What is owed, by how long past due"), self.action_aging)
         yield SystemCommand(
             _("My collections"), _("Only my customers' cases, or all"), self.action_mine
+        )
+        yield SystemCommand(
+            _("Write-offs"), _("Write-offs waiting for a decision"), self.action_write_offs
         )
 
     def action_back(self) -> None:

@@ -227,6 +227,10 @@ class CustomerScreen(ApiScreen):
         Binding("6", "tab('complaints')", N_("Complaints"), show=False),
         Binding("7", "tab('money')", N_("Money"), show=False),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
+        Binding("o", "order", N_("Order"), tooltip=N_("Record an order"), show=False),
+        Binding(
+            "w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt"), show=False
+        ),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -246,6 +250,7 @@ class CustomerScreen(ApiScreen):
         super().__init__(api)
         self.customer_id = customer_id
         self.detail: CustomerDetail | None = None
+        self.account: Account | None = None
         # The timeline is paged: what is shown, and where the next page starts.
         self.timeline: dict[str, TimelineEntry] = {}
         self.timeline_total = 0
@@ -315,6 +320,33 @@ class CustomerScreen(ApiScreen):
         self.load_complaints()
         self.load_money()
 
+    def action_order(self) -> None:
+        if self.detail is None:
+            return
+        from tui.dialogs.collections import OrderDialog
+
+        def recorded(message: str | None) -> None:
+            if message:
+                self.notify(message)
+                self.load_money()
+
+        self.app.push_screen(OrderDialog(self.api, self.detail.id, self.detail.name), recorded)
+
+    def action_write_off(self) -> None:
+        account = self.account
+        key = cursor_key(self.query_one("#money-table", DataTable))
+        debt = next((d for d in account.debts if d.id == key), None) if account else None
+        if account is None or debt is None:
+            self.notify(_("Choose a debt on the money tab (7) first."), severity="warning")
+            return
+        from tui.dialogs.collections import WriteOffDialog
+
+        def proposed(message: str | None) -> None:
+            if message:
+                self.notify(message)
+
+        self.app.push_screen(WriteOffDialog(self.api, account, debt), proposed)
+
     @work(exclusive=True, group="money")
     async def load_money(self) -> None:
         try:
@@ -327,6 +359,7 @@ class CustomerScreen(ApiScreen):
         summary = self.query_one("#money-summary", Static)
         table = self.query_one("#money-table", DataTable)
         table.clear()
+        self.account = account
         if account is None:
             summary.update(_("You may not read this customer's money."))
             return
