@@ -543,6 +543,25 @@ CASES: dict[str, Case] = {
         },
     ),
     "WRITE_OFFS": Case(manager, lambda w: {"status": "PROPOSED"}),
+    "STATEMENT": Case(
+        rep,
+        lambda w: {
+            "id": gid("Customer", w.main.id),
+            "from": (company_today() - timedelta(days=90)).isoformat(),
+            "to": company_today().isoformat(),
+        },
+    ),
+    "STATEMENT_RECONCILE": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "customerId": gid("Customer", w.main.id),
+                "from": (company_today() - timedelta(days=90)).isoformat(),
+                "to": company_today().isoformat(),
+                "confirmedBy": "对方会计",
+            }
+        },
+    ),
     "WRITE_OFF_PROPOSE": Case(
         rep,
         lambda w: {

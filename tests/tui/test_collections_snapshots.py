@@ -220,3 +220,20 @@ async def test_order_refused_on_hold(
         await pilot.press("ctrl+s")
 
     assert svg == await picture(api, tmp_path, order)
+
+
+async def test_statement_of_account(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    """杭州机械厂's statement for the month before DAY, from the customer screen (s, then [)."""
+    await money_data(company)
+
+    async def statement(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "r1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+
+    assert svg == await picture(api, tmp_path, statement)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tui.api.errors import ApiError
 from tui.api.records import Money
 from tui.api.transport import Json, Transport
+from tui.i18n import _
 
 _MONEY = "{ amount currency }"  # not text: GraphQL fields
 
@@ -94,6 +96,23 @@ mutation CreditHoldRelease($input: CreditHoldInput!) {{
   creditHoldRelease(input: $input) {{ account {{ hold {{ reason }} }} {_ERRORS} }}
 }}"""
 
+STATEMENT = f"""
+query Statement($id: ID!, $from: Date!, $to: Date!) {{
+  customerAccount(customerId: $id) {{
+    customerName
+    statement(from: $from, to: $to) {{
+      periodFrom periodTo opening {_MONEY} closing {_MONEY}
+      lines {{ on kind reference amount {_MONEY} }}
+    }}
+    reconciliations {{ periodFrom periodTo closing {_MONEY} confirmedBy differences }}
+  }}
+}}"""
+
+STATEMENT_RECONCILE = f"""
+mutation StatementReconcile($input: StatementReconcileInput!) {{
+  statementReconcile(input: $input) {{ reconciliation {{ closing {_MONEY} }} {_ERRORS} }}
+}}"""
+
 WRITE_OFFS = f"""
 query WriteOffs($status: WriteOffStatus) {{
   writeOffs(status: $status, first: 50) {{
@@ -128,6 +147,8 @@ OPERATIONS = {
     "COLLECTION_LOG": COLLECTION_LOG,
     "CREDIT_HOLD_PLACE": CREDIT_HOLD_PLACE,
     "CREDIT_HOLD_RELEASE": CREDIT_HOLD_RELEASE,
+    "STATEMENT": STATEMENT,
+    "STATEMENT_RECONCILE": STATEMENT_RECONCILE,
     "WRITE_OFFS": WRITE_OFFS,
     "WRITE_OFF_PROPOSE": WRITE_OFF_PROPOSE,
     "WRITE_OFF_DECIDE": WRITE_OFF_DECIDE,
@@ -309,6 +330,26 @@ class Account:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    on: str
+    kind: str  # debt, payment, reversal, write_off
+    reference: str
+    amount: Money | None
+
+
+@dataclass(frozen=True)
+class Statement:
+    customer_name: str
+    period_from: str
+    period_to: str
+    opening: Money | None
+    closing: Money | None
+    lines: list[StatementLine]
+    # (period from, period to, closing, confirmed by, differences) agreed before
+    agreed: list[tuple[str, str, Money | None, str, str]]
+
+
+@dataclass(frozen=True)
 class WriteOff:
     """A write-off as the manager deciding it sees it."""
 
@@ -445,3 +486,39 @@ class ReceivablesCalls(Transport):
         with a userError on creditOverrideReason unless a manager gives one."""
         payload: Json = await self._mutate(ORDER_CREATE, "salesOrderCreate", {"input": values})
         return payload
+
+    async def statement(self, customer_id: str, period_from: str, period_to: str) -> Statement:
+        """A customer's statement of account for a period, and the statements agreed."""
+        found = (
+            await self._execute(
+                STATEMENT, {"id": customer_id, "from": period_from, "to": period_to}
+            )
+        )["customerAccount"]
+        if found is None:
+            raise ApiError(_("You may not read this customer's money."))
+        s = found["statement"]
+        return Statement(
+            customer_name=found["customerName"],
+            period_from=s["periodFrom"],
+            period_to=s["periodTo"],
+            opening=_money(s["opening"]),
+            closing=_money(s["closing"]),
+            lines=[
+                StatementLine(x["on"], x["kind"], x["reference"], _money(x["amount"]))
+                for x in s["lines"]
+            ],
+            agreed=[
+                (
+                    r["periodFrom"],
+                    r["periodTo"],
+                    _money(r["closing"]),
+                    r["confirmedBy"],
+                    r["differences"],
+                )
+                for r in found["reconciliations"]
+            ],
+        )
+
+    async def reconcile(self, values: Json) -> None:
+        """Record that the customer agreed a statement (StatementReconcileInput)."""
+        await self._mutate(STATEMENT_RECONCILE, "statementReconcile", {"input": values})

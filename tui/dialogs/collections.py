@@ -376,3 +376,39 @@ class OrderDialog(FormDialog):
                 ]
             ) from None
         return _("Order recorded.")
+
+
+class ReconcileDialog(FormDialog):
+    """The customer's finance department agreed the statement of a period (对账)."""
+
+    fields = (
+        Field("confirmedBy", N_("Confirmed by")),
+        Field("differences", N_("Differences"), optional=True),
+    )
+
+    def __init__(self, api: CrmClient, customer_id: str, first: date, last: date) -> None:
+        super().__init__(api)
+        self.customer_id = customer_id
+        self.first, self.last = first, last
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                _("[b]Statement agreed[/b] · {start} to {end}").format(
+                    start=self.first.isoformat(), end=self.last.isoformat()
+                )
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from form_buttons(_("Save"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        await self.api.reconcile(
+            {
+                "customerId": self.customer_id,
+                "from": self.first.isoformat(),
+                "to": self.last.isoformat(),
+                **values,
+            }
+        )
+        return _("Reconciliation recorded.")

@@ -69,6 +69,12 @@ def money_summary(account: Account) -> str:
         )
     if account.hold_reason:
         lines.append(_("On hold (断货): {reason}").format(reason=account.hold_reason))
+    paid = [
+        f"{p.received_on} {money(p.amount)}" + (_(" (reversed)") if p.reversed else "")
+        for p in account.payments[:3]
+    ]
+    if paid:
+        lines.append(_("Paid: {payments}").format(payments=" · ".join(paid)))
     if account.case is not None:
         lines.append(
             _("Collection: {step}, next action {next}").format(
@@ -228,6 +234,7 @@ class CustomerScreen(ApiScreen):
         Binding("7", "tab('money')", N_("Money"), show=False),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("o", "order", N_("Order"), tooltip=N_("Record an order"), show=False),
+        Binding("s", "statement", N_("Statement"), tooltip=N_("Statement of account"), show=False),
         Binding(
             "w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt"), show=False
         ),
@@ -331,6 +338,13 @@ class CustomerScreen(ApiScreen):
                 self.load_money()
 
         self.app.push_screen(OrderDialog(self.api, self.detail.id, self.detail.name), recorded)
+
+    def action_statement(self) -> None:
+        from tui.screens.statement import StatementScreen
+
+        self.app.push_screen(
+            StatementScreen(self.api, self.customer_id, self.crm.company_now().date())
+        )
 
     def action_write_off(self) -> None:
         account = self.account
