@@ -27,6 +27,7 @@ from server.domain.company.models import CompanySettings
 from server.domain.company.services import company_settings
 from server.domain.shared.errors import ERROR_MEANING, DomainError, ErrorCode, not_found
 from server.domain.shared.ids import db_id
+from server.domain.shared.money import decimal
 from server.domain.shared.paging import Page, PageArgs
 from server.graphql.enums import mirror
 from server.i18n import translate
@@ -77,7 +78,7 @@ def money(minor: int | None, currency: str) -> Money | None:
     """Integer minor units as the API's exact decimal amount; None stays None."""
     if minor is None:
         return None
-    return Money(amount=Decimal(minor).scaleb(-2), currency=currency)
+    return Money(amount=decimal(minor), currency=currency)
 
 
 @strawberry.type(description="Where a page sits in a list.")

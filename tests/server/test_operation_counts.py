@@ -162,6 +162,7 @@ async def _money(world: World, company: Company, n: int) -> None:
                 recorded_by=company.users["admin"],
             )
             await PaymentAllocation.create(payment=payment, receivable=debt, amount_minor=40_00)
+            world.payment_to_reverse = payment.id  # type: ignore[attr-defined]
     # Three more customers of the rep's for the cases (others are transferred, archived).
     extra = [
         await Customer.create(
@@ -543,6 +544,25 @@ CASES: dict[str, Case] = {
         },
     ),
     "WRITE_OFFS": Case(manager, lambda w: {"status": "PROPOSED"}),
+    "PAYMENT_REVERSE": Case(
+        lambda w: "admin",
+        lambda w: {
+            "input": {
+                "paymentId": gid("Payment", w.payment_to_reverse),  # type: ignore[attr-defined]
+                "reason": "退票",
+            }
+        },
+    ),
+    "RECEIVABLE_DISPUTE": Case(
+        rep,
+        lambda w: {
+            "input": {
+                "receivableId": gid("Receivable", w.money_debts[2].id),  # type: ignore[attr-defined]
+                "disputed": True,
+                "note": "规格不符",
+            }
+        },
+    ),
     "STATEMENT": Case(
         rep,
         lambda w: {

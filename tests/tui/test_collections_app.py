@@ -171,3 +171,46 @@ async def test_a_hold_refuses_an_order_until_a_manager_overrides(
     assert "manager" in await order("r1", "急单")
     assert await order("m1", "老客户，已承诺月底付清") == ""
     assert await SalesOrder.filter(customer_id=customer.id).count() == 1
+
+
+async def test_finance_reverses_a_payment_and_marks_a_dispute_on_the_account(
+    company: Company, api: CrmClient, tmp_path: Path
+) -> None:
+    from tui.dialogs.collections import DisputeDialog, ReverseDialog
+    from tui.screens.account import AccountScreen
+
+    await money_data(company)
+    app = crm_app(api, tmp_path)
+    app.day = DAY
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "fin")
+        screen = pilot.app.screen
+        assert isinstance(screen, CollectionsScreen)
+        table = screen.query_one("#cases", DataTable)
+        [key] = [k for k, c in screen.cases.items() if c.customer_name == "杭州机械厂"]
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("enter")
+        await settle(pilot)
+        account = pilot.app.screen
+        assert isinstance(account, AccountScreen)
+        money = account.query_one("#money-table", DataTable)
+        money.move_cursor(row=2)  # the payment, after the two debts
+        await pilot.press("v")
+        await settle(pilot)
+        reverse = pilot.app.screen
+        assert isinstance(reverse, ReverseDialog)
+        reverse.query_one("#reason", Input).value = "银行退回"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert await Payment.filter(reversed_at__isnull=False).count() == 1
+        owed = await Receivable.filter(customer__name="杭州机械厂").order_by("due_on")
+        assert owed[0].open_minor == owed[0].amount_minor  # owed in full again
+        money.move_cursor(row=0)
+        await pilot.press("u")
+        await settle(pilot)
+        dispute = pilot.app.screen
+        assert isinstance(dispute, DisputeDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await owed[0].refresh_from_db()
+        assert owed[0].status == "disputed"

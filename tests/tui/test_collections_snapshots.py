@@ -237,3 +237,51 @@ async def test_statement_of_account(
         await pilot.press("left_square_bracket")
 
     assert svg == await picture(api, tmp_path, statement)
+
+
+@pytest.mark.parametrize(
+    ("keys", "name"),
+    [
+        (("w",), "write_off"),
+        (("u",), "dispute"),
+        (("row:2", "v"), "reverse"),
+        (("s", "c"), "reconcile"),
+    ],
+    ids=["write_off", "dispute", "reverse", "reconcile"],
+)
+async def test_money_tab_dialog(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any, keys: tuple[str, ...], name: str
+) -> None:
+    """The dialogs reached from 杭州机械厂's money tab: on its oldest debt (write off,
+    dispute), on its payment (reverse), and from its statement (agreed)."""
+    await money_data(company)
+
+    async def dialog(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "r1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        for key in keys:
+            if key.startswith("row:"):  # the money table's row (the payment is the third)
+                table = pilot.app.screen.query_one("#money-table", DataTable)
+                table.move_cursor(row=int(key[4:]))
+            else:
+                await pilot.press(key)
+            await settle(pilot)
+
+    assert svg == await picture(api, tmp_path, dialog)
+
+
+async def test_account_screen_for_finance(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    """Finance opens a customer's account from collections (enter): money, not the archive."""
+    await money_data(company)
+
+    async def account(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "fin")
+        await _select(pilot, "杭州机械厂")
+        await pilot.press("enter")
+
+    assert svg == await picture(api, tmp_path, account)

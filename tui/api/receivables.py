@@ -113,6 +113,16 @@ mutation StatementReconcile($input: StatementReconcileInput!) {{
   statementReconcile(input: $input) {{ reconciliation {{ closing {_MONEY} }} {_ERRORS} }}
 }}"""
 
+PAYMENT_REVERSE = f"""
+mutation PaymentReverse($input: PaymentReverseInput!) {{
+  paymentReverse(input: $input) {{ payment {{ id reversedAt }} {_ERRORS} }}
+}}"""
+
+RECEIVABLE_DISPUTE = f"""
+mutation ReceivableDispute($input: ReceivableDisputeInput!) {{
+  receivableDispute(input: $input) {{ receivable {{ id status }} {_ERRORS} }}
+}}"""
+
 WRITE_OFFS = f"""
 query WriteOffs($status: WriteOffStatus) {{
   writeOffs(status: $status, first: 50) {{
@@ -149,6 +159,8 @@ OPERATIONS = {
     "CREDIT_HOLD_RELEASE": CREDIT_HOLD_RELEASE,
     "STATEMENT": STATEMENT,
     "STATEMENT_RECONCILE": STATEMENT_RECONCILE,
+    "PAYMENT_REVERSE": PAYMENT_REVERSE,
+    "RECEIVABLE_DISPUTE": RECEIVABLE_DISPUTE,
     "WRITE_OFFS": WRITE_OFFS,
     "WRITE_OFF_PROPOSE": WRITE_OFF_PROPOSE,
     "WRITE_OFF_DECIDE": WRITE_OFF_DECIDE,
@@ -522,3 +534,13 @@ class ReceivablesCalls(Transport):
     async def reconcile(self, values: Json) -> None:
         """Record that the customer agreed a statement (StatementReconcileInput)."""
         await self._mutate(STATEMENT_RECONCILE, "statementReconcile", {"input": values})
+
+    async def reverse_payment(self, payment_id: str, reason: str) -> None:
+        """Undo a payment recorded in error, with the reason; its debts are owed again."""
+        variables = {"input": {"paymentId": payment_id, "reason": reason}}
+        await self._mutate(PAYMENT_REVERSE, "paymentReverse", variables)
+
+    async def set_disputed(self, receivable_id: str, disputed: bool, note: str) -> None:
+        """Mark a debt disputed by the customer, or resolved."""
+        variables = {"input": {"receivableId": receivable_id, "disputed": disputed, "note": note}}
+        await self._mutate(RECEIVABLE_DISPUTE, "receivableDispute", variables)

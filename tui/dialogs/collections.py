@@ -17,7 +17,7 @@ from textual.widgets import Input, Select, Static
 from tui import forms
 from tui.api import CrmClient, UserErrors
 from tui.api.errors import FieldError as ApiFieldError
-from tui.api.receivables import Account, CaseDetail, Debt, WriteOff
+from tui.api.receivables import Account, CaseDetail, Debt, PaymentRow, WriteOff
 from tui.api.records import Money
 from tui.api.vocabulary import (
     CLASSIFICATION_LABEL,
@@ -412,3 +412,58 @@ class ReconcileDialog(FormDialog):
             }
         )
         return _("Reconciliation recorded.")
+
+
+class ReverseDialog(FormDialog):
+    """Undo a payment recorded in error (a bounced cheque, the wrong customer)."""
+
+    fields = (Field("reason", N_("Why")),)
+
+    def __init__(self, api: CrmClient, account: Account, payment: PaymentRow) -> None:
+        super().__init__(api)
+        self.account = account
+        self.payment = payment
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                _("[b]Reverse the payment[/b] of {amount} on {day} · {customer}").format(
+                    amount=money(self.payment.amount) or "0",
+                    day=self.payment.received_on,
+                    customer=escape(self.account.customer_name),
+                )
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from form_buttons(_("Reverse"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        await self.api.reverse_payment(self.payment.id, values["reason"])
+        return _("Payment reversed; its debts are owed again.")
+
+
+class DisputeDialog(FormDialog):
+    """The customer disputes a debt (still owed), or the dispute is resolved."""
+
+    fields = (Field("note", N_("Note"), optional=True),)
+
+    def __init__(self, api: CrmClient, account: Account, debt: Debt) -> None:
+        super().__init__(api)
+        self.account = account
+        self.debt = debt
+        self.disputed = debt.status != "DISPUTED"
+
+    def compose(self) -> ComposeResult:
+        title = _("Disputed by the customer") if self.disputed else _("Dispute resolved")
+        with Vertical(id="dialog"):
+            yield Static(
+                f"[b]{title}[/b] · {escape(self.account.customer_name)} "
+                f"{escape(self.debt.reference or '—')}"
+            )
+            yield FieldError(id="error-form")
+            yield from self.compose_fields()
+            yield from form_buttons(_("Save"))
+
+    async def send(self, values: dict[str, Any]) -> str:
+        await self.api.set_disputed(self.debt.id, self.disputed, values.get("note") or "")
+        return _("Marked disputed.") if self.disputed else _("Dispute resolved.")

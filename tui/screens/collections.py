@@ -35,6 +35,7 @@ COLUMNS = [
 
 class CollectionsScreen(ApiScreen):
     BINDINGS = [
+        Binding("enter", "open", N_("Open"), show=False),
         Binding("c", "classify", N_("Classify"), tooltip=N_("Why the debt is overdue")),
         Binding("s", "step", N_("Step"), tooltip=N_("Take a step of the ladder")),
         Binding("l", "log", N_("Log"), tooltip=N_("Log an action at this step")),
@@ -156,6 +157,15 @@ class CollectionsScreen(ApiScreen):
                 )
             )
         )
+
+    @on(DataTable.RowSelected, "#cases")
+    def action_open(self) -> None:
+        card = self.selected()
+        if card is None:
+            return
+        from tui.screens.account import AccountScreen
+
+        self.app.push_screen(AccountScreen(self.api, card.customer_id, card.customer_name))
 
     @work(exclusive=True, group="act")
     async def _act(self, make: Callable[[CaseDetail, Account], Any]) -> None:

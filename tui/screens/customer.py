@@ -22,12 +22,10 @@ from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
     ALLY_LABEL,
     ATTITUDE_LABEL,
-    COLLECTION_STEP_LABEL,
     COMPLAINT_STEP_LABEL,
     INFLUENCE_LABEL,
     KIND_LABEL,
     ORIGIN_LABEL,
-    RECEIVABLE_STATUS_LABEL,
     SOURCE_LABEL,
     STAGE_LABEL,
     every_days,
@@ -35,6 +33,7 @@ from tui.api.vocabulary import (
 )
 from tui.i18n import N_, _, pgettext
 from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.money import MoneyActions, money_columns
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
 from tui.widgets.columns import pad
@@ -48,41 +47,6 @@ TAB_LABELS = (
     ("complaints", N_("Complaints")),
     ("money", N_("Money")),
 )
-
-
-def money_summary(account: Account) -> str:
-    """The money tab's head: what is owed, overdue and in credit, the credit limit and its
-    use, the hold, the collection case."""
-    lines = [
-        _("Owed {open} · overdue {overdue} · credit {credit}").format(
-            open=money(account.open) or "0",
-            overdue=money(account.overdue) or "0",
-            credit=money(account.credit) or "0",
-        )
-    ]
-    if account.credit_limit is not None:
-        lines.append(
-            _("Credit limit {limit}, {used}% used").format(
-                limit=money(account.credit_limit) or "0",
-                used=account.credit_used_percent if account.credit_used_percent is not None else 0,
-            )
-        )
-    if account.hold_reason:
-        lines.append(_("On hold (断货): {reason}").format(reason=account.hold_reason))
-    paid = [
-        f"{p.received_on} {money(p.amount)}" + (_(" (reversed)") if p.reversed else "")
-        for p in account.payments[:3]
-    ]
-    if paid:
-        lines.append(_("Paid: {payments}").format(payments=" · ".join(paid)))
-    if account.case is not None:
-        lines.append(
-            _("Collection: {step}, next action {next}").format(
-                step=COLLECTION_STEP_LABEL.get(account.case.step, account.case.step),
-                next=account.case.next_action_on or "—",
-            )
-        )
-    return "\n".join(lines)
 
 
 # Fetch the next timeline page while this many entries are still below the cursor.
@@ -215,7 +179,7 @@ def interaction_text(i: TimelineEntry) -> str:
     return " · ".join(p for p in parts if p) or "—"
 
 
-class CustomerScreen(ApiScreen):
+class CustomerScreen(MoneyActions, ApiScreen):
     BINDINGS = [
         # Short words for the footer to fit 80 columns; the help screen shows the tooltips.
         Binding("l", "log", N_("Log"), tooltip=N_("Log a contact")),
@@ -235,6 +199,8 @@ class CustomerScreen(ApiScreen):
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("o", "order", N_("Order"), tooltip=N_("Record an order"), show=False),
         Binding("s", "statement", N_("Statement"), tooltip=N_("Statement of account"), show=False),
+        Binding("v", "reverse", N_("Reverse"), tooltip=N_("Reverse a payment"), show=False),
+        Binding("u", "dispute", N_("Dispute"), tooltip=N_("Disputed, or resolved"), show=False),
         Binding(
             "w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt"), show=False
         ),
@@ -320,9 +286,7 @@ class CustomerScreen(ApiScreen):
         self.query_one("#complaints-table", DataTable).add_columns(
             _("Received"), _("Step"), _("Subject")
         )
-        self.query_one("#money-table", DataTable).add_columns(
-            _("Due"), _("Invoice"), _("Amount"), _("Still owed"), _("Status")
-        )
+        self.query_one("#money-table", DataTable).add_columns(*money_columns())
         self.load()
         self.load_complaints()
         self.load_money()
@@ -339,28 +303,6 @@ class CustomerScreen(ApiScreen):
 
         self.app.push_screen(OrderDialog(self.api, self.detail.id, self.detail.name), recorded)
 
-    def action_statement(self) -> None:
-        from tui.screens.statement import StatementScreen
-
-        self.app.push_screen(
-            StatementScreen(self.api, self.customer_id, self.crm.company_now().date())
-        )
-
-    def action_write_off(self) -> None:
-        account = self.account
-        key = cursor_key(self.query_one("#money-table", DataTable))
-        debt = next((d for d in account.debts if d.id == key), None) if account else None
-        if account is None or debt is None:
-            self.notify(_("Choose a debt on the money tab (7) first."), severity="warning")
-            return
-        from tui.dialogs.collections import WriteOffDialog
-
-        def proposed(message: str | None) -> None:
-            if message:
-                self.notify(message)
-
-        self.app.push_screen(WriteOffDialog(self.api, account, debt), proposed)
-
     @work(exclusive=True, group="money")
     async def load_money(self) -> None:
         try:
@@ -370,24 +312,7 @@ class CustomerScreen(ApiScreen):
             return
         if not self.reached():
             return
-        summary = self.query_one("#money-summary", Static)
-        table = self.query_one("#money-table", DataTable)
-        table.clear()
-        self.account = account
-        if account is None:
-            summary.update(_("You may not read this customer's money."))
-            return
-        summary.update(money_summary(account))
-        for debt in account.debts:
-            late = _(" ({n} days late)").format(n=debt.days_overdue) if debt.days_overdue else ""
-            table.add_row(
-                debt.due_on + late,
-                debt.reference or "—",
-                money(debt.amount),
-                money(debt.open),
-                RECEIVABLE_STATUS_LABEL.get(debt.status, debt.status),
-                key=debt.id,
-            )
+        self.show_money(account)
 
     @work(exclusive=True, group="complaints")
     async def load_complaints(self) -> None:

@@ -51,5 +51,14 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+# Keys Textual names by their character's name, shown as the character.
+_SHOWN = {
+    "question_mark": "?",
+    "dollar_sign": "$",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
 def _key(key: str) -> str:
-    return {"question_mark": "?", "escape": "escape", "enter": "enter"}.get(key, key)
+    return _SHOWN.get(key, key)
