@@ -333,10 +333,6 @@ class MoneyMutation:
     async def receivable_create(
         self, info: Info, input: MutationInput[ReceivableCreateInput]
     ) -> ReceivablePayload:
-        async def answer(m: models.Receivable) -> ReceivablePayload:
-            [built] = await Receivable.build(info, [m])
-            return ReceivablePayload(receivable=built)
-
         return await mutate(
             ReceivablePayload,
             lambda: services.create_receivable(
@@ -344,7 +340,7 @@ class MoneyMutation:
                 decode_id(input.customer_id, "Customer", "customer_id"),
                 input_values(input, skip=("customer_id",)),
             ),
-            answer,
+            lambda m: _receivable_payload(info, m),
         )
 
     @strawberry.mutation(
@@ -354,10 +350,6 @@ class MoneyMutation:
     async def receivable_dispute(
         self, info: Info, input: MutationInput[ReceivableDisputeInput]
     ) -> ReceivablePayload:
-        async def answer(m: models.Receivable) -> ReceivablePayload:
-            [built] = await Receivable.build(info, [m])
-            return ReceivablePayload(receivable=built)
-
         return await mutate(
             ReceivablePayload,
             lambda: services.set_disputed(
@@ -366,7 +358,7 @@ class MoneyMutation:
                 input.disputed,
                 input.note,
             ),
-            answer,
+            lambda m: _receivable_payload(info, m),
         )
 
     @strawberry.mutation(
@@ -443,6 +435,11 @@ class ReconciliationPayload(Payload):
 
 def _optional(value: Any, type_name: str, field: str) -> int | None:
     return decode_id(value, type_name, field) if value is not None else None
+
+
+async def _receivable_payload(info: Info, m: models.Receivable) -> ReceivablePayload:
+    [built] = await Receivable.build(info, [m])
+    return ReceivablePayload(receivable=built)
 
 
 async def _held(
