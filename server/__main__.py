@@ -14,11 +14,26 @@ from server.settings import Settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+    import tempfile
+
     import uvicorn
 
-    from server.app import create_app
     from server.db import OutdatedDatabase, orm
+    from server.logs import configure
 
+    workers = args.workers or settings.workers
+    if workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if workers > 1 and settings.is_sqlite:
+        print(
+            "error: SQLite serves from one process; --workers needs PostgreSQL "
+            "(CRM_DATABASE_URL=postgres://…).",
+            file=sys.stderr,
+        )
+        return 2
+    configure(settings.logs_json)
     _print_database(settings)
 
     async def prepare() -> None:
@@ -38,23 +53,37 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"GraphQL API and GraphiQL at http://{host}:{port}/graphql", flush=True)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        # Our own request lines (server/logs.py) replace uvicorn's access log.
+        "access_log": False,
+        "log_config": None,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+    if workers == 1:
+        from server.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Several processes: each builds its app from the environment, so the settings go
+    # there; the metrics of all of them are summed through one directory.
+    print(f"{workers} server processes.", flush=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="crm-metrics-"))
+    os.environ["CRM_DATABASE_URL"] = settings.database_url
+    uvicorn.run("server.app:app_from_env", factory=True, workers=workers, **options)
     return 0
 
 
 def _print_database(settings: Settings) -> None:
-    """Which database a command works on: the first thing an operator needs to know."""
+    """Where a command's data lives: the first thing an operator needs to know."""
     if settings.sqlite_path:
         print(f"Database: {settings.sqlite_path} (SQLite)", flush=True)
     else:
         print(f"Database: {_redacted(settings.database_url)}", flush=True)
+    print(f"Evidence files: {settings.evidence_path}", flush=True)
 
 
 def _redacted(url: str) -> str:
@@ -126,7 +155,7 @@ def _createuser(args: argparse.Namespace, settings: Settings) -> int:
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import orm
-    from server.seed import seed_activity, seed_bulk, seed_demo
+    from server.seed import seed_demo
 
     async def run() -> None:
         _print_database(settings)
@@ -136,35 +165,8 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
                 created = await seed_demo(store=DirectoryStore(settings.evidence_path))
                 print("Demo data loaded." if created else "Demo data already present.")
-            if args.customers:
-                stats = await seed_bulk(args.customers, reps=args.reps)
-                print(
-                    f"Seeded {stats['customers']} customers and {stats['contacts']} contacts "
-                    f"for {stats['reps']} reps in {stats['seconds']:.1f} s."
-                )
-            if args.activity:
-                stats = await seed_activity(args.activity, args.orders)
-                print(
-                    f"Seeded {stats['interactions']} contacts, {stats['follow_ups']} open "
-                    f"follow-ups and {stats['orders']} orders in {stats['seconds']:.1f} s."
-                )
-            if args.complaints:
-                from server.seed import seed_complaints
-
-                stats = await seed_complaints(args.complaints, args.events)
-                print(
-                    f"Seeded {stats['complaints']} complaints with {stats['events']} step "
-                    f"events in {stats['seconds']:.1f} s."
-                )
-            if args.receivables:
-                from server.seed import seed_receivables
-
-                stats = await seed_receivables(args.receivables)
-                print(
-                    f"Seeded {stats['receivables']} debts ({stats['open']} open) and "
-                    f"{stats['payments']} payments, read by {stats['finance']}, in "
-                    f"{stats['seconds']:.1f} s."
-                )
+            if args.customers or args.activity or args.complaints or args.receivables:
+                await _seed_bulk(args)
 
     if not (args.demo or args.customers or args.activity or args.complaints or args.receivables):
         print(
@@ -175,6 +177,44 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     asyncio.run(run())
     return 0
+
+
+async def _seed_bulk(args: argparse.Namespace) -> None:
+    """Benchmark volumes: generated rows announce nothing (the outbox's triggers are off
+    while loading, server/domain/events/triggers.py)."""
+    from server.domain.events.triggers import quiet
+    from server.seed import seed_activity, seed_bulk
+
+    async with quiet():
+        if args.customers:
+            stats = await seed_bulk(args.customers, reps=args.reps)
+            print(
+                f"Seeded {stats['customers']} customers and {stats['contacts']} contacts "
+                f"for {stats['reps']} reps in {stats['seconds']:.1f} s."
+            )
+        if args.activity:
+            stats = await seed_activity(args.activity, args.orders)
+            print(
+                f"Seeded {stats['interactions']} contacts, {stats['follow_ups']} open "
+                f"follow-ups and {stats['orders']} orders in {stats['seconds']:.1f} s."
+            )
+        if args.complaints:
+            from server.seed import seed_complaints
+
+            stats = await seed_complaints(args.complaints, args.events)
+            print(
+                f"Seeded {stats['complaints']} complaints with {stats['events']} step "
+                f"events in {stats['seconds']:.1f} s."
+            )
+        if args.receivables:
+            from server.seed import seed_receivables
+
+            stats = await seed_receivables(args.receivables)
+            print(
+                f"Seeded {stats['receivables']} debts ({stats['open']} open) and "
+                f"{stats['payments']} payments, read by {stats['finance']}, in "
+                f"{stats['seconds']:.1f} s."
+            )
 
 
 def _import_payments(args: argparse.Namespace, settings: Settings) -> int:
@@ -321,6 +361,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="Interface to listen on (default 127.0.0.1).")
     serve.add_argument("--port", type=int, help="Port (default 8000).")
     serve.add_argument("--demo", action="store_true", help="Load the demo company if not there.")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="Server processes (PostgreSQL only; default 1, or CRM_WORKERS). Sessions, "
+        "settings and timed work are shared through the database; put them behind one "
+        "address (they share the port).",
+    )
     serve.set_defaults(func=_serve)
 
     migrate = sub.add_parser("migrate", help="Apply pending database migrations.")

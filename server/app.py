@@ -1,13 +1,16 @@
-"""The Starlette application: /graphql (with GraphiQL in a browser) and /health."""
+"""The Starlette application: /graphql (queries and mutations over HTTP, subscriptions over
+WebSocket, GraphiQL in a browser), /evidence, and the operator's /health, /ready, /metrics."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -17,15 +20,18 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 from tortoise import Tortoise
 
-from server.db import init_orm
+from server import metrics
+from server.db import init_orm, pending_migrations
 from server.domain.access.reach import REACH
 from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
@@ -39,10 +45,15 @@ from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.common import parse_global_id
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
+from server.hub import HUB
 from server.i18n import negotiate, request_language
+from server.logs import CURRENT, RequestFacts
 from server.settings import Settings
+from server.timed import SCHEDULER
 
 log = logging.getLogger("crm.app")
+# One line per GraphQL request answered here (operation, outcome, time; never variables).
+access_log = logging.getLogger("crm.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -158,6 +169,11 @@ class CrmGraphQL(GraphQL[Context, None]):
             # against cross-site forms; here every request is signed in by a bearer
             # token, which a browser never sends on its own, so a forged form is anonymous.
             multipart_uploads_enabled=True,
+            # Only the current protocol: the legacy graphql-ws one has no place here.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            # Each client needs a few subscriptions (queue, complaints, money, customer).
+            max_subscriptions_per_connection=20,
         )
         self.settings = settings
         self._ide_html = offline_graphiql_html() if settings.serves_graphiql else ""
@@ -200,6 +216,12 @@ class CrmGraphQL(GraphQL[Context, None]):
         ):
             return None
         context = await self.get_context(request)
+        operation = metrics.operation_label(operation_name)
+        user = context.viewer.user
+        CURRENT.set(
+            RequestFacts(context.request_id, user.username if user else None, operation_name)
+        )
+        started = time.perf_counter()
         try:
             result = await self.schema.execute(
                 query,
@@ -212,20 +234,47 @@ class CrmGraphQL(GraphQL[Context, None]):
         except (CannotGetOperationTypeError, InvalidOperationTypeError):
             # Refused before anything ran: Strawberry's view words the 400.
             return None
+        seconds = time.perf_counter() - started
+        outcome = "error" if result.errors else "ok"
+        metrics.REQUESTS.labels(operation, outcome).inc()
+        metrics.LATENCY.labels(operation).observe(seconds)
+        access_log.info("graphql", extra={"outcome": outcome, "ms": round(seconds * 1000, 1)})
+        if user is not None and "mutation" in query:
+            HUB.poke()  # this process's subscribers hear of it now, not at the next poll
         answer: dict[str, Any] = {"data": result.data}
         if result.errors:
             answer["errors"] = [error.formatted for error in result.errors]
         if result.extensions:
             answer["extensions"] = result.extensions
-        return Response(self.encode_json(answer), media_type="application/json")
+        return Response(orjson.dumps(answer), media_type="application/json")
 
-    def encode_json(self, data: object) -> bytes:
-        """Answers as UTF-8 JSON, Chinese text as itself rather than \\u escapes (a third of
-        the size for a page of Chinese names), with orjson's encoder."""
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """Answers as JSON, Chinese text as itself rather than \\u escapes (a third of the
+        size for a page of Chinese names), with orjson's encoder. Text, not bytes: over a
+        WebSocket Strawberry sends bytes as a binary frame, which graphql-transport-ws
+        clients refuse."""
+        return orjson.dumps(data).decode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A WebSocket signs in with its connection_init payload: {"Authorization": "Bearer
+        …"} as over HTTP (or {"token": "…"}). Without a valid token the connection is
+        refused (4403), before any subscription."""
+        params = context.connection_params or {}
+        token = None
+        for key, value in params.items():
+            if isinstance(value, str) and key.lower() == "authorization":
+                token = _bearer(value)
+            elif isinstance(value, str) and key == "token":
+                token = value.strip() or None
+        user = await user_for_token(token) if token else None
+        if user is None:
+            raise ConnectionRejectionError({"message": "Sign in: send a valid bearer token."})
+        context.viewer = Viewer(user=user, request_id=context.request_id)
+        context.token = token
+        context.currency = await CURRENCY.get()
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         # Read off the raw headers in one pass: Starlette's Headers object, built per
@@ -316,9 +365,38 @@ async def download_evidence(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    conn = Tortoise.get_connection("default")
-    await conn.execute_query("SELECT 1")
+    """Alive: the process answers (a load balancer's liveness probe; touches nothing)."""
     return Response(json.dumps({"status": "ok"}), media_type="application/json")
+
+
+_MIGRATIONS_CHECKED_SECONDS = 60.0
+_migrations_current_until = 0.0
+
+
+async def ready(request: Request) -> Response:
+    """Ready for traffic: the database answers and has every migration this version needs
+    (503 with the reason otherwise). A current answer is remembered for a minute."""
+    global _migrations_current_until
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+        if time.monotonic() >= _migrations_current_until:
+            pending = await pending_migrations()
+            if pending:
+                return JSONResponse(
+                    {"status": "outdated", "pendingMigrations": pending}, status_code=503
+                )
+            _migrations_current_until = time.monotonic() + _MIGRATIONS_CHECKED_SECONDS
+    except Exception as exc:
+        log.warning("readiness check failed: %s", type(exc).__name__)
+        return JSONResponse({"status": "unavailable", "reason": "database"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus metrics (requests, latency, pool, subscriptions)."""
+    metrics.observe_pool()
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)
 
 
 def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
@@ -329,6 +407,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     VIEW_LOG.flush_seconds = settings.view_log_flush_seconds
     COUNTS.seconds = settings.count_cache_seconds
     CURRENCY.seconds = settings.session_cache_seconds
+    SCHEDULER.seconds = settings.timed_work_seconds
     graphql_app = CrmGraphQL(settings)
 
     @asynccontextmanager
@@ -338,16 +417,24 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             return
         await init_orm(settings)
         VIEW_LOG.start()
+        await HUB.start(settings)
+        if settings.timed_work_seconds > 0:
+            SCHEDULER.start()
         try:
             yield
         finally:
+            await SCHEDULER.stop()
+            await HUB.stop()
             await VIEW_LOG.stop()
             await Tortoise.close_connections()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
             Route("/evidence/{id}", download_evidence, methods=["GET"]),
             *(
                 [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
@@ -370,3 +457,12 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.settings = settings
     app.state.graphql = graphql_app
     return app
+
+
+def app_from_env() -> Starlette:
+    """One worker's app under `crm-server serve --workers N`: its settings from CRM_*."""
+    from server.logs import configure
+
+    settings = Settings.from_env()
+    configure(settings.logs_json)
+    return create_app(settings)

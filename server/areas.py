@@ -2,9 +2,10 @@
 
 The ORM loads the models of each area that has them (server/domain/<area>/models.py), and
 the GraphQL schema joins each area's root parts (server/graphql/<area>/schema.py, which
-names them QUERY and MUTATION). A new area is one line here, plus its place in the layers
-contract in pyproject.toml; its DataLoaders need no registration (Context.loader makes
-them on first use), and the tests clear its tables from the ORM's registry.
+names them QUERY and MUTATION, and SUBSCRIPTION where it has one). A new area is one line
+here, plus its place in the layers contract in pyproject.toml; its DataLoaders need no
+registration (Context.loader makes them on first use), and the tests clear its tables from
+the ORM's registry.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ AREAS: tuple[Area, ...] = (
     # Transfers change customers and move other areas' work; their mutations are the
     # customer area's (customerTransfer, customerTransferAll).
     Area("transfers", models=False, graphql=False),
+    # The outbox (written by database triggers) and the timed jobs' claims; its GraphQL
+    # part is the Subscription root (live updates).
+    Area("events"),
+    # Timed work (overdue complaints, collection cases, reminders, pruning), run once
+    # across processes; and who may hear of which event.
+    Area("timed", models=False, graphql=False),
+    Area("live", models=False, graphql=False),
 )
 
 MODEL_MODULES = [f"server.domain.{area.name}.models" for area in AREAS if area.models]

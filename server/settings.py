@@ -63,6 +63,15 @@ def _env_bool(env: dict[str, str], name: str) -> bool | None:
     return raw in ("1", "true", "yes", "on")
 
 
+def _log_format(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value == "":
+        return None
+    if value not in ("json", "text"):
+        raise SystemExit(f"CRM_LOG_FORMAT must be json or text, got {raw!r}")
+    return value == "json"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
@@ -100,6 +109,14 @@ class Settings:
     # How long a list's totalCount is remembered per viewer and filter (0: never); writes
     # through this process forget them at once (server/domain/shared/counts.py).
     count_cache_seconds: int = 10
+    # How often each process offers to do the timed work (time limits turning overdue,
+    # collection cases, reminders, class service, pruning the outbox); each job runs once
+    # across processes whatever their number (server/timed.py). 0: never (tests, tools).
+    timed_work_seconds: float = 30.0
+    # Server processes (`serve --workers`): PostgreSQL only; SQLite is one process.
+    workers: int = 1
+    # Logs as JSON lines (CRM_LOG_FORMAT=json; the default in production) or plain text.
+    log_json: bool | None = None
     # Migrate on start: on for the embedded default; PostgreSQL is migrated explicitly.
     auto_migrate: bool | None = None
     debug: bool = False
@@ -141,6 +158,11 @@ class Settings:
                 env, "CRM_VIEW_LOG_FLUSH_SECONDS", base.view_log_flush_seconds
             ),
             count_cache_seconds=_env_int(env, "CRM_COUNT_CACHE_SECONDS", base.count_cache_seconds),
+            timed_work_seconds=float(
+                _env_int(env, "CRM_TIMED_WORK_SECONDS", int(base.timed_work_seconds))
+            ),
+            workers=_env_int(env, "CRM_WORKERS", base.workers),
+            log_json=_log_format(env.get("CRM_LOG_FORMAT", "")),
             auto_migrate=_env_bool(env, "CRM_AUTO_MIGRATE"),
             debug=env.get("CRM_DEBUG", "") in ("1", "true", "yes"),
             production=bool(_env_bool(env, "CRM_PRODUCTION")),
@@ -157,6 +179,10 @@ class Settings:
         if self.anonymous_introspection is None:
             return not self.production
         return self.anonymous_introspection
+
+    @property
+    def logs_json(self) -> bool:
+        return self.production if self.log_json is None else self.log_json
 
     @property
     def is_sqlite(self) -> bool:

@@ -79,9 +79,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             database_url=TEST_DB,
             auto_migrate=True,
             evidence_dir=str(tmp_path_factory.mktemp("evidence")),
+            timed_work_seconds=0,
         )
     path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-    return Settings(database_url=sqlite_url(path))
+    # No timed work in the background: tests run it when they mean to (SCHEDULER.run_due).
+    return Settings(database_url=sqlite_url(path), timed_work_seconds=0)
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,8 @@ class Context:
     # The client's address (the proxy's X-Forwarded-For when the proxy is trusted, see
     # CRM_FORWARDED_ALLOW_IPS): login failures are counted per address.
     client_address: str = "unknown"
+    # A WebSocket's connection_init payload (Strawberry sets it; the token is read from it).
+    connection_params: dict[str, Any] | None = None
     # This request's DataLoaders, made on first use: a query that never asks for a
     # contact never builds the contact loader.
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict, repr=False)

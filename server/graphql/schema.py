@@ -47,8 +47,8 @@ async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | N
 
 
 def _parts(kind: str) -> tuple[type, ...]:
-    """Each registered area's QUERY or MUTATION part, in the registry's order."""
-    found = (getattr(importlib.import_module(module), kind) for module in GRAPHQL_MODULES)
+    """Each registered area's QUERY, MUTATION or SUBSCRIPTION part, in the registry's order."""
+    found = (getattr(importlib.import_module(module), kind, None) for module in GRAPHQL_MODULES)
     return tuple(part for part in found if part is not None)
 
 
@@ -135,6 +135,13 @@ Mutation = strawberry.type(
     description="Everything that can be changed. Each mutation returns userErrors.",
 )
 
+Subscription = strawberry.type(
+    type("Subscription", _parts("SUBSCRIPTION"), {}),
+    description="Live updates over WebSocket (graphql-transport-ws; send the bearer token as "
+    "`Authorization: Bearer …` in connection_init's payload). Each event is checked against "
+    "what you may see when it is delivered.",
+)
+
 
 class CrmSchema(strawberry.Schema):
     # Set by build_schema from the settings.
@@ -190,6 +197,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     schema = CrmSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=PlainFieldsExecutionContext,
     )

@@ -66,6 +66,10 @@ class ReachCache:
         while len(self._entries) > self.most:
             self._entries.popitem(last=False)
 
+    def forget_user(self, user_id: int) -> None:
+        """Forget one viewer's reach (a grant to them given or taken in another process)."""
+        self._entries.pop(user_id, None)
+
     def forget(self) -> None:
         """Forget every reach (a write through the API, a new database, a test)."""
         self._entries = OrderedDict()

@@ -3,9 +3,11 @@ token lookup every time.
 
 Each server process remembers a token for at most `seconds` (CRM_SESSION_CACHE_SECONDS, 10 by
 default) and never past the token's own expiry. Logging out forgets the token at once in the
-process that served the logout; other processes behind the same load balancer stop accepting
-it within `seconds`. A user deactivated or whose role changes is likewise seen everywhere
-within `seconds`. Set it to 0 to look every token up on every request.
+process that served the logout; the revocation is announced through the outbox (a trigger
+on api_token), and every other process forgets that user's tokens as soon as it reads the
+announcement (server/hub.py: on PostgreSQL, at the commit's NOTIFY). A user deactivated or
+whose role changes is announced the same way. `seconds` remains the bound should a process
+miss an announcement. Set it to 0 to look every token up on every request.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ class SessionCache:
     def forget(self, token_hash: str) -> None:
         """Stop accepting this token at once (logout)."""
         self._entries.pop(token_hash, None)
+
+    def forget_user(self, user_id: int) -> None:
+        """Stop accepting any token of this user at once (a revocation or a deactivation
+        announced by another process, server/hub.py)."""
+        for token_hash in [h for h, e in self._entries.items() if e.user.id == user_id]:
+            del self._entries[token_hash]
 
     def clear(self) -> None:
         """Forget every token (a new database, a test)."""

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from tortoise.expressions import F
 
 from server.domain.company.models import CompanySettings
+from server.domain.company.services import company_settings
 from server.domain.customers.models import Customer
 from server.domain.followups.models import (
     FollowUp,
@@ -68,3 +69,20 @@ async def withdraw(receivable_ids: list[int]) -> None:
             skip_reason="Paid before the reminder.",
             version=F("version") + 1,
         )
+
+
+async def schedule_missing(day: date, most: int = 1000) -> int:
+    """Reminders for open debts that have none and are not yet due (debts recorded before
+    reminders existed, or imported): the timed work's catch-up. Returns how many."""
+    pending = (
+        await Receivable.filter(open_minor__gt=0, reminder_id__isnull=True, due_on__gt=day)
+        .order_by("due_on")
+        .limit(most)
+        .select_related("customer")
+    )
+    if not pending:
+        return 0
+    settings = await company_settings()
+    for receivable in pending:
+        await schedule(receivable, receivable.customer, settings, day)
+    return len(pending)

@@ -1,0 +1,48 @@
+"""Who may hear of an event: decided when it is delivered, with the viewer as they are then.
+
+A grant that has expired, a customer transferred away, a complaint no longer in reach: the
+event is not delivered, whatever the subscriber was allowed when it subscribed. Each rule
+is the one the same object's reads apply (customer scope, complaint scope, money scope).
+"""
+
+from __future__ import annotations
+
+from server.domain.access.visibility import granted_customer_ids, team_of
+from server.domain.accounts.viewer import Viewer
+from server.domain.complaints.scope import visible_complaints
+from server.domain.events.models import EventKind
+from server.domain.events.outbox import Happened
+from server.domain.receivables.scope import sees_money_of
+
+
+async def sees_customer_of(viewer: Viewer, event: Happened) -> bool:
+    """The customer rule (access/visibility.py) applied to the owner the event names."""
+    if viewer.user is None or event.customer_id is None:
+        return False
+    if viewer.sees_all:
+        return True
+    if event.owner_id is not None and event.owner_id in await team_of(viewer):
+        return True
+    return event.customer_id in await granted_customer_ids(viewer)
+
+
+async def may_hear(viewer: Viewer, event: Happened) -> bool:
+    """Whether this viewer may be told of this event now."""
+    if viewer.user is None:
+        return False
+    match event.kind:
+        case EventKind.QUEUE:
+            # A queue's events go to whoever it belongs to (a follow-up moved away is
+            # announced to its old assignee too: it left their queue).
+            return event.user_id == viewer.user.id
+        case EventKind.COMPLAINT | EventKind.COMPLAINT_OVERDUE:
+            if event.subject_id is None:
+                return False
+            scope = await visible_complaints(viewer)
+            return await scope.filter(id=event.subject_id).exists()
+        case EventKind.PAYMENT | EventKind.HOLD:
+            return event.customer_id is not None and await sees_money_of(viewer, event.customer_id)
+        case EventKind.CUSTOMER:
+            return await sees_customer_of(viewer, event)
+        case _:
+            return False
