@@ -21,7 +21,7 @@ from server.timed import SCHEDULER
 from tests.conftest import Company, create_customer
 from tests.server.followup_helpers import company_today, logged, pk
 from tests.server.live_helpers import Subscriber, serving
-from tests.server.test_collections import finance, owe  # noqa: F401 (a fixture)
+from tests.server.test_collections import owe
 
 QUEUE = "subscription { queueChanged { followUpId customerId inQueue } }"
 CUSTOMER = "subscription { customerChanged { customerId version } }"
@@ -156,8 +156,10 @@ async def test_a_websocket_without_a_valid_token_is_refused(company: Company, ur
 
 
 async def test_payments_and_holds_reach_those_who_read_the_money(
-    company: Company, finance: Any, url: str
+    company: Company, url: str
 ) -> None:
+    await company.add_user("fin", "finance")
+    finance = company.api("fin")
     customer = await create_customer(company.api("r1"), name="湖州竹业")
     await owe(company, customer["id"], "500.00", days_overdue=10)
     record = """mutation($i: PaymentRecordInput!) { paymentRecord(input: $i) {
