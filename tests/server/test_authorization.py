@@ -311,6 +311,26 @@ async def audit_log_field(world: dict[str, Any], actor: str) -> None:
         assert actors == set()
 
 
+async def deactivate_user(world: dict[str, Any], actor: str) -> None:
+    """Only an administrator or a manager above someone deactivates them."""
+    company = world["company"]
+    body = await _api(world, actor).post(
+        """mutation($i: UserDeactivateInput!) { userDeactivate(input: $i) {
+        user { username } userErrors { code field } } }""",
+        {"i": {"id": company.gid("r2"), "handOverTo": company.gid("r1")}},
+    )
+    payload = body["data"]["userDeactivate"]
+    if actor == "anon":
+        assert payload == {"user": None, "userErrors": [{"code": "UNAUTHENTICATED", "field": None}]}
+    elif actor in ("manager", "admin"):
+        assert payload == {"user": {"username": "r2"}, "userErrors": []}
+    else:
+        assert payload == {
+            "user": None,
+            "userErrors": [{"code": "NOT_FOUND", "field": ["input", "id"]}],
+        }
+
+
 async def login_logout(world: dict[str, Any], actor: str) -> None:
     api = _api(world, actor)
     bad = await api.post(
@@ -1142,6 +1162,7 @@ MATRIX = {
     "Query.auditLog": audit_log_field,
     "Mutation.login": login_logout,
     "Mutation.logout": login_logout,
+    "Mutation.userDeactivate": deactivate_user,
     "Mutation.customerCreate": create_customer_field,
     "Mutation.customerUpdate": update_customer,
     "Mutation.customerArchive": archive_customer,

@@ -13,12 +13,15 @@ from server.domain.accounts import models
 from server.domain.accounts import services as accounts
 from server.domain.customers.search import check_search
 from server.domain.shared.paging import SortKey, paginate
+from server.domain.transfers import departures
 from server.graphql.accounts.types import (
     Department,
     LoginInput,
     LoginPayload,
     LogoutPayload,
     User,
+    UserDeactivateInput,
+    UserDeactivatePayload,
     user_columns,
 )
 from server.graphql.common import (
@@ -28,6 +31,7 @@ from server.graphql.common import (
     First,
     Last,
     connection,
+    decode_id,
     nodes_selection,
     page_args,
 )
@@ -124,6 +128,39 @@ class AccountsMutation:
             LogoutPayload,
             lambda: accounts.logout(ctx.token or "", ctx.viewer),
             lambda _: LogoutPayload(revoked=True),
+        )
+
+    @strawberry.mutation(
+        description="Deactivate a user who leaves (an administrator, or a manager above them): "
+        "their customers and open work go to `handOverTo` in the same step, and their "
+        "sign-ins end at once on every server process. Refused while they hold anything "
+        "and nobody is named."
+    )
+    async def user_deactivate(
+        self, info: Info, input: MutationInput[UserDeactivateInput]
+    ) -> UserDeactivatePayload:
+        viewer = info.context.viewer
+
+        def done(d: departures.Departure) -> UserDeactivatePayload:
+            return UserDeactivatePayload(
+                user=User.from_model(d.user),
+                handed_to=User.from_model(d.handed_to) if d.handed_to else None,
+                customers_moved=d.moved.customers if d.handed_to else 0,
+                follow_ups_moved=d.moved.follow_ups if d.handed_to else 0,
+                complaints_moved=d.moved.complaints if d.handed_to else 0,
+                sessions_ended=d.sessions_ended,
+            )
+
+        return await mutate(
+            UserDeactivatePayload,
+            lambda: departures.deactivate(
+                viewer,
+                decode_id(input.id, "User", "id"),
+                decode_id(input.hand_over_to, "User", "hand_over_to")
+                if input.hand_over_to
+                else None,
+            ),
+            done,
         )
 
 

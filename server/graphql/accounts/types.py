@@ -154,6 +154,34 @@ class LogoutPayload(Payload):
     )
 
 
+@strawberry.input(description="Who leaves, and who takes over what they hold.")
+class UserDeactivateInput:
+    id: relay.GlobalID = strawberry.field(description="The user to deactivate.")
+    hand_over_to: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Who takes over their customers, open follow-ups, open complaints and "
+        "direct reports, in the same step. Required when they hold any of these.",
+    )
+
+
+@strawberry.type(description="The result of userDeactivate.")
+class UserDeactivatePayload(Payload):
+    user: User | None = strawberry.field(default=None, description="The deactivated user.")
+    handed_to: User | None = strawberry.field(
+        default=None, description="Who took over their work; null when there was none."
+    )
+    customers_moved: int = strawberry.field(default=0, description="Customers handed over.")
+    follow_ups_moved: int = strawberry.field(
+        default=0, description="Open follow-ups assigned to them, handed over."
+    )
+    complaints_moved: int = strawberry.field(
+        default=0, description="Open complaints assigned to them, handed over."
+    )
+    sessions_ended: int = strawberry.field(
+        default=0, description="Their sign-ins revoked (refused at once by every server process)."
+    )
+
+
 @strawberry.input(description="Credentials for `login`.")
 class LoginInput:
     username: str = strawberry.field(description="Login name (case-insensitive).")
