@@ -338,6 +338,44 @@ def _classes(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from server.backup import BackupError, backup, backup_rotating
+
+    _print_database(settings)
+    try:
+        if args.keep is not None:
+            target, removed = asyncio.run(backup_rotating(settings, Path(args.path), args.keep))
+            print(f"Backed up to {target}; removed {len(removed)} older backup(s).")
+        else:
+            manifest = asyncio.run(backup(settings, Path(args.path)))
+            print(
+                f"Backed up to {args.path} ({manifest.database}, "
+                f"{len(manifest.migrations)} migrations, {manifest.evidence_files} evidence "
+                "file(s))."
+            )
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from server.backup import BackupError, restore
+
+    _print_database(settings)
+    try:
+        manifest = asyncio.run(restore(settings, Path(args.file)))
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Restored the backup of {manifest.created_at} ({len(manifest.migrations)} "
+        f"migrations, {manifest.evidence_files} evidence file(s)). Run `crm-server migrate` "
+        "if this server is newer than the backup."
+    )
+    return 0
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from server.graphql.schema import build_schema
 
@@ -470,6 +508,25 @@ def build_parser() -> argparse.ArgumentParser:
     classes.add_argument("--period-end", help="Last day of the sales period (default today).")
     classes.add_argument("--months", type=int, help="Period length (default: company setting).")
     classes.set_defaults(func=_classes)
+
+    backup = sub.add_parser(
+        "backup",
+        help="Back up the database and the evidence files into one archive (while serving).",
+        description="A consistent backup taken while the server runs: SQLite's online "
+        "backup, or pg_dump's custom format, with the evidence files, in one .tar.gz. "
+        "With --keep N, PATH is a directory: a dated archive is written there and only the "
+        "newest N are kept (run it weekly from cron or a systemd timer; see the README).",
+    )
+    backup.add_argument("path", help="The archive to write, or with --keep the directory.")
+    backup.add_argument("--keep", type=int, help="Keep the newest N archives in the directory.")
+    backup.set_defaults(func=_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        help="Restore a backup archive into an empty database (refuses one holding data).",
+    )
+    restore.add_argument("file", help="An archive written by `crm-server backup`.")
+    restore.set_defaults(func=_restore)
 
     export = sub.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
     export.add_argument("-o", "--output", help="Write to this file instead of stdout.")

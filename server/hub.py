@@ -35,7 +35,7 @@ from server.domain.events.models import EventKind
 from server.domain.events.outbox import Happened, after_sql, among_sql
 from server.domain.events.triggers import CHANNEL
 from server.metrics import SUBSCRIPTIONS
-from server.settings import Settings
+from server.settings import Settings, libpq_url
 
 log = logging.getLogger("crm.hub")
 
@@ -92,7 +92,7 @@ class Hub:
         self.postgres = not settings.is_sqlite
         self.poll_seconds = 5.0 if self.postgres else 0.5
         self._wake = asyncio.Event()
-        self._dsn = _dsn(settings.database_url) if self.postgres else ""
+        self._dsn = libpq_url(settings) if self.postgres else ""
         if self.postgres:
             await self._listen()
         self.top = await self._last_id()
@@ -236,12 +236,6 @@ class Hub:
             with contextlib.suppress(Exception):
                 await self._listener.close()
             self._listener = None
-
-
-def _dsn(database_url: str) -> str:
-    """The URL as libpq takes it: Tortoise's pool parameters are not connection options."""
-    rest = database_url.split("://", 1)[1]
-    return "postgresql://" + rest.split("?", 1)[0]
 
 
 HUB = Hub()

@@ -33,6 +33,13 @@ def sqlite_url(path: Path | str) -> str:
     )
 
 
+def libpq_url(settings: Settings) -> str:
+    """The PostgreSQL URL as libpq and asyncpg take it: Tortoise's pool parameters
+    (?minsize=…) are not connection options."""
+    rest = settings.database_url.split("://", 1)[1]
+    return "postgresql://" + rest.split("?", 1)[0]
+
+
 def _env_int(env: dict[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
