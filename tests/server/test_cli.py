@@ -54,10 +54,12 @@ def test_createuser_stores_an_argon2id_hash(tmp_path: Path) -> None:
 
 def test_seed_demo_once_and_bulk(tmp_path: Path) -> None:
     first = crm(tmp_path, "seed", "--demo")
+    # Where the data lives comes first: the database, then the evidence files.
     database = f"Database: {tmp_path / 'crm.sqlite3'} (SQLite)"
-    assert first.stdout.splitlines() == [database, "Demo data loaded."]
+    evidence = f"Evidence files: {tmp_path / 'evidence'}"
+    assert first.stdout.splitlines() == [database, evidence, "Demo data loaded."]
     again = crm(tmp_path, "seed", "--demo").stdout.splitlines()
-    assert again == [database, "Demo data already present."]
+    assert again == [database, evidence, "Demo data already present."]
     bulk = crm(tmp_path, "seed", "--customers", "500", "--reps", "5")
     assert bulk.returncode == 0, bulk.stderr
     with sqlite3.connect(tmp_path / "crm.sqlite3") as db:

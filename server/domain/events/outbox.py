@@ -29,6 +29,7 @@ class Happened:
 
     @classmethod
     def of(cls, row: Any) -> Happened:
+        """One row as `COLUMNS` selects it."""
         return cls(
             id=int(row[0]),
             kind=EventKind(row[1]),

@@ -181,11 +181,13 @@ def drop_statements(dialect: str) -> list[str]:
 
 
 async def install(client: BaseDBAsyncClient) -> None:
+    """Create every trigger (a migration; after bulk loading)."""
     for statement in create_statements(client.capabilities.dialect):
         await client.execute_script(statement)
 
 
 async def remove(client: BaseDBAsyncClient) -> None:
+    """Drop every trigger (undoing the migration; before bulk loading)."""
     for statement in drop_statements(client.capabilities.dialect):
         await client.execute_script(statement)
 

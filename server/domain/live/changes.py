@@ -31,6 +31,7 @@ _MONEY: dict[tuple[EventKind, str], MoneyChangeKind] = {
 
 
 def money_change(event: Happened) -> MoneyChangeKind | None:
+    """What a payment or hold event means; None for anything else."""
     return _MONEY.get((event.kind, event.detail))
 
 

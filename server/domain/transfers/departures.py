@@ -38,6 +38,7 @@ class OpenWork:
 
     @property
     def any(self) -> bool:
+        """Whether there is anything to hand over."""
         return bool(self.customers or self.follow_ups or self.complaints or self.reports)
 
 
