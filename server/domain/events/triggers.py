@@ -35,7 +35,8 @@ class Rule:
     changed: tuple[str, ...] = ()
 
 
-def _queue(row: str, detail: str) -> dict[str, str]:
+def _assigned(row: str, detail: str) -> dict[str, str]:
+    """A follow-up or a complaint: whose it is, on which customer, at which version."""
     return {
         "customer_id": f"{row}.customer_id",
         "owner_id": _OWNER_OF.format(row=row),
@@ -43,17 +44,6 @@ def _queue(row: str, detail: str) -> dict[str, str]:
         "subject_id": f"{row}.id",
         "version": f"{row}.version",
         "detail": detail,
-    }
-
-
-def _complaint(row: str) -> dict[str, str]:
-    return {
-        "customer_id": f"{row}.customer_id",
-        "owner_id": _OWNER_OF.format(row=row),
-        "user_id": f"{row}.assignee_id",
-        "subject_id": f"{row}.id",
-        "version": f"{row}.version",
-        "detail": f"{row}.step",
     }
 
 
@@ -67,13 +57,13 @@ def _money(row: str, detail: str) -> dict[str, str]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("follow_up", "INSERT", "queue", _queue("NEW", "NEW.status")),
-    Rule("follow_up", "UPDATE", "queue", _queue("NEW", "NEW.status")),
+    Rule("follow_up", "INSERT", "queue", _assigned("NEW", "NEW.status")),
+    Rule("follow_up", "UPDATE", "queue", _assigned("NEW", "NEW.status")),
     # Moved to someone else: it left the first person's queue.
-    Rule("follow_up", "UPDATE", "queue", _queue("OLD", "'moved'"), changed=("assignee_id",)),
-    Rule("follow_up", "DELETE", "queue", _queue("OLD", "'deleted'")),
-    Rule("complaint", "INSERT", "complaint", _complaint("NEW")),
-    Rule("complaint", "UPDATE", "complaint", _complaint("NEW")),
+    Rule("follow_up", "UPDATE", "queue", _assigned("OLD", "'moved'"), changed=("assignee_id",)),
+    Rule("follow_up", "DELETE", "queue", _assigned("OLD", "'deleted'")),
+    Rule("complaint", "INSERT", "complaint", _assigned("NEW", "NEW.step")),
+    Rule("complaint", "UPDATE", "complaint", _assigned("NEW", "NEW.step")),
     Rule("payment", "INSERT", "payment", _money("NEW", "'recorded'")),
     Rule("payment", "UPDATE", "payment", _money("NEW", "'reversed'"), changed=("reversed_at",)),
     Rule("credit_hold", "INSERT", "hold", _money("NEW", "'placed'")),
