@@ -49,7 +49,8 @@ class Subscriber:
             subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
         )
         self.query = gql(query)
-        self.variables = variables
+        if variables is not None:
+            self.query.variable_values = variables
         self.received: asyncio.Queue[Any] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
 
@@ -66,7 +67,7 @@ class Subscriber:
     async def _run(self) -> None:
         try:
             async with Client(transport=self.transport) as session:
-                async for result in session.subscribe(self.query, variable_values=self.variables):
+                async for result in session.subscribe(self.query):
                     await self.received.put(result)
         except TransportQueryError as error:
             await self.received.put(error)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from gql.transport.exceptions import TransportQueryError
 from tortoise.transactions import in_transaction
 
 from server.domain.access.models import AccessGrant
@@ -248,3 +249,18 @@ async def _due(complaint_id: int) -> Any:
     complaint = await Complaint.get(id=complaint_id)
     assert complaint.step_due_at is not None
     return complaint.step_due_at
+
+
+async def test_a_bad_customer_id_is_a_clear_error_not_an_internal_one(
+    company: Company, url: str
+) -> None:
+    query = "subscription($ids: [ID!]) { customerChanged(customerIds: $ids) { version } }"
+    for ids, words in ((["not-an-id"], "GlobalID"), ([company.gid("r2")], "")):
+        async with Subscriber(url, company.tokens["r1"], query, {"ids": ids}) as r1:
+            error = await r1.next()
+        assert isinstance(error, TransportQueryError), error
+        [problem] = error.errors or []
+        assert "Internal" not in problem["message"]
+        assert words in problem["message"]
+        if not words:  # an id, but a user's: refused naming the argument
+            assert problem["extensions"]["argument"] == "customerIds"

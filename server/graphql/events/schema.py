@@ -22,7 +22,8 @@ from server.domain.events.models import EventKind
 from server.domain.events.outbox import Happened
 from server.domain.live import changes
 from server.domain.live.audience import may_hear
-from server.graphql.common import decode_id
+from server.domain.shared.errors import DomainError
+from server.graphql.common import argument_error, decode_id
 from server.graphql.enums import mirror
 from server.hub import HUB, Overflowed
 from server.metrics import EVENTS
@@ -159,10 +160,21 @@ def _ended(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-def _customer_filter(ids: list[relay.GlobalID] | None) -> Callable[[Happened], bool] | None:
+def _customer_filter(
+    ids: list[relay.GlobalID] | None,
+) -> Callable[[Happened], bool] | GraphQLError | None:
+    """Only the events of these customers; a GraphQLError naming the argument for an id
+    that is not a customer's."""
     if not ids:
         return None
-    wanted = {decode_id(gid, "Customer", "ids") for gid in ids[:100]}
+    if len(ids) > 100:
+        return GraphQLError(
+            "At most 100 customers.", extensions={"code": "OUT_OF_RANGE", "argument": "customerIds"}
+        )
+    try:
+        wanted = {decode_id(gid, "Customer", "customerIds") for gid in ids}
+    except DomainError as exc:
+        return argument_error(exc)
     return lambda event: event.customer_id in wanted
 
 
@@ -190,6 +202,9 @@ class LiveSubscription:
         self, info: Info, customer_ids: CustomerIds = None
     ) -> AsyncGenerator[ComplaintChange, None]:
         only = _customer_filter(customer_ids)
+        if isinstance(only, GraphQLError):
+            yield only  # type: ignore[misc]
+            return
         kinds = (EventKind.COMPLAINT, EventKind.COMPLAINT_OVERDUE)
         async for event in _listen(info, kinds, only):
             yield _or_error(event, ComplaintChange.of)
@@ -202,6 +217,9 @@ class LiveSubscription:
         self, info: Info, customer_ids: CustomerIds = None
     ) -> AsyncGenerator[MoneyChange, None]:
         only = _customer_filter(customer_ids)
+        if isinstance(only, GraphQLError):
+            yield only  # type: ignore[misc]
+            return
         async for event in _listen(info, (EventKind.PAYMENT, EventKind.HOLD), only):
             change = _or_error(event, MoneyChange.of)
             if change is not None:
@@ -215,6 +233,9 @@ class LiveSubscription:
         self, info: Info, customer_ids: CustomerIds = None
     ) -> AsyncGenerator[CustomerChange, None]:
         only = _customer_filter(customer_ids)
+        if isinstance(only, GraphQLError):
+            yield only  # type: ignore[misc]
+            return
         async for event in _listen(info, (EventKind.CUSTOMER,), only):
             yield _or_error(event, CustomerChange.of)
 
