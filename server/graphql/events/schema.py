@@ -203,7 +203,7 @@ class LiveSubscription:
     ) -> AsyncGenerator[ComplaintChange, None]:
         only = _customer_filter(customer_ids)
         if isinstance(only, GraphQLError):
-            yield only  # type: ignore[misc]
+            yield _refusal(only)
             return
         kinds = (EventKind.COMPLAINT, EventKind.COMPLAINT_OVERDUE)
         async for event in _listen(info, kinds, only):
@@ -218,7 +218,7 @@ class LiveSubscription:
     ) -> AsyncGenerator[MoneyChange, None]:
         only = _customer_filter(customer_ids)
         if isinstance(only, GraphQLError):
-            yield only  # type: ignore[misc]
+            yield _refusal(only)
             return
         async for event in _listen(info, (EventKind.PAYMENT, EventKind.HOLD), only):
             change = _or_error(event, MoneyChange.of)
@@ -234,10 +234,16 @@ class LiveSubscription:
     ) -> AsyncGenerator[CustomerChange, None]:
         only = _customer_filter(customer_ids)
         if isinstance(only, GraphQLError):
-            yield only  # type: ignore[misc]
+            yield _refusal(only)
             return
         async for event in _listen(info, (EventKind.CUSTOMER,), only):
             yield _or_error(event, CustomerChange.of)
+
+
+def _refusal(error: GraphQLError) -> Any:
+    """An error to yield in place of a change: graphql-core sends it as the field's error
+    and ends the stream (typed Any because the stream's declared item is the change)."""
+    return error
 
 
 def _or_error(event: Happened | GraphQLError, build: Callable[[Happened], Any]) -> Any:
