@@ -308,6 +308,51 @@ def _unlock(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db import orm
+    from server.domain.accounts.models import User
+    from server.domain.accounts.viewer import Viewer
+    from server.domain.shared.errors import DomainError
+    from server.domain.transfers.departures import deactivate
+
+    async def run() -> int:
+        async with orm(settings):
+            by = await User.get_or_none(username=args.by, is_active=True)
+            leaving = await User.get_or_none(username=args.username)
+            successor = (
+                await User.get_or_none(username=args.hand_over_to) if args.hand_over_to else None
+            )
+            missing = [
+                name for name, found in ((args.by, by), (args.username, leaving)) if found is None
+            ] + ([args.hand_over_to] if args.hand_over_to and successor is None else [])
+            if missing or by is None or leaving is None:
+                print(f"error: no active user {missing[0]!r}", file=sys.stderr)
+                return 2
+            try:
+                done = await deactivate(
+                    Viewer(user=by), leaving.id, successor.id if successor else None
+                )
+            except DomainError as exc:
+                for problem in exc.problems:
+                    where = f" ({problem.field})" if problem.field else ""
+                    print(f"error{where}: {problem.message}", file=sys.stderr)
+                return 1
+        moved = done.moved
+        print(
+            f"Deactivated {done.user.username}; {done.sessions_ended} sign-in(s) ended."
+            + (
+                f" Handed to {done.handed_to.username}: {moved.customers} customer(s), "
+                f"{moved.follow_ups} open follow-up(s), {moved.complaints} complaint(s), "
+                f"{moved.reports} report(s)."
+                if done.handed_to is not None
+                else ""
+            )
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
 def _import_usage(parser: argparse.ArgumentParser) -> Any:
     def usage(args: argparse.Namespace, settings: Settings) -> int:
         parser.print_help(sys.stderr)
@@ -434,6 +479,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     unlock.add_argument("username", nargs="?", help="Only this username's locks.")
     unlock.set_defaults(func=_unlock)
+
+    leave = sub.add_parser(
+        "deactivate",
+        help="A user leaves: hand over their customers and open work, end their sign-ins.",
+        description="Deactivate a user in one step: their customers, open follow-ups, "
+        "complaints and reports go to --hand-over-to (required while they hold any), and "
+        "every server process refuses their tokens from then on. Audited as --by.",
+    )
+    leave.add_argument("username", help="Who leaves.")
+    leave.add_argument("--hand-over-to", help="Who takes over (a username).")
+    leave.add_argument(
+        "--by", required=True, help="The administrator or manager above them doing it."
+    )
+    leave.set_defaults(func=_deactivate)
 
     seed = sub.add_parser("seed", help="Load demo or benchmark data.")
     seed.add_argument("--demo", action="store_true", help="The demo company with its logins.")

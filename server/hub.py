@@ -193,7 +193,9 @@ class Hub:
             elif event.kind is EventKind.ACCESS and event.user_id is not None:
                 REACH.forget_user(event.user_id)
             for inbox in self.inboxes:
-                if event.kind in inbox.kinds:
+                # Every subscriber hears of ended sign-ins: its stream checks its own token
+                # then, and ends at once instead of at its next event.
+                if event.kind in inbox.kinds or event.kind is EventKind.SESSION:
                     inbox.put(event)
 
     def _gap_params(self) -> list[Any]:

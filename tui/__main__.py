@@ -24,6 +24,7 @@ DEFAULT_URL = "http://127.0.0.1:8000/graphql"
 def _run(
     url: str, username: str = "", password: str | None = None, day: date | None = None
 ) -> None:
+    from tui.api.live import LiveFeed
     from tui.app import CrmApp
 
     store = TokenStore()
@@ -33,7 +34,14 @@ def _run(
         if password is not None:  # the demo signs in for the user
             await api.login(username, password)
         try:
-            app = CrmApp(api, store if password is None else None, username, day, Preferences())
+            app = CrmApp(
+                api,
+                store if password is None else None,
+                username,
+                day,
+                Preferences(),
+                live=LiveFeed(url, lambda: api.token),
+            )
             await app.run_async()
         finally:
             await api.close()

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from tui.api import ApiError, CrmClient, NotAuthenticated
 from tui.api.company import Cadences
+from tui.api.live import Change, Delivery, LiveFeed
 from tui.api.tokens import TokenStore
 from tui.i18n import LANGUAGES, N_, _, language, set_language
 from tui.preferences import Preferences
@@ -55,10 +56,12 @@ class CrmApp(App[None]):
         day: date | None = None,
         preferences: Preferences | None = None,
         language: str | None = None,
+        live: LiveFeed | None = None,
     ) -> None:
         """`day` opens the queue as of another day (None: the company's today); `language`
         is one of tui.i18n.LANGUAGES (None: keep the one already chosen); a language picked
-        while running is saved in `preferences`."""
+        while running is saved in `preferences`; `live` listens for changes made
+        elsewhere once signed in (None: screens show what they read)."""
         if language is not None:
             set_language(language)
         super().__init__()
@@ -67,6 +70,7 @@ class CrmApp(App[None]):
         self.store = store
         self.username = username
         self.preferences = preferences
+        self.live = live
         self._cadences: Cadences | None = None
         localize_bindings(self)
 
@@ -110,6 +114,31 @@ class CrmApp(App[None]):
             else:
                 self.push_screen(QueueScreen(self.api, day=self.day))
             self.load_rules()
+            self.listen()
+
+    # --- live updates ---------------------------------------------------------------
+
+    @work(exclusive=True, group="live", exit_on_error=False)
+    async def listen(self) -> None:
+        """Changes made elsewhere, for as long as the app runs (the feed reconnects by
+        itself; a new sign-in is picked up from the client's token)."""
+        if self.live is not None:
+            await self.live.run(self.heard)
+
+    def heard(self, item: Delivery) -> None:
+        """A change goes to every open screen (each decides whether it shows it)."""
+        from tui.screens.base import ApiScreen
+
+        screens = [s for s in self.screen_stack if isinstance(s, ApiScreen)]
+        if isinstance(item, Change):
+            for screen in screens:
+                screen.heard(item)
+        elif item.up and item.resumed:
+            self.notify(_("Live updates are back."))
+            for screen in screens:
+                screen.live_resumed()
+        elif not item.up and not item.signed_out:
+            self.notify(_("Live updates stopped; reconnecting…"), severity="warning")
 
     @work(exclusive=True, group="rules")
     async def load_rules(self) -> None:

@@ -19,11 +19,12 @@ from server.hub import HUB
 
 
 @asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    """uvicorn on a free port of 127.0.0.1, in this event loop; yields ws://…/graphql."""
+async def serving(app: Any, port: int = 0) -> AsyncIterator[str]:
+    """uvicorn on `port` (0: a free one) of 127.0.0.1, in this event loop; yields
+    ws://…/graphql. Serving again on the same port is a server restart to a client."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, lifespan="off", log_level="warning", ws="websockets-sansio")
     server = uvicorn.Server(config)

@@ -227,6 +227,51 @@ def test_import_payments_from_a_bank_export(tmp_path: Path) -> None:
     assert rep.returncode == 2
 
 
+def test_deactivate_hands_everything_over_and_ends_the_sign_ins(tmp_path: Path) -> None:
+    """张伟 leaves: refused while nobody is named to take his customers; then in one step
+    they go to 李娜 with his open follow-ups, and his tokens are revoked."""
+    assert crm(tmp_path, "seed", "--demo").returncode == 0
+    db_path = tmp_path / "crm.sqlite3"
+
+    def held(username: str) -> tuple[int, int]:
+        with sqlite3.connect(db_path) as db:
+            return db.execute(
+                "SELECT (SELECT COUNT(*) FROM customer c WHERE c.owner_id = u.id), "
+                "(SELECT COUNT(*) FROM follow_up f WHERE f.assignee_id = u.id "
+                "AND f.status = 'open') FROM app_user u WHERE u.username = ?",
+                (username,),
+            ).fetchone()
+
+    zhang, li = held("zhang"), held("li")
+    assert zhang[0] > 0 and zhang[1] > 0
+    with sqlite3.connect(db_path) as db:
+        db.execute(
+            "INSERT INTO api_token (user_id, token_hash, created_at, expires_at) "
+            "SELECT id, 'x', '2026-01-01 00:00:00+00:00', '2099-01-01 00:00:00+00:00' "
+            "FROM app_user WHERE username = 'zhang'"
+        )
+    refused = crm(tmp_path, "deactivate", "zhang", "--by", "wang")
+    assert refused.returncode == 1
+    assert "name who takes it over" in refused.stderr
+    assert held("zhang") == zhang  # nothing moved
+    outsider = crm(tmp_path, "deactivate", "zhang", "--hand-over-to", "li", "--by", "chen")
+    assert outsider.returncode == 1  # another team's manager may not
+    nobody = crm(tmp_path, "deactivate", "zhang", "--hand-over-to", "nobody", "--by", "wang")
+    assert nobody.returncode == 2 and "'nobody'" in nobody.stderr
+
+    done = crm(tmp_path, "deactivate", "zhang", "--hand-over-to", "li", "--by", "wang")
+    assert done.returncode == 0, done.stderr
+    assert "Deactivated zhang; 1 sign-in(s) ended. Handed to li:" in done.stdout
+    assert held("zhang") == (0, 0)
+    assert held("li") == (li[0] + zhang[0], li[1] + zhang[1])
+    with sqlite3.connect(db_path) as db:
+        active, revoked = db.execute(
+            "SELECT u.is_active, t.revoked_at FROM app_user u JOIN api_token t "
+            "ON t.user_id = u.id WHERE u.username = 'zhang'"
+        ).fetchone()
+    assert not active and revoked is not None
+
+
 def test_a_populated_database_migrates_to_this_release(tmp_path: Path) -> None:
     """A database at the previous release (migration 0006) with users, customers pointing
     at them and a contact logged with an offset: it must reach this release whole."""

@@ -22,7 +22,7 @@ from server.timed import SCHEDULER
 from tests.conftest import Company, create_customer
 from tests.server.followup_helpers import company_today, logged, pk
 from tests.server.live_helpers import Subscriber, serving
-from tests.server.test_collections import owe
+from tests.server.test_collections import CLASSIFY, _case, owe
 
 QUEUE = "subscription { queueChanged { followUpId customerId inQueue } }"
 CUSTOMER = "subscription { customerChanged { customerId version } }"
@@ -200,6 +200,46 @@ async def test_payments_and_holds_reach_those_who_read_the_money(
         held = await fin.next()
         assert held["moneyChanged"]["change"] == "HOLD_PLACED"
         assert held["moneyChanged"]["paymentId"] is None
+
+
+async def test_a_collection_case_changing_reaches_who_may_read_the_money(
+    company: Company, url: str
+) -> None:
+    await company.add_user("fin", "finance")
+    finance = company.api("fin")
+    customer = await create_customer(company.api("r1"), name="嘉兴纸业")
+    await owe(company, customer["id"], "800.00", days_overdue=40)
+    async with (
+        Subscriber(url, company.tokens["fin"], MONEY) as fin,
+        Subscriber(url, company.tokens["r1"], MONEY) as r1,
+        Subscriber(url, company.tokens["r3"], MONEY) as r3,
+    ):
+        # Reading the board opens the overdue customer's case; finance classifies it.
+        case = await _case(company, finance, customer["id"])
+        opened = {
+            "moneyChanged": {
+                "customerId": customer["id"],
+                "change": "CASE_CHANGED",
+                "paymentId": None,
+            }
+        }
+        assert await fin.next() == opened
+        assert await r1.next() == opened
+        classified = await finance.data(
+            CLASSIFY,
+            {
+                "i": {
+                    "id": case["id"],
+                    "version": case["version"],
+                    "classification": "CASH_FLOW",
+                    "reason": "资金周转困难",
+                }
+            },
+        )
+        assert classified["collectionClassify"]["userErrors"] == []
+        assert await fin.next() == opened
+        assert await r1.next() == opened
+        await r3.nothing(0.5)  # another team's rep reads none of this customer's money
 
 
 async def test_a_step_passing_its_limit_is_announced_once(company: Company, url: str) -> None:

@@ -32,10 +32,11 @@ async def settle(pilot: Pilot[Any]) -> None:
     quiet = 0
     for _ in range(40):
         await pilot.pause()
-        running = [w for w in pilot.app.workers if w.is_running]
+        # The live feed's worker runs for as long as the app: it is never "finished".
+        running = [w for w in pilot.app.workers if w.is_running and w.group != "live"]
         if running:
             quiet = 0
-            await pilot.app.workers.wait_for_complete()
+            await pilot.app.workers.wait_for_complete(running)
         else:
             quiet += 1
             if quiet == 2:

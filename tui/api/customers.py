@@ -157,7 +157,7 @@ mutation ContactDelete($input: ContactDeleteInput!) {
 CUSTOMER_TRANSFER = """
 mutation CustomerTransfer($input: CustomerTransferInput!) {
   customerTransfer(input: $input) {
-    customer { id owner { username } }
+    customer { id version owner { username } }
     userErrors { field code message }
   }
 }"""
@@ -165,7 +165,7 @@ mutation CustomerTransfer($input: CustomerTransferInput!) {
 CUSTOMER_ARCHIVE = """
 mutation CustomerArchive($input: CustomerArchiveInput!) {
   customerArchive(input: $input) {
-    customer { id isArchived }
+    customer { id version isArchived }
     userErrors { field code message }
   }
 }"""

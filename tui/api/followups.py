@@ -76,6 +76,7 @@ mutation InteractionLog($input: InteractionLogInput!) {
   interactionLog(input: $input) {
     replayed
     interaction { id kind occurredAt }
+    customer { id version }
     nextFollowUp { id dueOn kind }
     userErrors { field code message }
   }

@@ -3,7 +3,16 @@ validate each against schema.graphql: a renamed server field fails that test, no
 
 from __future__ import annotations
 
-from tui.api import access, accounts, company, complaints, customers, followups, receivables
+from tui.api import (
+    access,
+    accounts,
+    company,
+    complaints,
+    customers,
+    followups,
+    live,
+    receivables,
+)
 
 ALL: dict[str, str] = {
     **accounts.OPERATIONS,
@@ -13,4 +22,5 @@ ALL: dict[str, str] = {
     **access.OPERATIONS,
     **complaints.OPERATIONS,
     **receivables.OPERATIONS,
+    **live.OPERATIONS,
 }

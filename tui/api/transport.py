@@ -44,6 +44,9 @@ class Transport:
         self._transport = HTTPXAsyncTransport(url, timeout=timeout, **httpx_options)
         self._client = Client(transport=self._transport, execute_timeout=timeout)
         self._session: Any = None
+        # The versions this client's own writes produced, by object id: a live change
+        # that only reports one of them is not someone else's (see `wrote`).
+        self._written: dict[str, int] = {}
 
     async def close(self) -> None:
         """End the HTTP session; the next call opens a new one."""
@@ -92,7 +95,25 @@ class Transport:
         payload: Json = (await self._execute(document, variables, upload_files=upload_files))[name]
         if payload["userErrors"]:
             raise UserErrors([_field_error(e) for e in payload["userErrors"]])
+        _note_versions(payload, self._written)
         return payload
+
+    def wrote(self, object_id: str, version: int | None) -> bool:
+        """Whether this client's own write brought the object to `version` (a change heard
+        live that is one's own is not news)."""
+        return version is not None and self._written.get(object_id) == version
+
+
+def _note_versions(found: Any, into: dict[str, int]) -> None:
+    """Every object in a mutation's answer that carries an id and a version."""
+    if isinstance(found, dict):
+        if isinstance(found.get("id"), str) and isinstance(found.get("version"), int):
+            into[found["id"]] = max(found["version"], into.get(found["id"], 0))
+        for value in found.values():
+            _note_versions(value, into)
+    elif isinstance(found, list):
+        for value in found:
+            _note_versions(value, into)
 
 
 def _field_error(e: Json) -> FieldError:

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError, CrmClient
+from tui.api.live import ChangeKind
 from tui.api.receivables import Account, CaseCard, CaseDetail, CollectionColumn
 from tui.api.vocabulary import CLASSIFICATION_LABEL, COLLECTION_STEP_LABEL, money
 from tui.i18n import N_, _, ngettext
-from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.base import ApiScreen, cursor_key, keep_cursor
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 
@@ -90,7 +91,7 @@ class CollectionsScreen(ApiScreen):
     def show(self, columns: list[CollectionColumn]) -> None:
         self.columns = columns
         table = self.query_one("#cases", DataTable)
-        keep = cursor_key(table)
+        keep, before = cursor_key(table), table.cursor_row
         lay_out(table, COLUMNS, self.size.width)
         self.cases = {}
         total = 0
@@ -124,10 +125,7 @@ class CollectionsScreen(ApiScreen):
         self.query_one("#title", Static).update(
             _("Collections · {n} overdue customers · showing: {shown}").format(n=total, shown=mine)
         )
-        if keep in self.cases:
-            table.move_cursor(row=table.get_row_index(keep))
-        elif self.cases:
-            table.move_cursor(row=table.get_row_index(next(iter(self.cases))))
+        keep_cursor(table, keep, before, self.cases)
         self.update_detail()
 
     def selected(self) -> CaseCard | None:
@@ -241,6 +239,11 @@ class CollectionsScreen(ApiScreen):
         self.load()
 
     def action_refresh(self) -> None:
+        self.load()
+
+    LISTENS = frozenset({ChangeKind.MONEY})
+
+    def reload(self) -> None:
         self.load()
 
     def palette_commands(self) -> Iterable[SystemCommand]:

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError, CrmClient
 from tui.api.complaints import Board, ComplaintCard
+from tui.api.live import ChangeKind
 from tui.api.vocabulary import (
     COMPLAINT_CATEGORY_LABEL,
     COMPLAINT_KIND_LABEL,
@@ -25,7 +26,7 @@ from tui.api.vocabulary import (
     SEVERITY_LABEL,
 )
 from tui.i18n import N_, _, duration, time_left
-from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.base import ApiScreen, cursor_key, keep_cursor
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 
@@ -113,7 +114,7 @@ class ComplaintBoardScreen(ApiScreen):
     def show(self, board: Board) -> None:
         self.board = board
         table = self.query_one("#cards", DataTable)
-        keep = cursor_key(table)
+        keep, before = cursor_key(table), table.cursor_row
         lay_out(table, COLUMNS, self.size.width)
         now = self.crm.company_now()
         self.cards = {}
@@ -157,10 +158,7 @@ class ComplaintBoardScreen(ApiScreen):
                 shown=", ".join(shown) or _("all"),
             )
         )
-        if keep in self.cards:
-            table.move_cursor(row=table.get_row_index(keep))
-        elif self.cards:
-            table.move_cursor(row=table.get_row_index(next(iter(self.cards))))
+        keep_cursor(table, keep, before, self.cards)
         self.update_detail()
 
     def selected(self) -> ComplaintCard | None:
@@ -213,6 +211,11 @@ class ComplaintBoardScreen(ApiScreen):
         self.load()
 
     def action_refresh(self) -> None:
+        self.load()
+
+    LISTENS = frozenset({ChangeKind.COMPLAINT})
+
+    def reload(self) -> None:
         self.load()
 
     def palette_commands(self) -> Iterable[SystemCommand]:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from tui.api import ApiError, CrmClient
 from tui.api.customers import Contact, CustomerDetail, TimelineEntry, TimelinePage
 from tui.api.followups import QueueRow
+from tui.api.live import Change, ChangeKind
 from tui.api.receivables import Account
 from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
@@ -37,6 +38,7 @@ from tui.screens.money import MoneyActions, money_columns
 from tui.screens.queue import every
 from tui.widgets.banner import Banner
 from tui.widgets.columns import pad
+from tui.widgets.notice import Notice
 
 TAB_LABELS = (
     ("archive", N_("Archive")),
@@ -233,6 +235,7 @@ class CustomerScreen(MoneyActions, ApiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Banner()
+        yield Notice(id="stale")
         yield Static(_("Loading…"), id="title")
         with TabbedContent(initial="archive", id="tabs"):
             with (
@@ -374,6 +377,7 @@ class CustomerScreen(MoneyActions, ApiScreen):
 
     def show(self, c: CustomerDetail) -> None:
         self.detail = c
+        self.query_one("#stale", Notice).clear()  # what is shown now is the latest
         self.refresh_bindings()
         flags = " ".join(
             f
@@ -628,3 +632,30 @@ class CustomerScreen(MoneyActions, ApiScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    # --- live updates ------------------------------------------------------------------
+
+    LISTENS = frozenset({ChangeKind.CUSTOMER, ChangeKind.COMPLAINT, ChangeKind.MONEY})
+
+    def heard(self, change: Change) -> None:
+        """Someone else's change to this customer is said, not applied under the user's
+        eyes (they may be reading it, or about to edit); its complaints and money are
+        lists, read again at once."""
+        if change.customer_id != self.customer_id or not self.is_attached:
+            return
+        if change.kind is ChangeKind.CUSTOMER:
+            shown = self.detail.version if self.detail is not None else None
+            newer = shown is not None and (change.version or 0) > shown
+            if newer and not self.api.wrote(change.customer_id, change.version):
+                self.query_one("#stale", Notice).show(
+                    _("Someone else changed this customer since it was read. Press r to see it.")
+                )
+        elif change.kind is ChangeKind.COMPLAINT:
+            self.load_complaints()
+        elif change.kind is ChangeKind.MONEY:
+            self.load_money()
+
+    def reload(self) -> None:
+        self.load()
+        self.load_complaints()
+        self.load_money()

@@ -16,9 +16,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.api import ApiError, CrmClient
 from tui.api.complaints import ComplaintCard
 from tui.api.followups import Queue, QueueRow
+from tui.api.live import Change, ChangeKind
 from tui.api.vocabulary import COMPLAINT_STEP_LABEL, KIND_LABEL, every_days
 from tui.i18n import N_, _, ngettext, relative_day
-from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.base import ApiScreen, cursor_key, keep_cursor
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
 
@@ -153,7 +154,7 @@ class QueueScreen(ApiScreen):
     def show(self, queue: Queue) -> None:
         self.queue = queue
         table = self.query_one("#rows", DataTable)
-        keep = self.current_row()
+        keep, before = cursor_key(table), table.cursor_row
         self._width = self.size.width
         lay_out(table, COLUMNS, self._width)
         self.rows = {}
@@ -190,7 +191,7 @@ class QueueScreen(ApiScreen):
                 neglected=neglected,
             )
         )
-        self._restore(keep)
+        self._restore(keep, before)
 
     def _complaint_rows(self, table: DataTable[Any], queue: Queue) -> None:
         """Complaints past their step's time escalated to this person: first, in red."""
@@ -223,12 +224,14 @@ class QueueScreen(ApiScreen):
                 key=key,
             )
 
-    def _restore(self, keep: str | None) -> None:
+    def _restore(self, keep: str | None, before: int) -> None:
+        """The cursor stays on its row through a reload (on the next row when that one
+        went); on the first follow-up when the queue is new."""
         table = self.query_one("#rows", DataTable)
-        if keep and keep in self.rows:
-            table.move_cursor(row=table.get_row_index(keep))
-        elif self.rows:
-            table.move_cursor(row=table.get_row_index(next(iter(self.rows))))
+        if keep is None or keep.startswith("section:"):
+            keep_cursor(table, None, 0, self.rows)
+        else:
+            keep_cursor(table, keep, before, [*self.complaints, *self.rows])
         self.update_detail()
 
     def current_row(self) -> str | None:
@@ -291,6 +294,22 @@ class QueueScreen(ApiScreen):
         yield SystemCommand(_("Refresh"), _("Load the queue again"), self.action_refresh)
 
     def action_refresh(self) -> None:
+        self.load()
+
+    # --- live updates ------------------------------------------------------------------
+
+    LISTENS = frozenset({ChangeKind.QUEUE, ChangeKind.COMPLAINT})
+
+    def concerns(self, change: Change) -> bool:
+        # queueChanged is about the viewer's own queue, not a rep's a manager has open;
+        # a complaint matters once it is overdue (escalated here) or already listed.
+        if change.kind is ChangeKind.QUEUE:
+            return self.user_id is None or (
+                self.api.user is not None and self.user_id == self.api.user.id
+            )
+        return change.became_overdue or f"complaint:{change.subject_id}" in self.complaints
+
+    def reload(self) -> None:
         self.load()
 
     def action_first(self) -> None:

@@ -22,6 +22,7 @@ class EventKind(StrEnum):
     COMPLAINT_OVERDUE = "overdue"
     PAYMENT = "payment"
     HOLD = "hold"
+    COLLECTION = "collection"
     CUSTOMER = "customer"
     SESSION = "session"
     ACCESS = "access"
@@ -33,6 +34,7 @@ EVENT_KIND_MEANING: dict[EventKind, str] = {
     EventKind.COMPLAINT_OVERDUE: "A complaint's step passed its time limit.",
     EventKind.PAYMENT: "A payment was recorded or reversed.",
     EventKind.HOLD: "A customer was put on credit hold or let off it.",
+    EventKind.COLLECTION: "A collection case was opened, moved a rung, was classified or closed.",
     EventKind.CUSTOMER: "A customer's record changed (its version went up).",
     EventKind.SESSION: "A sign-in was revoked or a user's standing changed.",
     EventKind.ACCESS: "A grant to read a customer was given, changed or taken away.",

@@ -68,6 +68,9 @@ RULES: tuple[Rule, ...] = (
     Rule("payment", "UPDATE", "payment", _money("NEW", "'reversed'"), changed=("reversed_at",)),
     Rule("credit_hold", "INSERT", "hold", _money("NEW", "'placed'")),
     Rule("credit_hold", "UPDATE", "hold", _money("NEW", "'released'"), changed=("released_at",)),
+    # Every write to a case bumps its version: opened, classified, a rung, an action, closed.
+    Rule("collection_case", "INSERT", "collection", _money("NEW", "'case'")),
+    Rule("collection_case", "UPDATE", "collection", _money("NEW", "'case'"), changed=("version",)),
     Rule(
         "customer",
         "UPDATE",

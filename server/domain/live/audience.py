@@ -40,7 +40,7 @@ async def may_hear(viewer: Viewer, event: Happened) -> bool:
                 return False
             scope = await visible_complaints(viewer)
             return await scope.filter(id=event.subject_id).exists()
-        case EventKind.PAYMENT | EventKind.HOLD:
+        case EventKind.PAYMENT | EventKind.HOLD | EventKind.COLLECTION:
             return event.customer_id is not None and await sees_money_of(viewer, event.customer_id)
         case EventKind.CUSTOMER:
             return await sees_customer_of(viewer, event)

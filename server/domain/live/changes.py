@@ -13,6 +13,7 @@ class MoneyChangeKind(StrEnum):
     PAYMENT_REVERSED = "payment_reversed"
     HOLD_PLACED = "hold_placed"
     HOLD_RELEASED = "hold_released"
+    CASE_CHANGED = "case_changed"
 
 
 MONEY_CHANGE_KIND_MEANING: dict[MoneyChangeKind, str] = {
@@ -20,6 +21,8 @@ MONEY_CHANGE_KIND_MEANING: dict[MoneyChangeKind, str] = {
     MoneyChangeKind.PAYMENT_REVERSED: "A payment was reversed: its debts are owed again.",
     MoneyChangeKind.HOLD_PLACED: "The customer was put on credit hold.",
     MoneyChangeKind.HOLD_RELEASED: "The customer's credit hold was released.",
+    MoneyChangeKind.CASE_CHANGED: "The customer's collection case was opened, classified, moved "
+    "a rung, had an action logged, or closed.",
 }
 
 _MONEY: dict[tuple[EventKind, str], MoneyChangeKind] = {
@@ -27,6 +30,7 @@ _MONEY: dict[tuple[EventKind, str], MoneyChangeKind] = {
     (EventKind.PAYMENT, "reversed"): MoneyChangeKind.PAYMENT_REVERSED,
     (EventKind.HOLD, "placed"): MoneyChangeKind.HOLD_PLACED,
     (EventKind.HOLD, "released"): MoneyChangeKind.HOLD_RELEASED,
+    (EventKind.COLLECTION, "case"): MoneyChangeKind.CASE_CHANGED,
 }
 
 

@@ -40,6 +40,8 @@ else:
         changes.MONEY_CHANGE_KIND_MEANING,
     )
 
+MONEY_KINDS = (EventKind.PAYMENT, EventKind.HOLD, EventKind.COLLECTION)
+
 QUERY = None
 MUTATION = None
 
@@ -87,7 +89,10 @@ class ComplaintChange:
         )
 
 
-@strawberry.type(description="A payment arrived or was reversed, or a hold was placed or lifted.")
+@strawberry.type(
+    description="A payment arrived or was reversed, a hold was placed or lifted, or a "
+    "collection case changed."
+)
 class MoneyChange:
     customer_id: relay.GlobalID = strawberry.field(description="The customer.")
     change: MoneyChangeKind = strawberry.field(description="What happened.")
@@ -130,6 +135,7 @@ async def _listen(
     if context.viewer.user is None:
         yield _ended("Sign in first: send the token in connection_init.", "UNAUTHENTICATED")
         return
+    kinds = frozenset(kinds)
     inbox = await HUB.subscribe(kinds)
     try:
         while True:
@@ -147,7 +153,7 @@ async def _listen(
                 return
             viewer = Viewer(user=user, request_id=context.request_id)
             for event in batch:
-                if only is not None and not only(event):
+                if event.kind not in kinds or (only is not None and not only(event)):
                     continue
                 if await may_hear(viewer, event):
                     EVENTS.inc()
@@ -211,7 +217,7 @@ class LiveSubscription:
 
     @strawberry.subscription(
         description="Money of a customer whose receivables you may read: a payment recorded "
-        "or reversed, a credit hold placed or released."
+        "or reversed, a credit hold placed or released, its collection case changed."
     )
     async def money_changed(
         self, info: Info, customer_ids: CustomerIds = None
@@ -220,7 +226,7 @@ class LiveSubscription:
         if isinstance(only, GraphQLError):
             yield _refusal(only)
             return
-        async for event in _listen(info, (EventKind.PAYMENT, EventKind.HOLD), only):
+        async for event in _listen(info, MONEY_KINDS, only):
             change = _or_error(event, MoneyChange.of)
             if change is not None:
                 yield change

@@ -1,0 +1,207 @@
+"""The terminal client listening: a real server on a real port (HTTP and WebSocket), two
+clients, and the screens of one following what the other does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from server.domain.followups.models import FollowUp
+from server.hub import HUB
+from tests.conftest import Company
+from tests.server.live_helpers import serving
+from tests.tui.conftest import SIZE, customer_due
+from tests.tui.test_queue_app import settle
+from tui.api import CrmClient
+from tui.api.live import Change, ChangeKind, Delivery, LiveFeed, LiveState
+from tui.app import CrmApp
+from tui.screens.base import cursor_key
+from tui.screens.customer import CustomerScreen
+from tui.screens.queue import QueueScreen
+from tui.widgets.notice import Notice
+
+STREAMS = 4  # the feed's subscriptions: queue, complaints, money, customers
+
+
+def gid(kind: str, pk: int) -> str:
+    from strawberry.relay import GlobalID
+
+    return str(GlobalID(kind, str(pk)))
+
+
+async def until(
+    check: Callable[[], bool], pilot: Pilot[Any] | None = None, limit: float = 5.0
+) -> None:
+    """Wait for `check` to hold (a bound, not a timing: a live change arrives well inside
+    a second; the limit only keeps a broken feed from hanging the suite)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while not check():
+        if loop.time() > end:
+            raise AssertionError("not within the limit")
+        if pilot is not None:
+            await pilot.pause(0.05)
+        else:
+            await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def two_clients(app: Any, company: Company, me: str, other: str) -> AsyncIterator[Any]:
+    """A real server; `me`'s client with a live feed, and `other`'s plain client."""
+    async with serving(app) as ws_url:
+        url = ws_url.replace("ws://", "http://")
+        mine = CrmClient(url, company.tokens[me])
+        theirs = CrmClient(url, company.tokens[other])
+        try:
+            yield url, mine, theirs
+        finally:
+            await mine.close()
+            await theirs.close()
+
+
+async def listening(pilot: Pilot[Any], before: int) -> None:
+    """Signed in and subscribed: the server holds the feed's inboxes."""
+    await settle(pilot)
+    await until(lambda: len(HUB.inboxes) >= before + STREAMS, pilot)
+
+
+async def test_the_queue_updates_when_another_client_logs_a_contact(
+    app: Any, company: Company, tmp_path: Path
+) -> None:
+    await customer_due(company, "r1", "苏州纺织厂", -3)
+    first, due_first = await customer_due(company, "r1", "杭州机械厂", -2)
+    second, due_second = await customer_due(company, "r1", "宁波电机厂", -1)
+    _third, due_third = await customer_due(company, "r1", "温州阀门厂", 0)
+    before = len(HUB.inboxes)
+    async with two_clients(app, company, "r1", "m1") as (url, mine, theirs):
+        crm = CrmApp(mine, None, "r1", live=LiveFeed(url, lambda: mine.token))
+        async with crm.run_test(size=SIZE) as pilot:
+            await listening(pilot, before)
+            queue = pilot.app.screen
+            assert isinstance(queue, QueueScreen)
+            table = queue.query_one("#rows", DataTable)
+
+            async def manager_calls(customer: Any, due: Any) -> None:
+                await theirs.log_interaction(
+                    customer_id=gid("Customer", customer.id),
+                    kind="PHONE",
+                    grade="B",
+                    follow_up_id=gid("FollowUp", due.id),
+                    outcome="经理代为回访",
+                )
+                await until(lambda: gid("FollowUp", due.id) not in queue.rows, pilot)
+                await settle(pilot)
+                assert (await FollowUp.get(id=due.id)).status == "done"
+
+            # The rep is on 宁波's row; the manager calls 杭州, a row above it.
+            table.move_cursor(row=table.get_row_index(gid("FollowUp", due_second.id)))
+            await pilot.pause()
+            await manager_calls(first, due_first)
+            # Done elsewhere, gone here; the rep's cursor is still on its row.
+            assert cursor_key(table) == gid("FollowUp", due_second.id)
+
+            # Now the row under the cursor goes: the cursor takes the next one (温州),
+            # not the top of the queue.
+            await manager_calls(second, due_second)
+            assert cursor_key(table) == gid("FollowUp", due_third.id)
+            selected = queue.selected()
+            assert selected is not None and selected.customer_name == "温州阀门厂"
+
+
+async def test_the_customer_screen_says_when_someone_else_changed_it(
+    app: Any, company: Company, tmp_path: Path
+) -> None:
+    customer, _due = await customer_due(company, "r1", "杭州机械厂", 3)
+    customer_id = gid("Customer", customer.id)
+    before = len(HUB.inboxes)
+    async with two_clients(app, company, "r1", "m1") as (url, mine, theirs):
+        crm = CrmApp(mine, None, "r1", live=LiveFeed(url, lambda: mine.token))
+        async with crm.run_test(size=SIZE) as pilot:
+            await listening(pilot, before)
+            pilot.app.push_screen(CustomerScreen(mine, customer_id))
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, CustomerScreen) and screen.detail is not None
+            notice = screen.query_one("#stale", Notice)
+
+            # The rep's own edit is not news.
+            mine_now = await mine.update_customer(customer_id, screen.detail.version, region="华南")
+            await pilot.pause(0.8)
+            assert not notice.shown
+
+            # The manager's is: said, not applied under the rep's eyes.
+            await theirs.update_customer(customer_id, mine_now, region="华北")
+            await until(lambda: notice.shown, pilot)
+            assert "Someone else changed this customer" in str(notice.render())
+            assert screen.detail.region != "华北"
+            await pilot.press("r")
+            await settle(pilot)
+            assert screen.detail.region == "华北"
+            assert not notice.shown
+
+
+async def test_the_feed_reconnects_after_the_server_restarts_and_says_to_read_again(
+    app: Any, company: Company
+) -> None:
+    customer, _due = await customer_due(company, "r1", "杭州机械厂", 3)
+    got: list[Delivery] = []
+    async with serving(app) as ws_url:
+        port = urlsplit(ws_url).port or 0
+        url = ws_url.replace("ws://", "http://")
+        feed = LiveFeed(url, lambda: company.tokens["r1"], backoff=(0.1,))
+        task = asyncio.create_task(feed.run(got.append))
+        await until(lambda: LiveState(up=True) in got)
+    try:
+        # The server went away: the feed says so, and keeps trying.
+        await until(lambda: any(isinstance(d, LiveState) and not d.up for d in got))
+        async with serving(app, port):
+            await until(lambda: LiveState(up=True, resumed=True) in got)
+            await until(lambda: len(HUB.inboxes) >= STREAMS)
+            theirs = CrmClient(url, company.tokens["m1"])
+            try:
+                await theirs.update_customer(gid("Customer", customer.id), 1, region="华北")
+            finally:
+                await theirs.close()
+            change = Change(ChangeKind.CUSTOMER, gid("Customer", customer.id), version=2)
+            await until(lambda: change in got)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_a_revoked_session_stops_the_feed_until_the_next_sign_in(
+    app: Any, company: Company
+) -> None:
+    got: list[Delivery] = []
+    token = {"now": company.tokens["r1"]}
+    async with serving(app) as ws_url:
+        url = ws_url.replace("ws://", "http://")
+        feed = LiveFeed(url, lambda: token["now"], backoff=(0.1,))
+        task = asyncio.create_task(feed.run(got.append))
+        try:
+            await until(lambda: LiveState(up=True) in got)
+            await until(lambda: len(HUB.inboxes) >= STREAMS)
+            mine = CrmClient(url, company.tokens["r1"])
+            try:
+                await mine.logout()  # revokes the token the feed signed in with
+                await until(lambda: LiveState(up=False, signed_out=True) in got)
+                await asyncio.sleep(0.5)
+                assert got.count(LiveState(up=False, signed_out=True)) == 1  # no retry loop
+                await mine.login("r1", "correct horse battery")
+            finally:
+                await mine.close()
+            token["now"] = mine.token
+            await until(lambda: LiveState(up=True, resumed=True) in got)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
