@@ -41,12 +41,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search_page import (  # noqa: E402
     LOGIN,
-    PG_ADMIN_URL,
     QUERY,
     SEARCH,
     crm,
     free_port,
     pg_reachable,
+    pg_setup,
     summary,
 )
 
@@ -55,18 +55,6 @@ SUBSCRIBE = "subscription($ids: [ID!]) { customerChanged(customerIds: $ids) { ve
 UPDATE = """mutation($input: CustomerUpdateInput!) {
   customerUpdate(input: $input) { customer { version } userErrors { code message } } }"""
 CUSTOMER = "query($id: ID!) { node(id: $id) { ... on Customer { id version } } }"
-
-
-async def fresh_database() -> str:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{DB}"')
-    finally:
-        await conn.close()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{DB}"
 
 
 async def manager_and_customer(url: str) -> tuple[str, int]:
@@ -274,7 +262,7 @@ def main() -> None:
     if not pg_reachable():
         print(json.dumps({"skipped": "no PostgreSQL at 127.0.0.1:5432"}))
         return
-    url = asyncio.run(fresh_database())
+    url = asyncio.run(pg_setup(DB))
     env = {
         **os.environ,
         "CRM_DATABASE_URL": url.replace("postgresql://", "postgres://", 1),

@@ -190,16 +190,17 @@ def time_raw_sqlite(path: Path, owners: list[int], requests: int) -> dict[str, f
     return summary(samples)
 
 
-async def pg_setup() -> str:
+async def pg_setup(name: str = PG_BENCH_DB) -> str:
+    """An empty database `name` (dropped first, whoever is still connected); its URL."""
     import asyncpg
 
     conn = await asyncpg.connect(PG_ADMIN_URL)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"')
-        await conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def pg_team_and_raw(url: str, requests: int) -> tuple[str, list[int], dict[str, float]]:

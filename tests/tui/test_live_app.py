@@ -148,19 +148,33 @@ async def test_the_customer_screen_says_when_someone_else_changed_it(
             assert not notice.shown
 
 
+@asynccontextmanager
+async def feeding(url: str, token: Callable[[], str | None]) -> AsyncIterator[list[Delivery]]:
+    """A LiveFeed running beside the test (retrying every 0.1 s); yields what it delivers."""
+    got: list[Delivery] = []
+    task = asyncio.create_task(LiveFeed(url, token, backoff=(0.1,)).run(got.append))
+    try:
+        yield got
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def test_the_feed_reconnects_after_the_server_restarts_and_says_to_read_again(
     app: Any, company: Company
 ) -> None:
     customer, _due = await customer_due(company, "r1", "杭州机械厂", 3)
-    got: list[Delivery] = []
     async with serving(app) as ws_url:
         port = urlsplit(ws_url).port or 0
         url = ws_url.replace("ws://", "http://")
-        feed = LiveFeed(url, lambda: company.tokens["r1"], backoff=(0.1,))
-        task = asyncio.create_task(feed.run(got.append))
-        await until(lambda: LiveState(up=True) in got)
-    try:
-        # The server went away: the feed says so, and keeps trying.
+    async with feeding(url, lambda: company.tokens["r1"]) as got:
+        # No server: the feed keeps trying (every 0.1 s here).
+        await asyncio.sleep(0.5)
+        assert got == []
+        async with serving(app, port):
+            await until(lambda: LiveState(up=True) in got)
+        # The server went away under it: it says so, and keeps trying.
         await until(lambda: any(isinstance(d, LiveState) and not d.up for d in got))
         async with serving(app, port):
             await until(lambda: LiveState(up=True, resumed=True) in got)
@@ -172,22 +186,15 @@ async def test_the_feed_reconnects_after_the_server_restarts_and_says_to_read_ag
                 await theirs.close()
             change = Change(ChangeKind.CUSTOMER, gid("Customer", customer.id), version=2)
             await until(lambda: change in got)
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def test_a_revoked_session_stops_the_feed_until_the_next_sign_in(
     app: Any, company: Company
 ) -> None:
-    got: list[Delivery] = []
     token = {"now": company.tokens["r1"]}
     async with serving(app) as ws_url:
         url = ws_url.replace("ws://", "http://")
-        feed = LiveFeed(url, lambda: token["now"], backoff=(0.1,))
-        task = asyncio.create_task(feed.run(got.append))
-        try:
+        async with feeding(url, lambda: token["now"]) as got:
             await until(lambda: LiveState(up=True) in got)
             await until(lambda: len(HUB.inboxes) >= STREAMS)
             mine = CrmClient(url, company.tokens["r1"])
@@ -201,7 +208,44 @@ async def test_a_revoked_session_stops_the_feed_until_the_next_sign_in(
                 await mine.close()
             token["now"] = mine.token
             await until(lambda: LiveState(up=True, resumed=True) in got)
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+
+
+async def test_the_collections_screen_follows_another_finance_users_payment(
+    app: Any, company: Company
+) -> None:
+    from tests.server.followup_helpers import company_today
+    from tests.server.test_collections import owe
+    from tui.screens.collections import CollectionsScreen
+
+    await company.add_user("fin", "finance")
+    await company.add_user("fin2", "finance")
+    owing = {}
+    for name, days in (("嘉兴纸业", 100), ("湖州竹业", 60), ("绍兴黄酒厂", 30)):
+        customer, _due = await customer_due(company, "r1", name, 5)
+        await owe(company, gid("Customer", customer.id), "800.00", days_overdue=days)
+        owing[name] = customer
+    before = len(HUB.inboxes)
+    async with two_clients(app, company, "fin", "fin2") as (url, mine, theirs):
+        crm = CrmApp(mine, None, "fin", live=LiveFeed(url, lambda: mine.token))
+        async with crm.run_test(size=SIZE) as pilot:
+            await listening(pilot, before)
+            board = pilot.app.screen
+            assert isinstance(board, CollectionsScreen)
+            table = board.query_one("#cases", DataTable)
+            names = {case.customer_name: key for key, case in board.cases.items()}
+            assert set(names) == set(owing)
+            table.move_cursor(row=table.get_row_index(names["湖州竹业"]))
+            await pilot.pause()
+            # The other finance user books 嘉兴纸业's payment in full: its case closes.
+            await theirs.record_payment(
+                {
+                    "customerId": gid("Customer", owing["嘉兴纸业"].id),
+                    "amount": "800.00",
+                    "receivedOn": company_today().isoformat(),
+                    "method": "BANK_TRANSFER",
+                }
+            )
+            await until(lambda: names["嘉兴纸业"] not in board.cases, pilot)
+            await settle(pilot)
+            assert cursor_key(table) == names["湖州竹业"]
+            assert {c.customer_name for c in board.cases.values()} == {"湖州竹业", "绍兴黄酒厂"}

@@ -5,13 +5,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 
-class Banner(Static):
-    """Hidden until there is something to say; `r` retries from the screen's bindings."""
-
-    DEFAULT_CSS = """
-    Banner { display: none; background: $error; color: $text; padding: 0 1; height: auto; }
-    Banner.-shown { display: block; }
-    """
+class ShownLine(Static):
+    """A line hidden until there is something to say."""
 
     def show(self, message: str) -> None:
         self.update(message)
@@ -24,3 +19,12 @@ class Banner(Static):
     @property
     def shown(self) -> bool:
         return self.has_class("-shown")
+
+
+class Banner(ShownLine):
+    """What went wrong talking to the server; `r` retries from the screen's bindings."""
+
+    DEFAULT_CSS = """
+    Banner { display: none; background: $error; color: $text; padding: 0 1; height: auto; }
+    Banner.-shown { display: block; }
+    """
