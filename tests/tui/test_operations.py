@@ -13,15 +13,19 @@ from tui.api import operations
 SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").read_text())
 
 
-@pytest.mark.parametrize("name", sorted(operations.ALL))
+EVERY = {**operations.ALL, **operations.SUBSCRIPTIONS}
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
 def test_operation_is_valid_against_schema_graphql(name: str) -> None:
-    errors = validate(SCHEMA, parse(operations.ALL[name]))
+    errors = validate(SCHEMA, parse(EVERY[name]))
     assert errors == [], [e.message for e in errors]
 
 
 def test_every_operation_is_collected() -> None:
     # A new operation added to the module is validated without anyone listing it.
     assert {"LOGIN", "QUEUE", "INTERACTION_LOG", "FOLLOW_UP_SKIP"} <= set(operations.ALL)
+    assert {"QUEUE_CHANGED", "CUSTOMER_CHANGED"} <= set(operations.SUBSCRIPTIONS)
     assert len(operations.ALL) >= 10
 
 

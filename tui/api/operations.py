@@ -22,5 +22,8 @@ ALL: dict[str, str] = {
     **access.OPERATIONS,
     **complaints.OPERATIONS,
     **receivables.OPERATIONS,
-    **live.OPERATIONS,
 }
+
+# Sent over the WebSocket, not POSTed: validated against the schema with the rest
+# (tests/tui/test_operations.py), but not counted per request as ALL is.
+SUBSCRIPTIONS: dict[str, str] = live.OPERATIONS
