@@ -162,7 +162,7 @@ class LiveFeed:
             if not token:
                 await self._token_changes(token, None)
                 continue
-            self._up = False
+            self._up, reason = False, ""
             try:
                 await self._listen(token, deliver, resumed=missed)
             except _SessionEnded:
