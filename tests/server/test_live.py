@@ -74,6 +74,26 @@ async def test_a_contact_logged_by_someone_else_reaches_the_owners_queue(
         await r3.nothing(0.5)
 
 
+async def test_a_manager_may_follow_the_queues_of_the_team(company: Company, url: str) -> None:
+    customer = await create_customer(company.api("r1"), name="台州水泵厂")
+    team = "subscription { queueChanged(team: true) { customerId assigneeId inQueue } }"
+    async with (
+        Subscriber(url, company.tokens["m1"], team) as m1_team,
+        Subscriber(url, company.tokens["m1"], QUEUE) as m1_own,
+        Subscriber(url, company.tokens["m2"], team) as m2_team,
+        Subscriber(url, company.tokens["r2"], team) as r2_team,
+    ):
+        await logged(company.api("r1"), customer["id"])
+        change = (await m1_team.next())["queueChanged"]
+        assert change["customerId"] == customer["id"]
+        assert change["assigneeId"] == company.gid("r1")
+        # Without `team`, only one's own queue; another manager's team, or a colleague
+        # asking for a team they do not have, hears nothing.
+        await m1_own.nothing(0.5)
+        await m2_team.nothing(0.1)
+        await r2_team.nothing(0.1)
+
+
 async def test_no_events_about_customers_one_cannot_see(company: Company, url: str) -> None:
     customer = await create_customer(company.api("r1"), name="温州阀门厂")
     async with (

@@ -249,3 +249,42 @@ async def test_the_collections_screen_follows_another_finance_users_payment(
             await settle(pilot)
             assert cursor_key(table) == names["湖州竹业"]
             assert {c.customer_name for c in board.cases.values()} == {"湖州竹业", "绍兴黄酒厂"}
+
+
+async def test_a_manager_watching_a_reps_queue_sees_the_rep_work_it(
+    app: Any, company: Company
+) -> None:
+    from tui.screens.team import TeamScreen
+
+    first, due_first = await customer_due(company, "r1", "杭州机械厂", -2)
+    await customer_due(company, "r1", "宁波电机厂", -1)
+    before = len(HUB.inboxes)
+    async with two_clients(app, company, "m1", "r1") as (url, mine, theirs):
+        crm = CrmApp(mine, None, "m1", live=LiveFeed(url, lambda: mine.token))
+        async with crm.run_test(size=SIZE) as pilot:
+            await listening(pilot, before)
+            team = TeamScreen(mine)
+            pilot.app.push_screen(team)
+            await settle(pilot)
+            r1 = company.gid("r1")
+            assert team.loads[r1].overdue == 2
+            team.query_one("#team", DataTable).move_cursor(
+                row=team.query_one("#team", DataTable).get_row_index(r1)
+            )
+            await pilot.press("enter")
+            await settle(pilot)
+            queue = pilot.app.screen
+            assert isinstance(queue, QueueScreen) and queue.user_id == r1
+            # The rep calls the first customer from their own terminal.
+            await theirs.log_interaction(
+                customer_id=gid("Customer", first.id),
+                kind="PHONE",
+                grade="B",
+                follow_up_id=gid("FollowUp", due_first.id),
+                outcome="已回访",
+            )
+            await until(lambda: gid("FollowUp", due_first.id) not in queue.rows, pilot)
+            # Back on the team view, the count is the new one.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert team.loads[r1].overdue == 1

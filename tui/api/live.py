@@ -51,6 +51,8 @@ class Change:
     # The customer's version (CUSTOMER) or the complaint's (COMPLAINT) after the change.
     version: int | None = None
     became_overdue: bool = False
+    # Whose queue (QUEUE): the user's own, or for a manager someone's below them.
+    user_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ class LiveState:
 Delivery = Change | LiveState
 
 QUEUE_CHANGED = """
-subscription QueueChanged { queueChanged { followUpId customerId inQueue } }"""
+subscription QueueChanged {
+  queueChanged(team: true) { followUpId customerId assigneeId inQueue }
+}"""
 
 COMPLAINT_CHANGED = """
 subscription ComplaintChanged {
@@ -88,7 +92,7 @@ OPERATIONS = {
 
 
 def _queue(d: dict[str, Any]) -> Change:
-    return Change(ChangeKind.QUEUE, d["customerId"], d["followUpId"])
+    return Change(ChangeKind.QUEUE, d["customerId"], d["followUpId"], user_id=d["assigneeId"])
 
 
 def _complaint(d: dict[str, Any]) -> Change:

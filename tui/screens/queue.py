@@ -301,12 +301,11 @@ class QueueScreen(ApiScreen):
     LISTENS = frozenset({ChangeKind.QUEUE, ChangeKind.COMPLAINT})
 
     def concerns(self, change: Change) -> bool:
-        # queueChanged is about the viewer's own queue, not a rep's a manager has open;
-        # a complaint matters once it is overdue (escalated here) or already listed.
+        # The queue shown: one's own, or a rep's a manager opened from the team view. A
+        # complaint matters once it is overdue (escalated here) or already listed.
         if change.kind is ChangeKind.QUEUE:
-            return self.user_id is None or (
-                self.api.user is not None and self.user_id == self.api.user.id
-            )
+            own = self.api.user.id if self.api.user is not None else None
+            return change.user_id == (self.user_id or own)
         return change.became_overdue or f"complaint:{change.subject_id}" in self.complaints
 
     def reload(self) -> None:

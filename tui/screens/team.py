@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.api import ApiError, CrmClient
 from tui.api.followups import Workload
+from tui.api.live import ChangeKind
 from tui.i18n import N_, _
-from tui.screens.base import ApiScreen, cursor_key
+from tui.screens.base import ApiScreen, cursor_key, keep_cursor
 from tui.widgets.banner import Banner
 
 
@@ -45,6 +46,11 @@ class TeamScreen(ApiScreen):
         table.add_column(_("Out of cadence"), key="neglected", width=15)
         self.load()
 
+    def on_screen_resume(self) -> None:
+        # Back from a rep's queue: what was done there (or elsewhere) changed the counts.
+        if self.loads:
+            self.load()
+
     @work(exclusive=True, group="team")
     async def load(self) -> None:
         try:
@@ -55,6 +61,7 @@ class TeamScreen(ApiScreen):
         if not self.reached():
             return
         table = self.query_one("#team", DataTable)
+        keep, before = cursor_key(table), table.cursor_row
         table.clear()
         self.loads = {w.user.id: w for w in loads}
         for w in loads:
@@ -65,6 +72,7 @@ class TeamScreen(ApiScreen):
                 str(w.out_of_cadence),
                 key=w.user.id,
             )
+        keep_cursor(table, keep, before, self.loads)
         if not loads:
             self.query_one("#title", Static).update(_("Nobody reports to you."))
 
@@ -80,4 +88,10 @@ class TeamScreen(ApiScreen):
         self.app.push_screen(QueueScreen(self.api, load.user.id, load.user.display_name, self.day))
 
     def action_refresh(self) -> None:
+        self.load()
+
+    # Anyone's queue in the team changing may change the counts.
+    LISTENS = frozenset({ChangeKind.QUEUE})
+
+    def reload(self) -> None:
         self.load()

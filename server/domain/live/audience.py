@@ -12,6 +12,7 @@ from server.domain.accounts.viewer import Viewer
 from server.domain.complaints.scope import visible_complaints
 from server.domain.events.models import EventKind
 from server.domain.events.outbox import Happened
+from server.domain.followups.queue import may_see_queue_of
 from server.domain.receivables.scope import sees_money_of
 
 
@@ -33,8 +34,9 @@ async def may_hear(viewer: Viewer, event: Happened) -> bool:
     match event.kind:
         case EventKind.QUEUE:
             # A queue's events go to whoever it belongs to (a follow-up moved away is
-            # announced to its old assignee too: it left their queue).
-            return event.user_id == viewer.user.id
+            # announced to its old assignee too: it left their queue), and to whoever may
+            # read that queue: the managers above them.
+            return event.user_id is not None and await may_see_queue_of(viewer, event.user_id)
         case EventKind.COMPLAINT | EventKind.COMPLAINT_OVERDUE:
             if event.subject_id is None:
                 return False

@@ -54,8 +54,12 @@ def _gid(type_name: str, value: int | None) -> relay.GlobalID:
 class QueueChange:
     follow_up_id: relay.GlobalID = strawberry.field(description="The follow-up (a FollowUp).")
     customer_id: relay.GlobalID = strawberry.field(description="Its customer.")
+    assignee_id: relay.GlobalID = strawberry.field(
+        description="Whose queue it entered, changed in or left (a User): yours, or with "
+        "`team`, someone's below you."
+    )
     in_queue: bool = strawberry.field(
-        description="Whether it is in your queue now: false when it was done, skipped, "
+        description="Whether it is in that queue now: false when it was done, skipped, "
         "moved to someone else or removed."
     )
 
@@ -64,6 +68,7 @@ class QueueChange:
         return cls(
             follow_up_id=_gid("FollowUp", event.subject_id),
             customer_id=_gid("Customer", event.customer_id),
+            assignee_id=_gid("User", event.user_id),
             in_queue=changes.in_queue(event),
         )
 
@@ -196,8 +201,20 @@ class LiveSubscription:
         description="Your follow-up queue changed: a follow-up was added, done, skipped, "
         "rescheduled, or moved to or from you. Read the queue again."
     )
-    async def queue_changed(self, info: Info) -> AsyncGenerator[QueueChange, None]:
-        async for event in _listen(info, (EventKind.QUEUE,)):
+    async def queue_changed(
+        self,
+        info: Info,
+        team: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the queues of the people below you (managers), each change "
+                "naming whose queue it is."
+            ),
+        ] = False,
+    ) -> AsyncGenerator[QueueChange, None]:
+        me = info.context.viewer.user.id if info.context.viewer.user is not None else None
+        only = None if team else (lambda event: event.user_id == me)
+        async for event in _listen(info, (EventKind.QUEUE,), only):
             yield _or_error(event, QueueChange.of)
 
     @strawberry.subscription(
