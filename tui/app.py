@@ -71,6 +71,7 @@ class CrmApp(App[None]):
         self.username = username
         self.preferences = preferences
         self.live = live
+        self._offline_mark = ""  # what the header's subtitle ends with while not live
         self._cadences: Cadences | None = None
         localize_bindings(self)
 
@@ -133,12 +134,21 @@ class CrmApp(App[None]):
         if isinstance(item, Change):
             for screen in screens:
                 screen.heard(item)
-        elif item.up and item.resumed:
+            return
+        self._mark_offline(not item.up)
+        if item.up and item.resumed:
             self.notify(_("Live updates are back."))
             for screen in screens:
                 screen.live_resumed()
         elif not item.up and not item.signed_out:
             self.notify(_("Live updates stopped; reconnecting…"), severity="warning")
+
+    def _mark_offline(self, offline: bool) -> None:
+        """While the feed is down the header says so: the screens show what they read,
+        and no longer follow what others do."""
+        self.sub_title = self.sub_title.removesuffix(self._offline_mark)
+        self._offline_mark = _(" · not live") if offline else ""
+        self.sub_title += self._offline_mark
 
     @work(exclusive=True, group="rules")
     async def load_rules(self) -> None:

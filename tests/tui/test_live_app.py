@@ -18,7 +18,7 @@ from server.domain.followups.models import FollowUp
 from server.hub import HUB
 from tests.conftest import Company
 from tests.server.live_helpers import serving
-from tests.tui.conftest import SIZE, customer_due
+from tests.tui.conftest import SIZE, crm_app, customer_due
 from tests.tui.test_queue_app import settle
 from tui.api import CrmClient
 from tui.api.live import Change, ChangeKind, Delivery, LiveFeed, LiveState
@@ -288,3 +288,16 @@ async def test_a_manager_watching_a_reps_queue_sees_the_rep_work_it(
             await pilot.press("escape")
             await settle(pilot)
             assert team.loads[r1].overdue == 1
+
+
+async def test_the_header_says_when_the_client_is_not_live(api: CrmClient, tmp_path: Path) -> None:
+    crm = crm_app(api, tmp_path)
+    async with crm.run_test(size=SIZE) as pilot:
+        crm.sub_title = "张伟 @ crm.test"
+        crm.heard(LiveState(up=False, reason="connection refused"))
+        crm.heard(LiveState(up=False, reason="connection refused"))  # said once, not twice
+        await pilot.pause()
+        assert crm.sub_title == "张伟 @ crm.test · not live"
+        crm.heard(LiveState(up=True, resumed=True))
+        await pilot.pause()
+        assert crm.sub_title == "张伟 @ crm.test"
