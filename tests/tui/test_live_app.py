@@ -73,6 +73,19 @@ async def listening(pilot: Pilot[Any], before: int) -> None:
     await until(lambda: len(HUB.inboxes) >= before + STREAMS, pilot)
 
 
+@asynccontextmanager
+async def live_app(
+    app: Any, company: Company, me: str, other: str
+) -> AsyncIterator[tuple[Pilot[Any], CrmClient, CrmClient]]:
+    """`me` in the terminal client, signed in and listening; `other`'s plain client."""
+    before = len(HUB.inboxes)
+    async with two_clients(app, company, me, other) as (url, mine, theirs):
+        crm = CrmApp(mine, None, me, live=LiveFeed(url, lambda: mine.token))
+        async with crm.run_test(size=SIZE) as pilot:
+            await listening(pilot, before)
+            yield pilot, mine, theirs
+
+
 async def test_the_queue_updates_when_another_client_logs_a_contact(
     app: Any, company: Company, tmp_path: Path
 ) -> None:
@@ -80,40 +93,36 @@ async def test_the_queue_updates_when_another_client_logs_a_contact(
     first, due_first = await customer_due(company, "r1", "杭州机械厂", -2)
     second, due_second = await customer_due(company, "r1", "宁波电机厂", -1)
     _third, due_third = await customer_due(company, "r1", "温州阀门厂", 0)
-    before = len(HUB.inboxes)
-    async with two_clients(app, company, "r1", "m1") as (url, mine, theirs):
-        crm = CrmApp(mine, None, "r1", live=LiveFeed(url, lambda: mine.token))
-        async with crm.run_test(size=SIZE) as pilot:
-            await listening(pilot, before)
-            queue = pilot.app.screen
-            assert isinstance(queue, QueueScreen)
-            table = queue.query_one("#rows", DataTable)
+    async with live_app(app, company, "r1", "m1") as (pilot, _mine, theirs):
+        queue = pilot.app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one("#rows", DataTable)
 
-            async def manager_calls(customer: Any, due: Any) -> None:
-                await theirs.log_interaction(
-                    customer_id=gid("Customer", customer.id),
-                    kind="PHONE",
-                    grade="B",
-                    follow_up_id=gid("FollowUp", due.id),
-                    outcome="经理代为回访",
-                )
-                await until(lambda: gid("FollowUp", due.id) not in queue.rows, pilot)
-                await settle(pilot)
-                assert (await FollowUp.get(id=due.id)).status == "done"
+        async def manager_calls(customer: Any, due: Any) -> None:
+            await theirs.log_interaction(
+                customer_id=gid("Customer", customer.id),
+                kind="PHONE",
+                grade="B",
+                follow_up_id=gid("FollowUp", due.id),
+                outcome="经理代为回访",
+            )
+            await until(lambda: gid("FollowUp", due.id) not in queue.rows, pilot)
+            await settle(pilot)
+            assert (await FollowUp.get(id=due.id)).status == "done"
 
-            # The rep is on 宁波's row; the manager calls 杭州, a row above it.
-            table.move_cursor(row=table.get_row_index(gid("FollowUp", due_second.id)))
-            await pilot.pause()
-            await manager_calls(first, due_first)
-            # Done elsewhere, gone here; the rep's cursor is still on its row.
-            assert cursor_key(table) == gid("FollowUp", due_second.id)
+        # The rep is on 宁波's row; the manager calls 杭州, a row above it.
+        table.move_cursor(row=table.get_row_index(gid("FollowUp", due_second.id)))
+        await pilot.pause()
+        await manager_calls(first, due_first)
+        # Done elsewhere, gone here; the rep's cursor is still on its row.
+        assert cursor_key(table) == gid("FollowUp", due_second.id)
 
-            # Now the row under the cursor goes: the cursor takes the next one (温州),
-            # not the top of the queue.
-            await manager_calls(second, due_second)
-            assert cursor_key(table) == gid("FollowUp", due_third.id)
-            selected = queue.selected()
-            assert selected is not None and selected.customer_name == "温州阀门厂"
+        # Now the row under the cursor goes: the cursor takes the next one (温州),
+        # not the top of the queue.
+        await manager_calls(second, due_second)
+        assert cursor_key(table) == gid("FollowUp", due_third.id)
+        selected = queue.selected()
+        assert selected is not None and selected.customer_name == "温州阀门厂"
 
 
 async def test_the_customer_screen_says_when_someone_else_changed_it(
@@ -121,31 +130,27 @@ async def test_the_customer_screen_says_when_someone_else_changed_it(
 ) -> None:
     customer, _due = await customer_due(company, "r1", "杭州机械厂", 3)
     customer_id = gid("Customer", customer.id)
-    before = len(HUB.inboxes)
-    async with two_clients(app, company, "r1", "m1") as (url, mine, theirs):
-        crm = CrmApp(mine, None, "r1", live=LiveFeed(url, lambda: mine.token))
-        async with crm.run_test(size=SIZE) as pilot:
-            await listening(pilot, before)
-            pilot.app.push_screen(CustomerScreen(mine, customer_id))
-            await settle(pilot)
-            screen = pilot.app.screen
-            assert isinstance(screen, CustomerScreen) and screen.detail is not None
-            notice = screen.query_one("#stale", Notice)
+    async with live_app(app, company, "r1", "m1") as (pilot, mine, theirs):
+        pilot.app.push_screen(CustomerScreen(mine, customer_id))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomerScreen) and screen.detail is not None
+        notice = screen.query_one("#stale", Notice)
 
-            # The rep's own edit is not news.
-            mine_now = await mine.update_customer(customer_id, screen.detail.version, region="华南")
-            await pilot.pause(0.8)
-            assert not notice.shown
+        # The rep's own edit is not news.
+        mine_now = await mine.update_customer(customer_id, screen.detail.version, region="华南")
+        await pilot.pause(0.8)
+        assert not notice.shown
 
-            # The manager's is: said, not applied under the rep's eyes.
-            await theirs.update_customer(customer_id, mine_now, region="华北")
-            await until(lambda: notice.shown, pilot)
-            assert "Someone else changed this customer" in str(notice.render())
-            assert screen.detail.region != "华北"
-            await pilot.press("r")
-            await settle(pilot)
-            assert screen.detail.region == "华北"
-            assert not notice.shown
+        # The manager's is: said, not applied under the rep's eyes.
+        await theirs.update_customer(customer_id, mine_now, region="华北")
+        await until(lambda: notice.shown, pilot)
+        assert "Someone else changed this customer" in str(notice.render())
+        assert screen.detail.region != "华北"
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.detail.region == "华北"
+        assert not notice.shown
 
 
 @asynccontextmanager
@@ -224,31 +229,27 @@ async def test_the_collections_screen_follows_another_finance_users_payment(
         customer, _due = await customer_due(company, "r1", name, 5)
         await owe(company, gid("Customer", customer.id), "800.00", days_overdue=days)
         owing[name] = customer
-    before = len(HUB.inboxes)
-    async with two_clients(app, company, "fin", "fin2") as (url, mine, theirs):
-        crm = CrmApp(mine, None, "fin", live=LiveFeed(url, lambda: mine.token))
-        async with crm.run_test(size=SIZE) as pilot:
-            await listening(pilot, before)
-            board = pilot.app.screen
-            assert isinstance(board, CollectionsScreen)
-            table = board.query_one("#cases", DataTable)
-            names = {case.customer_name: key for key, case in board.cases.items()}
-            assert set(names) == set(owing)
-            table.move_cursor(row=table.get_row_index(names["湖州竹业"]))
-            await pilot.pause()
-            # The other finance user books 嘉兴纸业's payment in full: its case closes.
-            await theirs.record_payment(
-                {
-                    "customerId": gid("Customer", owing["嘉兴纸业"].id),
-                    "amount": "800.00",
-                    "receivedOn": company_today().isoformat(),
-                    "method": "BANK_TRANSFER",
-                }
-            )
-            await until(lambda: names["嘉兴纸业"] not in board.cases, pilot)
-            await settle(pilot)
-            assert cursor_key(table) == names["湖州竹业"]
-            assert {c.customer_name for c in board.cases.values()} == {"湖州竹业", "绍兴黄酒厂"}
+    async with live_app(app, company, "fin", "fin2") as (pilot, _mine, theirs):
+        board = pilot.app.screen
+        assert isinstance(board, CollectionsScreen)
+        table = board.query_one("#cases", DataTable)
+        names = {case.customer_name: key for key, case in board.cases.items()}
+        assert set(names) == set(owing)
+        table.move_cursor(row=table.get_row_index(names["湖州竹业"]))
+        await pilot.pause()
+        # The other finance user books 嘉兴纸业's payment in full: its case closes.
+        await theirs.record_payment(
+            {
+                "customerId": gid("Customer", owing["嘉兴纸业"].id),
+                "amount": "800.00",
+                "receivedOn": company_today().isoformat(),
+                "method": "BANK_TRANSFER",
+            }
+        )
+        await until(lambda: names["嘉兴纸业"] not in board.cases, pilot)
+        await settle(pilot)
+        assert cursor_key(table) == names["湖州竹业"]
+        assert {c.customer_name for c in board.cases.values()} == {"湖州竹业", "绍兴黄酒厂"}
 
 
 async def test_a_manager_watching_a_reps_queue_sees_the_rep_work_it(
@@ -258,36 +259,32 @@ async def test_a_manager_watching_a_reps_queue_sees_the_rep_work_it(
 
     first, due_first = await customer_due(company, "r1", "杭州机械厂", -2)
     await customer_due(company, "r1", "宁波电机厂", -1)
-    before = len(HUB.inboxes)
-    async with two_clients(app, company, "m1", "r1") as (url, mine, theirs):
-        crm = CrmApp(mine, None, "m1", live=LiveFeed(url, lambda: mine.token))
-        async with crm.run_test(size=SIZE) as pilot:
-            await listening(pilot, before)
-            team = TeamScreen(mine)
-            pilot.app.push_screen(team)
-            await settle(pilot)
-            r1 = company.gid("r1")
-            assert team.loads[r1].overdue == 2
-            team.query_one("#team", DataTable).move_cursor(
-                row=team.query_one("#team", DataTable).get_row_index(r1)
-            )
-            await pilot.press("enter")
-            await settle(pilot)
-            queue = pilot.app.screen
-            assert isinstance(queue, QueueScreen) and queue.user_id == r1
-            # The rep calls the first customer from their own terminal.
-            await theirs.log_interaction(
-                customer_id=gid("Customer", first.id),
-                kind="PHONE",
-                grade="B",
-                follow_up_id=gid("FollowUp", due_first.id),
-                outcome="已回访",
-            )
-            await until(lambda: gid("FollowUp", due_first.id) not in queue.rows, pilot)
-            # Back on the team view, the count is the new one.
-            await pilot.press("escape")
-            await settle(pilot)
-            assert team.loads[r1].overdue == 1
+    async with live_app(app, company, "m1", "r1") as (pilot, mine, theirs):
+        team = TeamScreen(mine)
+        pilot.app.push_screen(team)
+        await settle(pilot)
+        r1 = company.gid("r1")
+        assert team.loads[r1].overdue == 2
+        team.query_one("#team", DataTable).move_cursor(
+            row=team.query_one("#team", DataTable).get_row_index(r1)
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        queue = pilot.app.screen
+        assert isinstance(queue, QueueScreen) and queue.user_id == r1
+        # The rep calls the first customer from their own terminal.
+        await theirs.log_interaction(
+            customer_id=gid("Customer", first.id),
+            kind="PHONE",
+            grade="B",
+            follow_up_id=gid("FollowUp", due_first.id),
+            outcome="已回访",
+        )
+        await until(lambda: gid("FollowUp", due_first.id) not in queue.rows, pilot)
+        # Back on the team view, the count is the new one.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert team.loads[r1].overdue == 1
 
 
 async def test_the_header_says_when_the_client_is_not_live(api: CrmClient, tmp_path: Path) -> None:
