@@ -42,7 +42,13 @@ async def test_the_palette_switches_to_chinese_and_the_choice_is_kept(
         assert i18n.language() == "zh_CN"
         assert isinstance(app.screen, QueueScreen)
         assert {"记录", "跳过", "帮助"} <= _footer(app)
-        title = str(app.screen.query_one("#title", Static).render())
+        # The queue opened anew reads itself again; on a busy machine its worker may start
+        # after settle() found none running, so wait (bounded) for the title it paints.
+        for _ in range(100):
+            title = str(app.screen.query_one("#title", Static).render())
+            if "筛选" in title:
+                break
+            await pilot.pause(0.05)
         assert "筛选" in title
         # The rows are still there, in Chinese: the section headings and the kind.
         assert "已逾期" in app.export_screenshot()
