@@ -267,6 +267,27 @@ async def test_customer_archive_tab(
     assert svg == await picture(api, tmp_path, customer)
 
 
+async def test_customer_changed_by_someone_else(
+    company: Company, api: CrmClient, tmp_path: Path, svg: Any
+) -> None:
+    """The yellow line a live change by someone else puts above the record shown."""
+    from tui.api.live import Change, ChangeKind
+    from tui.screens.customer import CustomerScreen
+
+    await _queue_data(company)
+
+    async def changed(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomerScreen) and screen.detail is not None
+        later = screen.detail.version + 1
+        screen.heard(Change(ChangeKind.CUSTOMER, screen.customer_id, version=later))
+
+    assert svg == await picture(api, tmp_path, changed)
+
+
 async def test_customer_people_tab(
     company: Company, api: CrmClient, tmp_path: Path, svg: Any
 ) -> None:
