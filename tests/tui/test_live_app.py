@@ -86,6 +86,20 @@ async def live_app(
             yield pilot, mine, theirs
 
 
+async def called_elsewhere(
+    client: CrmClient, customer: Any, due: Any, pilot: Pilot[Any], queue: QueueScreen
+) -> None:
+    """`client` logs a call that completes `due`; the queue on screen drops its row."""
+    await client.log_interaction(
+        customer_id=gid("Customer", customer.id),
+        kind="PHONE",
+        grade="B",
+        follow_up_id=gid("FollowUp", due.id),
+        outcome="已回访",
+    )
+    await until(lambda: gid("FollowUp", due.id) not in queue.rows, pilot)
+
+
 async def test_the_queue_updates_when_another_client_logs_a_contact(
     app: Any, company: Company, tmp_path: Path
 ) -> None:
@@ -99,14 +113,7 @@ async def test_the_queue_updates_when_another_client_logs_a_contact(
         table = queue.query_one("#rows", DataTable)
 
         async def manager_calls(customer: Any, due: Any) -> None:
-            await theirs.log_interaction(
-                customer_id=gid("Customer", customer.id),
-                kind="PHONE",
-                grade="B",
-                follow_up_id=gid("FollowUp", due.id),
-                outcome="经理代为回访",
-            )
-            await until(lambda: gid("FollowUp", due.id) not in queue.rows, pilot)
+            await called_elsewhere(theirs, customer, due, pilot, queue)
             await settle(pilot)
             assert (await FollowUp.get(id=due.id)).status == "done"
 
@@ -273,14 +280,7 @@ async def test_a_manager_watching_a_reps_queue_sees_the_rep_work_it(
         queue = pilot.app.screen
         assert isinstance(queue, QueueScreen) and queue.user_id == r1
         # The rep calls the first customer from their own terminal.
-        await theirs.log_interaction(
-            customer_id=gid("Customer", first.id),
-            kind="PHONE",
-            grade="B",
-            follow_up_id=gid("FollowUp", due_first.id),
-            outcome="已回访",
-        )
-        await until(lambda: gid("FollowUp", due_first.id) not in queue.rows, pilot)
+        await called_elsewhere(theirs, first, due_first, pilot, queue)
         # Back on the team view, the count is the new one.
         await pilot.press("escape")
         await settle(pilot)
