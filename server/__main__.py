@@ -101,6 +101,8 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from server.db import apply_migrations, tortoise_config
 
     async def run() -> list[str]:
+        if settings.sqlite_path is not None:  # as the server would: a new file's folder
+            settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         await Tortoise.init(config=tortoise_config(settings.database_url))
         try:
             return await apply_migrations()

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -52,8 +53,6 @@ from server.settings import Settings
 from server.timed import SCHEDULER
 
 log = logging.getLogger("crm.app")
-# One line per GraphQL request answered here (operation, outcome, time; never variables).
-access_log = logging.getLogger("crm.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -216,12 +215,6 @@ class CrmGraphQL(GraphQL[Context, None]):
         ):
             return None
         context = await self.get_context(request)
-        operation = metrics.operation_label(operation_name)
-        user = context.viewer.user
-        CURRENT.set(
-            RequestFacts(context.request_id, user.username if user else None, operation_name)
-        )
-        started = time.perf_counter()
         try:
             result = await self.schema.execute(
                 query,
@@ -234,26 +227,41 @@ class CrmGraphQL(GraphQL[Context, None]):
         except (CannotGetOperationTypeError, InvalidOperationTypeError):
             # Refused before anything ran: Strawberry's view words the 400.
             return None
-        seconds = time.perf_counter() - started
-        outcome = "error" if result.errors else "ok"
-        metrics.REQUESTS.labels(operation, outcome).inc()
-        metrics.LATENCY.labels(operation).observe(seconds)
-        access_log.info("graphql", extra={"outcome": outcome, "ms": round(seconds * 1000, 1)})
-        if user is not None and "mutation" in query:
-            HUB.poke()  # this process's subscribers hear of it now, not at the next poll
         answer: dict[str, Any] = {"data": result.data}
         if result.errors:
             answer["errors"] = [error.formatted for error in result.errors]
         if result.extensions:
             answer["extensions"] = result.extensions
-        return Response(orjson.dumps(answer), media_type="application/json")
+        return Response(self._capped(answer), media_type="application/json")
+
+    def _capped(self, answer: dict[str, Any]) -> bytes:
+        """The answer as JSON, or, when it is larger than the settings allow, an error in its
+        place (the field count bounds most answers; long texts can still add up)."""
+        body = orjson.dumps(answer)
+        if len(body) <= self.settings.max_response_bytes:
+            return body
+        return orjson.dumps({"data": None, "errors": [self._too_large().formatted]})
+
+    def _too_large(self) -> GraphQLError:
+        limit = self.settings.max_response_bytes
+        return GraphQLError(
+            f"The answer would be larger than {limit:,} bytes; ask for smaller pages or "
+            "fewer fields.",
+            extensions={"code": "RESPONSE_TOO_LARGE", "maxBytes": limit},
+        )
 
     def encode_json(self, data: object) -> str:
         """Answers as JSON, Chinese text as itself rather than \\u escapes (a third of the
-        size for a page of Chinese names), with orjson's encoder. Text, not bytes: over a
-        WebSocket Strawberry sends bytes as a binary frame, which graphql-transport-ws
-        clients refuse."""
-        return orjson.dumps(data).decode()
+        size for a page of Chinese names), with orjson's encoder, within the size limit (a
+        WebSocket's `next` message carries an answer too). Text, not bytes: over a WebSocket
+        Strawberry sends bytes as a binary frame, which graphql-transport-ws clients refuse."""
+        body = orjson.dumps(data)
+        if len(body) <= self.settings.max_response_bytes or not isinstance(data, dict):
+            return body.decode()
+        refusal = {"data": None, "errors": [self._too_large().formatted]}
+        if "payload" in data:  # a graphql-transport-ws message: its answer is the payload
+            return orjson.dumps({**data, "payload": refusal}).decode()
+        return orjson.dumps(refusal).decode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
@@ -288,6 +296,8 @@ class CrmGraphQL(GraphQL[Context, None]):
         token = _bearer(authorization) if isinstance(request, Request) else None
         user = await user_for_token(token) if token else None
         request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex
+        # What this request logs carries who asked (its operation is named when it runs).
+        CURRENT.set(RequestFacts(request_id, user.username if user else None, None))
         client = request.client if isinstance(request, Request) else None
         # Messages people read (userErrors) come in the language the request asks for.
         request_language.set(_language(accept_language))

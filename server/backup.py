@@ -117,7 +117,8 @@ def _sqlite_file(settings: Settings) -> Path:
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy while other connections write."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # A file URI made by pathlib: a path holding "?", "#" or "%" stays a path.
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         with dst:

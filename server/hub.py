@@ -45,6 +45,14 @@ _WIDEST_GAP = 1000
 _INBOX_SIZE = 1000
 
 
+class TooManySubscriptions(Exception):
+    """A user, or this process, holds as many subscriptions as the settings allow."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class Overflowed(Exception):
     """A subscriber fell so far behind that events were dropped: it must reload."""
 
@@ -54,6 +62,8 @@ class Inbox:
     """One subscriber's queue of events of the kinds it asked for."""
 
     kinds: frozenset[EventKind]
+    # Whose subscription it is: one user's are counted against their limit.
+    user_id: int | None = None
     queue: asyncio.Queue[Happened] = field(default_factory=lambda: asyncio.Queue(_INBOX_SIZE))
     overflowed: bool = False
 
@@ -77,6 +87,11 @@ class Inbox:
 class Hub:
     def __init__(self) -> None:
         self.inboxes: set[Inbox] = set()
+        # Open subscriptions per user, and the limits (from the settings at start).
+        self.per_user: dict[int, int] = {}
+        self._starting = 0
+        self.max_per_user = Settings.max_subscriptions_per_user
+        self.max_per_process = Settings.max_subscriptions_per_process
         self.top = 0
         self.gaps: dict[int, float] = {}
         self.postgres = False
@@ -89,6 +104,8 @@ class Hub:
 
     # -- life ----------------------------------------------------------------------------
     async def start(self, settings: Settings) -> None:
+        self.max_per_user = settings.max_subscriptions_per_user
+        self.max_per_process = settings.max_subscriptions_per_process
         self.postgres = not settings.is_sqlite
         self.poll_seconds = 5.0 if self.postgres else 0.5
         self._wake = asyncio.Event()
@@ -116,13 +133,37 @@ class Hub:
         return self._started
 
     # -- subscribers ---------------------------------------------------------------------
-    async def subscribe(self, kinds: Iterable[EventKind]) -> Inbox:
-        """An inbox for these kinds, receiving everything committed from now on."""
-        if not self.postgres and not self.inboxes:
-            # SQLite reads nothing while nobody listens: start from what is there now.
-            self.top = await self._last_id()
-            self.gaps.clear()
-        inbox = Inbox(frozenset(kinds))
+    async def subscribe(self, kinds: Iterable[EventKind], user_id: int | None = None) -> Inbox:
+        """An inbox for these kinds, receiving everything committed from now on; refused
+        (TooManySubscriptions) past the user's or the process's limit. Every subscriber is
+        checked against its viewer on every change of its kinds: without a bound, one user
+        opening thousands slowed everyone's requests at each change."""
+        # Counted before the first await, so subscriptions arriving together cannot all
+        # pass the check before any of them is counted.
+        if len(self.inboxes) + self._starting >= self.max_per_process:
+            raise TooManySubscriptions(
+                "This server holds as many live subscriptions as it may; try again later "
+                "or ask the administrator to add a server process."
+            )
+        if user_id is not None and self.per_user.get(user_id, 0) >= self.max_per_user:
+            raise TooManySubscriptions(
+                f"You hold {self.max_per_user} live subscriptions, the most one user may; "
+                "close other windows of the client (or their subscriptions) first."
+            )
+        if user_id is not None:
+            self.per_user[user_id] = self.per_user.get(user_id, 0) + 1
+        inbox = Inbox(frozenset(kinds), user_id)
+        self._starting += 1
+        try:
+            if not self.postgres and not self.inboxes:
+                # SQLite reads nothing while nobody listens: start from what is there now.
+                self.top = await self._last_id()
+                self.gaps.clear()
+        except BaseException:
+            self._forget_user(inbox)
+            raise
+        finally:
+            self._starting -= 1
         self.inboxes.add(inbox)
         SUBSCRIPTIONS.inc()
         return inbox
@@ -130,7 +171,16 @@ class Hub:
     def unsubscribe(self, inbox: Inbox) -> None:
         if inbox in self.inboxes:
             self.inboxes.discard(inbox)
+            self._forget_user(inbox)
             SUBSCRIPTIONS.dec()
+
+    def _forget_user(self, inbox: Inbox) -> None:
+        if inbox.user_id is not None:
+            left = self.per_user.get(inbox.user_id, 1) - 1
+            if left > 0:
+                self.per_user[inbox.user_id] = left
+            else:
+                self.per_user.pop(inbox.user_id, None)
 
     def poke(self) -> None:
         """Something was committed in this process: read now rather than at the next poll."""

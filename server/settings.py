@@ -102,10 +102,20 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5_000
-    # Field resolutions one query may ask for (page sizes multiplied through nested
-    # lists, see server/graphql/cost.py), and the seconds one request may run.
-    max_query_cost: int = 25_000
+    # Field resolutions one query may ask for (page sizes and the lists' stated bounds
+    # multiplied through, see server/graphql/cost.py), and the seconds one request may run.
+    # A page of 100 customers with every contact's name and phone is about 25,000 by the
+    # contacts' bound of 100: the limit leaves room for two such lists, not thirty.
+    max_query_cost: int = 50_000
     request_time_budget_seconds: float = 10.0
+    # What one answer may hold: fields completed (counted as it is built, so an answer
+    # larger than its estimate is stopped, not sent) and bytes once written as JSON.
+    max_response_fields: int = 200_000
+    max_response_bytes: int = 10_000_000
+    # Live subscriptions one user may hold at once (the client needs four per window), and
+    # one server process (each one is checked against its viewer on every change).
+    max_subscriptions_per_user: int = 40
+    max_subscriptions_per_process: int = 5_000
     # How long each process remembers which user a token belongs to, and each viewer's
     # grants and reporting line (0: never): a logout, a deactivation, a new grant or a new
     # manager reaches the other processes within this many seconds (access/reach.py).
@@ -157,6 +167,14 @@ class Settings:
             max_query_cost=_env_int(env, "CRM_MAX_QUERY_COST", base.max_query_cost),
             request_time_budget_seconds=_env_int(
                 env, "CRM_REQUEST_TIME_BUDGET_SECONDS", int(base.request_time_budget_seconds)
+            ),
+            max_response_fields=_env_int(env, "CRM_MAX_RESPONSE_FIELDS", base.max_response_fields),
+            max_response_bytes=_env_int(env, "CRM_MAX_RESPONSE_BYTES", base.max_response_bytes),
+            max_subscriptions_per_user=_env_int(
+                env, "CRM_MAX_SUBSCRIPTIONS_PER_USER", base.max_subscriptions_per_user
+            ),
+            max_subscriptions_per_process=_env_int(
+                env, "CRM_MAX_SUBSCRIPTIONS_PER_PROCESS", base.max_subscriptions_per_process
             ),
             session_cache_seconds=_env_int(
                 env, "CRM_SESSION_CACHE_SECONDS", base.session_cache_seconds
@@ -213,4 +231,10 @@ class Settings:
     def sqlite_path(self) -> Path | None:
         if not self.is_sqlite:
             return None
-        return Path(self.database_url.removeprefix("sqlite://").split("?", 1)[0])
+        # As Tortoise reads it: what follows "sqlite://" is the path, so "sqlite:///abs",
+        # "sqlite:////abs" (the SQLAlchemy spelling) and "sqlite://relative" all work; a
+        # path with two leading slashes means something else to POSIX, so fold them.
+        raw = self.database_url.removeprefix("sqlite://").split("?", 1)[0]
+        if raw.startswith("//"):
+            raw = "/" + raw.lstrip("/")
+        return Path(raw)

@@ -18,10 +18,12 @@ and their paths come out the same.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     Undefined,
@@ -86,10 +88,64 @@ def _plain_field(parent_type: GraphQLObjectType, name: str, details: Any) -> _Pl
     return (name, definition.python_name, leaf.coerce_output_value, non_null)
 
 
+def budget_exceeded(seconds: float) -> GraphQLError:
+    """The refusal of a request that ran past its time budget."""
+    return GraphQLError(
+        f"The request took longer than {seconds:g} s and was stopped; "
+        "nothing it was writing was kept.",
+        extensions={"code": "TIME_BUDGET_EXCEEDED"},
+    )
+
+
+class Stopped(BaseException):
+    """Execution abandoned as a whole (the time budget or the response's size ran out).
+
+    A BaseException on purpose: graphql-core turns any Exception raised under a field into
+    that field's null and error and goes on with the next one, so a plain exception would
+    stop one object and leave the thousands beside it to run. This one unwinds the whole
+    synchronous completion at once; the runner answers with its error."""
+
+    def __init__(self, error: GraphQLError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class Watchdog:
+    """The limits of one execution, checked as it completes objects.
+
+    `asyncio.timeout` only fires when the event loop gets control back: completing a large
+    result is synchronous work that never yields, and it held every other request of the
+    process for seconds. Every object completed passes `charge`, which counts its fields
+    against the response's limit and looks at the clock."""
+
+    __slots__ = ("deadline", "fields_left", "max_fields", "seconds")
+
+    def __init__(self, seconds: float, max_fields: int) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.max_fields = max_fields
+        self.fields_left = max_fields
+
+    def charge(self, fields: int) -> None:
+        self.fields_left -= fields
+        if self.fields_left < 0:
+            raise Stopped(
+                GraphQLError(
+                    f"The answer would hold more than {self.max_fields:,} fields and was "
+                    "stopped; ask for smaller pages or fewer fields.",
+                    extensions={"code": "RESPONSE_TOO_LARGE", "maxFields": self.max_fields},
+                )
+            )
+        if time.monotonic() > self.deadline:
+            raise Stopped(budget_exceeded(self.seconds))
+
+
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution, with plain fields completed in one step (see above)."""
+    """graphql-core's execution, with plain fields completed in one step (see above), under
+    a Watchdog when the runner gives one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.watchdog: Watchdog | None = kwargs.pop("watchdog", None)
         super().__init__(*args, **kwargs)
         # Per grouped field set (graphql-core memoizes one per selection, so a list's items
         # share it): its plain fields and the rest. The set itself is kept with its plan, so
@@ -143,7 +199,10 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if plain and not rest and not deferred:
                 is_type_of = object_type.is_type_of
                 completed: list[Any] = []
+                watchdog = self.watchdog
                 for item in result:
+                    if watchdog is not None:
+                        watchdog.charge(len(plain))
                     if item is None or (
                         is_type_of is not None and is_type_of(item, info) is not True
                     ):
@@ -166,6 +225,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        if self.watchdog is not None:
+            self.watchdog.charge(len(grouped_field_set))
         manager = self.middleware_manager
         if path is None or (manager is not None and manager.middlewares):
             return super().execute_fields(

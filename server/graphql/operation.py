@@ -15,14 +15,23 @@ Limits, in the order they are applied (each refusal carries `extensions.code`):
     GRAPHQL_VALIDATION_FAILED;
   - introspection without a token, where the settings forbid it: INTROSPECTION_DISABLED;
   - text no column can hold (NUL, lone surrogates), in variables or literals: BAD_USER_INPUT;
-  - the cost estimate over the budget (cost.py): QUERY_TOO_COMPLEX.
+  - the cost estimate over the budget, or a list asked for inside a list of its own kind
+    (cost.py): QUERY_TOO_COMPLEX;
+  - while it runs, the time budget (TIME_BUDGET_EXCEEDED) and the number of fields in the
+    answer (RESPONSE_TOO_LARGE), watched as each object completes (execution.Watchdog).
+
+Every transport runs through here: the fast JSON path, Strawberry's view (GET, uploads) and
+the WebSocket (queries, mutations and subscriptions alike), so none of them skips a limit
+or the masking of unexpected errors. Anonymous callers of a server that hides its schema
+get no "Did you mean …?" suggestions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,9 +49,11 @@ from graphql import (
     execute,
     parse,
     specified_rules,
+    subscribe,
     validate,
     visit,
 )
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.execution import Executor
 from strawberry.exceptions import MissingQueryError
 from strawberry.execution import optimized_is_awaitable
@@ -55,13 +66,23 @@ from strawberry.utils.operation import get_operation_type
 
 from server.domain.shared.errors import DomainError
 from server.domain.shared.validation import storable
-from server.graphql.cost import query_cost
+from server.graphql.cost import Estimate, query_cost
+from server.graphql.execution import Stopped, Watchdog, budget_exceeded
 from server.settings import Settings
 
 log = logging.getLogger("crm.graphql")
 
 # Cost estimates kept per document, one per value of the variables the estimate reads.
 _COSTS_PER_DOCUMENT = 64
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An operation that passed every check before execution."""
+
+    document: DocumentNode
+    kind: OperationType
+    hide_suggestions: bool
 
 
 @dataclass
@@ -75,7 +96,9 @@ class Prepared:
     has_unstorable_literal: bool = False
     operations: dict[str | None, OperationDefinitionNode] = field(default_factory=dict)
     fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
-    costs: OrderedDict[tuple[str | None, tuple[str, ...]], int] = field(default_factory=OrderedDict)
+    costs: OrderedDict[tuple[str | None, tuple[str, ...]], Estimate] = field(
+        default_factory=OrderedDict
+    )
     cost_reads: dict[str | None, frozenset[str]] = field(default_factory=dict)
 
 
@@ -91,6 +114,8 @@ class OperationRunner:
         self.schema = schema
         self.executor_class = executor_class
         self.max_cost = settings.max_query_cost
+        self.time_budget = settings.request_time_budget_seconds
+        self.max_response_fields = settings.max_response_fields
         self.max_tokens = settings.max_tokens
         self.anonymous_introspection = settings.introspection_without_token
         # Rule classes are made once: graphql-core's validation takes them as given.
@@ -101,12 +126,12 @@ class OperationRunner:
         )
         self.prepare = lru_cache(maxsize=256)(self._prepare)
 
-    def _prepare(self, query: str) -> Prepared:
+    def _prepare(self, query: str, hide_suggestions: bool = False) -> Prepared:
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
             return Prepared(document=None, errors=[error])
-        errors = validate(self.schema, document, self.rules)
+        errors = validate(self.schema, document, self.rules, hide_suggestions=hide_suggestions)
         if errors:
             return Prepared(document=document, errors=errors)
         operations: dict[str | None, OperationDefinitionNode] = {}
@@ -127,6 +152,49 @@ class OperationRunner:
             fragments=fragments,
         )
 
+    def check(
+        self,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        context: Any,
+        operation_name: str | None,
+        allowed: Iterable[OperationType],
+    ) -> Checked | list[GraphQLError]:
+        """Everything decided before execution, whichever transport brought the operation:
+        parse and validation (with the depth and alias rules), introspection, unstorable
+        text and the cost. The refusals (each with its code), or what to execute.
+
+        Raises Strawberry's own exceptions for an operation it cannot find or that may not
+        run here (a mutation over GET): the transports turn those into their HTTP 400 or
+        WebSocket close."""
+        if not query:
+            raise MissingQueryError
+        hide = self.hides_suggestions(context)
+        prepared = self.prepare(query, hide)
+        document = prepared.document
+        if document is None:
+            return mask(prepared.errors, context)
+        try:
+            kind = get_operation_type(document, operation_name)
+        except RuntimeError as error:
+            raise CannotGetOperationTypeError(operation_name) from error
+        if kind not in allowed:
+            raise InvalidOperationTypeError(kind)
+        if prepared.errors:
+            return mask(prepared.errors, context)
+        refusal = self._refusal(prepared, variables, context, operation_name)
+        if refusal is not None:
+            return [refusal]
+        return Checked(document=document, kind=kind, hide_suggestions=hide)
+
+    def hides_suggestions(self, context: Any) -> bool:
+        """Whether errors leave out "Did you mean …?": for anonymous callers of a production
+        server, to whom the schema is not shown (it names fields they may not know of)."""
+        if self.anonymous_introspection:
+            return False
+        viewer = getattr(context, "viewer", None)
+        return viewer is None or not viewer.is_authenticated
+
     async def run(
         self,
         query: str | None,
@@ -135,43 +203,91 @@ class OperationRunner:
         root_value: Any,
         operation_name: str | None,
         allowed: Iterable[OperationType],
-    ) -> ExecutionResult:
-        if not query:
-            raise MissingQueryError
-        prepared = self.prepare(query)
-        document = prepared.document
-        if document is None:
-            return ExecutionResult(data=None, errors=mask(prepared.errors, context))
-        # The same refusals, in the same order, as Strawberry's view expects of a schema:
-        # an operation it cannot find or may not run here (a mutation over GET) is an
-        # HTTP error, not a GraphQL one.
+    ) -> tuple[ExecutionResult, OperationType | None]:
+        """One query or mutation, within the request's time budget and response size, and
+        what kind of operation it was (None when it was refused before it could tell)."""
+        checked = self.check(query, variables, context, operation_name, allowed)
+        if isinstance(checked, list):
+            return ExecutionResult(data=None, errors=checked), None
+        watchdog = Watchdog(self.time_budget, self.max_response_fields)
         try:
-            kind = get_operation_type(document, operation_name)
-        except RuntimeError as error:
-            raise CannotGetOperationTypeError(operation_name) from error
-        if kind not in allowed:
-            raise InvalidOperationTypeError(kind)
-        if prepared.errors:
-            return ExecutionResult(data=None, errors=mask(prepared.errors, context))
-        refusal = self._refusal(prepared, variables, context, operation_name)
-        if refusal is not None:
-            return ExecutionResult(data=None, errors=[refusal])
-        outcome = execute(
-            self.schema,
-            document,
-            root_value=root_value,
-            context_value=context,
-            variable_values=variables,
-            operation_name=operation_name,
-            executor_class=self.executor_class,
-            # Strawberry's faster check (it types it as a plain bool).
-            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-            operation_extensions=None,
-        )
-        result = await outcome if isinstance(outcome, Awaitable) else outcome
+            # asyncio.timeout stops what awaits (a slow statement, a lock: its transaction
+            # rolls back); the watchdog stops what computes without awaiting.
+            async with asyncio.timeout(self.time_budget):
+                outcome = execute(
+                    self.schema,
+                    checked.document,
+                    root_value=root_value,
+                    context_value=context,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    executor_class=self.executor_class,
+                    # Strawberry's faster check (it types it as a plain bool).
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    hide_suggestions=checked.hide_suggestions,
+                    operation_extensions=None,
+                    watchdog=watchdog,
+                )
+                result = await outcome if isinstance(outcome, Awaitable) else outcome
+        except TimeoutError:
+            return ExecutionResult(data=None, errors=[budget_exceeded(self.time_budget)]), None
+        except Stopped as stopped:
+            return ExecutionResult(data=None, errors=[stopped.error]), checked.kind
         return ExecutionResult(
             data=result.data, errors=mask(result.errors, context) if result.errors else None
-        )
+        ), checked.kind
+
+    async def subscribe(
+        self,
+        checked: Checked,
+        variables: dict[str, Any] | None,
+        context: Any,
+        root_value: Any,
+        operation_name: str | None,
+    ) -> AsyncIterator[ExecutionResult]:
+        """A subscription that passed `check`: each event's result with its errors masked as
+        a query's are. The first result is the refusal when the stream could not start."""
+        try:
+            source = subscribe(
+                self.schema,
+                checked.document,
+                root_value=root_value,
+                context_value=context,
+                variable_values=variables,
+                operation_name=operation_name,
+                executor_class=self.executor_class,
+                hide_suggestions=checked.hide_suggestions,
+                operation_extensions=None,
+            )
+            stream = await source if isinstance(source, Awaitable) else source
+        except Exception as error:
+            yield ExecutionResult(data=None, errors=[_unexpected(error, context)])
+            return
+        if isinstance(stream, GraphQLExecutionResult):
+            # The subscription's resolver failed to start its stream: an exception of ours
+            # there is unexpected, with or without a path.
+            errors = [
+                _unexpected(error.original_error, context)
+                if error.original_error is not None
+                and not isinstance(error.original_error, GraphQLError | DomainError)
+                else _with_code(error)
+                for error in stream.errors or []
+            ]
+            yield ExecutionResult(data=stream.data, errors=errors or None)
+            return
+        try:
+            async for event in stream:
+                yield ExecutionResult(
+                    data=event.data, errors=mask(event.errors, context) if event.errors else None
+                )
+        except Exception as error:
+            # graphql-core leaves an exception of the event source to the caller: it ends
+            # the stream with an error a client may see (a code and the request id).
+            yield ExecutionResult(data=None, errors=[_unexpected(error, context)])
+        finally:
+            closing = getattr(stream, "aclose", None)
+            if closing is not None:
+                await closing()
 
     def _refusal(
         self,
@@ -197,8 +313,18 @@ class OperationRunner:
                 "send valid UTF-8 text.",
                 extensions={"code": "BAD_USER_INPUT"},
             )
-        cost = self._cost(prepared, variables or {}, operation_name)
-        if cost is not None and cost > self.max_cost:
+        estimate = self._cost(prepared, variables or {}, operation_name)
+        if estimate is None:
+            return None
+        if estimate.cycle is not None:
+            kind, outer, inner = estimate.cycle
+            return GraphQLError(
+                f"This query asks for a list of {kind} at {inner} inside a list of {kind} at "
+                f"{outer}; each turn multiplies the answer. Ask for the inner list on its own.",
+                extensions={"code": "QUERY_TOO_COMPLEX", "cycle": [outer, inner]},
+            )
+        cost = estimate.cost
+        if cost > self.max_cost:
             return GraphQLError(
                 f"This query would resolve about {cost:,} fields; the limit is "
                 f"{self.max_cost:,}. Ask for smaller pages or fewer nested lists.",
@@ -208,7 +334,7 @@ class OperationRunner:
 
     def _cost(
         self, prepared: Prepared, variables: dict[str, Any], operation_name: str | None
-    ) -> int | None:
+    ) -> Estimate | None:
         operation = (
             prepared.operations.get(operation_name)
             if operation_name is not None
@@ -222,16 +348,24 @@ class OperationRunner:
             known = prepared.costs.get(key)
             if known is not None:
                 return known
-        cost, reads = query_cost(self.schema, operation, prepared.fragments, variables)
-        prepared.cost_reads[operation_name] = reads
-        key = (operation_name, tuple(repr(variables.get(name)) for name in sorted(reads)))
-        prepared.costs[key] = cost
+        estimate = query_cost(self.schema, operation, prepared.fragments, variables)
+        prepared.cost_reads[operation_name] = estimate.reads
+        key = (
+            operation_name,
+            tuple(repr(variables.get(name)) for name in sorted(estimate.reads)),
+        )
+        prepared.costs[key] = estimate
         if len(prepared.costs) > _COSTS_PER_DOCUMENT:
             prepared.costs.popitem(last=False)
-        return cost
+        return estimate
 
 
 # -- errors: every error a client gets carries `extensions.code`
+
+
+def _unexpected(error: Exception, context: Any) -> GraphQLError:
+    """An exception raised outside any field (a subscription's source), masked."""
+    return _anonymised(GraphQLError(str(error), original_error=error), context)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
-from collections.abc import Iterable
+import time
+from collections.abc import AsyncGenerator, Iterable
+from dataclasses import replace
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry import relay
-from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES, _coerce_pre_execution_error
 from strawberry.types import ExecutionResult, Info
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from server.areas import GRAPHQL_MODULES
 from server.graphql.enums import MEANINGS
 from server.graphql.execution import PlainFieldsExecutionContext
+from server.graphql.observe import observed
 from server.graphql.operation import OperationRunner
 from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.scalars import SCALAR_OVERRIDES
 from server.i18n import translate
+from server.logs import CURRENT, RequestFacts
 from server.settings import Settings
 
 
@@ -145,7 +151,6 @@ Subscription = strawberry.type(
 
 class CrmSchema(strawberry.Schema):
     # Set by build_schema from the settings.
-    time_budget: float = 10.0
     runner: OperationRunner
 
     async def execute(
@@ -159,36 +164,99 @@ class CrmSchema(strawberry.Schema):
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         """Run through our OperationRunner (operation.py) instead of Strawberry's extension
-        runner, within the request's time budget: a query that would hold the server (and,
-        on SQLite, its one connection) longer is stopped, and its transaction rolled back."""
-        try:
-            async with asyncio.timeout(self.time_budget):
-                return await self.runner.run(
-                    query,
-                    variable_values,
-                    context_value,
-                    root_value,
-                    operation_name,
-                    allowed_operation_types
-                    if allowed_operation_types is not None
-                    else DEFAULT_ALLOWED_OPERATION_TYPES,
-                )
-        except TimeoutError:
-            return ExecutionResult(
-                data=None,
-                errors=[
-                    GraphQLError(
-                        f"The request took longer than {self.time_budget:g} s and was stopped; "
-                        "nothing it was writing was kept.",
-                        extensions={"code": "TIME_BUDGET_EXCEEDED"},
-                    )
-                ],
+        runner: its checks, its time budget (a query that would hold the server, and on
+        SQLite its one connection, longer is stopped and its transaction rolled back) and
+        its masking. Every HTTP path comes here; so does the WebSocket (`stream`)."""
+        facts = CURRENT.get()
+        if facts is not None and operation_name:
+            CURRENT.set(replace(facts, operation=operation_name))
+        started = time.perf_counter()
+        result, kind = await self.runner.run(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types
+            if allowed_operation_types is not None
+            else DEFAULT_ALLOWED_OPERATION_TYPES,
+        )
+        observed(context_value, operation_name, kind, result, time.perf_counter() - started)
+        return result
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> AsyncGenerator[ExecutionResult | PreExecutionError, None]:
+        """What the WebSocket runs (graphql-transport-ws): a query or mutation goes through
+        `execute` like an HTTP request; a subscription through the same checks before it
+        starts, with each event's errors masked. A refusal before anything ran comes as a
+        PreExecutionError, which the protocol sends as its `error` message."""
+        return self._checked_stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            frozenset(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES),
+        )
+
+    async def _checked_stream(
+        self,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        context: Any,
+        root_value: Any,
+        operation_name: str | None,
+        allowed: frozenset[OperationType],
+    ) -> AsyncGenerator[ExecutionResult | PreExecutionError, None]:
+        user = getattr(getattr(context, "viewer", None), "user", None)
+        CURRENT.set(
+            RequestFacts(
+                getattr(context, "request_id", ""), user.username if user else None, operation_name
             )
+        )
+        try:
+            checked = self.runner.check(query, variables, context, operation_name, allowed)
+        except (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError) as err:
+            # As Strawberry words them (the protocol closes the socket for some).
+            yield PreExecutionError(data=None, errors=[_coerce_pre_execution_error(err)])
+            return
+        if isinstance(checked, list):
+            yield PreExecutionError(data=None, errors=[_not_closing(e) for e in checked])
+            return
+        if checked.kind is not OperationType.SUBSCRIPTION:
+            yield await self.execute(query, variables, context, root_value, operation_name, allowed)
+            return
+        async for result in self.runner.subscribe(
+            checked, variables, context, root_value, operation_name
+        ):
+            yield result
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         # Unexpected errors are logged, with the request id, by operation.mask;
         # the rest are the client's mistakes and not worth a traceback in the log.
         return None
+
+
+def _not_closing(error: GraphQLError) -> GraphQLError:
+    """A syntax error as a plain GraphQLError with the same message, places and code:
+    Strawberry closes the whole socket on a syntax error, which would end the client's other
+    subscriptions for one bad document; the protocol's `error` message refuses only it."""
+    if not isinstance(error, GraphQLSyntaxError):
+        return error
+    return GraphQLError(
+        error.message,
+        source=error.source,
+        positions=error.positions,
+        extensions=error.extensions,
+    )
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -201,7 +269,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=PlainFieldsExecutionContext,
     )
-    schema.time_budget = settings.request_time_budget_seconds
     schema.runner = OperationRunner(schema._schema, settings, PlainFieldsExecutionContext)
     # Strawberry's built-in Node interface comes without a description; integrators need one.
     schema._schema.type_map["Node"].description = (

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
+import websockets
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
@@ -89,3 +91,74 @@ class Subscriber:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
+
+
+class Socket:
+    """A graphql-transport-ws connection spoken by hand, message by message: what a client
+    other than gql may send, and exactly what the server answers to each operation."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        self.url = url
+        self.token = token
+        self.answers: dict[str, asyncio.Queue[dict[str, Any]]] = {}
+        self._ids = 0
+        self._reader: asyncio.Task[None] | None = None
+        self.closed: asyncio.Future[tuple[int | None, str]] | None = None
+
+    async def __aenter__(self) -> Socket:
+        self.connection = await websockets.connect(
+            self.url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
+        )
+        payload = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        await self.connection.send(json.dumps({"type": "connection_init", "payload": payload}))
+        ack = json.loads(await asyncio.wait_for(self.connection.recv(), 5))
+        assert ack["type"] == "connection_ack", ack
+        self.closed = asyncio.get_running_loop().create_future()
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.connection:
+                message = json.loads(raw)
+                if message.get("type") == "ping":
+                    await self.connection.send(json.dumps({"type": "pong"}))
+                    continue
+                if "id" in message:
+                    self.answers.setdefault(message["id"], asyncio.Queue()).put_nowait(message)
+        finally:
+            if self.closed is not None and not self.closed.done():
+                self.closed.set_result(
+                    (self.connection.close_code, self.connection.close_reason or "")
+                )
+
+    async def start(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        """Send one operation (query, mutation or subscription); its id."""
+        self._ids += 1
+        op_id = str(self._ids)
+        self.answers.setdefault(op_id, asyncio.Queue())
+        payload: dict[str, Any] = {"query": query}
+        if variables is not None:
+            payload["variables"] = variables
+        await self.connection.send(
+            json.dumps({"id": op_id, "type": "subscribe", "payload": payload})
+        )
+        return op_id
+
+    async def answer(self, op_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The next `next` or `error` message of this operation."""
+        return await asyncio.wait_for(self.answers[op_id].get(), timeout)
+
+    async def run(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One operation's first answer, as HTTP would give it: {"data", "errors"} (an
+        `error` message is the errors of a refusal with no data)."""
+        message = await self.answer(await self.start(query, variables))
+        if message["type"] == "error":
+            return {"data": None, "errors": message["payload"]}
+        return message["payload"]
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.connection.close()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(self._reader, 5)

@@ -134,20 +134,25 @@ async def _from(app: Any, address: str) -> AsyncIterator[Api]:
         yield Api(client)
 
 
-async def test_forty_concurrent_wrong_passwords_lock_the_account(
+async def _checked(username: str) -> int:
+    """How many wrong passwords of this user were checked (each check of an existing user's
+    wrong password is audited)."""
+    user = await User.get(username=username)
+    return await AuditEntry.filter(action="user.login_failed", object_id=user.id).count()
+
+
+async def test_forty_concurrent_wrong_passwords_check_only_the_allowed_number(
     company: Company, app: Any
 ) -> None:
     async with _from(app, "203.0.113.7") as attacker:
         answers = await asyncio.gather(
             *[attacker.data(LOGIN, {"u": "admin", "p": f"guess-{n}"}) for n in range(40)]
         )
-        codes = {a["login"]["userErrors"][0]["code"] for a in answers}
-        assert codes <= {"INVALID_CREDENTIALS", "LOCKED"}
-        [row] = await LoginThrottle.filter(key="name:admin@203.0.113.7")
-        assert (
-            row.failures + sum(a["login"]["userErrors"][0]["code"] == "LOCKED" for a in answers)
-            == 40
-        )  # every wrong password counted or refused as locked: none lost
+        codes = [a["login"]["userErrors"][0]["code"] for a in answers]
+        # Five guesses were checked (the limit), however the forty interleaved.
+        assert codes.count("INVALID_CREDENTIALS") == 5
+        assert codes.count("LOCKED") == 35
+        assert await _checked("admin") == 5
         locked = await attacker.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
         assert locked["login"]["userErrors"][0]["code"] == "LOCKED"
         assert locked["login"]["token"] is None
@@ -155,6 +160,29 @@ async def test_forty_concurrent_wrong_passwords_lock_the_account(
     async with _from(app, "10.0.0.5") as desk:
         ok = await desk.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
         assert ok["login"]["token"]
+
+
+async def test_the_right_password_sent_with_the_guesses_beyond_the_count_is_refused(
+    company: Company, app: Any
+) -> None:
+    async with _from(app, "203.0.113.8") as attacker:
+        guesses = [
+            asyncio.ensure_future(attacker.data(LOGIN, {"u": "admin", "p": f"guess-{n}"}))
+            for n in range(39)
+        ]
+        # Sent while the guesses are still being checked, once they have taken the count.
+        for _ in range(500):
+            row = await LoginThrottle.get_or_none(key="name:admin@203.0.113.8")
+            if row is not None and row.failures >= 5:
+                break
+            await asyncio.sleep(0.005)
+        right = await attacker.data(LOGIN, {"u": "admin", "p": "correct horse battery"})
+        answers = await asyncio.gather(*guesses)
+    assert right["login"]["token"] is None
+    assert right["login"]["userErrors"][0]["code"] == "LOCKED"
+    codes = [a["login"]["userErrors"][0]["code"] for a in answers]
+    assert codes.count("INVALID_CREDENTIALS") == 5
+    assert await _checked("admin") == 5
 
 
 async def test_a_lock_does_not_tell_whether_the_username_exists(company: Company, app: Any) -> None:

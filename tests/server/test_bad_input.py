@@ -348,6 +348,28 @@ async def test_production_hides_graphiql_and_anonymous_introspection(
         assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ custmer { id } }", None),
+        ("{ viewer { usernme } }", None),
+        ("query($s: [Stage!]) { customers(filter: {stages: $s}) { totalCount } }", {"s": ["WONN"]}),
+        ('mutation { logn(username: "x", password: "y") { token } }', None),
+    ],
+)
+async def test_production_suggests_no_field_names_to_anonymous_callers(
+    company: Company, settings: Settings, query: str, variables: dict[str, Any] | None
+) -> None:
+    """ "Did you mean …?" would tell a caller who may not see the schema what is in it."""
+    async with _app_with(settings, production=True) as client:
+        anonymous = await Api(client).post(query, variables)
+        signed_in = await Api(client, company.tokens["r1"]).post(query, variables)
+    assert anonymous["errors"] and "Did you mean" not in str(anonymous)
+    assert _codes(anonymous) == _codes(signed_in)
+    # A signed-in caller may read the schema: the hints help them.
+    assert "Did you mean" in str(signed_in)
+
+
 def test_production_comes_from_the_environment() -> None:
     prod = Settings.from_env({"CRM_PRODUCTION": "1"})
     assert not prod.serves_graphiql and not prod.introspection_without_token

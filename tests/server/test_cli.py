@@ -325,3 +325,41 @@ asyncio.run(main())
     assert "failed_logins" not in columns and "locked_until" not in columns
     # The payment terms written in words became a number of days (migration 0012).
     assert customer == (1, None, "2026-11-30 16:30:00+00:00", 60)
+
+
+def _url_forms(tmp: Path) -> list[tuple[str, Path]]:
+    """Every spelling of a SQLite URL the server accepts, and the file each one names."""
+    return [
+        (f"sqlite://{tmp / 'a' / 'crm.sqlite3'}", tmp / "a" / "crm.sqlite3"),
+        (f"sqlite:///{tmp / 'b' / 'crm.sqlite3'}", tmp / "b" / "crm.sqlite3"),
+        (f"sqlite://{tmp / 'c' / 'crm.sqlite3'}?journal_mode=WAL", tmp / "c" / "crm.sqlite3"),
+        ("sqlite://d/crm.sqlite3", tmp / "d" / "crm.sqlite3"),  # relative to where it runs
+        (f"sqlite://{tmp / 'e f' / 'crm.sqlite3'}", tmp / "e f" / "crm.sqlite3"),
+    ]
+
+
+def test_every_command_takes_every_sqlite_url_form(tmp_path: Path) -> None:
+    for url, file in _url_forms(tmp_path):
+        env = {**os.environ, "CRM_DATABASE_URL": url}
+
+        def run(*args: str, env: dict[str, str] = env) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "server", *args],
+                input="s3cret-pass\n",
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp_path,
+                timeout=120,
+            )
+
+        for args in (("migrate",), ("createuser", "boss"), ("backup", str(file) + ".tar")):
+            done = run(*args)
+            assert done.returncode == 0, (url, args, done.stderr)
+            assert "Traceback" not in done.stderr
+        assert file.is_file(), url
+        restored_url = url.replace("crm.sqlite3", "restored.sqlite3")
+        restored = run("restore", str(file) + ".tar", env={**env, "CRM_DATABASE_URL": restored_url})
+        assert restored.returncode == 0, (url, restored.stderr)
+        with sqlite3.connect(file.with_name("restored.sqlite3")) as db:
+            assert db.execute("SELECT username FROM app_user").fetchall() == [("boss",)]

@@ -31,7 +31,10 @@ STEP = f"""mutation($i: CollectionStepInput!) {{ collectionStep(input: $i) {{
   collectionCase {{ {CASE} }} userErrors {{ field code message }} }} }}"""
 CLASSIFY = f"""mutation($i: CollectionClassifyInput!) {{ collectionClassify(input: $i) {{
   collectionCase {{ {CASE} }} userErrors {{ field code }} }} }}"""
-BOARD = f"{{ collections {{ columns {{ step count cases {{ {CASE} customerName }} }} }} }}"
+# The board's cases without their entries: every entry of every case on the board is a list
+# inside a list inside a list, more than the cost limit lets one query ask for.
+BOARD_CASE = CASE.replace("entries { action step outcome actor { username } }", "")
+BOARD = f"{{ collections {{ columns {{ step count cases {{ {BOARD_CASE} customerName }} }} }} }}"
 
 
 @pytest.fixture

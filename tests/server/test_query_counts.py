@@ -352,7 +352,7 @@ async def test_orders_with_lines_and_answered_follow_ups_do_not_grow(
         return str(GlobalID("Customer", str(customer.id)))
 
     query = """query($id: ID!) { customer(id: $id) {
-      salesOrders(first: 100) { nodes { total { amount } lines { product amount { amount } } } }
+      salesOrders(first: 30) { nodes { total { amount } lines { product amount { amount } } } }
       followUps(status: [DONE]) { answeredBy { summary } } } }"""
     counts = []
     for n in (3, 30):

@@ -80,11 +80,13 @@ class ApiToken(Model):
 
 
 class LoginThrottle(Model):
-    """Failed logins counted per key within a window, and the lock they lead to.
+    """Login attempts counted per key within a window, and the lock they lead to.
 
     Keys: "name:<username>@<address>" (one account from one client address, whether the
-    account exists or not) and "addr:<address>" (every guess from one address). A row is
-    only ever changed by single UPDATE statements, so concurrent failures all count.
+    account exists or not) and "addr:<address>" (every guess from one address). An attempt
+    is counted before its password is checked (`failures` counts those not forgiven by a
+    success), and a row is only ever changed by single conditional UPDATE statements, so
+    concurrent attempts cannot check more passwords than the limit.
     """
 
     id = fields.IntField(primary_key=True)

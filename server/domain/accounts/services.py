@@ -118,31 +118,40 @@ def _address_key(address: str) -> str:
     return f"addr:{address[:60]}"
 
 
-async def _locked_for(keys: list[str], now: datetime) -> datetime | None:
-    until = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).values_list(
-        "locked_until", flat=True
-    )
-    return max(cast(list[datetime], until)) if until else None
+async def _claim(key: str, limit: int, policy: LoginPolicy, now: datetime) -> datetime | None:
+    """Count one attempt for `key` before its password is checked: None when it may go on,
+    or until when the key is locked (it used its `limit` attempts in this window).
 
-
-async def _count_failure(key: str, limit: int, policy: LoginPolicy, now: datetime) -> None:
-    """One more failure for `key`, atomically; the limit reached locks it for a while.
-
-    Each step is a single conditional statement: forty wrong passwords arriving together
-    are forty increments, never forty reads of the same count written back.
+    The count is taken first and atomically, by conditional statements only, so forty
+    attempts arriving together are at most `limit` checks of the password, however they
+    interleave: a guess is counted whether or not its check has finished.
     """
-    stale = now - policy.lockout
-    restarted = await LoginThrottle.filter(key=key, window_started_at__lt=stale).update(
-        failures=1, window_started_at=now, locked_until=None
+    # A lock that has run out, or a window that passed without one, starts a new window;
+    # only one of several concurrent attempts can match this condition.
+    await LoginThrottle.filter(
+        Q(locked_until__lte=now)
+        | Q(locked_until__isnull=True, window_started_at__lt=now - policy.lockout),
+        key=key,
+    ).update(failures=0, window_started_at=now, locked_until=None)
+    claimed = await LoginThrottle.filter(key=key, failures__lt=limit).update(
+        failures=F("failures") + 1
     )
-    if not restarted and not await LoginThrottle.filter(key=key).update(failures=F("failures") + 1):
+    if not claimed:
         try:
             await LoginThrottle.create(key=key, failures=1, window_started_at=now)
-        except IntegrityError:  # a concurrent failure created it first
-            await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
+            claimed = 1
+        except IntegrityError:  # it exists: this window's attempts are used up
+            claimed = await LoginThrottle.filter(key=key, failures__lt=limit).update(
+                failures=F("failures") + 1
+            )
+    # The attempt that reached the limit locks the key for the lockout from now.
     await LoginThrottle.filter(key=key, failures__gte=limit, locked_until__isnull=True).update(
         locked_until=now + policy.lockout
     )
+    if claimed:
+        return None
+    until = await LoginThrottle.filter(key=key).values_list("locked_until", flat=True)
+    return cast(datetime, until[0]) if until and until[0] else now + policy.lockout
 
 
 async def unlock(username: str | None = None) -> int:
@@ -169,21 +178,21 @@ async def login(
     name = username.strip().lower()
     keys = [_name_key(name, address), _address_key(address)]
     now = _now()
-    until = await _locked_for(keys, now)
-    if until is not None:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise DomainError.single(
-            ErrorCode.LOCKED,
-            N_("Too many failed logins: try again in {minutes} minute(s)."),
-            "username",
-            minutes=minutes,
-        )
+    for key, limit in ((keys[0], policy.max_failures), (keys[1], policy.max_failures_per_address)):
+        until = await _claim(key, limit, policy, now)
+        if until is not None:
+            minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+            raise DomainError.single(
+                ErrorCode.LOCKED,
+                N_("Too many failed logins: try again in {minutes} minute(s)."),
+                "username",
+                minutes=minutes,
+            )
     user = await User.get_or_none(username=name) if name and len(name) <= 64 else None
     # Verify even for an unknown user so response time does not reveal which names exist.
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active or not ok:
-        await _count_failure(keys[0], policy.max_failures, policy, now)
-        await _count_failure(keys[1], policy.max_failures_per_address, policy, now)
+        # The attempt was counted before the check: nothing more to count.
         if user is not None:
             await audit.record(
                 Viewer(user=None, request_id=request_id), "user.login_failed", "User", user.id
@@ -192,8 +201,11 @@ async def login(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     expires_at = now + policy.token_ttl
     async with in_transaction():
-        # A success forgives this name's failures from here (not the address's).
+        # A success forgives this name's attempts from here, and gives the address back
+        # the one it counted (an office behind one address signs in all day).
         await LoginThrottle.filter(key=keys[0]).delete()
+        await LoginThrottle.filter(key=keys[1], failures__lte=1, locked_until__isnull=True).delete()
+        await LoginThrottle.filter(key=keys[1], failures__gt=0).update(failures=F("failures") - 1)
         # Tokens that can no longer authenticate are only clutter: drop them as a new one
         # is issued, so the table stays the size of the live sessions.
         await ApiToken.filter(

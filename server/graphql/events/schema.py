@@ -25,7 +25,7 @@ from server.domain.live.audience import may_hear
 from server.domain.shared.errors import DomainError
 from server.graphql.common import argument_error, decode_id
 from server.graphql.enums import mirror
-from server.hub import HUB, Overflowed
+from server.hub import HUB, Overflowed, TooManySubscriptions
 from server.metrics import EVENTS
 
 if TYPE_CHECKING:
@@ -141,7 +141,11 @@ async def _listen(
         yield _ended("Sign in first: send the token in connection_init.", "UNAUTHENTICATED")
         return
     kinds = frozenset(kinds)
-    inbox = await HUB.subscribe(kinds)
+    try:
+        inbox = await HUB.subscribe(kinds, context.viewer.user.id)
+    except TooManySubscriptions as refused:
+        yield _ended(refused.message, "TOO_MANY_SUBSCRIPTIONS")
+        return
     try:
         while True:
             try:
