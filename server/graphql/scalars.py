@@ -13,8 +13,8 @@ from typing import Any
 
 from strawberry.types.scalar import ScalarDefinition
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
+from server.domain.shared.validation import EARLIEST, LATEST
+
 _RANGE = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
 
 

@@ -31,13 +31,25 @@ from server.logs import CURRENT, RequestFacts
 from server.settings import Settings
 
 
+def _node_type(info: Info, gid: relay.GlobalID) -> type[relay.Node] | None:
+    """The object type an ID names, or None for one naming no object type of ours (an
+    unknown name, or an interface such as Node, which has no rows of its own)."""
+    try:
+        node_type = gid.resolve_type(info)
+    except Exception:
+        return None
+    definition = getattr(node_type, "__strawberry_definition__", None)
+    if definition is None or definition.is_interface or node_type is relay.Node:
+        return None
+    return node_type if issubclass(node_type, relay.Node) else None
+
+
 async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
     """Each ID through its own type's resolve_nodes, which applies that type's visibility."""
-    by_type: dict[type, list[int]] = {}
+    by_type: dict[type[relay.Node], list[int]] = {}
     for index, gid in enumerate(ids):
-        try:
-            node_type = gid.resolve_type(info)
-        except Exception:  # an ID naming no type of ours reads as missing
+        node_type = _node_type(info, gid)
+        if node_type is None:  # an ID naming no type of ours reads as missing
             continue
         by_type.setdefault(node_type, []).append(index)
     results: list[relay.Node | None] = [None] * len(ids)
@@ -63,7 +75,8 @@ class _Nodes:
     """The Relay entry points, beside the areas' parts."""
 
     @strawberry.field(
-        description="Any object by its global ID; null when missing or not visible to you.",
+        description="Any object by its global ID; null when missing or not visible to you, "
+        "NOT_FOUND when the ID names no type of this schema.",
         # Open: each type's resolve_nodes applies its own visibility (nothing, anonymously).
         permission_classes=[Anyone],
     )
@@ -72,6 +85,11 @@ class _Nodes:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="A global ID.")],
     ) -> relay.Node | None:
+        if _node_type(info, id) is None:
+            raise GraphQLError(
+                "No object has this ID: it names no type of this schema.",
+                extensions={"code": "NOT_FOUND", "argument": "id"},
+            )
         [found] = await _resolve(info, [id])
         return found
 

@@ -102,7 +102,86 @@ async def test_a_cursor_for_a_moment_outside_the_calendar_is_refused(company: Co
         assert codes == ["INVALID"]
 
 
+# Every list a cursor pages, in each order it can be sorted by, and who may read it.
+PAGED_LISTS = [
+    ("r1", "customers(first: 5, after: $a, orderBy: {field: GRADE, direction: ASC})"),
+    ("r1", "customers(first: 5, after: $a, orderBy: {field: NAME, direction: DESC})"),
+    ("r1", "customers(first: 5, after: $a, orderBy: {field: UPDATED_AT, direction: DESC})"),
+    ("admin", "users(first: 5, after: $a)"),
+    ("admin", "accessRequests(first: 5, after: $a)"),
+    ("admin", "auditLog(first: 5, after: $a)"),
+    ("r1", "complaints(first: 5, after: $a)"),
+    ("r1", "followUpQueue { overdue(first: 5, after: $a)"),
+]
+# Values of the wrong type for whatever column a list sorts by.
+CRAFTED_VALUES = [
+    "[12345, 1]",
+    '["2026-13-45", 1]',
+    "[null, 1]",
+    '["", 1]',
+    '["\\u0000", 1]',
+    "[true, 1]",
+    '["' + "x" * 300 + '", 1]',
+]
+
+
+@pytest.mark.parametrize("payload", CRAFTED_VALUES)
+@pytest.mark.parametrize(("who", "field"), PAGED_LISTS)
+async def test_no_crafted_cursor_is_an_internal_error_on_any_list(
+    company: Company, who: str, field: str, payload: str
+) -> None:
+    """Decoded against the types of the list's own ordering: a value its column cannot hold
+    is INVALID on its argument (whether the rows or only the count are asked for); one it
+    can hold (a name may read "2026-13-45") pages on from there."""
+    closing = "}" * (field.count("{") - field.count("}") + 1)
+    for selection in ("nodes { __typename }", "totalCount"):
+        query = f"query($a: String) {{ {field} {{ {selection} }} {closing}"
+        body = await _post_ascii(company.api(who), query, {"a": _cursor(payload)})
+        assert _codes(body) in ([], ["INVALID"]), (query, payload, body)
+        if body.get("errors"):
+            assert body["errors"][0]["extensions"]["argument"] == "after"
+
+
+@pytest.mark.parametrize(
+    ("who", "field", "payload"),
+    [
+        ("r1", PAGED_LISTS[0][1], "[12345, 1]"),
+        ("r1", PAGED_LISTS[0][1], '["2026-13-45", 1]'),
+        ("r1", PAGED_LISTS[1][1], "[null, 1]"),
+        ("r1", PAGED_LISTS[1][1], '["\\u0000", 1]'),
+        ("admin", "users(first: 5, after: $a)", "[null, 1]"),
+        ("admin", "accessRequests(first: 5, after: $a)", '["2026-13-45", 1]'),
+        ("admin", "accessRequests(first: 5, after: $a)", '["", 1]'),
+        ("admin", "auditLog(first: 5, after: $a)", '["2026-13-45", 1]'),
+        ("admin", "auditLog(first: 5, after: $a)", '["\\u0000", 1]'),
+        ("r1", "followUpQueue { overdue(first: 5, after: $a)", '["garbage", 1]'),
+        ("r1", "followUpQueue { upcoming(first: 5, after: $a)", "[1, 2, 3, 4, 5, 6]"),
+    ],
+)
+async def test_a_cursor_its_ordering_cannot_hold_is_refused(
+    company: Company, who: str, field: str, payload: str
+) -> None:
+    closing = "}" * (field.count("{") - field.count("}") + 1)
+    for selection in ("nodes { __typename }", "totalCount"):
+        query = f"query($a: String) {{ {field} {{ {selection} }} {closing}"
+        body = await _post_ascii(company.api(who), query, {"a": _cursor(payload)})
+        assert _codes(body) == ["INVALID"], (query, payload, body)
+
+
 # --- Global IDs ----------------------------------------------------------------------------
+
+
+async def test_an_id_naming_no_object_type_is_not_found(company: Company) -> None:
+    for raw in ("Node:1", "Nothing:1", "Nope:1", "Connection:1"):
+        body = await company.api("r1").post(
+            "query($i: ID!) { node(id: $i) { id } }", {"i": _b64(raw)}
+        )
+        assert body["data"] == {"node": None}
+        assert _codes(body) == ["NOT_FOUND"], body
+    many = await company.api("r1").data(
+        "query($i: [ID!]!) { nodes(ids: $i) { id } }", {"i": [_b64("Node:1")]}
+    )
+    assert many == {"nodes": [None]}
 
 
 async def test_ids_that_are_not_ours_read_as_missing(company: Company) -> None:
@@ -117,7 +196,6 @@ async def test_ids_that_are_not_ours_read_as_missing(company: Company) -> None:
         "Customer:2147483648",
         "Customer:-1",
         "Customer: 1",
-        "Nope:1",
     ):
         body = await api.post(
             "query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }",

@@ -15,11 +15,24 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
+from tortoise.fields import (
+    BigIntField,
+    BooleanField,
+    CharField,
+    DateField,
+    DatetimeField,
+    Field,
+    IntField,
+    SmallIntField,
+    TextField,
+)
+from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server.domain.shared.errors import N_, DomainError, ErrorCode
 from server.domain.shared.ids import db_id
+from server.domain.shared.validation import EARLIEST, LATEST, storable
 
 M = TypeVar("M", bound=Model)
 
@@ -129,16 +142,78 @@ def _plain_value(value: Any) -> Any:
     raise ValueError("not a cursor value")
 
 
-def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[list[Any], int]:
-    """The sort values and primary key in a cursor; INVALID_CURSOR (on `field`) for one that is too
-    long, not ours, or from another list."""
+def _column_field(model: type[Model] | None, column: str) -> Field[Any] | None:
+    """The model field a sort column reads (following relations written a__b); None for a
+    column that is no field (an annotation), or when the model is not known."""
+    if model is None:
+        return None
+    *path, last = column.split("__")
+    for name in path:
+        relation = model._meta.fields_map.get(name)
+        related = getattr(relation, "related_model", None)
+        if related is None:
+            return None
+        model = related
+    return model._meta.fields_map.get(last)
+
+
+def _typed(field: Field[Any] | None, part: SortKey, value: Any) -> Any:
+    """A cursor value as its column holds it: the column's own type decides what is
+    accepted, so a crafted cursor is refused here rather than by the database (a number
+    for an enum column, a 13th month, text with a NUL, null in a column that has none)."""
+    if value is None:
+        # Refused for nullable columns too: the keyset comparison (a > x) cannot start
+        # after a null; the lists whose sort columns may hold one place those rows so a
+        # page never ends on one (they filter them out or sort by a column that has none).
+        raise ValueError("null in a cursor")
+    if field is None:
+        return part.decode(value)
+    if isinstance(field, CharEnumFieldInstance | IntEnumFieldInstance):
+        return field.enum_type(value)
+    if isinstance(field, DatetimeField):
+        if not isinstance(value, str):
+            raise ValueError("not a moment")
+        moment = DATETIME(value)
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise ValueError("out of range")
+        return moment
+    if isinstance(field, DateField):
+        if not isinstance(value, str):
+            raise ValueError("not a day")
+        day = DATE(value)
+        if not EARLIEST <= day <= LATEST:
+            raise ValueError("out of range")
+        return day
+    if isinstance(field, BooleanField):
+        if not isinstance(value, bool):
+            raise ValueError("not a flag")
+        return value
+    if isinstance(field, IntField | BigIntField | SmallIntField):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("not a number")
+        return value
+    if isinstance(field, CharField | TextField):
+        if not isinstance(value, str) or not storable(value):
+            raise ValueError("not text")
+        if isinstance(field, CharField) and len(value) > field.max_length:
+            raise ValueError("too long")
+        return value
+    return part.decode(value)
+
+
+def decode_cursor(
+    cursor: str, sort: SortKey, field: str, model: type[Model] | None = None
+) -> tuple[list[Any], int]:
+    """The sort values and primary key in a cursor, each of its column's type (`model`'s
+    fields decide); INVALID_CURSOR (on `field`) for one that is too long, not ours, from
+    another list, or holding a value its column could not."""
     parts = sort.parts()
     try:
         if len(cursor) > MAX_CURSOR_LENGTH:
             raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(decoded, list):
+        if not isinstance(decoded, list) or not decoded:
             raise ValueError("not a list")
         *values, raw_pk = decoded
         if len(values) != len(parts):
@@ -146,7 +221,10 @@ def decode_cursor(cursor: str, sort: SortKey, field: str) -> tuple[list[Any], in
         pk = db_id(raw_pk)
         if pk is None:
             raise ValueError("not an id")
-        return [p.decode(_plain_value(v)) for p, v in zip(parts, values, strict=True)], pk
+        return [
+            _typed(_column_field(model, p.column), p, _plain_value(v))
+            for p, v in zip(parts, values, strict=True)
+        ], pk
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise DomainError.single(ErrorCode.INVALID, "Not a cursor from this list.", field) from exc
 
@@ -212,15 +290,16 @@ async def paginate(
     items are plain rows (dicts) of those columns, the sort columns and the id added."""
     size = page_size(args)
     forward = not (args.last is not None and args.first is None)
+    # Cursors are read even when no row is: a garbage cursor is refused, never ignored.
+    after = decode_cursor(args.after, sort, "after", base.model) if args.after else None
+    before = decode_cursor(args.before, sort, "before", base.model) if args.before else None
     if not fetch:
         return Page([], False, False, sort, base)
     query = base
-    if args.after:
-        values, pk = decode_cursor(args.after, sort, "after")
-        query = query.filter(_after(sort, values, pk, True))
-    if args.before:
-        values, pk = decode_cursor(args.before, sort, "before")
-        query = query.filter(_after(sort, values, pk, False))
+    if after is not None:
+        query = query.filter(_after(sort, *after, True))
+    if before is not None:
+        query = query.filter(_after(sort, *before, False))
     # One row more than asked tells whether another page exists, without a count.
     ordered = query.order_by(*_order(sort, forward)).limit(size + 1)
     rows: list[Any]

@@ -10,6 +10,11 @@ from typing import Any, cast
 
 from server.domain.shared.errors import N_, DomainError, ErrorCode, FieldProblem
 
+# The days business dates may fall on: the API's Date scalar and cursors refuse others
+# (year 1 or 9999 plus a cadence, or turned into UTC, overflows Python's calendar).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
 
 class FieldInvalid(Exception):
     """A value a validator refuses: the code, and a message template with its params."""
