@@ -282,7 +282,7 @@ class CrmGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": "Sign in: send a valid bearer token."})
         context.viewer = Viewer(user=user, request_id=context.request_id)
         context.token = token
-        context.currency = await CURRENCY.get()
+        context.currency = await CURRENCY.apply()
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         # Read off the raw headers in one pass: Starlette's Headers object, built per
@@ -305,7 +305,7 @@ class CrmGraphQL(GraphQL[Context, None]):
             viewer=Viewer(user=user, request_id=request_id),
             settings=self.settings,
             # Anonymous requests read no amounts (nor the settings row for their label).
-            currency=await CURRENCY.get() if user is not None else "CNY",
+            currency=await CURRENCY.apply() if user is not None else "CNY",
             token=token,
             client_address=client.host if client else "unknown",
         )

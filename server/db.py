@@ -12,6 +12,7 @@ from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
 from server.areas import MODEL_MODULES
+from server.domain.company.currency import CURRENCY
 from server.settings import Settings
 
 APP_LABEL = "crm"
@@ -105,8 +106,11 @@ async def apply_migrations() -> list[str]:
 
 @asynccontextmanager
 async def orm(settings: Settings) -> AsyncIterator[None]:
+    """The ORM for a command of the command line, with the company's money rules in force
+    (its largest amount) as a request has them."""
     await init_orm(settings)
     try:
+        await CURRENCY.apply()
         yield
     finally:
         await Tortoise.close_connections()

@@ -9,10 +9,12 @@ refused while the variables are read, with GRAPHQL_VALIDATION_FAILED and a sente
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from strawberry.types.scalar import ScalarDefinition
 
+from server.domain.shared.money import amount_from_text
 from server.domain.shared.validation import EARLIEST, LATEST
 
 _RANGE = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
@@ -71,4 +73,17 @@ DATETIME = ScalarDefinition(
     origin=datetime,
 )
 
-SCALAR_OVERRIDES: dict[object, Any] = {date: DATE, datetime: DATETIME}
+DECIMAL = ScalarDefinition(
+    name="Decimal",
+    description="An exact decimal number as text, never a float. Amounts sent are ASCII "
+    'digits with at most one point and two decimals ("1234.50", or a whole number); '
+    "exponents, separators, spaces and other scripts' digits are refused, as is anything "
+    "over the company's largest amount (companySettings.largestAmount).",
+    specified_by_url=None,
+    serialize=str,
+    parse_value=amount_from_text,
+    parse_literal=None,
+    origin=Decimal,
+)
+
+SCALAR_OVERRIDES: dict[object, Any] = {date: DATE, datetime: DATETIME, Decimal: DECIMAL}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from server.domain.shared.money import DEFAULT_LARGEST_MINOR
 from server.domain.shared.timefields import UtcDatetimeField
 
 SETTINGS_ID = 1
@@ -53,6 +54,10 @@ class CompanySettings(Model):
     # The one currency every amount is kept in (ISO 4217, two decimal places). It can only
     # change while no order, receivable or payment is recorded.
     currency = fields.CharField(max_length=3, default="CNY")
+    # The largest single amount accepted anywhere (a payment, a debt, a price), in minor
+    # units: 1,000,000,000.00 unless the company says otherwise. A mistyped amount (twelve
+    # digits for nine) is refused instead of recorded.
+    largest_amount_minor = fields.BigIntField(default=DEFAULT_LARGEST_MINOR)
     # Receivables (DOMAIN.md §6): the days of credit when a customer's archive names none;
     # whether recording an order records what the customer owes for it; how many days
     # before a due date the owner's payment reminder falls due.

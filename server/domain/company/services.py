@@ -104,6 +104,16 @@ def _edges(value: Any) -> str:
     return ",".join(str(d) for d in days)
 
 
+def _largest(value: Any) -> int:
+    """The company's largest amount: more than zero and within what a column holds (not
+    checked against the current largest, which it replaces)."""
+    token = money.LARGEST.set(money.MAX_MINOR - 1)
+    try:
+        return money.positive_amount(value)
+    finally:
+        money.LARGEST.reset(token)
+
+
 SETTINGS_FIELDS: dict[str, v.Validator] = {
     "cadence_a_days": v.int_range(1, 3660),
     "cadence_b_days": v.int_range(1, 3660),
@@ -133,8 +143,13 @@ SETTINGS_FIELDS: dict[str, v.Validator] = {
     "receivables_from_orders": v.passthrough,
     "payment_reminder_days": v.int_range(0, 60),
     "aging_edges": _edges,
+    "largest_amount": _largest,
 }
-_MONEY = {"vip_single_order": "vip_single_order_minor", "vip_monthly": "vip_monthly_minor"}
+_MONEY = {
+    "vip_single_order": "vip_single_order_minor",
+    "vip_monthly": "vip_monthly_minor",
+    "largest_amount": "largest_amount_minor",
+}
 
 
 async def update_settings(

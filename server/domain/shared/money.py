@@ -12,37 +12,70 @@ never depends on which currency a process last read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from server.domain.shared.errors import ErrorCode
+from server.domain.shared.errors import N_, ErrorCode
 from server.domain.shared.validation import FieldInvalid
 
 MINOR_DIGITS = 2
 _SCALE = 10**MINOR_DIGITS
 # Ten trillion in major units: more than any one company's debt, and well inside BIGINT.
+# No setting may raise the largest amount past it.
 MAX_MINOR = 10**15
+# The largest single amount a company accepts unless its settings say otherwise: one
+# billion (10亿). A 123-billion payment is a typing mistake, not a payment.
+DEFAULT_LARGEST_MINOR = 1_000_000_000 * _SCALE
+# The company's largest amount for the request being answered (set from the company
+# settings as each request starts; the default elsewhere).
+LARGEST: ContextVar[int] = ContextVar("crm_largest_amount", default=DEFAULT_LARGEST_MINOR)
+
+# How an amount is written, the one form accepted: ASCII digits with at most one point
+# ("1234.50"), a minus sign for the few amounts that may be negative. Python's Decimal also
+# reads "1e5", "1_000", " 1.00" and full-width or Arabic-Indic digits; each of those was
+# once recorded as an amount nobody typed. More than two decimals is refused by
+# `parse_minor`, on the field that holds it (the form is right, the value is not).
+AMOUNT_TEXT = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?", re.ASCII)
+AMOUNT_FORM = 'ASCII digits with at most one point and two decimals, e.g. "1234.50"'
 
 
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were added or compared."""
 
 
-def parse_minor(value: Any, *, negative: bool = False) -> int:
-    """A decimal amount (string, Decimal or int; never a float) as integer minor units.
-
-    Refuses more than two decimal places (no silent rounding), non-numbers, infinities,
-    amounts beyond `MAX_MINOR`, and negative amounts unless `negative`.
-    """
-    if isinstance(value, float):
+def amount_from_text(value: Any) -> Decimal:
+    """An amount as sent, in the one accepted form (AMOUNT_TEXT): text, or a whole number.
+    ValueError names what is wrong (the API's Decimal scalar reads every amount with it)."""
+    if isinstance(value, bool | float):
         # A float has already lost the cents the customer paid; make the caller send text.
-        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.") from exc
+        raise ValueError(f"Send amounts as text, {AMOUNT_FORM}; never a floating-point number.")
+    if isinstance(value, int):
+        return Decimal(value)
+    if not isinstance(value, str) or not AMOUNT_TEXT.fullmatch(value):
+        shown = value[:40] if isinstance(value, str) else type(value).__name__
+        raise ValueError(f"Not an amount: {shown!r}; write {AMOUNT_FORM}.")
+    return Decimal(value)
+
+
+def parse_minor(value: Any, *, negative: bool = False) -> int:
+    """A decimal amount (text in the one form, a Decimal or an int; never a float) as
+    integer minor units.
+
+    Refuses any other form of text, more than two decimal places (no silent rounding),
+    non-numbers, amounts beyond the company's largest (`LARGEST`), and negative amounts
+    unless `negative`.
+    """
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        try:
+            amount = amount_from_text(value)
+        except ValueError as exc:
+            raise FieldInvalid(ErrorCode.INVALID, N_("Write an amount like 1234.50.")) from exc
     if not amount.is_finite():
         raise FieldInvalid(ErrorCode.INVALID, "Not a decimal amount.")
     # 1e999999 is a finite Decimal; multiplying it would overflow the decimal context.
@@ -53,8 +86,13 @@ def parse_minor(value: Any, *, negative: bool = False) -> int:
     minor = amount.scaleb(MINOR_DIGITS)
     if minor != minor.to_integral_value():
         raise FieldInvalid(ErrorCode.INVALID, "At most two decimal places.")
-    if abs(minor) >= MAX_MINOR:
-        raise FieldInvalid(ErrorCode.OUT_OF_RANGE, "Amount is too large.")
+    largest = min(LARGEST.get(), MAX_MINOR - 1)
+    if abs(minor) > largest:
+        raise FieldInvalid(
+            ErrorCode.OUT_OF_RANGE,
+            N_("At most {largest}: the company's largest amount."),
+            largest=f"{decimal(largest):,}",
+        )
     return int(minor)
 
 

@@ -72,6 +72,10 @@ class CompanySettings:
         description="The aging buckets' upper edges in days overdue ([30, 60, 90, 180]: "
         "1–30, 31–60, 61–90, 91–180, over 180)."
     )
+    largest_amount: Money = d(
+        description="The largest single amount accepted (a payment, a debt, a price, a "
+        "limit): larger ones are refused as mistyped (1,000,000,000.00)."
+    )
     updated_at: datetime = d(description="When the settings last changed.")
 
     @classmethod
@@ -106,6 +110,7 @@ class CompanySettings:
             receivables_from_orders=m.receivables_from_orders,
             payment_reminder_days=m.payment_reminder_days,
             aging_edges=aging_edges(m),
+            largest_amount=money(m.largest_amount_minor, currency),
             updated_at=m.updated_at,
         )
 
@@ -147,6 +152,9 @@ class CompanySettingsUpdateInput:
     payment_reminder_days: int | None = d(default=None, description="0–60 days.")
     aging_edges: list[int] | None = d(
         default=None, description="Two to eight rising day counts, each 1–3660."
+    )
+    largest_amount: Decimal | None = d(
+        default=None, description="Decimal string > 0, at most 9,999,999,999,999.99."
     )
 
 
