@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from server.domain.receivables.models import Payment, Receivable
-from tests.conftest import Company, create_customer
+from tests.conftest import Api, Company, create_customer
 from tests.server.followup_helpers import company_today
-from tests.server.test_receivables import CREATE, RECORD, finance  # noqa: F401 (a fixture)
+from tests.server.test_receivables import CREATE, RECORD
 
 REFUSED = [
     "1e5",
@@ -34,7 +34,18 @@ REFUSED = [
     "123456789012",  # 123 billion: over the largest amount
     "1000000000.01",
 ]
-ACCEPTED = [("0.01", "0.01"), ("7", "7.00"), ("1234.5", "1234.50"), ("1000000000.00", "1000000000.00")]
+ACCEPTED = [
+    ("0.01", "0.01"),
+    ("7", "7.00"),
+    ("1234.5", "1234.50"),
+    ("1000000000.00", "1000000000.00"),
+]
+
+
+@pytest.fixture
+async def finance(company: Company) -> Api:
+    await company.add_user("fin", "finance")
+    return company.api("fin")
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -52,7 +63,11 @@ async def _send(
         query, root = RECORD, "paymentRecord"
     else:
         due = today + timedelta(days=30)
-        values = {"customerId": customer_id, "issuedOn": today.isoformat(), "dueOn": due.isoformat()}
+        values = {
+            "customerId": customer_id,
+            "issuedOn": today.isoformat(),
+            "dueOn": due.isoformat(),
+        }
         query, root = CREATE, "receivableCreate"
     body = await finance.post(query, {"i": {**values, "amount": amount}})
     if body.get("errors"):
@@ -81,7 +96,7 @@ async def test_an_amount_in_any_other_form_is_refused_and_nothing_written(
 @pytest.mark.parametrize("kind", ["payment", "receivable"])
 async def test_a_float_is_refused(company: Company, finance: Any, kind: str) -> None:
     customer = await create_customer(company.api("r1"))
-    body, errors = await _send(finance, customer["id"], kind, 12.5)
+    body, _ = await _send(finance, customer["id"], kind, 12.5)
     assert _codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
     assert "floating-point" in body["errors"][0]["message"]
 
