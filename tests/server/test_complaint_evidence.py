@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import httpx
 import pytest
@@ -119,6 +120,34 @@ async def test_a_pdf_is_accepted_and_a_file_is_typed_by_its_content_not_its_name
         (["input", "file"], "REQUIRED")
     ]
     assert await ComplaintEvidence.all().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sent", "data", "kept"),
+    [
+        ("invoice.bat", PDF, "invoice.pdf"),
+        ("report.hta", PDF, "report.pdf"),
+        ("photo.html", PDF, "photo.pdf"),
+        ("run.sh", PDF, "run.pdf"),
+        ("x.svg", PDF, "x.pdf"),
+        ("photo\u202egnp.exe", PNG, "photognp.png"),  # shown as "photoexe.png"
+        ("\u2066报告\u2069.PDF", PDF, "报告.PDF"),
+        ("..\\..\\boot.ini", PNG, "boot.png"),
+        (".htaccess", PNG, "htaccess.png"),
+        ("扫描件", PDF, "扫描件.pdf"),
+        ("照片.jpeg", PNG, "照片.png"),
+    ],
+)
+async def test_a_stored_name_takes_the_extension_of_the_files_type(
+    company: Company, complaint: str, sent: str, data: bytes, kept: str
+) -> None:
+    """The client saves and opens a download by its name; a PDF named invoice.bat would be
+    run. The name keeps what the person wrote, with the extension its bytes call for."""
+    attached = await _attach(company, "r1", complaint, data, sent)
+    assert attached["userErrors"] == []
+    assert attached["evidence"]["filename"] == kept
+    download = await _download(company, "r1", attached["evidence"]["downloadPath"])
+    assert kept.encode() in unquote_to_bytes(download.headers["content-disposition"])
 
 
 async def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(

@@ -5,7 +5,6 @@ file."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,8 +19,9 @@ from server.domain.complaints.models import Complaint, ComplaintEvidence
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
 from tests.tui.test_queue_app import settle, sign_in
-from tui.api import CrmClient
+from tui.api import CrmClient, downloads
 from tui.dialogs.complaint import ActionPicker, AttachDialog, RecordComplaintDialog, StepDialog
+from tui.screens import complaint as complaint_screen
 from tui.screens.complaint import ComplaintScreen
 from tui.screens.complaints import ComplaintBoardScreen
 from tui.screens.queue import QueueScreen
@@ -239,8 +239,9 @@ async def test_the_rejection_path_and_a_reopening(
 async def test_a_file_is_attached_by_path_and_opened(
     company: Company, api: CrmClient, tmp_path: Path, service: Department, monkeypatch: Any
 ) -> None:
-    monkeypatch.setenv("CRM_NO_VIEWER", "1")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    opened: list[Path] = []
+    monkeypatch.setattr(complaint_screen, "open_with_system_viewer", opened.append)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
     await customer_due(company, "r1", "苏州海川", 0)
     photo = tmp_path / "破损照片.png"
     photo.write_bytes(PNG)
@@ -265,8 +266,48 @@ async def test_a_file_is_attached_by_path_and_opened(
         await pilot.press("o")
         await settle(pilot)
     assert await ComplaintEvidence.all().count() == 1
-    saved = list(Path(tmp_path).rglob("crm-evidence/破损照片.png"))
-    assert saved and saved[0].read_bytes() == PNG
+    # Saved in the user's own folder, readable by them alone, and handed to the viewer.
+    folder = tmp_path / "home" / "crm" / "evidence"
+    saved = folder / "破损照片.png"
+    assert saved.read_bytes() == PNG
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert opened == [saved]
+
+
+async def test_a_file_named_for_another_type_is_saved_under_its_own_and_never_run(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department, monkeypatch: Any
+) -> None:
+    """A file attached before names followed types ("invoice.bat" holding a PNG): the client
+    saves it as invoice.png; one whose name still does not match its bytes is not opened."""
+    opened: list[Path] = []
+    monkeypatch.setattr(complaint_screen, "open_with_system_viewer", opened.append)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    await customer_due(company, "r1", "苏州海川", 0)
+    photo = tmp_path / "invoice.png"
+    photo.write_bytes(PNG)
+    async with signed_in(api, tmp_path, "r1") as pilot:
+        await record_from_queue(pilot, {"kind": "PACKING", "subject": "包装破损"})
+    async with signed_in(api, tmp_path, "svc") as pilot:
+        await open_on_board(pilot, "包装破损")
+        await pilot.press("f")
+        await settle(pilot)
+        pilot.app.screen.query_one("#path", Input).value = str(photo)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await ComplaintEvidence.all().update(filename="invoice\u202egnp.bat")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    folder = tmp_path / "home" / "crm" / "evidence"
+    assert [p.name for p in folder.iterdir()] == ["invoicegnp.png"]
+    assert opened == [folder / "invoicegnp.png"]
+    # The guard itself: bytes of one type under another's extension are never opened.
+    lying = folder / "photo.pdf"
+    lying.write_bytes(PNG)
+    assert not downloads.may_open(lying)
+    assert downloads.may_open(folder / "invoicegnp.png")
 
 
 def _gid(type_name: str, pk: int) -> str:

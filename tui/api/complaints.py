@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from gql import FileVar
 
+from tui.api import downloads
 from tui.api.errors import ApiError, ServerUnreachable
 from tui.api.records import Money, User
 from tui.api.transport import Json, Transport
@@ -365,8 +366,11 @@ class ComplaintsCalls(Transport):
         filename: str = payload["evidence"]["filename"]
         return filename
 
-    async def download_evidence(self, download_path: str, into: Path, filename: str) -> Path:
-        """Fetch an evidence file into a directory; the path it was saved at."""
+    async def download_evidence(
+        self, download_path: str, filename: str, into: Path | None = None
+    ) -> Path:
+        """Fetch an evidence file into the user's own folder (or `into`), under a name
+        whose extension is that of the type its bytes are; the path it was saved at."""
         base = self.url.rsplit("/graphql", 1)[0]
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}  # not text
         options: dict[str, Any] = dict(self._httpx_options)
@@ -377,7 +381,7 @@ class ComplaintsCalls(Transport):
             raise ServerUnreachable(self.url, str(exc) or type(exc).__name__) from exc
         if response.status_code != 200:
             raise ApiError(response.json().get("error", str(response.status_code)))
-        into.mkdir(parents=True, exist_ok=True)
-        target = into / Path(filename).name
-        target.write_bytes(response.content)
-        return target
+        data = response.content
+        folder = into if into is not None else downloads.evidence_folder()
+        name = downloads.safe_name(filename, downloads.detected_type(data))
+        return downloads.save_private(folder, name, data)

@@ -9,7 +9,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from tui.api import ApiError, CrmClient
+from tui.api import ApiError, CrmClient, downloads
 from tui.api.complaints import ComplaintDetail, StepEvent
 from tui.api.vocabulary import (
     COMPLAINT_ACTION_LABEL,
@@ -402,13 +401,21 @@ class ComplaintScreen(ApiScreen):
     async def download(self, index: int) -> None:
         assert self.complaint is not None
         f = self.complaint.evidence[index]
-        folder = Path(tempfile.gettempdir()) / "crm-evidence"
         try:
-            saved = await self.api.download_evidence(f.download_path, folder, f.filename)
+            saved = await self.api.download_evidence(f.download_path, f.filename)
         except ApiError as exc:
             self.notify(str(exc), severity="error")
             return
+        except OSError as exc:
+            self.notify(_("Could not save the file: {error}").format(error=exc), severity="error")
+            return
         self.notify(_("Saved to {path}").format(path=saved))
+        if not downloads.may_open(saved):
+            self.notify(
+                _("Not opened: its name does not match what the file holds."),
+                severity="warning",
+            )
+            return
         open_with_system_viewer(saved)
 
     def action_customer(self) -> None:

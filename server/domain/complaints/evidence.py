@@ -2,10 +2,13 @@
 
 Whoever may read a complaint may attach to it and download what is attached; anyone else
 is told the complaint, or the file, does not exist. A file's type is told from its bytes
-(JPEG, PNG, WebP or PDF), never from its name or the type the client claims.
+(JPEG, PNG, WebP or PDF), never from its name or the type the client claims, and its name
+takes that type's extension.
 """
 
 from __future__ import annotations
+
+import re
 
 import filetype  # type: ignore[import-untyped]
 from tortoise.transactions import in_transaction
@@ -19,6 +22,31 @@ from server.domain.shared.blobs import BlobStore
 from server.domain.shared.errors import N_, DomainError, ErrorCode
 
 _ACCEPTED = {t.value: t for t in EvidenceType}
+# The extension a stored name takes from its detected type (the first), and the others a
+# name of that type may keep as it is.
+EXTENSIONS: dict[EvidenceType, tuple[str, ...]] = {
+    EvidenceType.JPEG: (".jpg", ".jpeg"),
+    EvidenceType.PNG: (".png",),
+    EvidenceType.WEBP: (".webp",),
+    EvidenceType.PDF: (".pdf",),
+}
+# Characters that reorder or hide text: "photo\u202egpj.exe" shows as "photoexe.jpg".
+_HIDDEN = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u0000-\u001f\u007f]")
+
+
+def stored_name(filename: str, kind: EvidenceType) -> str:
+    """The name a file is kept and offered under: its last path part, without characters
+    that reorder or hide text, ending in the extension of the type its bytes are. A PDF
+    sent as "invoice.bat" is kept as "invoice.pdf": a download is never saved under a
+    name the user's system would run."""
+    name = _HIDDEN.sub("", (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip()
+    name = name.lstrip(". ")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    if f".{extension.lower()}" in EXTENSIONS[kind]:
+        return name
+    return f"{stem.rstrip('. ') or 'file'}{EXTENSIONS[kind][0]}"
 
 
 def evidence_type(data: bytes) -> EvidenceType | None:
@@ -62,7 +90,7 @@ async def attach(
     cleaned = v.clean(
         {"filename": v.text(200, required=True), "description": v.text(500)},
         {
-            "filename": (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "file",
+            "filename": stored_name(filename, kind)[-200:],
             "description": description,
         },
     )
