@@ -102,8 +102,9 @@ def _queries(strategy: Any, count: int) -> list[str]:
     return found
 
 
-async def test_no_generated_request_ends_in_an_internal_error(company: Company) -> None:
-    ids = await _world(company)
+def _operations(ids: list[str]) -> dict[str, Any]:
+    """Every root field of schema.graphql as Schemathesis generates calls to it, with IDs
+    drawn from `ids` and Decimals as decimal strings."""
     schemathesis.graphql.scalar("ID", st.sampled_from(ids).map(nodes.String))
     schemathesis.graphql.scalar(
         "Decimal",
@@ -115,9 +116,19 @@ async def test_no_generated_request_ends_in_an_internal_error(company: Company) 
     # refused, not crash.
     schemathesis.graphql.scalar("Upload", st.just(nodes.String("not a file")))
     schema = schemathesis.graphql.from_file(SCHEMA.read_text("utf-8"))
-    operations = {
+    return {
         op.ok().label: op.ok() for op in schema.get_all_operations() if op.ok().label not in SKIPPED
     }
+
+
+def _bad_codes(body: dict[str, Any]) -> bool:
+    codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []]
+    return None in codes or "INTERNAL_SERVER_ERROR" in codes
+
+
+async def test_no_generated_request_ends_in_an_internal_error(company: Company) -> None:
+    ids = await _world(company)
+    operations = _operations(ids)
     started = time.monotonic()
     failures: list[str] = []
     sent = 0
@@ -128,11 +139,44 @@ async def test_no_generated_request_ends_in_an_internal_error(company: Company) 
             for query in queries:
                 body = await api.post(query)
                 sent += 1
-                codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []]
-                if None in codes or "INTERNAL_SERVER_ERROR" in codes:
+                if _bad_codes(body):
                     failures.append(f"{label} as {role}: {body.get('errors')}\n{query}")
         assert time.monotonic() - started < BUDGET_SECONDS, f"fuzzing took too long at {label}"
     assert not failures, f"{len(failures)} of {sent} requests failed:\n\n" + "\n\n".join(
         failures[:5]
     )
     assert sent >= len(operations) * len(ROLES)
+
+
+# Over the WebSocket: the signed-in roles (the socket refuses anybody else), fewer examples.
+SOCKET_ROLES = ("admin", "m1", "r1", "svc")
+SOCKET_EXAMPLES = max(1, EXAMPLES // 3)
+
+
+async def test_no_generated_request_over_the_socket_ends_in_an_internal_error(
+    company: Company, app: Any
+) -> None:
+    """The same generated documents through graphql-transport-ws (Schemathesis speaks only
+    HTTP): the socket runs each one through the same checks, so no answer may differ in
+    kind from what HTTP would give, and none may be an internal error."""
+    from tests.server.live_helpers import Socket, serving
+
+    ids = await _world(company)
+    operations = _operations(ids)
+    started = time.monotonic()
+    failures: list[str] = []
+    sent = 0
+    async with serving(app) as url:
+        for role in SOCKET_ROLES:
+            async with Socket(url, company.tokens[role]) as socket:
+                for label in sorted(operations):
+                    for query in _queries(operations[label].as_strategy(), SOCKET_EXAMPLES):
+                        body = await socket.run(query)
+                        sent += 1
+                        if _bad_codes(body):
+                            failures.append(f"{label} as {role}: {body.get('errors')}\n{query}")
+            assert time.monotonic() - started < BUDGET_SECONDS, "fuzzing took too long"
+    assert not failures, f"{len(failures)} of {sent} requests failed:\n\n" + "\n\n".join(
+        failures[:5]
+    )
+    assert sent >= len(operations) * len(SOCKET_ROLES)
