@@ -215,17 +215,9 @@ class OperationRunner:
             # rolls back); the watchdog stops what computes without awaiting.
             async with asyncio.timeout(self.time_budget):
                 outcome = execute(
-                    self.schema,
-                    checked.document,
-                    root_value=root_value,
-                    context_value=context,
-                    variable_values=variables,
-                    operation_name=operation_name,
-                    executor_class=self.executor_class,
+                    **self._arguments(checked, variables, context, root_value, operation_name),
                     # Strawberry's faster check (it types it as a plain bool).
                     is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                    hide_suggestions=checked.hide_suggestions,
-                    operation_extensions=None,
                     watchdog=watchdog,
                 )
                 result = await outcome if isinstance(outcome, Awaitable) else outcome
@@ -236,6 +228,27 @@ class OperationRunner:
         return ExecutionResult(
             data=result.data, errors=mask(result.errors, context) if result.errors else None
         ), checked.kind
+
+    def _arguments(
+        self,
+        checked: Checked,
+        variables: dict[str, Any] | None,
+        context: Any,
+        root_value: Any,
+        operation_name: str | None,
+    ) -> dict[str, Any]:
+        """What graphql-core's execute and subscribe both take for a checked operation."""
+        return {
+            "schema": self.schema,
+            "document": checked.document,
+            "root_value": root_value,
+            "context_value": context,
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "executor_class": self.executor_class,
+            "hide_suggestions": checked.hide_suggestions,
+            "operation_extensions": None,
+        }
 
     async def subscribe(
         self,
@@ -249,15 +262,7 @@ class OperationRunner:
         a query's are. The first result is the refusal when the stream could not start."""
         try:
             source = subscribe(
-                self.schema,
-                checked.document,
-                root_value=root_value,
-                context_value=context,
-                variable_values=variables,
-                operation_name=operation_name,
-                executor_class=self.executor_class,
-                hide_suggestions=checked.hide_suggestions,
-                operation_extensions=None,
+                **self._arguments(checked, variables, context, root_value, operation_name)
             )
             stream = await source if isinstance(source, Awaitable) else source
         except Exception as error:

@@ -236,17 +236,30 @@ async def test_the_rejection_path_and_a_reopening(
         assert await step_of(subject) == "assign"
 
 
-async def test_a_file_is_attached_by_path_and_opened(
-    company: Company, api: CrmClient, tmp_path: Path, service: Department, monkeypatch: Any
-) -> None:
-    opened: list[Path] = []
-    monkeypatch.setattr(complaint_screen, "open_with_system_viewer", opened.append)
+@pytest.fixture
+def opened(tmp_path: Path, monkeypatch: Any) -> list[Path]:
+    """What the client hands to the desktop's viewer (recorded, not run), with the user's
+    own folder under tmp_path."""
+    handed: list[Path] = []
+    monkeypatch.setattr(complaint_screen, "open_with_system_viewer", handed.append)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    return handed
+
+
+async def _complaint_and_file(company: Company, api: CrmClient, tmp_path: Path, name: str) -> Path:
+    """A complaint recorded by r1, and a photo named `name` to attach to it."""
     await customer_due(company, "r1", "苏州海川", 0)
-    photo = tmp_path / "破损照片.png"
+    photo = tmp_path / name
     photo.write_bytes(PNG)
     async with signed_in(api, tmp_path, "r1") as pilot:
         await record_from_queue(pilot, {"kind": "PACKING", "subject": "包装破损"})
+    return photo
+
+
+async def test_a_file_is_attached_by_path_and_opened(
+    company: Company, api: CrmClient, tmp_path: Path, service: Department, opened: list[Path]
+) -> None:
+    photo = await _complaint_and_file(company, api, tmp_path, "破损照片.png")
     async with signed_in(api, tmp_path, "svc") as pilot:
         await open_on_board(pilot, "包装破损")
         await pilot.press("f")
@@ -276,18 +289,11 @@ async def test_a_file_is_attached_by_path_and_opened(
 
 
 async def test_a_file_named_for_another_type_is_saved_under_its_own_and_never_run(
-    company: Company, api: CrmClient, tmp_path: Path, service: Department, monkeypatch: Any
+    company: Company, api: CrmClient, tmp_path: Path, service: Department, opened: list[Path]
 ) -> None:
     """A file attached before names followed types ("invoice.bat" holding a PNG): the client
     saves it as invoice.png; one whose name still does not match its bytes is not opened."""
-    opened: list[Path] = []
-    monkeypatch.setattr(complaint_screen, "open_with_system_viewer", opened.append)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
-    await customer_due(company, "r1", "苏州海川", 0)
-    photo = tmp_path / "invoice.png"
-    photo.write_bytes(PNG)
-    async with signed_in(api, tmp_path, "r1") as pilot:
-        await record_from_queue(pilot, {"kind": "PACKING", "subject": "包装破损"})
+    photo = await _complaint_and_file(company, api, tmp_path, "invoice.png")
     async with signed_in(api, tmp_path, "svc") as pilot:
         await open_on_board(pilot, "包装破损")
         await pilot.press("f")

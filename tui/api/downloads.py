@@ -8,6 +8,7 @@ and a file whose extension does not match its bytes is never opened."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -68,7 +69,7 @@ def save_private(folder: Path, filename: str, data: bytes) -> Path:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         return target
-    raise FileExistsError(f"{folder / filename} and 998 more exist already")
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder / filename))
 
 
 def may_open(path: Path) -> bool:
