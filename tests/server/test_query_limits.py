@@ -218,3 +218,21 @@ async def test_a_list_is_costed_by_its_bound(
         body = await Api(client, company.tokens["admin"]).post(query)
     assert _codes(body) == ["QUERY_TOO_COMPLEX"]
     assert body["errors"][0]["extensions"]["cost"] > bounded_by
+
+
+async def test_the_limits_hold_on_every_http_path(company: Company, settings: Settings) -> None:
+    """GET and a multipart body go through Strawberry's own view, not the JSON fast path:
+    they meet the same estimate, the same watchdog and the same size limit."""
+    [customer] = await _thirty_contacts(company)
+    headers = {"Authorization": f"Bearer {company.tokens['r1']}"}
+    literal = CONTACT_CYCLE.removeprefix("query($id: ID!) ")
+    cycle = literal.replace("$id", f'"{_gid(customer)}"')
+    got = await company.client.get("/graphql", params={"query": cycle}, headers=headers)
+    assert _codes(got.json()) == ["QUERY_TOO_COMPLEX"], (cycle, got.json())
+    async with _app_with(settings, max_query_cost=10**9, max_response_fields=100) as client:
+        wide = await client.get("/graphql", params={"query": _wide(3, page=10)}, headers=headers)
+        assert _codes(wide.json()) == ["RESPONSE_TOO_LARGE"]
+    async with _app_with(settings, max_response_bytes=500) as client:
+        query = f'{{ customer(id: "{_gid(customer)}") {{ contacts {{ name phone }} }} }}'
+        got = await client.get("/graphql", params={"query": query}, headers=headers)
+        assert _codes(got.json()) == ["RESPONSE_TOO_LARGE"]
