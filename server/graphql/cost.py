@@ -42,7 +42,9 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from server.domain.complaints.evidence import MAX_EVIDENCE
 from server.domain.complaints.models import ComplaintCategory, ComplaintStep
+from server.domain.customers.contacts import MAX_CONTACTS
 from server.domain.customers.fields import MAX_TAGS
 from server.domain.followups.interactions import MAX_PEOPLE
 from server.domain.followups.models import InteractionKind
@@ -55,10 +57,12 @@ from server.domain.shared.paging import DEFAULT_PAGE, MAX_PAGE
 PARENT_PAGE = -1
 
 # How many items each list of objects may hold, "Type.field": what the estimate multiplies
-# by. Where the domain enforces a number, it is that number; where an enum decides, its
-# size; the rest are stated maxima of what one object gathers in years of use, which the
-# watchdog backs (a list beyond its bound still counts, field by field, against the
-# answer's limit). Lists of scalars cost one field whatever their length.
+# by. Where the domain enforces a number (contacts per customer, files per complaint, lines
+# per order, people at a contact), it is that number; where an enum decides, its size; the
+# rest are histories that grow with use (a debt's payments, a case's actions), stated as
+# what one object gathers in years, and backed by the watchdog (a list beyond its bound
+# still counts, field by field, against the answer's limit). Lists of scalars cost one
+# field whatever their length.
 LIST_BOUNDS: dict[str, int] = {
     "Aging.rows": PARENT_PAGE,
     "AgingRow.buckets": 9,  # at most eight edges make nine buckets
@@ -66,9 +70,9 @@ LIST_BOUNDS: dict[str, int] = {
     "CollectionBoard.columns": len(CollectionStep),
     "CollectionCase.entries": 200,
     "CollectionColumn.cases": 200,
-    "Complaint.customerContacts": 100,
+    "Complaint.customerContacts": MAX_CONTACTS,
     "Complaint.orderLines": MAX_LINES,
-    "Complaint.evidence": 50,
+    "Complaint.evidence": MAX_EVIDENCE,
     "Complaint.events": 100,
     "ComplaintAnalysis.byCategory": len(ComplaintCategory),
     "ComplaintAnalysis.byDepartment": 100,
@@ -76,12 +80,12 @@ LIST_BOUNDS: dict[str, int] = {
     "ComplaintAnalysis.stepTimes": len(ComplaintStep),
     "ComplaintAnalysis.repeatComplainers": 200,
     "ComplaintBoard.columns": len(ComplaintStep),
-    "Customer.contacts": 100,
-    "Customer.decisionMakers": 100,
-    "Customer.allies": 100,
+    "Customer.contacts": MAX_CONTACTS,
+    "Customer.decisionMakers": MAX_CONTACTS,
+    "Customer.allies": MAX_CONTACTS,
     "Customer.followUps": 100,
     "Customer.satisfactionHistory": 100,
-    "CustomerAccount.contacts": 100,
+    "CustomerAccount.contacts": MAX_CONTACTS,
     "CustomerAccount.reconciliations": 100,
     "EnumMeanings.values": 40,
     "FollowUpQueue.neglected": 100,  # NEGLECTED_SHOWN

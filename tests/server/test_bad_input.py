@@ -102,7 +102,8 @@ async def test_a_cursor_for_a_moment_outside_the_calendar_is_refused(company: Co
         assert codes == ["INVALID"]
 
 
-# Every list a cursor pages, in each order it can be sorted by, and who may read it.
+# Every list a cursor pages (each connection of the schema, a test holds them together), in
+# each order it can be sorted by, and who may read it. `$c` is a customer of r1's.
 PAGED_LISTS = [
     ("r1", "customers(first: 5, after: $a, orderBy: {field: GRADE, direction: ASC})"),
     ("r1", "customers(first: 5, after: $a, orderBy: {field: NAME, direction: DESC})"),
@@ -111,8 +112,44 @@ PAGED_LISTS = [
     ("admin", "accessRequests(first: 5, after: $a)"),
     ("admin", "auditLog(first: 5, after: $a)"),
     ("r1", "complaints(first: 5, after: $a)"),
+    ("r1", "complaintLessons(first: 5, after: $a)"),
+    ("admin", "receivables(first: 5, after: $a)"),
+    ("admin", "payments(first: 5, after: $a)"),
+    ("admin", "writeOffs(first: 5, after: $a)"),
+    ("m1", "customerClassAnalysis { ranking(first: 5, after: $a)"),
+    ("m1", "complaintBoard { columns { complaints(first: 5, after: $a)"),
+    ("r1", "customer(id: $c) { interactions(first: 5, after: $a)"),
+    ("r1", "customer(id: $c) { salesOrders(first: 5, after: $a)"),
+    ("r1", "customer(id: $c) { complaints(first: 5, after: $a)"),
+    ("r1", "customerAccount(customerId: $c) { receivables(first: 5, after: $a)"),
+    ("r1", "customerAccount(customerId: $c) { payments(first: 5, after: $a)"),
     ("r1", "followUpQueue { overdue(first: 5, after: $a)"),
+    ("r1", "followUpQueue { dueToday(first: 5, after: $a)"),
+    ("r1", "followUpQueue { upcoming(first: 5, after: $a)"),
+    ("r1", "followUpQueue { overdueComplaints(first: 5, after: $a)"),
 ]
+
+
+def test_the_cursor_matrix_covers_every_connection(app: Any) -> None:
+    schema = app.state.graphql.schema._schema
+    connections = set()
+    for type_name, kind in schema.type_map.items():
+        for name, field in getattr(kind, "fields", {}).items():
+            inner = field.type
+            while hasattr(inner, "of_type"):
+                inner = inner.of_type
+            if not type_name.startswith("__") and inner.name.endswith("Connection"):
+                connections.add(name)
+    covered = {field.rsplit("{ ", 1)[-1].split("(")[0] for _, field in PAGED_LISTS}
+    assert connections <= covered
+
+
+def _paged(field: str, selection: str) -> str:
+    closing = "}" * (field.count("{") - field.count("}") + 1)
+    declared = "$a: String, $c: ID!" if "$c" in field else "$a: String"
+    return f"query({declared}) {{ {field} {{ {selection} }} {closing}"
+
+
 # Values of the wrong type for whatever column a list sorts by.
 CRAFTED_VALUES = [
     "[12345, 1]",
@@ -133,10 +170,11 @@ async def test_no_crafted_cursor_is_an_internal_error_on_any_list(
     """Decoded against the types of the list's own ordering: a value its column cannot hold
     is INVALID on its argument (whether the rows or only the count are asked for); one it
     can hold (a name may read "2026-13-45") pages on from there."""
-    closing = "}" * (field.count("{") - field.count("}") + 1)
+    customer = await create_customer(company.api("r1"))
     for selection in ("nodes { __typename }", "totalCount"):
-        query = f"query($a: String) {{ {field} {{ {selection} }} {closing}"
-        body = await _post_ascii(company.api(who), query, {"a": _cursor(payload)})
+        query = _paged(field, selection)
+        variables = {"a": _cursor(payload)} | ({"c": customer["id"]} if "$c" in field else {})
+        body = await _post_ascii(company.api(who), query, variables)
         assert _codes(body) in ([], ["INVALID"]), (query, payload, body)
         if body.get("errors"):
             assert body["errors"][0]["extensions"]["argument"] == "after"
@@ -156,15 +194,18 @@ async def test_no_crafted_cursor_is_an_internal_error_on_any_list(
         ("admin", "auditLog(first: 5, after: $a)", '["\\u0000", 1]'),
         ("r1", "followUpQueue { overdue(first: 5, after: $a)", '["garbage", 1]'),
         ("r1", "followUpQueue { upcoming(first: 5, after: $a)", "[1, 2, 3, 4, 5, 6]"),
+        ("admin", "payments(first: 5, after: $a)", '["2026-02-30", 1]'),
+        ("r1", "customer(id: $c) { interactions(first: 5, after: $a)", "[true, 1]"),
     ],
 )
 async def test_a_cursor_its_ordering_cannot_hold_is_refused(
     company: Company, who: str, field: str, payload: str
 ) -> None:
-    closing = "}" * (field.count("{") - field.count("}") + 1)
+    customer = await create_customer(company.api("r1"))
     for selection in ("nodes { __typename }", "totalCount"):
-        query = f"query($a: String) {{ {field} {{ {selection} }} {closing}"
-        body = await _post_ascii(company.api(who), query, {"a": _cursor(payload)})
+        query = _paged(field, selection)
+        variables = {"a": _cursor(payload)} | ({"c": customer["id"]} if "$c" in field else {})
+        body = await _post_ascii(company.api(who), query, variables)
         assert _codes(body) == ["INVALID"], (query, payload, body)
 
 

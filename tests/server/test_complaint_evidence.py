@@ -4,6 +4,7 @@ complaint (missing and not allowed look the same)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import replace
@@ -195,3 +196,33 @@ async def test_an_upload_may_exceed_the_body_limit_by_the_evidence_limit_alone(
         files={"0": ("huge.bin", b"\0" * 11_500_000, "application/octet-stream")},
     )
     assert too_big.status_code == 413
+
+
+def _pk(gid: str) -> int:
+    return int(base64.b64decode(gid).decode().split(":")[1])
+
+
+async def test_a_complaint_holds_at_most_fifty_files(company: Company, complaint: str) -> None:
+    pk = int(base64.b64decode(complaint).decode().split(":")[1])
+    first = await _attach(company, "r1", complaint, PNG)
+    row = await ComplaintEvidence.get(
+        id=int(base64.b64decode(first["evidence"]["id"]).decode().split(":")[1])
+    )
+    await ComplaintEvidence.bulk_create(
+        [
+            ComplaintEvidence(
+                complaint_id=pk,
+                sha256=row.sha256,
+                filename=f"照片{n}.png",
+                content_type=row.content_type,
+                size=row.size,
+                uploaded_by_id=row.uploaded_by_id,
+            )
+            for n in range(49)
+        ]
+    )
+    over = await _attach(company, "r1", complaint, PNG)
+    assert [(e["field"], e["code"]) for e in over["userErrors"]] == [
+        (["input", "file"], "OUT_OF_RANGE")
+    ]
+    assert await ComplaintEvidence.filter(complaint_id=pk).count() == 50

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from server.domain.customers.models import Contact
 from tests.conftest import Company, create_customer
 
@@ -104,3 +106,19 @@ async def test_contacts_of_others_customers_cannot_be_touched(company: Company) 
     remove = await peer.data(DELETE, {"id": made["id"]})
     assert remove["contactDelete"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert await Contact.filter(name="孙总").count() == 1
+
+
+async def test_a_customer_holds_at_most_a_hundred_contacts(company: Company) -> None:
+    """The bound a query asking for customers' contacts is costed by is a rule, not a guess."""
+    customer = await create_customer(company.api("r1"))
+    pk = int(base64.b64decode(customer["id"]).decode().split(":")[1])
+    await Contact.bulk_create([Contact(customer_id=pk, name=f"联系人{n}") for n in range(99)])
+    api = company.api("r1")
+    last = await api.data(CREATE, {"input": {"customerId": customer["id"], "name": "第一百位"}})
+    assert last["contactCreate"]["userErrors"] == []
+    over = await api.data(CREATE, {"input": {"customerId": customer["id"], "name": "第一百零一位"}})
+    assert [(e["field"], e["code"]) for e in over["contactCreate"]["userErrors"]] == [
+        (["input", "customerId"], "OUT_OF_RANGE")
+    ]
+    assert "100" in over["contactCreate"]["userErrors"][0]["message"]
+    assert await Contact.filter(customer_id=pk).count() == 100

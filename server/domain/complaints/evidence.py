@@ -22,6 +22,8 @@ from server.domain.shared.blobs import BlobStore
 from server.domain.shared.errors import N_, DomainError, ErrorCode
 
 _ACCEPTED = {t.value: t for t in EvidenceType}
+# Files one complaint holds at most (the bound a query asking for evidence is costed by).
+MAX_EVIDENCE = 50
 # The extension a stored name takes from its detected type (the first), and the others a
 # name of that type may keep as it is.
 EXTENSIONS: dict[EvidenceType, tuple[str, ...]] = {
@@ -81,6 +83,13 @@ async def attach(
             N_("The file is larger than {most} bytes."),
             "file",
             most=max_bytes,
+        )
+    if await ComplaintEvidence.filter(complaint_id=complaint.id).count() >= MAX_EVIDENCE:
+        raise DomainError.single(
+            ErrorCode.OUT_OF_RANGE,
+            N_("A complaint holds at most {most} files."),
+            "file",
+            most=MAX_EVIDENCE,
         )
     kind = evidence_type(data)
     if kind is None:
