@@ -18,7 +18,6 @@ import time
 from enum import Enum
 
 import strawberry
-
 from graphql import execute, parse
 
 from server.graphql.execution import PlainFieldsExecutionContext, Watchdog
