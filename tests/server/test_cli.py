@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from server.settings import sqlite_url
 
 
@@ -363,3 +365,30 @@ def test_every_command_takes_every_sqlite_url_form(tmp_path: Path) -> None:
         assert restored.returncode == 0, (url, restored.stderr)
         with sqlite3.connect(file.with_name("restored.sqlite3")) as db:
             assert db.execute("SELECT username FROM app_user").fetchall() == [("boss",)]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CRM_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL's URL forms need a PostgreSQL server (the PostgreSQL leg of CI)",
+)
+@pytest.mark.usefixtures("app")
+def test_every_command_takes_every_postgresql_url_form(tmp_path: Path) -> None:
+    base = os.environ["CRM_TEST_DATABASE_URL"].split("://", 1)[1].split("?", 1)[0]
+    for scheme, tail in (
+        ("postgres", ""),
+        ("postgresql", ""),
+        ("asyncpg", ""),
+        ("postgres", "?minsize=1&maxsize=5"),
+    ):
+        url = f"{scheme}://{base}{tail}"
+        env = {**os.environ, "CRM_DATABASE_URL": url}
+        for args in (("migrate",), ("backup", str(tmp_path / f"{scheme}.tar.gz"))):
+            done = subprocess.run(
+                [sys.executable, "-m", "server", *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            assert done.returncode == 0, (url, args, done.stderr)
+            assert "Traceback" not in done.stderr
