@@ -20,6 +20,7 @@ from server.domain.complaints.scope import readable_complaint, visible_complaint
 from server.domain.shared import validation as v
 from server.domain.shared.blobs import BlobStore
 from server.domain.shared.errors import N_, DomainError, ErrorCode
+from server.domain.shared.limits import refuse_at
 
 _ACCEPTED = {t.value: t for t in EvidenceType}
 # Files one complaint holds at most (the bound a query asking for evidence is costed by).
@@ -84,13 +85,12 @@ async def attach(
             "file",
             most=max_bytes,
         )
-    if await ComplaintEvidence.filter(complaint_id=complaint.id).count() >= MAX_EVIDENCE:
-        raise DomainError.single(
-            ErrorCode.OUT_OF_RANGE,
-            N_("A complaint holds at most {most} files."),
-            "file",
-            most=MAX_EVIDENCE,
-        )
+    await refuse_at(
+        ComplaintEvidence.filter(complaint_id=complaint.id),
+        MAX_EVIDENCE,
+        N_("A complaint holds at most {most} files."),
+        "file",
+    )
     kind = evidence_type(data)
     if kind is None:
         raise DomainError.single(

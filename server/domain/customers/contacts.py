@@ -15,7 +15,8 @@ from server.domain.customers.models import Contact, Customer
 from server.domain.customers.scope import visible_contacts
 from server.domain.customers.services import editable_customer
 from server.domain.shared import validation as v
-from server.domain.shared.errors import N_, DomainError, ErrorCode, not_allowed, not_found
+from server.domain.shared.errors import N_, not_allowed, not_found
+from server.domain.shared.limits import refuse_at
 from server.domain.shared.validation import Patch
 from server.domain.shared.versioning import update_versioned
 
@@ -54,13 +55,12 @@ async def create_contact(viewer: Viewer, customer_id: int, values: Patch) -> Con
     if "name" not in values:
         values = {**values, "name": ""}
     cleaned = v.clean(CONTACT_FIELDS, values, today=await company_today())
-    if await Contact.filter(customer_id=customer.id).count() >= MAX_CONTACTS:
-        raise DomainError.single(
-            ErrorCode.OUT_OF_RANGE,
-            N_("A customer holds at most {most} contacts; remove one who has left first."),
-            "customer_id",
-            most=MAX_CONTACTS,
-        )
+    await refuse_at(
+        Contact.filter(customer_id=customer.id),
+        MAX_CONTACTS,
+        N_("A customer holds at most {most} contacts; remove one who has left first."),
+        "customer_id",
+    )
     async with in_transaction():
         contact = await Contact.create(customer_id=customer.id, **cleaned)
         changes = audit.diff({}, _snapshot(contact))
