@@ -3,16 +3,17 @@ from tortoise.migrations import operations as ops
 from server.domain.events.models import EventKind
 from server.domain.shared.timefields import UtcDatetimeField
 from tortoise import fields
-from server.domain.events import triggers
 
 
+# This migration first installed the outbox's triggers from the live rule list, so what it
+# installed changed with later code. The triggers now come from 0015, which drops whatever
+# an earlier run of this one left and installs a frozen list; here nothing is installed.
 async def _install(apps, schema_editor):
-    """The outbox's triggers, in this database's dialect (see server/domain/events/triggers.py)."""
-    await triggers.install(schema_editor.client)
+    pass
 
 
 async def _remove(apps, schema_editor):
-    await triggers.remove(schema_editor.client)
+    pass
 
 
 class Migration(migrations.Migration):

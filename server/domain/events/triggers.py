@@ -8,11 +8,15 @@ transaction however many rows it changed): that is what wakes the other processe
 Why triggers rather than a call in each service: follow-ups alone are written from a dozen
 places (interactions, tasks, class service, complaints, collections, transfers, imports),
 and a forgotten call would be a change nobody hears of. The database cannot forget.
+
+This list is the source of the SQL, not what a database runs: migrations install frozen
+copies of `create_statements` (see its docstring), and a test holds the newest copy equal
+to the list.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -33,6 +37,15 @@ class Rule:
     values: dict[str, str]
     # UPDATE only: fire when any of these columns changed.
     changed: tuple[str, ...] = ()
+    # What sets this rule apart from another of the same table, operation and kind.
+    case: str = ""
+
+    @property
+    def name(self) -> str:
+        """The trigger's (and on PostgreSQL its function's) name: what it is, never where it
+        stands in the list, so inserting a rule renames nothing."""
+        parts = ["crm_event", self.table, self.operation.lower(), self.kind, self.case]
+        return "_".join(part for part in parts if part)
 
 
 def _assigned(row: str, detail: str) -> dict[str, str]:
@@ -60,7 +73,14 @@ RULES: tuple[Rule, ...] = (
     Rule("follow_up", "INSERT", "queue", _assigned("NEW", "NEW.status")),
     Rule("follow_up", "UPDATE", "queue", _assigned("NEW", "NEW.status")),
     # Moved to someone else: it left the first person's queue.
-    Rule("follow_up", "UPDATE", "queue", _assigned("OLD", "'moved'"), changed=("assignee_id",)),
+    Rule(
+        "follow_up",
+        "UPDATE",
+        "queue",
+        _assigned("OLD", "'moved'"),
+        changed=("assignee_id",),
+        case="moved",
+    ),
     Rule("follow_up", "DELETE", "queue", _assigned("OLD", "'deleted'")),
     Rule("complaint", "INSERT", "complaint", _assigned("NEW", "NEW.step")),
     Rule("complaint", "UPDATE", "complaint", _assigned("NEW", "NEW.step")),
@@ -120,11 +140,6 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _name(rule: Rule) -> str:
-    index = RULES.index(rule)
-    return f"crm_event_{rule.table}_{rule.operation.lower()}_{index}"
-
-
 def _insert(rule: Rule) -> str:
     columns = ["kind", *rule.values]
     values = [f"'{rule.kind}'", *rule.values.values()]
@@ -138,11 +153,14 @@ def _when(rule: Rule, postgres: bool) -> str:
     return " WHEN (" + " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in rule.changed) + ")"
 
 
-def create_statements(dialect: str) -> list[str]:
-    """The statements that install every trigger."""
+def create_statements(dialect: str, rules: Sequence[Rule] = RULES) -> list[str]:
+    """The statements that install every trigger of `RULES`. A migration carries them as
+    text (0015_outbox_triggers_by_name.py): the rules of the day a database was migrated
+    stay what it runs, and a change of rule is a new migration with its SQL, which
+    tests/server/test_outbox_triggers.py asks for."""
     statements: list[str] = []
-    for rule in RULES:
-        name = _name(rule)
+    for rule in rules:
+        name = rule.name
         if dialect == "postgres":
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -160,38 +178,75 @@ def create_statements(dialect: str) -> list[str]:
     return statements
 
 
-def drop_statements(dialect: str) -> list[str]:
-    """The statements that remove every trigger."""
-    statements: list[str] = []
-    for rule in RULES:
-        name = _name(rule)
-        if dialect == "postgres":
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {rule.table}")
-            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            statements.append(f"DROP TRIGGER IF EXISTS {name}")
-    return statements
+# Every trigger this module ever named starts so (positional names of old releases too).
+_OURS = "LIKE 'crm!_event!_%' ESCAPE '!'"
 
 
-async def install(client: BaseDBAsyncClient) -> None:
-    """Create every trigger (a migration; after bulk loading)."""
-    for statement in create_statements(client.capabilities.dialect):
-        await client.execute_script(statement)
+async def installed(client: BaseDBAsyncClient) -> list[str]:
+    """The statements that recreate the outbox's triggers as this database holds them now
+    (functions before the triggers that call them), read from its catalogue."""
+    if client.capabilities.dialect == "postgres":
+        _, functions = await client.execute_query(
+            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p"
+            " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            f" WHERE n.nspname = current_schema() AND p.proname {_OURS} ORDER BY p.proname"
+        )
+        _, created = await client.execute_query(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+            f" AND t.tgname {_OURS} ORDER BY t.tgname"
+        )
+        return [row[0] for row in functions] + [row[0] for row in created]
+    _, created = await client.execute_query(
+        f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name {_OURS} ORDER BY name"
+    )
+    return [row[0] for row in created]
 
 
-async def remove(client: BaseDBAsyncClient) -> None:
-    """Drop every trigger (undoing the migration; before bulk loading)."""
-    for statement in drop_statements(client.capabilities.dialect):
-        await client.execute_script(statement)
+async def remove_all(client: BaseDBAsyncClient) -> None:
+    """Drop every trigger (and function) of the outbox, whatever release named it."""
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script(
+            "DO $$ DECLARE r record; BEGIN"
+            " FOR r IN SELECT t.tgname, c.relname FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            f" WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND t.tgname {_OURS}"
+            " LOOP EXECUTE format('DROP TRIGGER %I ON %I', r.tgname, r.relname); END LOOP;"
+            " FOR r IN SELECT p.proname FROM pg_proc p"
+            " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            f" WHERE n.nspname = current_schema() AND p.proname {_OURS}"
+            " LOOP EXECUTE format('DROP FUNCTION %I()', r.proname); END LOOP; END $$"
+        )
+        return
+    _, names = await client.execute_query(
+        f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name {_OURS}"
+    )
+    for row in names:
+        await client.execute_script(f'DROP TRIGGER "{row[0]}"')
 
 
 @asynccontextmanager
 async def quiet() -> AsyncIterator[None]:
     """Bulk loading (seeds, benchmarks): no events for a million generated rows. The
-    triggers are put back afterwards, even when loading fails."""
+    triggers the migrations installed are put back as they were, even when loading fails."""
     client = Tortoise.get_connection("default")
-    await remove(client)
+    kept = await installed(client)
+    await remove_all(client)
     try:
         yield
     finally:
-        await install(client)
+        for statement in kept:
+            await client.execute_script(statement)
+
+
+if __name__ == "__main__":
+    # The text of a new trigger migration: `python -m server.domain.events.triggers`.
+    print("OUTBOX_TRIGGERS = {")
+    for dialect in ("sqlite", "postgres"):
+        print(f"    {dialect!r}: [")
+        for statement in create_statements(dialect):
+            print(f"        {statement!r},")
+        print("    ],")
+    print("}")
