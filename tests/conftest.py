@@ -28,7 +28,23 @@ from server.domain.company.currency import CURRENCY
 from server.domain.shared.counts import COUNTS
 from server.settings import Settings, sqlite_url
 
-TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own beside the one
+    named (test → test_gw0, test_gw1…), so workers never drop each other's tables. Put back
+    into the environment: the commands a test runs in a subprocess read it there."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _, query = url.partition("?")
+    head, name = base.rsplit("/", 1)
+    return f"{head}/{name}_{worker}" + (f"?{query}" if query else "")
+
+
+NAMED_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
+TEST_DB = _worker_database(NAMED_DB)
+if TEST_DB:
+    os.environ["CRM_TEST_DATABASE_URL"] = TEST_DB
 
 
 def tables_children_first() -> list[str]:
@@ -62,10 +78,22 @@ def tables_children_first() -> list[str]:
     return ordered
 
 
+def libpq(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1).split("?", 1)[0]
+
+
 async def _reset_postgres(url: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    if url != NAMED_DB:
+        admin = await asyncpg.connect(libpq(NAMED_DB))
+        try:
+            await admin.execute(f'CREATE DATABASE "{libpq(url).rsplit("/", 1)[1]}"')
+        except asyncpg.DuplicateDatabaseError:
+            pass  # made by an earlier run: its schema is dropped below
+        finally:
+            await admin.close()
+    conn = await asyncpg.connect(libpq(url))
     try:
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:
@@ -162,12 +190,15 @@ _HASH: str | None = None
 
 
 def password_hash() -> str:
-    # argon2 is slow by design; hash once per test session.
+    """The test company's password, hashed with argon2id at the cheapest cost. A hash
+    carries its own cost and the server verifies at that cost, so a test of a rule (five
+    guesses, then locked) checks the rule, not how fast this machine runs argon2 at the
+    production cost (test_cli checks that `createuser` stores that cost)."""
     global _HASH
     if _HASH is None:
-        from server.domain.accounts.passwords import hash_password
+        from argon2 import PasswordHasher
 
-        _HASH = hash_password(_PASSWORD)
+        _HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(_PASSWORD)
     return _HASH
 
 

@@ -47,6 +47,7 @@ from graphql import (
     StringValueNode,
     Visitor,
     execute,
+    get_operation_ast,
     parse,
     specified_rules,
     subscribe,
@@ -83,6 +84,8 @@ class Checked:
     document: DocumentNode
     kind: OperationType
     hide_suggestions: bool
+    # The operation's own name in the document, when the request did not say which.
+    name: str | None = None
 
 
 @dataclass
@@ -185,7 +188,9 @@ class OperationRunner:
         refusal = self._refusal(prepared, variables, context, operation_name)
         if refusal is not None:
             return [refusal]
-        return Checked(document=document, kind=kind, hide_suggestions=hide)
+        operation = get_operation_ast(document, operation_name)
+        name = operation.name.value if operation is not None and operation.name else None
+        return Checked(document=document, kind=kind, hide_suggestions=hide, name=name)
 
     def hides_suggestions(self, context: Any) -> bool:
         """Whether errors leave out "Did you mean …?": for anonymous callers of a production
@@ -203,9 +208,10 @@ class OperationRunner:
         root_value: Any,
         operation_name: str | None,
         allowed: Iterable[OperationType],
-    ) -> tuple[ExecutionResult, OperationType | None]:
+    ) -> tuple[ExecutionResult, Checked | None]:
         """One query or mutation, within the request's time budget and response size, and
-        what kind of operation it was (None when it was refused before it could tell)."""
+        the operation as checked: its kind and name (None when it was refused before they
+        could be told)."""
         checked = self.check(query, variables, context, operation_name, allowed)
         if isinstance(checked, list):
             return ExecutionResult(data=None, errors=checked), None
@@ -222,12 +228,12 @@ class OperationRunner:
                 )
                 result = await outcome if isinstance(outcome, Awaitable) else outcome
         except TimeoutError:
-            return ExecutionResult(data=None, errors=[budget_exceeded(self.time_budget)]), None
+            return ExecutionResult(data=None, errors=[budget_exceeded(self.time_budget)]), checked
         except Stopped as stopped:
-            return ExecutionResult(data=None, errors=[stopped.error]), checked.kind
+            return ExecutionResult(data=None, errors=[stopped.error]), checked
         return ExecutionResult(
             data=result.data, errors=mask(result.errors, context) if result.errors else None
-        ), checked.kind
+        ), checked
 
     def _arguments(
         self,

@@ -189,7 +189,7 @@ class CrmSchema(strawberry.Schema):
         if facts is not None and operation_name:
             CURRENT.set(replace(facts, operation=operation_name))
         started = time.perf_counter()
-        result, kind = await self.runner.run(
+        result, checked = await self.runner.run(
             query,
             variable_values,
             context_value,
@@ -199,7 +199,17 @@ class CrmSchema(strawberry.Schema):
             if allowed_operation_types is not None
             else DEFAULT_ALLOWED_OPERATION_TYPES,
         )
-        observed(context_value, operation_name, kind, result, time.perf_counter() - started)
+        # Named by the request or, when it did not say, by the document's one operation.
+        name = operation_name or (checked.name if checked else None)
+        if facts is not None and name and not operation_name:
+            CURRENT.set(replace(facts, operation=name))
+        observed(
+            context_value,
+            name,
+            checked.kind if checked else None,
+            result,
+            time.perf_counter() - started,
+        )
         return result
 
     async def stream(

@@ -5,6 +5,7 @@ backup began is there, and that every balance still adds up."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from server.settings import Settings, libpq_url, sqlite_url
 from tests.conftest import TEST_DB, Company, create_customer
 from tests.server.followup_helpers import company_today
 from tests.server.test_collections import owe
+
+# Restored into a database of its own, one per xdist worker.
+DRILL = "crm_restore_drill_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 RECORD = """mutation($i: PaymentRecordInput!) { paymentRecord(input: $i) {
   payment { id } userErrors { code } } }"""
@@ -39,11 +43,11 @@ async def _restored_target(tmp_path: Path) -> Settings:
     if TEST_DB:
         admin = await asyncpg.connect(libpq_url(Settings(database_url=TEST_DB)))
         try:
-            await admin.execute("DROP DATABASE IF EXISTS crm_restore_drill")
-            await admin.execute("CREATE DATABASE crm_restore_drill")
+            await admin.execute(f"DROP DATABASE IF EXISTS {DRILL}")
+            await admin.execute(f"CREATE DATABASE {DRILL}")
         finally:
             await admin.close()
-        url = TEST_DB.rsplit("/", 1)[0] + "/crm_restore_drill"
+        url = TEST_DB.rsplit("/", 1)[0] + f"/{DRILL}"
         return Settings(database_url=url, evidence_dir=str(tmp_path / "evidence"))
     return Settings(
         database_url=sqlite_url(tmp_path / "restored.sqlite3"),

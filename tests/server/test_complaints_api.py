@@ -412,6 +412,30 @@ async def test_who_reads_what_of_a_complaint(world: dict[str, Any]) -> None:
     assert assigned["node"]["customer"] is None
 
 
+async def test_a_handler_of_the_assigned_department_reads_it_and_another_department_does_not(
+    world: dict[str, Any],
+) -> None:
+    """Past triage, a complaint is read by the handlers of the department it was assigned
+    to, not only by its assignee; a handler of another department reads nothing of it."""
+    c = world["company"]
+    colleague = await c.add_user("svc2", "service")
+    colleague.department_id = (await Department.get(name="客服部")).id
+    await colleague.save()
+    elsewhere = await c.add_user("qa", "service")
+    elsewhere.department = await Department.create(name="质检部")
+    await elsewhere.save()
+    complaint = await _walk(world, await _record(world), "ANALYSE")  # assigned to svc
+    query = "query($id: ID!) { node(id: $id) { ... on Complaint { step customerName } } }"
+    read = await c.api("svc2").data(query, {"id": complaint["id"]})
+    assert read["node"] == {"step": "ANALYSE", "customerName": "杭州机械厂"}
+    listed = await c.api("svc2").data("{ complaints { totalCount } }")
+    assert listed["complaints"]["totalCount"] == 1
+    assert (await c.api("qa").data(query, {"id": complaint["id"]}))["node"] is None
+    assert (await c.api("qa").data("{ complaints { totalCount } }"))["complaints"][
+        "totalCount"
+    ] == 0
+
+
 async def test_the_board_counts_each_step_and_what_is_overdue(world: dict[str, Any]) -> None:
     c = world["company"]
     first = await _record(world)

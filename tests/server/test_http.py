@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -193,3 +194,63 @@ async def test_a_mutation_over_get_is_refused(company: Company, client: httpx.As
         headers={"Authorization": f"Bearer {company.tokens['r1']}"},
     )
     assert response.status_code == 400
+
+
+def _recorded(name: str) -> tuple[float, float]:
+    """How many answers of this operation the metrics counted, and how many timings."""
+    from prometheus_client import REGISTRY
+
+    labels = {"operation": name}
+    return (
+        REGISTRY.get_sample_value("crm_graphql_requests_total", {**labels, "outcome": "ok"}) or 0,
+        REGISTRY.get_sample_value("crm_graphql_request_seconds_count", labels) or 0,
+    )
+
+
+async def test_every_http_path_records_an_answer_alike(
+    company: Company, client: httpx.AsyncClient, caplog: Any, monkeypatch: Any
+) -> None:
+    """The server's JSON path, Strawberry's GET and its multipart view leave the same
+    trace: one count, one timing, one access-log line; and a mutation, whatever path it
+    took, wakes this process's subscribers, decided from the parsed operation (a query
+    whose text says "mutation" does not)."""
+    from server.hub import HUB
+
+    pokes: list[int] = []
+    poke = HUB.poke
+    monkeypatch.setattr(HUB, "poke", lambda: (pokes.append(1), poke())[1])
+    auth = {"Authorization": f"Bearer {company.tokens['r1']}"}
+
+    async def json_post(text: str) -> httpx.Response:
+        return await client.post("/graphql", json={"query": text}, headers=auth)
+
+    async def get(text: str) -> httpx.Response:
+        return await client.get("/graphql", params={"query": text}, headers=auth)
+
+    async def multipart(text: str) -> httpx.Response:
+        return await client.post(
+            "/graphql",
+            data={"operations": json.dumps({"query": text}), "map": "{}"},
+            files={"0": ("note.txt", b"x", "text/plain")},
+            headers=auth,
+        )
+
+    paths = {"json": json_post, "get": get, "multipart": multipart}
+    for label, send in paths.items():
+        name = f"PipelineRead_{label}"
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="crm.access"):
+            # The word in a comment and a field alias must not make it a write.
+            answer = await send(f"query {name} {{ mutation: viewer {{ username }} }}")
+        assert answer.json() == {"data": {"mutation": {"username": "r1"}}}, label
+        assert _recorded(name) == (1, 1), label
+        assert len([r for r in caplog.records if r.name == "crm.access"]) == 1, label
+    assert pokes == []
+    for label, send in {"json": json_post, "multipart": multipart}.items():
+        name = f"PipelineWrite_{label}"
+        answer = await send(
+            f'mutation {name} {{ customerCreate(input: {{name: ""}}) {{ userErrors {{ code }} }} }}'
+        )
+        assert answer.json()["data"]["customerCreate"]["userErrors"], label
+        assert _recorded(name) == (1, 1), label
+    assert pokes == [1, 1]

@@ -25,8 +25,8 @@ import pytest
 import server.migrations
 from server.domain.events.triggers import RULES, Rule, create_statements
 from server.settings import sqlite_url
+from tests.conftest import TEST_DB, libpq
 
-TEST_DB = os.environ.get("CRM_TEST_DATABASE_URL", "")
 POSTGRES = TEST_DB.startswith(("postgres", "asyncpg"))
 DIALECT = "postgres" if POSTGRES else "sqlite"
 
@@ -70,7 +70,7 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
         yield sqlite_url(tmp_path / "crm.sqlite3")
         return
     name = f"crm_triggers_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = TEST_DB.replace("postgres://", "postgresql://", 1).split("?", 1)[0]
+    admin = libpq(TEST_DB)
 
     async def run(statement: str) -> None:
         conn = await asyncpg.connect(admin)

@@ -1,8 +1,9 @@
-"""The visibility rule has two renderings in server/domain/access/visibility.py: Tortoise
-conditions (`customer_scope`, for lists and nested reads) and SQL (`customer_condition`, for
-the customer-by-id read written as SQL). They must select the same customers for every kind
-of viewer: owner, manager, peer, a manager elsewhere, admin, service, a grantee (before and
-after the grant ends) and nobody."""
+"""The visibility rule is one value (`CustomerSight`, server/domain/access/visibility.py)
+rendered four ways: Tortoise conditions (lists and nested reads), SQL (reads written as
+SQL), a yes or no for a customer in hand, and the delivery check of live events
+(live/audience.py). They must select the same customers for every kind of viewer: owner,
+manager, peer, a manager elsewhere, admin, service, a grantee (before and after the grant
+ends) and nobody. The complaint rule builds on it (its own cases: test_complaints_api.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,34 @@ from datetime import UTC, datetime, timedelta
 
 from server.domain.access.models import AccessGrant
 from server.domain.access.reach import REACH
+from server.domain.access.visibility import customer_sight
 from server.domain.accounts.viewer import Viewer
 from server.domain.customers.models import Customer
 from server.domain.customers.scope import visible_customer_rows, visible_customers
+from server.domain.events.models import EventKind
+from server.domain.events.outbox import Happened
+from server.domain.live.audience import may_hear
 from server.domain.shared import clock
 from tests.conftest import Company
 
 
 async def _both(user: object, ids: list[int]) -> tuple[set[int], set[int]]:
+    """What the conditions and the SQL select; the other two renderings must agree with
+    them (asserted here, so every case below checks all four)."""
     as_conditions = set(
         await (await visible_customers(Viewer(user=user))).values_list("id", flat=True)  # type: ignore[arg-type]
     )
     as_sql = {row["id"] for row in await visible_customer_rows(Viewer(user=user), ids, ("id",))}  # type: ignore[arg-type]
+    owners = dict(await Customer.filter(id__in=ids).values_list("id", "owner_id"))
+    sight = await customer_sight(Viewer(user=user))  # type: ignore[arg-type]
+    in_hand = {i for i in ids if sight.admits(i, owners[i])}
+    live = set()
+    for i in ids:
+        event = Happened(0, EventKind.CUSTOMER, i, owners[i], None, None, 1, "changed")
+        if await may_hear(Viewer(user=user), event):  # type: ignore[arg-type]
+            live.add(i)
+    assert in_hand == as_conditions, "CustomerSight.admits"
+    assert live == as_conditions, "live/audience.py"
     return as_conditions, as_sql
 
 

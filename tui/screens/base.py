@@ -86,9 +86,14 @@ class ApiScreen(Screen[Any]):
         """The server answered: clear the banner. False when the screen was closed while the
         call was out (switching the language replaces the queue): the caller then drops the
         answer instead of drawing into widgets that are gone."""
-        if not self.is_attached:
+        # A replaced screen stays attached while Textual removes its widgets: out of the
+        # stack, or with its banner gone, it is closing.
+        if not self.is_attached or self not in self.app.screen_stack:
             return False
-        self.query_one(Banner).clear()
+        banners = self.query(Banner)
+        if not banners:
+            return False
+        banners.first().clear()
         return True
 
     # --- live updates ---------------------------------------------------------------

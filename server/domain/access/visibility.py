@@ -7,6 +7,7 @@ nested field, count and export goes through `customer_scope` or the helpers buil
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from tortoise import Tortoise
@@ -97,44 +98,82 @@ async def visible_rows(viewer: Viewer, model: type[M]) -> QuerySet[M]:
     return model.all() if scope is None else model.filter(scope)
 
 
-async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
-    """A filter selecting the customers the viewer may read; None means no restriction.
+@dataclass(frozen=True)
+class CustomerSight:
+    """Which customers one viewer may read, at one moment: the rule as a value. Every form
+    the rule takes is rendered from it, side by side below, so that no form can drift from
+    the others (test_visibility_forms.py holds them equal for every kind of viewer):
 
-    `prefix` is the relation path from the queried model to the customer ("customer__").
+    - `q`: Tortoise conditions, for lists, counts and nested reads;
+    - `sql`: an SQL condition, for reads written as SQL (shared/rows.py);
+    - `admits`: a yes or no for one customer already in hand (live events at delivery).
     """
+
+    everything: bool
+    # Owners whose customers the viewer reads: themselves and, for a manager, their line.
+    owners: frozenset[int]
+    # Customers reached through grants unexpired at the moment the sight was taken.
+    granted: frozenset[int]
+
+    def q(self, prefix: str = "") -> Q | None:
+        """A filter selecting these customers; None means no restriction. `prefix` is the
+        relation path from the queried model to the customer ("customer__")."""
+        if self.everything:
+            return None
+        if not (self.owners or self.granted):
+            return _NOTHING
+        # customer itself: "id"; a related model: its own foreign key column, "customer_id".
+        id_field = f"{prefix.removesuffix('__')}_id__in" if prefix else "id__in"
+        scope = Q(**_kw(f"{prefix}owner_id__in", list(self.owners)))
+        if self.granted:
+            scope |= Q(**_kw(id_field, list(self.granted)))
+        return scope
+
+    def sql(
+        self, params: Params, id_column: str = '"id"', owner_column: str = '"owner_id"'
+    ) -> str | None:
+        """The same as an SQL condition over `params`; None means no restriction."""
+        if self.everything:
+            return None
+        if not (self.owners or self.granted):
+            return "1 = 0"
+        condition = f"{owner_column} {params.among(sorted(self.owners))}"
+        if self.granted:
+            condition = f"({condition} OR {id_column} {params.among(sorted(self.granted))})"
+        return condition
+
+    def admits(self, customer_id: int, owner_id: int | None) -> bool:
+        """Whether the customer with this id and owner is among them."""
+        return self.everything or owner_id in self.owners or customer_id in self.granted
+
+
+NOBODY_SEES = CustomerSight(everything=False, owners=frozenset(), granted=frozenset())
+EVERYTHING = CustomerSight(everything=True, owners=frozenset(), granted=frozenset())
+
+
+async def customer_sight(viewer: Viewer) -> CustomerSight:
+    """The rule for this viewer now (docs/domain.md, "Who sees what"): nobody signed in sees
+    nothing; an administrator everything; anyone else their own line's customers and those
+    granted to them until the grant ends."""
     if viewer.user is None:
-        return _NOTHING
+        return NOBODY_SEES
     if viewer.sees_all:
-        return None
+        return EVERYTHING
     # Grants first: their statement brings a manager's team along.
     granted = await granted_customer_ids(viewer)
-    team = await team_of(viewer)
-    owner_field = f"{prefix}owner_id__in"
-    # customer itself: "id"; a related model: its own foreign key column, "customer_id".
-    id_field = f"{prefix.removesuffix('__')}_id__in" if prefix else "id__in"
-    scope = Q(**_kw(owner_field, list(team)))
-    if granted:
-        scope |= Q(**_kw(id_field, list(granted)))
-    return scope
+    return CustomerSight(everything=False, owners=await team_of(viewer), granted=granted)
+
+
+async def customer_scope(viewer: Viewer, prefix: str = "") -> Q | None:
+    """The viewer's sight as Tortoise conditions (`CustomerSight.q`)."""
+    return (await customer_sight(viewer)).q(prefix)
 
 
 async def customer_condition(
     viewer: Viewer, params: Params, id_column: str = '"id"', owner_column: str = '"owner_id"'
 ) -> str | None:
-    """`customer_scope` as an SQL condition over `params`, for reads written as SQL
-    (shared/rows.py); None means no restriction. The same rule, term for term: a test
-    (test_visibility_forms.py) checks both select the same customers for every kind of
-    viewer."""
-    if viewer.user is None:
-        return "1 = 0"
-    if viewer.sees_all:
-        return None
-    granted = await granted_customer_ids(viewer)
-    team = await team_of(viewer)
-    condition = f"{owner_column} {params.among(sorted(team))}"
-    if granted:
-        condition = f"({condition} OR {id_column} {params.among(sorted(granted))})"
-    return condition
+    """The viewer's sight as an SQL condition (`CustomerSight.sql`)."""
+    return (await customer_sight(viewer)).sql(params, id_column, owner_column)
 
 
 async def visible_through_customer(viewer: Viewer, model: type[M]) -> QuerySet[M]:

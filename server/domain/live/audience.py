@@ -7,7 +7,7 @@ is the one the same object's reads apply (customer scope, complaint scope, money
 
 from __future__ import annotations
 
-from server.domain.access.visibility import granted_customer_ids, team_of
+from server.domain.access.visibility import customer_sight
 from server.domain.accounts.viewer import Viewer
 from server.domain.complaints.scope import visible_complaints
 from server.domain.events.models import EventKind
@@ -17,14 +17,11 @@ from server.domain.receivables.scope import sees_money_of
 
 
 async def sees_customer_of(viewer: Viewer, event: Happened) -> bool:
-    """The customer rule (access/visibility.py) applied to the owner the event names."""
-    if viewer.user is None or event.customer_id is None:
+    """The customer rule (access/visibility.py) applied to the customer and owner the event
+    names."""
+    if event.customer_id is None:
         return False
-    if viewer.sees_all:
-        return True
-    if event.owner_id is not None and event.owner_id in await team_of(viewer):
-        return True
-    return event.customer_id in await granted_customer_ids(viewer)
+    return (await customer_sight(viewer)).admits(event.customer_id, event.owner_id)
 
 
 async def may_hear(viewer: Viewer, event: Happened) -> bool:
