@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -23,8 +22,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
-from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -148,15 +145,6 @@ class Terms(Mapping[str, str]):
 # --- formatting ------------------------------------------------------------------------
 
 
-def babel_locale() -> Locale:
-    return Locale.parse(_current)
-
-
-def long_date(day: date) -> str:
-    """2026年11月30日 / 30 Nov 2026."""
-    return format_date(day, format="long" if _current == "zh_CN" else "d MMM y", locale=_current)
-
-
 def relative_day(day: date, today: date) -> str:
     """今天 / 3天前 / 3天后 — today / 3d ago / in 3d: how far a day is from today."""
     delta = (day - today).days
@@ -202,8 +190,3 @@ def money_text(amount: str, currency: str) -> str:
     except InvalidOperation:
         return amount
     return format_currency(value, currency or "CNY", locale=_current)
-
-
-def from_environment() -> str:
-    """The language the environment asks for (or Chinese)."""
-    return choose(None, None, os.environ)

@@ -328,13 +328,6 @@ def nodes_selection(info: Info) -> Selection:
     return _remembered(info, "nodes", None, build)
 
 
-def node_selection(info: Info, within: str | None = None) -> set[str]:
-    """Field names the query asks for on each node of the connection being resolved, or,
-    with `within`, on that field of each node (`within="customer"`: the node's customer)."""
-    nodes = nodes_selection(info)
-    return (nodes.within(within) if within else nodes).names
-
-
 def page_args(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageArgs:

@@ -10,11 +10,15 @@ import pytest
 from strawberry.relay import GlobalID
 
 from server.domain.accounts.viewer import Viewer
+from server.domain.audit.models import AuditEntry
 from server.domain.followups.models import FollowUp
 from server.domain.receivables import services
 from server.domain.receivables.aging import bucket_of
-from server.domain.receivables.models import Receivable
+from server.domain.receivables.ladder import COLLECTIONS
+from server.domain.receivables.models import CollectionCase, CollectionStep, Receivable
 from server.domain.shared import clock
+from server.domain.shared.errors import DomainError, ErrorCode
+from server.domain.workflow.process import history
 from tests.conftest import Api, Company, create_customer
 from tests.server.followup_helpers import company_today, pk
 
@@ -306,6 +310,31 @@ async def test_an_overdue_customer_gets_a_case_that_climbs_the_ladder(
     assert closed["node"]["closedAt"] is not None
     await queued.refresh_from_db()
     assert queued.status == "skipped"
+    # The system closed it through the workflow's one move path: its step event and audit
+    # entry name no person.
+    last = (await history(COLLECTIONS.name, [pk(case["id"])]))[-1]
+    assert (last.action, last.from_step, last.to_step, last.actor_id) == (
+        "close",
+        "negotiate",
+        "closed",
+        None,
+    )
+    audited = await AuditEntry.filter(action="collection.close", object_id=pk(case["id"])).get()
+    assert audited.actor_id is None and audited.changes["step"]["to"] == "closed"
+
+
+async def test_closing_a_case_is_the_systems_alone(company: Company, finance: Api) -> None:
+    """No person is offered "close", and asking for it is refused, admin included."""
+    customer = await create_customer(company.api("r1"))
+    await owe(company, customer["id"], "80000.00", days_overdue=120)
+    case = await CollectionCase.get(id=pk((await _case(company, finance, customer["id"]))["id"]))
+    for who in ("admin", "m1"):
+        viewer = Viewer(user=company.users[who])
+        assert "close" not in await COLLECTIONS.allowed_actions(viewer, case)
+        with pytest.raises(DomainError) as refused:
+            await COLLECTIONS.move(viewer, case, "close", version=case.version)
+        assert refused.value.problems[0].code == ErrorCode.NOT_ALLOWED
+    assert (await CollectionCase.get(id=case.id)).step == CollectionStep.NEW
 
 
 async def test_a_malicious_debt_may_go_straight_to_court(company: Company, finance: Api) -> None:

@@ -326,24 +326,10 @@ async def close_if_settled(customer_ids: set[int], day: date) -> None:
         ).exists()
         if still:
             continue
-        await CollectionCase.filter(id=case.id).update(
-            step=CollectionStep.CLOSED,
-            open_slot=None,
-            closed_at=now,
-            step_entered_at=now,
-            step_due_at=None,
-            next_action_on=None,
-            version=F("version") + 1,
-        )
-        await StepEvent.create(
-            process=COLLECTIONS.name,
-            record_id=case.id,
-            action="close",
-            from_step=CollectionStep(case.step).value,
-            to_step=CollectionStep.CLOSED.value,
-            actor_id=None,
-            at=now,
-            spent_seconds=max(0, int((now - case.step_entered_at).total_seconds())),
+        await COLLECTIONS.move_by_system(
+            case,
+            "close",
+            values={"open_slot": None, "closed_at": now, "next_action_on": None},
         )
         await CollectionEntry.create(
             case_id=case.id, step=CollectionStep.CLOSED, action="close", actor_id=None

@@ -78,9 +78,10 @@ async def _opens(viewer: Viewer, case: Any) -> bool:
     return viewer.user is not None
 
 
-async def _settled(viewer: Viewer, case: CollectionCase) -> bool:
-    # Closing is the system's, when nothing overdue is owed (receivables/settlement.py).
-    return False
+async def _by_the_system(viewer: Viewer, case: CollectionCase) -> bool:
+    # Closing is the system's alone (by_system), when nothing overdue is owed any more:
+    # collections.close_if_settled decides that, in the transaction that paid the debt.
+    return viewer.user is None
 
 
 def _limit(settings: CompanySettings, step: CollectionStep) -> int | None:
@@ -101,7 +102,11 @@ def _transitions() -> tuple[Transition[CollectionStep], ...]:
             found.append(
                 Transition(rung.value, above, rung, _climb(rung), (*REQUIRES[rung], "note"))
             )
-    found.append(Transition("close", frozenset({Step.NEW, *LADDER}), Step.CLOSED, _settled))
+    found.append(
+        Transition(
+            "close", frozenset({Step.NEW, *LADDER}), Step.CLOSED, _by_the_system, by_system=True
+        )
+    )
     return tuple(found)
 
 

@@ -226,7 +226,7 @@ async def _apply(
             .order_by("due_on", "id")
             .values_list("id", "open_minor")
         )
-        shares, _ = money.Money(available, "").fill([int(open_) for _, open_ in rows])
+        shares, _ = money.fill(available, [int(open_) for _, open_ in rows])
         return [(rid, share) for (rid, _), share in zip(rows, shares, strict=True) if share]
     found = dict(
         await Receivable.filter(

@@ -17,20 +17,6 @@ _DAYS = re.compile(r"(\d{1,3})")
 _ON_DELIVERY = ("款到发货", "货到付款", "现款", "现金", "预付", "cod", "cash", "prepaid", "advance")
 
 
-def days_from_text(text: str) -> int | None:
-    """The days of credit a free-text payment term names, or None when it names none
-    (the migration from free text uses this; anything it cannot read stays unset)."""
-    cleaned = (text or "").strip().lower()
-    if not cleaned:
-        return None
-    found = _DAYS.search(cleaned)
-    if found:
-        return min(int(found.group(1)), 365)
-    if any(word in cleaned for word in _ON_DELIVERY):
-        return 0
-    return None
-
-
 def billing_date(issued_on: date, billing_day: int) -> date:
     """The first billing day on or after `issued_on`; day 31 in a 30-day month is its last."""
     year, month = issued_on.year, issued_on.month

@@ -1,9 +1,10 @@
 """Exact money: integer minor units of the company's one currency (DOMAIN.md §6).
 
-Every amount the domain keeps, adds, compares or splits is a `Money` (or, in a column, its
-`minor` integer). Nothing here ever holds a float. The API speaks decimal strings ("1234.50");
-`parse` reads them and `decimal` writes them; the client formats them with separators and
-the currency sign.
+Every amount the domain keeps, adds, compares or shares out is an integer of minor units
+(fen), in a column and in memory alike: one currency per company makes a currency beside
+each amount redundant. Nothing here ever holds a float. The API speaks decimal strings
+("1234.50"); `parse_minor` reads them and `decimal` writes them; the client formats them
+with separators and the currency sign.
 
 The company currency is a company setting. Only currencies with two decimal places (CNY,
 USD, EUR, HKD…) are accepted, so one minor unit is always a hundredth: an amount's meaning
@@ -13,9 +14,8 @@ never depends on which currency a process last read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -41,10 +41,6 @@ LARGEST: ContextVar[int] = ContextVar("crm_largest_amount", default=DEFAULT_LARG
 # `parse_minor`, on the field that holds it (the form is right, the value is not).
 AMOUNT_TEXT = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?", re.ASCII)
 AMOUNT_FORM = 'ASCII digits with at most one point and two decimals, e.g. "1234.50"'
-
-
-class CurrencyMismatch(ValueError):
-    """Two amounts in different currencies were added or compared."""
 
 
 def amount_from_text(value: Any) -> Decimal:
@@ -116,100 +112,14 @@ def decimal(minor: int) -> Decimal:
     return Decimal(minor).scaleb(-MINOR_DIGITS)
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount in one currency. Arithmetic and comparison refuse to mix currencies."""
-
-    minor: int
-    currency: str
-
-    @classmethod
-    def parse(cls, value: Any, currency: str, *, negative: bool = False) -> Money:
-        """A decimal amount as sent ("1234.50") in this currency (see `parse_minor`)."""
-        return cls(parse_minor(value, negative=negative), currency)
-
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        """Nothing, in this currency."""
-        return cls(0, currency)
-
-    @classmethod
-    def total(cls, amounts: Iterable[Money], currency: str) -> Money:
-        """The sum of these amounts (zero for none), all in this currency."""
-        result = cls.zero(currency)
-        for amount in amounts:
-            result = result + amount
-        return result
-
-    @property
-    def decimal(self) -> Decimal:
-        """The API's exact decimal with two places."""
-        return decimal(self.minor)
-
-    def __str__(self) -> str:
-        return f"{self.decimal} {self.currency}"
-
-    def _same(self, other: Money) -> None:
-        if other.currency != self.currency:
-            raise CurrencyMismatch(f"{self.currency} and {other.currency}")
-
-    def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.minor + other.minor, self.currency)
-
-    def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.minor - other.minor, self.currency)
-
-    def __neg__(self) -> Money:
-        return Money(-self.minor, self.currency)
-
-    def __lt__(self, other: Money) -> bool:
-        self._same(other)
-        return self.minor < other.minor
-
-    def __le__(self, other: Money) -> bool:
-        self._same(other)
-        return self.minor <= other.minor
-
-    def __gt__(self, other: Money) -> bool:
-        self._same(other)
-        return self.minor > other.minor
-
-    def __ge__(self, other: Money) -> bool:
-        self._same(other)
-        return self.minor >= other.minor
-
-    def __bool__(self) -> bool:
-        return self.minor != 0
-
-    def min(self, other: Money) -> Money:
-        """The smaller of the two."""
-        return self if self <= other else other
-
-    def fill(self, debts: Sequence[int]) -> tuple[list[int], Money]:
-        """Pay `debts` (minor units, in the order given) from this amount: each in full
-        while the money lasts, the last one in part. Returns what each debt receives and
-        what is left over (the payer's credit). Never loses or invents a cent."""
-        left = self.minor
-        shares = []
-        for debt in debts:
-            share = max(0, min(left, debt))
-            shares.append(share)
-            left -= share
-        return shares, Money(left, self.currency)
-
-    def split(self, weights: Sequence[int]) -> list[Money]:
-        """Share this amount in proportion to `weights` (largest remainder): the parts
-        always add up to the whole, e.g. 100.00 in three equal parts is 33.34, 33.33, 33.33."""
-        if not weights or any(w < 0 for w in weights) or sum(weights) == 0:
-            raise ValueError("weights must be non-negative and not all zero")
-        whole = sum(weights)
-        floors = [self.minor * w // whole for w in weights]
-        remainders = [self.minor * w % whole for w in weights]
-        short = self.minor - sum(floors)
-        # The parts with the largest remainders take the cents left over (earlier first).
-        order = sorted(range(len(weights)), key=lambda i: -remainders[i])
-        for i in order[:short]:
-            floors[i] += 1
-        return [Money(part, self.currency) for part in floors]
+def fill(amount: int, debts: Sequence[int]) -> tuple[list[int], int]:
+    """Pay `debts` (minor units, in the order given) from `amount` (minor units): each in
+    full while the money lasts, the last one in part. Returns what each debt receives and
+    what is left over (the payer's credit). Never loses or invents a cent."""
+    left = amount
+    shares = []
+    for debt in debts:
+        share = max(0, min(left, debt))
+        shares.append(share)
+        left -= share
+    return shares, left

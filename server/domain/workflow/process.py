@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -34,17 +33,6 @@ from server.domain.workflow.models import StepEvent
 S = TypeVar("S", bound=StrEnum)
 
 
-class Stepped(Protocol):
-    """What a record in a process carries (the model's columns); the process's methods take
-    the model's instances."""
-
-    id: int
-    step: Any
-    version: int
-    step_entered_at: datetime
-    step_due_at: datetime | None
-
-
 # May this viewer take the transition on this record?
 Check = Callable[[Viewer, Any], Awaitable[bool]]
 
@@ -58,6 +46,9 @@ class Transition(Generic[S]):
     may: Check
     # Values that must be given (not null, not blank) to take it.
     requires: tuple[str, ...] = ()
+    # Taken by the system when a rule says so (a collection case closes once nothing overdue
+    # is owed), never by a person: not offered, and refused if asked for.
+    by_system: bool = False
 
 
 def _filled(value: Any) -> bool:
@@ -81,7 +72,7 @@ class Process(Generic[S]):
         """The actions this viewer may take on the record now (what a client offers)."""
         allowed: list[str] = []
         for t in self.transitions:
-            if record.step not in t.sources or t.action in allowed:
+            if record.step not in t.sources or t.action in allowed or t.by_system:
                 continue
             try:
                 if await t.may(viewer, record):
@@ -104,11 +95,17 @@ class Process(Generic[S]):
         )
 
     async def check(
-        self, viewer: Viewer, record: Any, action: str, values: Mapping[str, Any]
+        self,
+        viewer: Viewer,
+        record: Any,
+        action: str,
+        values: Mapping[str, Any],
+        *,
+        by_system: bool = False,
     ) -> Transition[S]:
         """The transition, once the viewer may take it and every required value is there."""
         t = self.transition(action, record.step if record is not None else None)
-        if not await t.may(viewer, record):
+        if t.by_system != by_system or not await t.may(viewer, record):
             raise DomainError.single(ErrorCode.NOT_ALLOWED, N_("This step is not yours to take."))
         missing = [name for name in t.requires if not _filled(values.get(name))]
         if missing:
@@ -155,11 +152,34 @@ class Process(Generic[S]):
         due time change in one conditional UPDATE, with the step event and the audit entry
         in the same transaction. Refused with STALE_VERSION when someone moved or changed
         it since `version` (nothing is written)."""
+        return await self._move(viewer, record, action, version, values, note, by_system=False)
+
+    async def move_by_system(
+        self, record: Any, action: str, *, values: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Take a system transition (`by_system`) on the record as it was just read, in the
+        caller's transaction: the same UPDATE, step event and audit entry as a person's move,
+        with no actor. Whether the rule calls for it is the caller's to decide."""
+        return await self._move(
+            Viewer(user=None), record, action, record.version, values, "", by_system=True
+        )
+
+    async def _move(
+        self,
+        viewer: Viewer,
+        record: Any,
+        action: str,
+        version: int,
+        values: Mapping[str, Any] | None,
+        note: str,
+        *,
+        by_system: bool,
+    ) -> Any:
         values = dict(values or {})
         # Stale first: whoever read an older version is told so, whatever the step is now.
         if record.version != version:
             raise _stale()
-        t = await self.check(viewer, record, action, {**values, "note": note})
+        t = await self.check(viewer, record, action, {**values, "note": note}, by_system=by_system)
         settings = await company_settings()
         now = clock.now()
         due = deadline(settings, now, self.limit_days(settings, t.target))
