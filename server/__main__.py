@@ -576,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A consistent backup taken while the server runs: SQLite's online "
         "backup, or pg_dump's custom format, with the evidence files, in one .tar.gz. "
         "With --keep N, PATH is a directory: a dated archive is written there and only the "
-        "newest N are kept (run it weekly from cron or a systemd timer; see the README).",
+        "newest N are kept (run it weekly from cron or a systemd timer; see docs/operating.md).",
     )
     backup.add_argument("path", help="The archive to write, or with --keep the directory.")
     backup.add_argument("--keep", type=int, help="Keep the newest N archives in the directory.")

@@ -33,7 +33,7 @@ AREAS: tuple[Area, ...] = (
     # The mechanics of step-by-step processes (transitions, time limits, step events).
     Area("workflow", graphql=False),
     Area("complaints"),
-    # What customers owe and pay, and collecting it (DOMAIN.md §6).
+    # What customers owe and pay, and collecting it (docs/domain.md §6).
     Area("receivables"),
     # Transfers change customers and move other areas' work; their mutations are the
     # customer area's (customerTransfer, customerTransferAll).

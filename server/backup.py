@@ -12,7 +12,7 @@ there to copy. The archive (tar, gzip) holds:
 
 `crm-server restore FILE` puts it into an empty database only, never over data.
 `crm-server backup --keep N DIR` writes a dated archive into DIR and keeps the newest N
-(DOMAIN.md §9: 每周备份一次; see the README for a timer that runs it weekly).
+(docs/domain.md §9: 每周备份一次; docs/operating.md has a timer that runs it weekly).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Demo and benchmark data: a believable Chinese B2B sales company.
 
-`seed_demo` builds a small company people can log into (logins in the README).
+`seed_demo` builds a small company people can log into (its logins are in the README).
 `seed_bulk` writes large volumes with multi-row inserts straight through the connection,
 because going object by object through the ORM would take minutes for 100,000 customers.
 """

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 from datetime import date
 
-from tui.api import ApiError, CrmClient
+from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.tokens import TokenStore
 from tui.i18n import LANGUAGES, _, choose, set_language
 from tui.preferences import Preferences
@@ -32,7 +33,9 @@ def _run(
 
     async def main() -> None:
         if password is not None:  # the demo signs in for the user
-            await api.login(username, password)
+            # Not a demo user: the sign-in screen, with the name filled in.
+            with contextlib.suppress(UserErrors):
+                await api.login(username, password)
         try:
             app = CrmApp(
                 api,
@@ -132,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--port", type=int, default=0, help=_("Port for the demo server (default: a free one).")
     )
+    demo.add_argument(
+        "--as",
+        dest="demo_user",
+        default="",
+        metavar="USER",
+        help=_("Sign in as this demo user instead (wang, zhou, wu, admin…; see the README)."),
+    )
     return parser
 
 
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(_("Starting a demo server with a fresh database…"), flush=True)
         with demo_server(port=args.port or None) as url:
-            _run(url, DEMO_USER, DEMO_PASSWORD)
+            _run(url, args.demo_user or DEMO_USER, DEMO_PASSWORD)
         return 0
     _run(args.url or env_url or DEFAULT_URL, args.user, day=args.day)
     return 0

@@ -84,7 +84,7 @@ def secure_root_fields(query: type, mutation: type) -> None:
 
 
 def open_fields(query: type, mutation: type) -> list[str]:
-    """The root fields anonymous callers may use (for the tests and the README)."""
+    """The root fields anonymous callers may use (for the tests and docs/api.md)."""
     found = []
     for kind in (query, mutation):
         for field in get_object_definition(kind, strict=True).fields:

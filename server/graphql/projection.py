@@ -1,7 +1,8 @@
 """The columns a query's selection needs, so a list reads a dozen columns instead of all.
 
-Turning wide rows into Python objects was the larger part of a list's time (README,
-"Performance"). A GraphQL field maps to the column of the same name in snake case; each type
+Turning wide rows into Python objects was the larger part of a list's time
+(docs/performance.md, "Reads, side by side with PostGraphile"). A GraphQL field maps to
+the column of the same name in snake case; each type
 names the fields it computes from other columns (`derived`) and the columns it always needs
 (`always`: its id, the columns its visibility or its resolvers read). A field the mapping
 does not know makes the whole row be read, so a new field is never served from a column

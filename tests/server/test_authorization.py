@@ -1,4 +1,4 @@
-"""Who sees what (DOMAIN.md §9): every root field and node(id:) against every kind of viewer.
+"""Who sees what (docs/domain.md §9): every root field and node(id:) against every kind of viewer.
 
 One customer C belongs to rep r1 in manager m1's team. Around it: a peer rep (r2), the
 owner's manager (m1), another team's manager (m2), a holder of an unexpired grant (r3), a

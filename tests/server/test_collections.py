@@ -1,5 +1,5 @@
 """Credit holds and limits, write-offs, the collection ladder, reminders, statements and
-aging (DOMAIN.md §6, seed 000 §六), over HTTP with the people who do each."""
+aging (docs/domain.md §6, seed 000 §六), over HTTP with the people who do each."""
 
 from __future__ import annotations
 

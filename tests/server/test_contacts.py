@@ -1,4 +1,4 @@
-"""The people inside a customer: decision makers and allies (DOMAIN.md §2)."""
+"""The people inside a customer: decision makers and allies (docs/domain.md §2)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_customer_shows_contacts_decision_makers_and_allies(company: Compa
     customer = data["customer"]
     assert [p["name"] for p in customer["contacts"]] == sorted(p["name"] for p in people)
     assert customer["decisionMakers"] == [{"name": "王总"}]
-    # Strongest ally first: the one to call on when collecting (DOMAIN.md §6).
+    # Strongest ally first: the one to call on when collecting (docs/domain.md §6).
     assert customer["allies"] == [
         {"name": "赵厂长", "allyStrength": "STRONG"},
         {"name": "李经理", "allyStrength": "WEAK"},

@@ -1,5 +1,5 @@
 """A salesperson leaves: everything they hold is handed over in the step that deactivates
-them, and their sign-ins end at once (DOMAIN.md §9: the customer base stays)."""
+them, and their sign-ins end at once (docs/domain.md §9: the customer base stays)."""
 
 from __future__ import annotations
 

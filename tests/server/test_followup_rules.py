@@ -1,6 +1,6 @@
 """The follow-up rules on the data of a real team: contacts entered late, transfers, the
 company's day, monitoring's clock, the first class-service round and the ABC references
-(DOMAIN.md §3–§4, with its numbers: B every 7 days, leadership visits every 6 months, class
+(docs/domain.md §3–§4, with its numbers: B every 7 days, leadership visits every 6 months, class
 B visits every 12, thresholds 70% and 95%)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """interactionLog: record, re-grade, schedule from the cadence; idempotent; bad input writes
-nothing (DOMAIN.md §3, with its numbers: A 1, B 7, C 15, D 30, E 365 days)."""
+nothing (docs/domain.md §3, with its numbers: A 1, B 7, C 15, D 30, E 365 days)."""
 
 from __future__ import annotations
 

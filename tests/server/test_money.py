@@ -1,4 +1,4 @@
-"""The money type and payment terms: exact to the cent, never a float (DOMAIN.md §6)."""
+"""The money type and payment terms: exact to the cent, never a float (docs/domain.md §6)."""
 
 from __future__ import annotations
 

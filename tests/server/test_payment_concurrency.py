@@ -1,4 +1,4 @@
-"""Money is never lost or doubled when payments arrive at once (DOMAIN.md §6).
+"""Money is never lost or doubled when payments arrive at once (docs/domain.md §6).
 
 Run on PostgreSQL (CRM_TEST_DATABASE_URL) these are real concurrent transactions on the
 connection pool, serialized by the customer's ledger lock; on SQLite one process runs one

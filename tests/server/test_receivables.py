@@ -1,4 +1,4 @@
-"""Receivables and payments over HTTP (DOMAIN.md §6): debts from orders and by hand, due
+"""Receivables and payments over HTTP (docs/domain.md §6): debts from orders and by hand, due
 dates from the payment terms, payments applied oldest first or as named, credit, reversal,
 idempotency, and the company currency. Every balance is checked to the cent against
 amount − payments − write-offs."""

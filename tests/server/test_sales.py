@@ -1,6 +1,6 @@
-"""Sales orders, the VIP rule, ABC classes and class-based service (DOMAIN.md §3–§4).
+"""Sales orders, the VIP rule, ABC classes and class-based service (docs/domain.md §3–§4).
 
-Numbers from DOMAIN.md: classes at 70% and 95% of cumulative sales (exactly 70% is A); VIP
+Numbers from docs/domain.md: classes at 70% and 95% of cumulative sales (exactly 70% is A); VIP
 at one order ≥ 10,000 or ≥ 20,000 in one calendar month.
 """
 

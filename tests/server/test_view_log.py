@@ -1,5 +1,5 @@
 """Views of other people's customers reach the audit log without a write per read, and what a
-crash can lose is bounded by the flush interval (README, "Performance")."""
+crash can lose is bounded by the flush interval (docs/performance.md)."""
 
 from __future__ import annotations
 

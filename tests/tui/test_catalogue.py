@@ -1,6 +1,6 @@
 """中文 and English: every text the client shows goes through the message catalogue, every
 catalogue entry is translated, every domain word has both languages, and the language is
-chosen the way the README says."""
+chosen the way docs/client.md says."""
 
 from __future__ import annotations
 

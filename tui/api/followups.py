@@ -147,7 +147,7 @@ def _person(d: Json | None) -> Person | None:
 
 @dataclass(frozen=True)
 class QueueRow:
-    """One open follow-up with what a rep needs before calling (DOMAIN.md §3)."""
+    """One open follow-up with what a rep needs before calling (docs/domain.md §3)."""
 
     id: str
     version: int

@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 from tui.api.records import Money
 from tui.i18n import N_, Terms, _, ngettext
 
-# Grades by expected time to a deal (DOMAIN.md §3): months to the deal, None for D (potential,
+# Grades by expected time to a deal (docs/domain.md §3): months to the deal, None for D (potential,
 # beyond six months) and E (no need). The cadence comes from the company's settings.
 GRADE_DEAL_MONTHS: dict[str, int | None] = {"A": 1, "B": 3, "C": 6, "D": None, "E": None}
 GRADES = tuple(GRADE_DEAL_MONTHS)

@@ -1,4 +1,4 @@
-"""Who sees which customer: the one place that decides (DOMAIN.md §9).
+"""Who sees which customer: the one place that decides (docs/domain.md §9).
 
 Private by default: a rep sees their own customers, a manager those of everyone below them,
 an admin all; anyone else only through an unexpired grant. Every query, `node(id:)`, search,

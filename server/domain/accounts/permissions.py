@@ -1,4 +1,4 @@
-"""Who may do what: each role's permissions, in one table (DOMAIN.md §9).
+"""Who may do what: each role's permissions, in one table (docs/domain.md §9).
 
 Services ask `viewer.may(Permission.X)` or `viewer.require(Permission.X, ...)`; nothing else
 compares a role. Which *customers* a person may see or change depends on data as well (the

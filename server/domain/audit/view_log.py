@@ -1,6 +1,6 @@
 """Views of other people's customers, written to the audit log in batches off the request path.
 
-Opening a customer one does not own is recorded (DOMAIN.md §9). Written with the read, every
+Opening a customer one does not own is recorded (docs/domain.md §9). Written with the read, every
 such read cost a transaction of its own (three round trips and, on SQLite, the one writer's
 lock), which made a manager's reads several times dearer than a rep's. A request now only
 notes its views in memory; a background task writes whatever was noted in one INSERT every

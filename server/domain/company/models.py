@@ -1,6 +1,6 @@
 """Company-wide rules an administrator tunes: cadences, class thresholds, VIP rule, time zone.
 
-One row (id 1). The defaults are the numbers of DOMAIN.md; they live in the database, not
+One row (id 1). The defaults are the numbers of docs/domain.md; they live in the database, not
 in code, so a company can change them without a release and every server process behind a
 load balancer reads the same values.
 """
@@ -58,7 +58,7 @@ class CompanySettings(Model):
     # units: 1,000,000,000.00 unless the company says otherwise. A mistyped amount (twelve
     # digits for nine) is refused instead of recorded.
     largest_amount_minor = fields.BigIntField(default=DEFAULT_LARGEST_MINOR)
-    # Receivables (DOMAIN.md §6): the days of credit when a customer's archive names none;
+    # Receivables (docs/domain.md §6): the days of credit when a customer's archive names none;
     # whether recording an order records what the customer owes for it; how many days
     # before a due date the owner's payment reminder falls due.
     default_payment_days = fields.IntField(default=30)

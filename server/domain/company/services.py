@@ -24,7 +24,7 @@ from server.domain.shared.versioning import update_versioned
 
 
 async def company_settings() -> CompanySettings:
-    """The settings row, created with the DOMAIN.md defaults on first use."""
+    """The settings row, created with the docs/domain.md defaults on first use."""
     found = await CompanySettings.get_or_none(id=SETTINGS_ID)
     if found is not None:
         return found

@@ -1,4 +1,4 @@
-"""Complaint analysis for a period (DOMAIN.md §5, "track how long each takes"): how many
+"""Complaint analysis for a period (docs/domain.md §5, "track how long each takes"): how many
 came in, by category, department and the step they stand in; how long each step took
 (mean and 90th percentile) and the share of moves made within the step's limit; the
 customers who complained more than once. Over the complaints the viewer may read,

@@ -1,4 +1,4 @@
-"""Complaints (客户投诉, DOMAIN.md §5, seed 001 §10.2): the record and where it stands in the
+"""Complaints (客户投诉, docs/domain.md §5, seed 001 §10.2): the record and where it stands in the
 eight steps. The steps' mechanics are the workflow area's; the table is steps.py."""
 
 from __future__ import annotations

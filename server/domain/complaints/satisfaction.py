@@ -1,4 +1,4 @@
-"""A customer's satisfaction over time (DOMAIN.md §8): the scores given at contacts and at
+"""A customer's satisfaction over time (docs/domain.md §8): the scores given at contacts and at
 the closing of complaints, in one history. A drop is a churn signal."""
 
 from __future__ import annotations

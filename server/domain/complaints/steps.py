@@ -1,4 +1,4 @@
-"""The complaint's eight steps as a transition table (seed 001 §10.2, DOMAIN.md §5).
+"""The complaint's eight steps as a transition table (seed 001 §10.2, docs/domain.md §5).
 
     record ──▶ VALIDATE ──validate──▶ ASSIGN ──assign──▶ ANALYSE ──analyse──▶ PROPOSE
                   │                                          ▲                   │

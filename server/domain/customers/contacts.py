@@ -1,4 +1,4 @@
-"""The people inside a customer: add, edit, remove (DOMAIN.md §2)."""
+"""The people inside a customer: add, edit, remove (docs/domain.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each editable customer and contact field accepts (DOMAIN.md §1 and §2)."""
+"""What each editable customer and contact field accepts (docs/domain.md §1 and §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The customer archive (DOMAIN.md §1) and the people inside each customer (§2)."""
+"""The customer archive (docs/domain.md §1) and the people inside each customer (§2)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ GRADE_MEANING = {
 
 
 class AbcClass(StrEnum):
-    """Importance class by cumulative sales (DOMAIN.md §4); computed, never typed in."""
+    """Importance class by cumulative sales (docs/domain.md §4); computed, never typed in."""
 
     A = "A"
     B = "B"
@@ -220,7 +220,7 @@ class Customer(Model):
     last_contact_at = UtcDatetimeField(null=True)
     last_contact_kind = fields.CharField(max_length=20, default="")
     last_contact_summary = fields.CharField(max_length=200, default="")
-    # Computed from sales orders (DOMAIN.md §4) by the class run and the VIP rule.
+    # Computed from sales orders (docs/domain.md §4) by the class run and the VIP rule.
     abc_class = fields.CharEnumField(AbcClass, max_length=1, null=True)
     class_rank = fields.SmallIntField(default=3)
     is_vip = fields.BooleanField(default=False)

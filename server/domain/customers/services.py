@@ -35,7 +35,7 @@ async def get_customer(viewer: Viewer, customer_id: int, *, log_view: bool = Fal
     if customer is None:
         raise not_found("Customer")
     if log_view and customer.owner_id != viewer.id:
-        # Looking at someone else's customer is itself worth recording (DOMAIN.md §9).
+        # Looking at someone else's customer is itself worth recording (docs/domain.md §9).
         await audit.record(viewer, "customer.view", "Customer", customer.id)
     return customer
 

@@ -1,4 +1,4 @@
-"""Class-based service (DOMAIN.md §3, end): keep open the follow-ups each class is owed.
+"""Class-based service (docs/domain.md §3, end): keep open the follow-ups each class is owed.
 
 Class A: a leadership visit every six months, assigned to the owner's manager. Class B: a
 visit a year and an inquiry letter every six months. Run after the classes change; logging

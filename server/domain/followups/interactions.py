@@ -1,4 +1,4 @@
-"""Logging a contact and moving the customer on, in one transaction (DOMAIN.md §3).
+"""Logging a contact and moving the customer on, in one transaction (docs/domain.md §3).
 
 A logged contact closes the follow-ups it answers, re-grades the customer (the caller confirms
 the grade every time) and schedules the next follow-up from the new grade's cadence, or from

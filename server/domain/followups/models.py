@@ -1,4 +1,4 @@
-"""Contacts with customers, the follow-ups they schedule, and contact plans (DOMAIN.md §3)."""
+"""Contacts with customers, the follow-ups they schedule, and contact plans (docs/domain.md §3)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ ORIGIN_MEANING = {
     FollowUpOrigin.COMPLAINT: "The call after a complaint was closed (seed 001: call back "
     "after resolving), due a company setting's number of days after implementation.",
     FollowUpOrigin.PAYMENT_REMINDER: "Remind the customer of a debt's date and amount before it "
-    "falls due (DOMAIN.md §6), a company setting's number of days before.",
+    "falls due (docs/domain.md §6), a company setting's number of days before.",
     FollowUpOrigin.COLLECTION: "The next action on an overdue customer's collection case.",
 }
 

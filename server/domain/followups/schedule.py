@@ -1,5 +1,5 @@
 """When the next contact is due: the grade cadence, a contact plan's own frequency, and the
-class-based service rhythm (DOMAIN.md §3)."""
+class-based service rhythm (docs/domain.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The visit plan of a day (路序, DOMAIN.md §7): one region's due visits in travel order.
+"""The visit plan of a day (路序, docs/domain.md §7): one region's due visits in travel order.
 
 Customers are taken along their route (route name, then position). When they have
 coordinates, the stops are ordered by nearest neighbour from the rep's start instead;

@@ -1,4 +1,4 @@
-"""Aging (账龄分析, DOMAIN.md §6): what is owed, by how long past due, as of a day: not yet
+"""Aging (账龄分析, docs/domain.md §6): what is owed, by how long past due, as of a day: not yet
 due, then the company's buckets (1–30, 31–60, 61–90, 91–180, over 180 days by default);
 per customer, per owner, per team (the owners' manager) and for the company; and DSO.
 

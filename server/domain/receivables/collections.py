@@ -1,4 +1,4 @@
-"""Collection cases (催收, DOMAIN.md §6): an overdue customer gets one; the rep classifies
+"""Collection cases (催收, docs/domain.md §6): an overdue customer gets one; the rep classifies
 the debt and climbs the ladder (ladder.py); every action is recorded with who, when, the
 outcome and the next date, and the next action lands in the owner's follow-up queue. The
 case closes by itself when nothing overdue is owed (paid or written off).

@@ -1,4 +1,4 @@
-"""Credit limits and credit holds (信用额度, 断货; DOMAIN.md §6, seed 000 §六 step 4).
+"""Credit limits and credit holds (信用额度, 断货; docs/domain.md §6, seed 000 §六 step 4).
 
 An order is refused while its customer is on hold, and when it would take the customer's
 open balance past their credit limit, unless a manager over the customer lets it through

@@ -1,4 +1,4 @@
-"""The collection ladder of seed 000 §六 as a transition table (DOMAIN.md §6).
+"""The collection ladder of seed 000 §六 as a transition table (docs/domain.md §6).
 
     NEW ─▶ 1 NEGOTIATE ─▶ 2 THROUGH_ALLY ─▶ 3 KEY_PERSON ─▶ 4 STOP_SUPPLY ─▶ 5 AGENCY ─▶ 6 LEGAL
      │        any rung may be taken from NEW or a lower rung; a lower one, with a reason

@@ -1,4 +1,4 @@
-"""Receivables (收款, DOMAIN.md §6, seed 000 §六): what customers owe, what they paid, what
+"""Receivables (收款, docs/domain.md §6, seed 000 §六): what customers owe, what they paid, what
 was written off, and each customer's ledger, the row every change of their money locks.
 
 Amounts are integer minor units (shared/money.py). A receivable keeps its paid, written-off
@@ -96,7 +96,7 @@ class Receivable(Model):
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "crm.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    # The owner's payment reminder before the due date (DOMAIN.md §6), while it is open.
+    # The owner's payment reminder before the due date (docs/domain.md §6), while it is open.
     reminder: fields.ForeignKeyNullableRelation[FollowUp] = fields.ForeignKeyField(
         "crm.FollowUp", related_name=False, null=True, on_delete=fields.SET_NULL
     )

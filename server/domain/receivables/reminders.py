@@ -1,4 +1,4 @@
-"""Payment reminders before the due date (DOMAIN.md §6: remind the customer of date and
+"""Payment reminders before the due date (docs/domain.md §6: remind the customer of date and
 amount before it falls due): a follow-up in the owner's queue a company setting's number of
 days before each due date, withdrawn if the debt is settled first."""
 

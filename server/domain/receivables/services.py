@@ -1,4 +1,4 @@
-"""Recording what customers owe and what they pay (DOMAIN.md §6).
+"""Recording what customers owe and what they pay (docs/domain.md §6).
 
 Every change of a customer's money runs in one transaction that first takes the customer's
 ledger lock (ledgers.py), reads the balances, and writes receivables, payments and

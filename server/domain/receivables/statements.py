@@ -1,4 +1,4 @@
-"""Statements of account (对账单, DOMAIN.md §6: reconcile with the customer's finance
+"""Statements of account (对账单, docs/domain.md §6: reconcile with the customer's finance
 department first): a customer's opening balance, the debts, payments, reversals and
 write-offs of a period, and the closing balance; and the record that the customer agreed.
 

@@ -1,4 +1,4 @@
-"""Writing debts off as bad debt (坏账核销, DOMAIN.md §6): proposed by finance or the
+"""Writing debts off as bad debt (坏账核销, docs/domain.md §6): proposed by finance or the
 customer's owner line, decided by a manager over the customer who did not propose it."""
 
 from __future__ import annotations

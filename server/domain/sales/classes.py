@@ -1,4 +1,4 @@
-"""ABC classes by cumulative sales (Pareto, DOMAIN.md §4) and the analysis built on them.
+"""ABC classes by cumulative sales (Pareto, docs/domain.md §4) and the analysis built on them.
 
 Customers are ranked by sales over the period. Class A is the customers making up the first
 70% of cumulative sales: every customer whose sales start below the 70% mark, so the one

@@ -1,4 +1,4 @@
-"""Sales orders and the customer classes computed from them (DOMAIN.md §4)."""
+"""Sales orders and the customer classes computed from them (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recording sales orders, and the VIP rule they feed (DOMAIN.md §4)."""
+"""Recording sales orders, and the VIP rule they feed (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact money: integer minor units of the company's one currency (DOMAIN.md §6).
+"""Exact money: integer minor units of the company's one currency (docs/domain.md §6).
 
 Every amount the domain keeps, adds, compares or shares out is an integer of minor units
 (fen), in a column and in memory alike: one currency per company makes a currency beside

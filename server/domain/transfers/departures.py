@@ -1,6 +1,6 @@
 """A user leaves: their customers and open work go to someone else, then their sign-ins end.
 
-DOMAIN.md §9: a departing salesperson must not be able to take the customer base along, and
+docs/domain.md §9: a departing salesperson must not be able to take the customer base along, and
 nothing they were doing may be left with nobody. So deactivating someone who still owns
 customers or holds open work needs the person who takes it over, and it all moves in the
 same transaction that deactivates them. Their tokens are revoked in it too: the outbox

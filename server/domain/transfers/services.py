@@ -1,4 +1,4 @@
-"""Handing customers from one salesperson to another (DOMAIN.md §9: the customer base stays
+"""Handing customers from one salesperson to another (docs/domain.md §9: the customer base stays
 with the company). A transfer sits above the areas whose work it moves, so each new area
 that keeps open work on a customer (follow-ups today) adds its hand-over line here."""
 

@@ -35,7 +35,7 @@ else:
     )
     ComplaintCategory = mirror(
         models.ComplaintCategory,
-        "What a complaint is about (DOMAIN.md §5).",
+        "What a complaint is about (docs/domain.md §5).",
         models.CATEGORY_MEANING,
     )
     ComplaintKind = mirror(

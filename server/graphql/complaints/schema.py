@@ -1,5 +1,5 @@
 """Root fields of the complaints area: the list, the board, the lessons register, and one
-mutation per step (seed 001 §10.2, DOMAIN.md §5)."""
+mutation per step (seed 001 §10.2, docs/domain.md §5)."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ class RepeatComplainer:
 
 
 @strawberry.type(
-    description="Complaints received in a period, among those you may read (DOMAIN.md §5: "
+    description="Complaints received in a period, among those you may read (docs/domain.md §5: "
     "track how long each step takes)."
 )
 class ComplaintAnalysis:

@@ -428,7 +428,7 @@ def complaint_columns(wanted: set[str]) -> tuple[str, ...]:
     return (*found, *_JOINED)
 
 
-@strawberry.type(description="One satisfaction score of a customer (DOMAIN.md §8).")
+@strawberry.type(description="One satisfaction score of a customer (docs/domain.md §8).")
 class SatisfactionPoint:
     at: datetime = d(description="When it was given.")
     score: int = d(description="1 (low) to 5 (high).")

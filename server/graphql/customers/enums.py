@@ -30,7 +30,7 @@ else:
     )
     Grade = mirror(
         models.Grade,
-        "Grade by expected time to a deal; it sets the follow-up cadence (DOMAIN.md §3). The "
+        "Grade by expected time to a deal; it sets the follow-up cadence (docs/domain.md §3). The "
         "cadences named are the defaults: see `companySettings`.",
         models.GRADE_MEANING,
     )
@@ -57,7 +57,7 @@ else:
     )
     AbcClass = mirror(
         models.AbcClass,
-        "Importance class by cumulative sales (DOMAIN.md §4).",
+        "Importance class by cumulative sales (docs/domain.md §4).",
         models.ABC_CLASS_MEANING,
     )
 

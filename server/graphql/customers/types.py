@@ -406,7 +406,7 @@ class Customer(relay.Node):
 
     @strawberry.field(
         description="Satisfaction scores over time, oldest first, at most 50: those given at "
-        "contacts and at complaint closings (DOMAIN.md §8: a drop is a churn signal)."
+        "contacts and at complaint closings (docs/domain.md §8: a drop is a churn signal)."
     )
     async def satisfaction_history(self, info: Info) -> list[SatisfactionPoint]:
         return [
@@ -467,7 +467,7 @@ class Customer(relay.Node):
         read = await visible_customer_rows(viewer, keys, columns) if keys else []
         by_id = {row["id"]: row for row in read}
         rows = [by_id.get(i) if i is not None else None for i in wanted]
-        # Opening customers the viewer does not own is recorded (DOMAIN.md §9), off the
+        # Opening customers the viewer does not own is recorded (docs/domain.md §9), off the
         # request path (see server/domain/audit/view_log.py).
         opened = [row["id"] for row in rows if row is not None and row["owner_id"] != viewer.id]
         if opened:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # type checkers see the domain enums, whose members these mir
 else:
     InteractionKind = mirror(
         models.InteractionKind,
-        "How a contact with a customer took place (DOMAIN.md §3).",
+        "How a contact with a customer took place (docs/domain.md §3).",
         models.KIND_MEANING,
     )
     FollowUpOrigin = mirror(models.FollowUpOrigin, "Why a follow-up exists.", models.ORIGIN_MEANING)

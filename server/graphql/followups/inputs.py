@@ -23,7 +23,7 @@ class InteractionLogInput:
     kind: InteractionKind = f(description="How the contact took place.")
     grade: Grade = f(
         description="The customer's grade after this contact. Required every time: the "
-        "customer is re-graded after every follow-up (DOMAIN.md §3), changed or not."
+        "customer is re-graded after every follow-up (docs/domain.md §3), changed or not."
     )
     idempotency_key: str | None = f(
         default=None,

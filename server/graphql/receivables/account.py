@@ -62,7 +62,7 @@ class StatementLine:
 
 @strawberry.type(
     description="A statement of account (对账单) for a period: to reconcile with the "
-    "customer's finance department (DOMAIN.md §6)."
+    "customer's finance department (docs/domain.md §6)."
 )
 class Statement:
     period_from: date = d(description="First day.")

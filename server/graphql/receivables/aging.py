@@ -41,7 +41,7 @@ class AgingRow:
     )
 
 
-@strawberry.type(description="Aging as of a day (DOMAIN.md §6), most overdue first.")
+@strawberry.type(description="Aging as of a day (docs/domain.md §6), most overdue first.")
 class Aging:
     as_of: date = d(description="The day.")
     group_by: AgingGroup = d(description="How the rows are grouped.")

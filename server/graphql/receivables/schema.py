@@ -1,5 +1,5 @@
 """Root fields of the receivables area: debts and payments, and the mutations that record
-them (DOMAIN.md §6)."""
+them (docs/domain.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sales orders, ABC classes and the Pareto analysis (DOMAIN.md §4)."""
+"""Sales orders, ABC classes and the Pareto analysis (docs/domain.md §4)."""
 
 from __future__ import annotations
 
