@@ -118,7 +118,7 @@ def uvicorn(
 
 
 def run_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = uvicorn(["--factory", "server.app:create_app"], env, port)
+    proc = uvicorn(["--factory", "server.http.app:create_app"], env, port)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -128,7 +128,7 @@ class Settings:
     count_cache_seconds: int = 10
     # How often each process offers to do the timed work (time limits turning overdue,
     # collection cases, reminders, class service, pruning the outbox); each job runs once
-    # across processes whatever their number (server/timed.py). 0: never (tests, tools).
+    # across processes whatever their number (server/process/timed.py). 0: never (tests, tools).
     timed_work_seconds: float = 30.0
     # Server processes (`serve --workers`): PostgreSQL only; SQLite is one process.
     workers: int = 1

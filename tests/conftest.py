@@ -20,12 +20,9 @@ import httpx
 import pytest
 from tortoise import Tortoise
 
-from server.app import create_app
-from server.domain.access.reach import REACH
-from server.domain.accounts.sessions import SESSIONS
-from server.domain.audit.view_log import VIEW_LOG
 from server.domain.company.currency import CURRENCY
-from server.domain.shared.counts import COUNTS
+from server.domain.shared import caches
+from server.http.app import create_app
 from server.settings import Settings, sqlite_url
 
 
@@ -134,9 +131,8 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
 def cold_caches() -> None:
     """Forget what the server remembers between requests (tokens, counts), so a statement
     count includes everything the first request after the caches' seconds sends."""
-    SESSIONS.clear()
-    COUNTS.forget()
-    REACH.forget()
+    caches.forget_all()
+    CURRENCY.remember("CNY", seconds=3600)
 
 
 @pytest.fixture(autouse=True)
@@ -145,10 +141,8 @@ async def clean_db(app: Any) -> AsyncIterator[None]:
     conn = Tortoise.get_connection("default")
     for table in tables_children_first():
         await conn.execute_script(f'DELETE FROM "{table}"')
-    SESSIONS.clear()  # the rows it remembered are gone
-    VIEW_LOG.discard()  # views noted against the old rows
-    COUNTS.forget()  # counts of the old rows
-    REACH.forget()  # grants and teams of the old rows
+    # Sessions, reach, counts, views noted: all of the old rows (the register names them all).
+    caches.forget_all(pending_writes=True)
     # The settings row is gone: the currency is the default again. Remembered, not read:
     # a process reads it once per CRM_SESSION_CACHE_SECONDS, not once per request, so the
     # statement counts leave it out.

@@ -19,8 +19,8 @@ from tui.api.company import Cadences
 from tui.api.live import Change, Delivery, LiveFeed
 from tui.api.tokens import TokenStore
 from tui.i18n import LANGUAGES, N_, _, language, set_language
+from tui.keys import PLACES, localize_bindings
 from tui.preferences import Preferences
-from tui.screens.base import localize_bindings
 from tui.screens.login import LoginScreen
 
 # Textual's own words the client shows (the command palette key in the footer): listed here
@@ -221,29 +221,12 @@ class CrmApp(App[None]):
             yield from screen.palette_commands()
         if self.api.user is not None:
             yield SystemCommand(_("My queue"), _("Open my follow-up queue"), self.action_my_queue)
-            yield SystemCommand(
-                _("Customers"), _("Search and browse customers"), self.action_customers
-            )
-            yield SystemCommand(
-                _("Visit plan"),
-                _("The day's visits in a region, in route order"),
-                self.action_visits,
-            )
-            yield SystemCommand(
-                _("Access requests"), _("File one, or decide them (managers)"), self.action_access
-            )
-            yield SystemCommand(
-                _("Complaints"), _("The complaint board, by step"), self.action_complaints
-            )
-            yield SystemCommand(
-                _("Collections"),
-                _("Overdue customers by step of the collection ladder"),
-                self.action_collections,
-            )
-            if self.api.user.sees_team:
-                yield SystemCommand(
-                    _("Team view"), _("Overdue and due today per rep"), self.action_team
-                )
+            # The places of tui/keys.py, the team view last (managers only).
+            for place in sorted(PLACES, key=lambda p: p.managers_only):
+                if place.managers_only and not self.api.user.sees_team:
+                    continue
+                action = getattr(self, f"action_{place.action}")
+                yield SystemCommand(_(place.title), _(place.help), action)
             yield SystemCommand(_("Log out"), _("Revoke this session and quit"), self.action_logout)
         yield SystemCommand(_("Help"), _("Keys of this screen"), self.action_help)
         for code, name in LANGUAGES.items():

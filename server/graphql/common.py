@@ -30,7 +30,7 @@ from server.domain.shared.ids import db_id
 from server.domain.shared.money import decimal
 from server.domain.shared.paging import Page, PageArgs
 from server.graphql.enums import mirror
-from server.i18n import translate
+from server.language.i18n import translate
 
 T = TypeVar("T")
 

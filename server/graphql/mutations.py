@@ -29,7 +29,7 @@ from server.domain.access.reach import REACH
 from server.domain.shared.counts import COUNTS
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.common import UserError, UserErrorCode
-from server.i18n import translate
+from server.language.i18n import translate
 
 R = TypeVar("R")
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from typing import Any
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from server import metrics
-from server.hub import HUB
+from server.process import metrics
+from server.process.hub import HUB
 
 # One line per GraphQL operation answered (operation, outcome, time; never variables).
 access_log = logging.getLogger("crm.access")

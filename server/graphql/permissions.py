@@ -21,7 +21,7 @@ from strawberry.utils.str_converters import to_camel_case
 from server.domain.shared.errors import ErrorCode
 from server.graphql.common import UserError, UserErrorCode
 from server.graphql.mutations import Payload
-from server.i18n import translate
+from server.language.i18n import translate
 
 SIGN_IN_FIRST = "Authentication required: send `Authorization: Bearer <token>` from `login`."
 

@@ -26,8 +26,8 @@ from server.graphql.observe import observed
 from server.graphql.operation import OperationRunner
 from server.graphql.permissions import Anyone, secure_root_fields
 from server.graphql.scalars import SCALAR_OVERRIDES
-from server.i18n import translate
-from server.logs import CURRENT, RequestFacts
+from server.language.i18n import translate
+from server.process.logs import CURRENT, RequestFacts
 from server.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """Complaints (issue 14): the complaint record and the order lines it concerns; the workflow
 area's step events; the company's working weekdays and the complaint steps' time limits.
-(Made with `tortoise -c server.db.TORTOISE_ORM makemigrations crm`.)"""
+(Made with `tortoise -c server.database.db.TORTOISE_ORM makemigrations crm`.)"""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops

@@ -17,7 +17,7 @@ from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
-from server.hub import HUB
+from server.process.hub import HUB
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 import server
-from server.backup import BackupError, backup, restore
+from server.database.backup import BackupError, backup, restore
 from server.settings import Settings, libpq_url, sqlite_url
 from tests.conftest import TEST_DB, Company, create_customer
 from tests.server.followup_helpers import company_today

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server.app import create_app
 from server.domain.customers.models import Customer
+from server.http.app import create_app
 from server.settings import Settings
 from tests.conftest import Api, Company, SqlCounter, create_customer
 

@@ -282,7 +282,7 @@ def test_a_populated_database_migrates_to_this_release(tmp_path: Path) -> None:
 import asyncio
 from tortoise import Tortoise
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
-from server.db import apply_migrations, tortoise_config
+from server.database.db import apply_migrations, tortoise_config
 from tortoise.connection import get_connection
 
 async def main():

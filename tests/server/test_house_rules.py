@@ -212,3 +212,29 @@ def test_every_area_is_registered_once_for_the_orm_and_the_schema() -> None:
     assert set(GRAPHQL_MODULES) == {
         f"server.graphql.{p.parent.name}.schema" for p in graphql.glob("*/schema.py")
     }
+
+
+def test_every_cache_of_the_process_is_in_the_register() -> None:
+    """A module-level object of the server that can forget (forget, clear or discard) is a
+    cache kept between requests: it must be in the register (domain/shared/caches.py), so
+    that a test's reset, or anything else that starts afresh, forgets it too."""
+    import importlib
+
+    import server
+    from server.domain.shared import caches
+
+    holders = {id(h) for h in caches.holders()}
+    found = []
+    for module in pkgutil.walk_packages(server.__path__, "server."):
+        if ".migrations" in module.name or module.name.endswith("__main__"):
+            continue
+        loaded = importlib.import_module(module.name)
+        for name, value in vars(loaded).items():
+            kind = type(value)
+            if kind.__module__.startswith("server.") and any(
+                callable(getattr(kind, m, None)) for m in ("forget", "clear", "discard")
+            ):
+                found.append((f"{module.name}.{name}", id(value) in holders))
+    assert found, "the caches are found"
+    assert [name for name, entered in found if not entered] == []
+    assert len(caches.registered()) >= 5

@@ -214,7 +214,7 @@ async def test_every_http_path_records_an_answer_alike(
     trace: one count, one timing, one access-log line; and a mutation, whatever path it
     took, wakes this process's subscribers, decided from the parsed operation (a query
     whose text says "mutation" does not)."""
-    from server.hub import HUB
+    from server.process.hub import HUB
 
     pokes: list[int] = []
     poke = HUB.poke

@@ -17,8 +17,8 @@ from server.domain.access.models import AccessGrant
 from server.domain.events.models import Event, EventKind
 from server.domain.followups.models import FollowUp, FollowUpOrigin
 from server.domain.shared import clock
-from server.hub import HUB
-from server.timed import SCHEDULER
+from server.process.hub import HUB
+from server.process.timed import SCHEDULER
 from tests.conftest import Company, create_customer
 from tests.server.followup_helpers import company_today, logged, pk
 from tests.server.live_helpers import Subscriber, serving

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from server.cli.catalogue import TRANSLATED, extract, read
 from server.domain.shared.errors import ERROR_MEANING, ErrorCode
-from server.i18n import LANGUAGES, negotiate, request_language, translate
-from server.i18n_tools import TRANSLATED, extract, read
+from server.language.i18n import LANGUAGES, negotiate, request_language, translate
 from tests.catalogue_checks import catalogue_problems
 from tests.conftest import Api, Company
 

@@ -101,7 +101,7 @@ _INSTALLED = """
 import asyncio, json, sys
 from tortoise import Tortoise
 from tortoise.connection import get_connection
-from server.db import apply_migrations, tortoise_config
+from server.database.db import apply_migrations, tortoise_config
 
 async def main():
     await Tortoise.init(config=tortoise_config(sys.argv[1]))
@@ -171,7 +171,7 @@ from datetime import UTC, datetime
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
-from server.db import apply_migrations, tortoise_config
+from server.database.db import apply_migrations, tortoise_config
 from server.domain.access.models import AccessGrant
 from server.domain.accounts.models import ApiToken
 
@@ -186,7 +186,7 @@ async def main():
     )
     for statement in TWINS:
         await conn.execute_script(statement)
-    from server.seed import seed_demo
+    from server.demo.seed import seed_demo
     await seed_demo()
     await apply_migrations()
 
@@ -272,7 +272,7 @@ def test_bulk_loading_puts_back_the_triggers_it_found(fresh_url: str) -> None:
     script = """
 import asyncio, sys
 from tortoise import Tortoise
-from server.db import tortoise_config
+from server.database.db import tortoise_config
 from server.domain.events.triggers import installed, quiet
 
 async def main():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tortoise import Tortoise
 
-from server.postgres import NoResetConnection
+from server.database.postgres import NoResetConnection
 from tests.conftest import TEST_DB, Company
 
 ROOT = Path(__file__).resolve().parents[2]

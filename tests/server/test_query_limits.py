@@ -15,10 +15,10 @@ import httpx
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-from server.app import create_app
 from server.domain.customers.models import Contact, Customer
 from server.domain.customers.pinyin import search_text
 from server.graphql.cost import LIST_BOUNDS
+from server.http.app import create_app
 from server.settings import Settings
 from tests.conftest import Api, Company, SqlCounter
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from server.app import create_app
-from server.hub import HUB
+from server.http.app import create_app
+from server.process.hub import HUB
 from server.settings import Settings
 from tests.conftest import Company, create_customer
 from tests.server.live_helpers import Socket, serving

@@ -12,9 +12,9 @@ from textual.widgets import DataTable, Input, Select, Static
 from server.domain.receivables.models import CollectionCase, CreditHold, Payment, Receivable
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app
+from tests.tui.helpers import settle, sign_in
 from tests.tui.test_collections_snapshots import money_data
 from tests.tui.test_complaint_snapshots import at
-from tests.tui.test_queue_app import settle, sign_in
 from tests.tui.test_snapshots import DAY
 from tui.api import CrmClient
 from tui.dialogs.collections import ClassifyDialog, HoldDialog, LadderDialog, PaymentDialog

@@ -21,8 +21,8 @@ from server.domain.receivables import collections, services
 from server.domain.receivables.models import CollectionCase
 from server.domain.shared import clock
 from tests.conftest import Company
+from tests.tui.helpers import settle, sign_in
 from tests.tui.test_complaint_snapshots import at, picture
-from tests.tui.test_queue_app import settle, sign_in
 from tests.tui.test_snapshots import DAY, _queue_data
 from tui import i18n
 from tui.api import CrmClient

@@ -21,7 +21,7 @@ from server.domain.complaints.models import Complaint
 from server.domain.shared import clock
 from server.domain.workflow.models import StepEvent
 from tests.conftest import Company
-from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.helpers import settle, sign_in
 from tests.tui.test_snapshots import DAY, Steps, _queue_data
 from tests.tui.test_snapshots import picture as _picture
 from tui import i18n

@@ -18,7 +18,7 @@ from server.domain.accounts.models import Department
 from server.domain.complaints.models import Complaint, ComplaintEvidence
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.helpers import settle, sign_in
 from tui.api import CrmClient, downloads
 from tui.dialogs.complaint import ActionPicker, AttachDialog, RecordComplaintDialog, StepDialog
 from tui.screens import complaint as complaint_screen

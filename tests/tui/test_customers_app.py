@@ -13,7 +13,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import Interaction
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_queue_app import screen_after, settle, sign_in
+from tests.tui.helpers import screen_after, settle, sign_in
 from tui.api import CrmClient
 from tui.dialogs.log_contact import LogContactDialog
 from tui.screens.customer import CustomerScreen

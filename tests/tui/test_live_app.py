@@ -15,11 +15,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from server.domain.followups.models import FollowUp
-from server.hub import HUB
+from server.process.hub import HUB
 from tests.conftest import Company
 from tests.server.live_helpers import serving
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_queue_app import settle
+from tests.tui.helpers import settle, until
 from tui.api import CrmClient
 from tui.api.live import Change, ChangeKind, Delivery, LiveFeed, LiveState
 from tui.app import CrmApp
@@ -35,22 +35,6 @@ def gid(kind: str, pk: int) -> str:
     from strawberry.relay import GlobalID
 
     return str(GlobalID(kind, str(pk)))
-
-
-async def until(
-    check: Callable[[], bool], pilot: Pilot[Any] | None = None, limit: float = 5.0
-) -> None:
-    """Wait for `check` to hold (a bound, not a timing: a live change arrives well inside
-    a second; the limit only keeps a broken feed from hanging the suite)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + limit
-    while not check():
-        if loop.time() > end:
-            raise AssertionError("not within the limit")
-        if pilot is not None:
-            await pilot.pause(0.05)
-        else:
-            await asyncio.sleep(0.05)
 
 
 @asynccontextmanager

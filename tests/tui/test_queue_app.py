@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
 
-from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from server.domain.followups.models import FollowUp, Interaction
 from tests.conftest import Company
 from tests.server.followup_helpers import company_today
 from tests.tui.conftest import PASSWORD, SIZE, crm_app, customer_due
+from tests.tui.helpers import settle, sign_in
 from tui.api import CrmClient
 from tui.dialogs.log_contact import LogContactDialog
 from tui.dialogs.reason import RescheduleDialog, SkipDialog
@@ -23,46 +21,6 @@ from tui.screens.queue import QueueScreen
 from tui.screens.team import TeamScreen
 from tui.widgets.banner import Banner
 from tui.widgets.field_error import FieldError
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish their calls to the server and the screen repaint: until two
-    rounds in a row find no worker running (a finished call may start another, e.g. a
-    screen pushed on success loads its data)."""
-    quiet = 0
-    for _ in range(40):
-        await pilot.pause()
-        # The live feed's worker runs for as long as the app: it is never "finished".
-        running = [w for w in pilot.app.workers if w.is_running and w.group != "live"]
-        if running:
-            quiet = 0
-            await pilot.app.workers.wait_for_complete(running)
-        else:
-            quiet += 1
-            if quiet == 2:
-                break
-    await pilot.pause()
-
-
-S = TypeVar("S", bound=Screen[Any])
-
-
-async def screen_after(pilot: Pilot[Any], kind: type[S], *keys: str) -> S:
-    """Press the keys, let the app settle, and return the screen they led to."""
-    await pilot.press(*keys)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, kind), screen
-    return screen
-
-
-async def sign_in(pilot: Pilot[Any], username: str = "r1") -> None:
-    assert isinstance(pilot.app.screen, LoginScreen)
-    # Keys only: the login screen focuses the username field itself. A click would leave the
-    # mouse where the queue's table appears next, and whether that row shows as hovered
-    # then depends on timing.
-    await pilot.press(*username, "tab", *PASSWORD, "enter")
-    await settle(pilot)
 
 
 def queue_rows(screen: QueueScreen) -> list[str]:

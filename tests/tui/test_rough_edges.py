@@ -17,8 +17,8 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import FollowUp
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
+from tests.tui.helpers import screen_after, settle, sign_in
 from tests.tui.test_customers_app import listed, open_customer_from_queue, open_customers
-from tests.tui.test_queue_app import screen_after, settle, sign_in
 from tui.api import CrmClient
 from tui.dialogs.edit_archive import EditArchiveDialog
 from tui.dialogs.log_contact import LogContactDialog

@@ -23,7 +23,7 @@ from textual.widgets import Input
 from server.domain.customers.models import Customer
 from tests.conftest import Company
 from tests.tui.conftest import customer_due
-from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.helpers import settle, sign_in
 from tui import i18n
 from tui.api import CrmClient
 from tui.api.tokens import TokenStore

@@ -12,7 +12,7 @@ from server.domain.customers.pinyin import search_text
 from server.domain.followups.models import FollowUp
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, crm_app, customer_due
-from tests.tui.test_queue_app import settle, sign_in
+from tests.tui.helpers import settle, sign_in
 from tui.api import CrmClient
 from tui.screens.access import AccessRequestsScreen
 from tui.screens.visits import VisitPlanScreen

@@ -43,6 +43,11 @@ def every_days(days: int) -> str:
     return _("daily") if days == 1 else _("every {n} days").format(n=days)
 
 
+def contact_every(days: int) -> str:
+    """'contact every 7 days': a cadence as the queue and the contact plan say it."""
+    return _("contact {cadence}").format(cadence=every_days(days))
+
+
 def grade_meaning(grade: str, cadence_days: int | None = None) -> str:
     """'deal within 3 months · every 7 days': what the grade says, and how often it means
     following up when the company's cadence is known."""

@@ -7,7 +7,7 @@ from typing import TypeVar
 from textual.screen import ModalScreen
 
 from tui.api import CrmClient
-from tui.screens.base import localize_bindings
+from tui.keys import localize_bindings
 
 ResultType = TypeVar("ResultType")
 

@@ -26,7 +26,7 @@ from tui.api.vocabulary import (
     PAYMENT_METHOD_LABEL,
     money,
 )
-from tui.dialogs.complaint import Field, FormDialog
+from tui.dialogs.form import Field, FormDialog
 from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError
 from tui.widgets.form_buttons import form_buttons

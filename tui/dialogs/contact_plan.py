@@ -14,9 +14,9 @@ from textual.widgets import Button, Input, Label, Static
 from tui import forms
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import ContactPlan, CustomerDetail
+from tui.api.vocabulary import contact_every
 from tui.dialogs.base import ApiDialog
 from tui.i18n import N_, _
-from tui.screens.queue import every
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 
@@ -93,7 +93,7 @@ class ContactPlanDialog(ApiDialog[str | None]):
                 _(
                     "Now: {cadence}. The follow-up scheduled after the next logged "
                     "contact follows this plan."
-                ).format(cadence=every(cadence)),
+                ).format(cadence=contact_every(cadence)),
                 id="hint",
             )
             yield FieldError(id="error-form")

@@ -18,9 +18,9 @@ from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.customers import CustomerDetail
 from tui.api.records import Money
 from tui.api.vocabulary import STALE_VERSION
+from tui.archive import ARCHIVE_GROUPS
 from tui.dialogs.base import ApiDialog
 from tui.i18n import N_, _
-from tui.screens.customer import ARCHIVE_GROUPS
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
 

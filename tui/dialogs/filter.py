@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +13,20 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.i18n import N_, _
-from tui.screens.base import localize_bindings
-from tui.screens.queue import QueueFilter
+from tui.keys import localize_bindings
 from tui.widgets.checklist import CheckList
+
+
+@dataclass
+class QueueFilter:
+    regions: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        kinds = [KIND_LABEL.get(k, k) for k in self.kinds]
+        parts = [", ".join(p) for p in (self.regions, self.grades, kinds) if p]
+        return " · ".join(parts) if parts else _("all")
 
 
 class FilterDialog(ModalScreen[QueueFilter | None]):

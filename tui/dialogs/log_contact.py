@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,13 +19,11 @@ from tui.api.company import Cadences
 from tui.api.followups import QueueRow
 from tui.api.vocabulary import GRADES, KIND_LABEL, KINDS, grade_meaning
 from tui.dialogs.base import ApiDialog
+from tui.host import host
 from tui.i18n import N_, _, relative_day
 from tui.widgets.checklist import CheckList
 from tui.widgets.field_error import FieldError
 from tui.widgets.form_buttons import form_buttons
-
-if TYPE_CHECKING:
-    from tui.app import CrmApp
 
 # Form field → the InteractionLogInput field the server names in its userErrors.
 FIELDS = {
@@ -76,10 +74,10 @@ class LogContactDialog(ApiDialog[str | None]):
 
     @property
     def today(self) -> date:
-        return self._today or cast("CrmApp", self.app).company_today()
+        return self._today or host(self).company_today()
 
     def _now_text(self) -> str:
-        rules = cast("CrmApp", self.app).known_rules
+        rules = host(self).known_rules
         now = rules.now() if rules else datetime.now()
         return now.strftime("%Y-%m-%d %H:%M")
 
@@ -175,7 +173,7 @@ class LogContactDialog(ApiDialog[str | None]):
 
     @work(exclusive=True, group="prepare")
     async def prepare(self) -> None:
-        crm = cast("CrmApp", self.app)
+        crm = host(self)
         try:
             customer = await self.api.customer_for_log(self.row.customer_id)
             self.cadences = await crm.cadences()

@@ -4,7 +4,6 @@ server; its refusal shows beside the field and the typing stays."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,12 +15,10 @@ from tui import forms
 from tui.api import ApiError, CrmClient, UserErrors
 from tui.api.followups import QueueRow
 from tui.dialogs.base import ApiDialog
+from tui.host import host
 from tui.i18n import N_, _
 from tui.widgets.field_error import FieldError, show_refusal
 from tui.widgets.form_buttons import form_buttons
-
-if TYPE_CHECKING:
-    from tui.app import CrmApp
 
 
 class _ReasonDialog(ApiDialog[str | None]):
@@ -55,7 +52,7 @@ class _ReasonDialog(ApiDialog[str | None]):
             yield FieldError(id="error-form")
             if self.asks_date:
                 yield Label(_("New due date (YYYY-MM-DD)"))
-                today = cast("CrmApp", self.app).company_today()
+                today = host(self).company_today()
                 yield Input((today + timedelta(days=1)).isoformat(), id="dueOn")
                 yield FieldError(id="error-dueOn")
             yield Label(_("Reason"))

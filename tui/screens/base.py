@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.app import SystemCommand
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable
 
 from tui.api import ApiError, CrmClient, NotAuthenticated, ServerUnreachable
 from tui.api.live import Change, ChangeKind
+from tui.host import Host, host
 from tui.i18n import _
+from tui.keys import localize_bindings
 from tui.widgets.banner import Banner
-
-if TYPE_CHECKING:
-    from tui.app import CrmApp
 
 # A burst of changes (a payment settling ten debts) is one read, this long after the last.
 RELOAD_AFTER = 0.15
-
-
-def localize_bindings(node: DOMNode) -> None:
-    """Show the node's key descriptions in the current language. They are written in
-    English with N_() at class level, before any language is chosen; Textual copies them
-    into each node when it is made, so each node translates its own copy."""
-    keys = node._bindings.key_to_bindings
-    for key, bindings in keys.items():
-        keys[key] = [
-            replace(
-                b,
-                description=_(b.description) if b.description else b.description,
-                tooltip=_(b.tooltip) if b.tooltip else b.tooltip,
-            )
-            for b in bindings
-        ]
 
 
 class ApiScreen(Screen[Any]):
@@ -55,10 +36,10 @@ class ApiScreen(Screen[Any]):
         localize_bindings(self)
 
     @property
-    def crm(self) -> CrmApp:
+    def crm(self) -> Host:
         """The app, for what is the session's rather than the server's: the company's
         day, signing in again."""
-        return cast("CrmApp", self.app)
+        return host(self)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """This screen's entries in the command palette (ctrl+p), beside the app's own."""

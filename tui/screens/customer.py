@@ -18,7 +18,6 @@ from tui.api import ApiError, CrmClient
 from tui.api.customers import Contact, CustomerDetail, TimelineEntry, TimelinePage
 from tui.api.followups import QueueRow
 from tui.api.live import Change, ChangeKind
-from tui.api.receivables import Account
 from tui.api.records import TRANSFER_CUSTOMERS, Money
 from tui.api.vocabulary import (
     ALLY_LABEL,
@@ -29,13 +28,14 @@ from tui.api.vocabulary import (
     ORIGIN_LABEL,
     SOURCE_LABEL,
     STAGE_LABEL,
+    contact_every,
     every_days,
     money,
 )
+from tui.archive import ARCHIVE_GROUPS
 from tui.i18n import N_, _, pgettext
 from tui.screens.base import ApiScreen, cursor_key
-from tui.screens.money import MoneyActions, money_columns
-from tui.screens.queue import every
+from tui.screens.money import MoneyPanel
 from tui.widgets.banner import Banner
 from tui.widgets.columns import pad
 from tui.widgets.notice import Notice
@@ -53,56 +53,6 @@ TAB_LABELS = (
 
 # Fetch the next timeline page while this many entries are still below the cursor.
 TIMELINE_PREFETCH = 10
-
-ARCHIVE_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
-    (
-        N_("Basic facts (基础资料)"),
-        [
-            (N_("Customer code"), "code"),
-            (N_("Address"), "address"),
-            (N_("Phone"), "phone"),
-            (N_("Email"), "email"),
-            (N_("Legal rep."), "legalRepresentative"),
-            (N_("Organisation"), "organizationForm"),
-            (N_("Industry"), "industry"),
-            (N_("Region / route"), "region+route"),
-            (N_("Customer since"), "relationshipSince"),
-            (N_("Assets"), "assets"),
-        ],
-    ),
-    (
-        N_("Characteristics (特征)"),
-        [
-            (N_("Service area"), "serviceArea"),
-            (N_("Sales capacity"), "salesCapacity"),
-            (N_("Potential"), "developmentPotential"),
-            (N_("Philosophy"), "businessPhilosophy"),
-            (N_("Scale"), "scale"),
-            (N_("Features"), "distinctiveFeatures"),
-            (N_("Our share %"), "ourSharePercent"),
-        ],
-    ),
-    (
-        N_("Credit (信用状况)"),
-        [
-            (N_("Registered cap."), "registeredCapital"),
-            (N_("Years in bus."), "yearsInBusiness"),
-            (N_("Credit limit"), "creditLimit"),
-            (N_("Billing day"), "billingDay"),
-            (N_("Payment days"), "paymentDays"),
-        ],
-    ),
-    (
-        N_("Transactions (交易现状)"),
-        [
-            (N_("Sales activity"), "currentSalesActivity"),
-            (N_("Open problems"), "openProblems"),
-            (N_("Source"), "sourceChannel"),
-            (N_("Referred by"), "referredBy"),
-            (N_("Stage"), "stage"),
-        ],
-    ),
-]
 
 
 # Enum fields of the archive and the words they are shown in.
@@ -181,7 +131,7 @@ def interaction_text(i: TimelineEntry) -> str:
     return " · ".join(p for p in parts if p) or "—"
 
 
-class CustomerScreen(MoneyActions, ApiScreen):
+class CustomerScreen(ApiScreen):
     BINDINGS = [
         # Short words for the footer to fit 80 columns; the help screen shows the tooltips.
         Binding("l", "log", N_("Log"), tooltip=N_("Log a contact")),
@@ -200,12 +150,9 @@ class CustomerScreen(MoneyActions, ApiScreen):
         Binding("7", "tab('money')", N_("Money"), show=False),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("o", "order", N_("Order"), tooltip=N_("Record an order"), show=False),
+        # The statement is the whole customer's, so from any tab; the row's actions (reverse,
+        # dispute, write off) are the money panel's, on its table.
         Binding("s", "statement", N_("Statement"), tooltip=N_("Statement of account"), show=False),
-        Binding("v", "reverse", N_("Reverse"), tooltip=N_("Reverse a payment"), show=False),
-        Binding("u", "dispute", N_("Dispute"), tooltip=N_("Disputed, or resolved"), show=False),
-        Binding(
-            "w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt"), show=False
-        ),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -225,7 +172,6 @@ class CustomerScreen(MoneyActions, ApiScreen):
         super().__init__(api)
         self.customer_id = customer_id
         self.detail: CustomerDetail | None = None
-        self.account: Account | None = None
         # The timeline is paged: what is shown, and where the next page starts.
         self.timeline: dict[str, TimelineEntry] = {}
         self.timeline_total = 0
@@ -263,8 +209,7 @@ class CustomerScreen(MoneyActions, ApiScreen):
                 yield Static("", id="complaints-summary")
                 yield DataTable[str](id="complaints-table", cursor_type="row")
             with TabPane(_("7 Money"), id="money"):
-                yield Static("", id="money-summary")
-                yield DataTable[str](id="money-table", cursor_type="row")
+                yield MoneyPanel(self.api, self.customer_id)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -289,7 +234,6 @@ class CustomerScreen(MoneyActions, ApiScreen):
         self.query_one("#complaints-table", DataTable).add_columns(
             _("Received"), _("Step"), _("Subject")
         )
-        self.query_one("#money-table", DataTable).add_columns(*money_columns())
         self.load()
         self.load_complaints()
         self.load_money()
@@ -306,16 +250,11 @@ class CustomerScreen(MoneyActions, ApiScreen):
 
         self.app.push_screen(OrderDialog(self.api, self.detail.id, self.detail.name), recorded)
 
-    @work(exclusive=True, group="money")
-    async def load_money(self) -> None:
-        try:
-            account = await self.api.account(self.customer_id)
-        except ApiError as exc:
-            self.failed(exc, self.load_money)
-            return
-        if not self.reached():
-            return
-        self.show_money(account)
+    def load_money(self) -> None:
+        self.query_one(MoneyPanel).load()
+
+    def action_statement(self) -> None:
+        self.query_one(MoneyPanel).action_statement()
 
     @work(exclusive=True, group="complaints")
     async def load_complaints(self) -> None:
@@ -390,7 +329,7 @@ class CustomerScreen(MoneyActions, ApiScreen):
                 grade=c.grade,
                 stage=STAGE_LABEL.get(c.stage, c.stage),
                 owner=c.owner.name,
-                cadence=every(c.cadence_days),
+                cadence=contact_every(c.cadence_days),
                 flags=" · " + flags if flags else "",
             )
         )

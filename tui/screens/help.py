@@ -9,7 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.i18n import N_, _
-from tui.screens.base import localize_bindings
+from tui.keys import localize_bindings
 from tui.widgets.columns import pad
 
 

@@ -3,8 +3,6 @@ returns to where they were."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,13 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from tui.api import ApiError, CrmClient, ServerUnreachable, UserErrors
+from tui.host import host
 from tui.i18n import N_, _
-from tui.screens.base import localize_bindings
+from tui.keys import localize_bindings
 from tui.widgets.banner import Banner
 from tui.widgets.field_error import FieldError
-
-if TYPE_CHECKING:
-    from tui.app import CrmApp
 
 
 class LoginScreen(ModalScreen[bool]):
@@ -70,7 +66,7 @@ class LoginScreen(ModalScreen[bool]):
 
     @work(exclusive=True)
     async def sign_in(self, username: str, password: str) -> None:
-        crm = cast("CrmApp", self.app)
+        crm = host(self)
         error = self.query_one("#error", FieldError)
         try:
             await self.api.login(username, password)

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from tui.api import CrmClient
+from tui.api import ApiError, CrmClient
 from tui.api.receivables import Account
 from tui.api.vocabulary import COLLECTION_STEP_LABEL, RECEIVABLE_STATUS_LABEL, money
-from tui.i18n import _
+from tui.i18n import N_, _
+from tui.keys import localize_bindings
 from tui.screens.base import cursor_key
 
 
@@ -55,23 +60,63 @@ def money_summary(account: Account) -> str:
     return "\n".join(lines)
 
 
-class MoneyActions:
-    """The money actions of a screen holding `#money-summary` and `#money-table`: write off
-    or dispute the debt under the cursor, reverse the payment under it, the statement.
-    The screen provides `api`, `customer_id` and `load_money()`."""
+class MoneyPanel(Vertical):
+    """A customer's money as a widget that owns its table and keys: the head (`#money-summary`),
+    the debts and payments (`#money-table`), and the actions on the row under the cursor —
+    reverse the payment, dispute or write off the debt — and the statement. It reads the
+    account itself (`load`) and again after each action; its screen asks it to read again
+    on a live change. Its keys are live while the table has the focus; on the customer
+    screen they stay out of the footer (`?` lists them)."""
 
-    api: CrmClient
-    customer_id: str
-    account: Account | None = None
+    BINDINGS = [
+        Binding("s", "statement", N_("Statement"), tooltip=N_("Statement of account"), show=False),
+        Binding("v", "reverse", N_("Reverse"), tooltip=N_("Reverse a payment"), show=False),
+        Binding("u", "dispute", N_("Dispute"), tooltip=N_("Disputed, or resolved"), show=False),
+        Binding(
+            "w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt"), show=False
+        ),
+    ]
+    ZEBRA = False  # the customer screen's tables have no stripes; the account screen's do
+    DEFAULT_CSS = """
+    MoneyPanel { height: 1fr; }
+    MoneyPanel #money-summary { height: auto; }
+    MoneyPanel #money-table { height: 1fr; }
+    """
 
-    def load_money(self) -> Any:
-        raise NotImplementedError
+    def __init__(self, api: CrmClient, customer_id: str, *, loading: str = "") -> None:
+        super().__init__(id="money-panel")
+        localize_bindings(self)
+        self.api = api
+        self.customer_id = customer_id
+        self.account: Account | None = None
+        self._loading = loading
 
-    def show_money(self, account: Account | None) -> None:
+    def compose(self) -> ComposeResult:
+        yield Static(self._loading, id="money-summary")
+        yield DataTable[Any](id="money-table", cursor_type="row", zebra_stripes=self.ZEBRA)
+
+    def on_mount(self) -> None:
+        self.query_one("#money-table", DataTable).add_columns(*money_columns())
+
+    @property
+    def _screen(self) -> Any:
+        return self.screen
+
+    @work(exclusive=True, group="money")
+    async def load(self) -> None:
+        try:
+            account = await self.api.account(self.customer_id)
+        except ApiError as exc:
+            self._screen.failed(exc, self.load)
+            return
+        if not self._screen.reached():
+            return
+        self.show(account)
+
+    def show(self, account: Account | None) -> None:
         """Fill the head and the table (debts first, then payments)."""
-        screen: Any = self
-        summary = screen.query_one("#money-summary", Static)
-        table = screen.query_one("#money-table", DataTable)
+        summary = self.query_one("#money-summary", Static)
+        table = self.query_one("#money-table", DataTable)
         table.clear()
         self.account = account
         if account is None:
@@ -98,34 +143,31 @@ class MoneyActions:
                 key=payment.id,
             )
 
-    def _row(self) -> str | None:
-        screen: Any = self
-        return cursor_key(screen.query_one("#money-table", DataTable))
-
-    def _after_money(self, message: str | None) -> None:
+    def after(self, message: str | None) -> None:
+        """A dialog's answer: say it, and read the account again."""
         if message:
-            screen: Any = self
-            screen.notify(message)
-            self.load_money()
+            self.notify(message)
+            self.load()
+
+    def _row(self) -> str | None:
+        return cursor_key(self.query_one("#money-table", DataTable))
 
     def _debt_or_warn(self) -> Any:
         account, key = self.account, self._row()
         debt = next((d for d in account.debts if d.id == key), None) if account else None
         if debt is None:
-            screen: Any = self
-            screen.notify(_("Choose a debt in the money table first."), severity="warning")
+            self.notify(_("Choose a debt in the money table first."), severity="warning")
         return debt
 
     def action_reverse(self) -> None:
-        screen: Any = self
         account, key = self.account, self._row()
         payment = next((p for p in account.payments if p.id == key), None) if account else None
         if account is None or payment is None or payment.reversed:
-            screen.notify(_("Choose a payment in the money table first."), severity="warning")
+            self.notify(_("Choose a payment in the money table first."), severity="warning")
             return
         from tui.dialogs.collections import ReverseDialog
 
-        screen.app.push_screen(ReverseDialog(self.api, account, payment), self._after_money)
+        self.app.push_screen(ReverseDialog(self.api, account, payment), self.after)
 
     def action_dispute(self) -> None:
         debt = self._debt_or_warn()
@@ -133,8 +175,7 @@ class MoneyActions:
             return
         from tui.dialogs.collections import DisputeDialog
 
-        screen: Any = self
-        screen.app.push_screen(DisputeDialog(self.api, self.account, debt), self._after_money)
+        self.app.push_screen(DisputeDialog(self.api, self.account, debt), self.after)
 
     def action_write_off(self) -> None:
         debt = self._debt_or_warn()
@@ -142,13 +183,38 @@ class MoneyActions:
             return
         from tui.dialogs.collections import WriteOffDialog
 
-        screen: Any = self
-        screen.app.push_screen(WriteOffDialog(self.api, self.account, debt), self._after_money)
+        self.app.push_screen(WriteOffDialog(self.api, self.account, debt), self.after)
 
     def action_statement(self) -> None:
         from tui.screens.statement import StatementScreen
 
-        screen: Any = self
-        screen.app.push_screen(
-            StatementScreen(self.api, self.customer_id, screen.crm.company_now().date())
-        )
+        today = self._screen.crm.company_now().date()
+        self.app.push_screen(StatementScreen(self.api, self.customer_id, today))
+
+
+class AccountMoneyPanel(MoneyPanel, inherit_bindings=False):
+    """The panel as finance works it on the account screen: its keys in the footer, and
+    recording a payment and stopping or resuming supply besides."""
+
+    ZEBRA = True
+
+    BINDINGS = [
+        Binding("p", "pay", N_("Payment"), tooltip=N_("Record a payment")),
+        Binding("v", "reverse", N_("Reverse"), tooltip=N_("Reverse a payment")),
+        Binding("u", "dispute", N_("Dispute"), tooltip=N_("Disputed, or resolved")),
+        Binding("w", "write_off", N_("Write off"), tooltip=N_("Propose writing off a debt")),
+        Binding("s", "statement", N_("Statement"), tooltip=N_("Statement of account")),
+        Binding("h", "hold", N_("Hold"), tooltip=N_("Stop or resume supply")),
+    ]
+
+    def action_pay(self) -> None:
+        if self.account is not None:
+            from tui.dialogs.collections import PaymentDialog
+
+            self.app.push_screen(PaymentDialog(self.api, self.account), self.after)
+
+    def action_hold(self) -> None:
+        if self.account is not None:
+            from tui.dialogs.collections import HoldDialog
+
+            self.app.push_screen(HoldDialog(self.api, self.account), self.after)

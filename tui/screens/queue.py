@@ -4,7 +4,6 @@ days, each with what to know before calling."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,8 +16,10 @@ from tui.api import ApiError, CrmClient
 from tui.api.complaints import ComplaintCard
 from tui.api.followups import Queue, QueueRow
 from tui.api.live import Change, ChangeKind
-from tui.api.vocabulary import COMPLAINT_STEP_LABEL, KIND_LABEL, every_days
+from tui.api.vocabulary import COMPLAINT_STEP_LABEL, KIND_LABEL, contact_every
+from tui.dialogs.filter import QueueFilter
 from tui.i18n import N_, _, ngettext, relative_day
+from tui.keys import place_bindings
 from tui.screens.base import ApiScreen, cursor_key, keep_cursor
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
@@ -41,22 +42,6 @@ SECTIONS = (
 )
 
 
-@dataclass
-class QueueFilter:
-    regions: list[str] = field(default_factory=list)
-    grades: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        kinds = [KIND_LABEL.get(k, k) for k in self.kinds]
-        parts = [", ".join(p) for p in (self.regions, self.grades, kinds) if p]
-        return " · ".join(parts) if parts else _("all")
-
-
-def every(days: int) -> str:
-    return _("contact {cadence}").format(cadence=every_days(days))
-
-
 def last_contact(row: QueueRow, today: date) -> str:
     if row.last_contact_at is None:
         return _("never contacted")
@@ -77,12 +62,9 @@ class QueueScreen(ApiScreen):
         Binding("s", "skip", N_("Skip"), tooltip=N_("Skip, with a reason")),
         Binding("f", "filter", N_("Filter"), tooltip=N_("Filter by region, grade, kind")),
         Binding("r", "refresh", N_("Refresh"), show=False),
-        Binding("t", "team", N_("Team"), tooltip=N_("Team view (managers)")),
-        Binding("c", "customers", N_("Customers")),
-        Binding("v", "visits", N_("Visit plan"), show=False),
-        Binding("a", "access", N_("Access requests"), show=False),
-        Binding("b", "board", N_("Board"), tooltip=N_("The complaint board")),
-        Binding("dollar_sign", "collections", N_("Collections"), show=False),
+        # The places every signed-in user reaches (tui/keys.py); the queue opens the visit
+        # plan on the selected row's region, and the team view only for managers.
+        *place_bindings(own=frozenset({"visits", "team"})),
         Binding("k", "complain", N_("Complaint"), tooltip=N_("Record a complaint"), show=False),
         Binding("question_mark", "help", N_("Help")),
         Binding("escape", "back", N_("Back"), show=False),
@@ -263,7 +245,7 @@ class QueueScreen(ApiScreen):
                 customer=row.customer_name,
                 region=row.region,
                 grade=row.grade,
-                cadence=every(row.cadence_days),
+                cadence=contact_every(row.cadence_days),
                 kind=KIND_LABEL.get(row.kind, row.kind),
                 last=last_contact(row, self.queue.day if self.queue else row.due_on),
                 decider=dm,
@@ -350,31 +332,11 @@ class QueueScreen(ApiScreen):
 
             self.app.push_screen(CustomerScreen(self.api, row.customer_id))
 
-    def action_customers(self) -> None:
-        from tui.screens.customers import CustomersScreen
-
-        self.app.push_screen(CustomersScreen(self.api))
-
     def action_visits(self) -> None:
         from tui.screens.visits import VisitPlanScreen
 
         row = self.selected()
         self.app.push_screen(VisitPlanScreen(self.api, row.region if row else "", self.day))
-
-    def action_access(self) -> None:
-        from tui.screens.access import AccessRequestsScreen
-
-        self.app.push_screen(AccessRequestsScreen(self.api))
-
-    def action_board(self) -> None:
-        from tui.screens.complaints import ComplaintBoardScreen
-
-        self.app.push_screen(ComplaintBoardScreen(self.api))
-
-    def action_collections(self) -> None:
-        from tui.screens.collections import CollectionsScreen
-
-        self.app.push_screen(CollectionsScreen(self.api))
 
     def action_complain(self) -> None:
         row = self._row_for(_("record a complaint for"))

@@ -25,6 +25,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from server.domain.shared import caches
+
 
 @dataclass(frozen=True)
 class Reach:
@@ -76,3 +78,4 @@ class ReachCache:
 
 
 REACH = ReachCache()
+caches.register("reach", REACH.forget)

@@ -5,7 +5,7 @@ Each server process remembers a token for at most `seconds` (CRM_SESSION_CACHE_S
 default) and never past the token's own expiry. Logging out forgets the token at once in the
 process that served the logout; the revocation is announced through the outbox (a trigger
 on api_token), and every other process forgets that user's tokens as soon as it reads the
-announcement (server/hub.py: on PostgreSQL, at the commit's NOTIFY). A user deactivated or
+announcement (server/process/hub.py: on PostgreSQL, at the commit's NOTIFY). A user deactivated or
 whose role changes is announced the same way. `seconds` remains the bound should a process
 miss an announcement. Set it to 0 to look every token up on every request.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from server.domain.accounts.models import User
-from server.domain.shared import clock
+from server.domain.shared import caches, clock
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SessionCache:
 
     def forget_user(self, user_id: int) -> None:
         """Stop accepting any token of this user at once (a revocation or a deactivation
-        announced by another process, server/hub.py)."""
+        announced by another process, server/process/hub.py)."""
         for token_hash in [h for h, e in self._entries.items() if e.user.id == user_id]:
             del self._entries[token_hash]
 
@@ -71,3 +71,4 @@ class SessionCache:
 
 
 SESSIONS = SessionCache()
+caches.register("sessions", SESSIONS.clear)

@@ -25,7 +25,7 @@ from typing import Any
 
 from server.domain.audit.models import AuditEntry
 from server.domain.audit.services import Actor
-from server.domain.shared import clock
+from server.domain.shared import caches, clock
 from server.domain.shared.bulk import insert_rows
 
 log = logging.getLogger("crm.audit")
@@ -123,3 +123,4 @@ class ViewLog:
 
 
 VIEW_LOG = ViewLog()
+caches.register("views not yet written", VIEW_LOG.discard, holds_writes=True)

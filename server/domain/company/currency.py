@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 from server.domain.company.models import SETTINGS_ID, CompanySettings
+from server.domain.shared import caches
 from server.domain.shared.money import DEFAULT_LARGEST_MINOR, LARGEST
 
 
@@ -62,3 +63,4 @@ class CurrencyCache:
 
 
 CURRENCY = CurrencyCache()
+caches.register("currency", CURRENCY.forget)

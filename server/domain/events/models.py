@@ -3,7 +3,7 @@
 Triggers (triggers.py) add a row in the same transaction as the change, so nothing is
 announced that did not commit and nothing committed goes unannounced, whichever code path
 (a mutation, an import, a timed job) wrote it. Rows are read by each process's hub
-(server/hub.py) and pruned by a timed job once every process has read them.
+(server/process/hub.py) and pruned by a timed job once every process has read them.
 """
 
 from __future__ import annotations

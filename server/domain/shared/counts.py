@@ -14,6 +14,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 
+from server.domain.shared import caches
+
 
 class CountCache:
     """(viewer, list) → count, for a few seconds; the least recently used go first when full."""
@@ -45,3 +47,4 @@ class CountCache:
 
 
 COUNTS = CountCache()
+caches.register("counts", COUNTS.forget)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 def N_(message: str) -> str:
-    """Mark a message for the server's catalogue (server/locale); it is translated where
+    """Mark a message for the server's catalogue (server/language/locale); it is translated where
     the API answers, in the language the request asks for."""
     return message
 

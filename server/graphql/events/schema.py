@@ -25,8 +25,8 @@ from server.domain.live.audience import may_hear
 from server.domain.shared.errors import DomainError
 from server.graphql.common import argument_error, decode_id
 from server.graphql.enums import mirror
-from server.hub import HUB, Overflowed, TooManySubscriptions
-from server.metrics import EVENTS
+from server.process.hub import HUB, Overflowed, TooManySubscriptions
+from server.process.metrics import EVENTS
 
 if TYPE_CHECKING:
     from server.domain.complaints.models import ComplaintStep

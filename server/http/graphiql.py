@@ -8,7 +8,7 @@ from pathlib import Path
 
 from strawberry.http.ides import get_graphql_ide_html
 
-ASSETS = Path(__file__).parent / "static" / "graphiql"
+ASSETS = Path(__file__).parent.parent / "static" / "graphiql"
 ASSETS_PATH = "/graphiql-assets"
 # Strawberry's addresses → the file kept here (see static/graphiql/README.md).
 LOCAL = {

@@ -1,7 +1,7 @@
 """The API's human-readable messages in the language the request asks for.
 
 userError messages (and the few top-level error messages people read) are English templates
-in the domain; here they are translated through gettext catalogues under server/locale
+in the domain; here they are translated through gettext catalogues under server/language/locale
 (compiled by Babel when first used), then filled in. The code of every error stays the same
 in every language, and the schema itself stays in English for integrators. The language
 comes from the request's Accept-Language header; without one, English.

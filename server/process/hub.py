@@ -34,7 +34,7 @@ from server.domain.accounts.sessions import SESSIONS
 from server.domain.events.models import EventKind
 from server.domain.events.outbox import Happened, after_sql, among_sql
 from server.domain.events.triggers import CHANNEL
-from server.metrics import SUBSCRIPTIONS
+from server.process.metrics import SUBSCRIPTIONS
 from server.settings import Settings, libpq_url
 
 log = logging.getLogger("crm.hub")

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from server.domain.timed.claims import claim
 from server.domain.timed.jobs import JOBS, Job
-from server.hub import HUB
-from server.metrics import TIMED_RUNS
+from server.process.hub import HUB
+from server.process.metrics import TIMED_RUNS
 
 log = logging.getLogger("crm.timed")
 

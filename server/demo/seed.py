@@ -248,10 +248,10 @@ async def seed_demo(customers_per_rep: int = 60, store: BlobStore | None = None)
                     rng, users[rep], name, region, city, industry, position
                 )
                 await _demo_follow_up(rng, customer, users[rep], day)
-    from server.demo_complaints import seed_demo_complaints
+    from server.demo.complaints import seed_demo_complaints
 
     await seed_demo_complaints(users, store)
-    from server.demo_receivables import seed_demo_receivables
+    from server.demo.receivables import seed_demo_receivables
 
     await seed_demo_receivables(users)
     return True

@@ -20,10 +20,10 @@ APP_LABEL = "crm"
 
 def _connection(database_url: str) -> str | dict[str, Any]:
     """SQLite by URL; PostgreSQL through our engine, which skips asyncpg's per-release reset
-    (server/postgres.py)."""
+    (server/database/postgres.py)."""
     if database_url.split("://", 1)[0] in ("postgres", "postgresql", "asyncpg"):
         expanded = expand_db_url(database_url)
-        expanded["engine"] = "server.postgres"
+        expanded["engine"] = "server.database.postgres"
         return expanded
     return database_url
 
@@ -47,7 +47,8 @@ def _default_tortoise_orm() -> dict[str, Any]:
     return tortoise_config(Settings.from_env().database_url)
 
 
-# For the `tortoise makemigrations` CLI: `tortoise -c server.db.TORTOISE_ORM makemigrations`.
+# For the `tortoise makemigrations` CLI:
+# `tortoise -c server.database.db.TORTOISE_ORM makemigrations`.
 TORTOISE_ORM = _default_tortoise_orm()
 
 

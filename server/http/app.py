@@ -31,8 +31,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 from tortoise import Tortoise
 
-from server import metrics
-from server.db import init_orm, pending_migrations
+from server.database.db import init_orm, pending_migrations
 from server.domain.access.reach import REACH
 from server.domain.accounts.services import user_for_token
 from server.domain.accounts.sessions import SESSIONS
@@ -42,15 +41,16 @@ from server.domain.company.currency import CURRENCY
 from server.domain.complaints.evidence import readable_evidence
 from server.domain.shared.blobs import DirectoryStore
 from server.domain.shared.counts import COUNTS
-from server.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.graphql.common import parse_global_id
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
-from server.hub import HUB
-from server.i18n import negotiate, request_language
-from server.logs import CURRENT, RequestFacts
+from server.http.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
+from server.language.i18n import negotiate, request_language
+from server.process import metrics
+from server.process.hub import HUB
+from server.process.logs import CURRENT, RequestFacts
+from server.process.timed import SCHEDULER
 from server.settings import Settings
-from server.timed import SCHEDULER
 
 log = logging.getLogger("crm.app")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -471,7 +471,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
 
 def app_from_env() -> Starlette:
     """One worker's app under `crm-server serve --workers N`: its settings from CRM_*."""
-    from server.logs import configure
+    from server.process.logs import configure
 
     settings = Settings.from_env()
     configure(settings.logs_json)

@@ -1,7 +1,7 @@
-"""Keep the server's catalogue in step with the code: `python -m server.i18n_tools` extracts
+"""Keep the server's catalogue in step with the code: `python -m server.cli.catalogue` extracts
 every message the domain and the GraphQL layer raise (the template arguments of
 DomainError.single, not_allowed, not_found, FieldInvalid, FieldProblem and N_) with Babel
-and merges it into server/locale/zh_CN, keeping the translations there."""
+and merges it into server/language/locale/zh_CN, keeping the translations there."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from server.i18n import DOMAIN, LOCALE_DIR
+from server.language.i18n import DOMAIN, LOCALE_DIR
 
-SERVER_DIR = Path(__file__).parent
+SERVER_DIR = Path(__file__).parent.parent  # what is scanned: the domain and GraphQL layers
 KEYWORDS = {
     "N_": None,
     "single": (2,),

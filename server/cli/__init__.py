@@ -1,0 +1,2 @@
+"""The command line: `crm-server` and `python -m server` (serve, migrate, users, seeds,
+imports, backups, the schema)."""

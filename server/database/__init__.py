@@ -1,0 +1,1 @@
+"""The database: the ORM's configuration and migrations, the PostgreSQL engine, backups."""

@@ -1,0 +1,1 @@
+"""Demo and benchmark data: the demo company people can sign in to, and bulk volumes."""

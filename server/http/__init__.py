@@ -1,0 +1,1 @@
+"""The HTTP edge: the Starlette app, its middleware and routes, and GraphiQL."""

@@ -1,0 +1,1 @@
+"""The running process: the live-event hub, timed work, metrics and logs."""
