@@ -49,3 +49,6 @@ AREAS: tuple[Area, ...] = (
 
 MODEL_MODULES = [f"server.domain.{area.name}.models" for area in AREAS if area.models]
 GRAPHQL_MODULES = [f"server.graphql.{area.name}.schema" for area in AREAS if area.graphql]
+# Where an area answers fields of another area's type (the Customer fields of the areas
+# above customers, server/graphql/customers/hooks.py): loaded with the schema.
+RESOLVER_MODULES = [f"server.graphql.{area.name}.resolvers" for area in AREAS if area.graphql]

@@ -223,7 +223,7 @@ def _import_payments(args: argparse.Namespace, settings: Settings) -> int:
     from server.database.db import orm
     from server.domain.receivables.payment_import import finance_viewer, import_payments
     from server.domain.shared import money
-    from server.graphql.common import parse_global_id
+    from server.graphql.ids import parse_global_id
 
     path = Path(args.file)
     if not path.is_file():
@@ -264,7 +264,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from server.database.db import orm
     from server.domain.receivables.billing import bill_order
     from server.domain.sales.importer import import_orders
-    from server.graphql.common import parse_global_id
+    from server.graphql.ids import parse_global_id
 
     path = Path(args.file)
     if not path.is_file():

@@ -28,7 +28,7 @@ from strawberry.utils.str_converters import to_camel_case
 from server.domain.access.reach import REACH
 from server.domain.shared.counts import COUNTS
 from server.domain.shared.errors import DomainError, ErrorCode
-from server.graphql.common import UserError, UserErrorCode
+from server.graphql.errors import UserError, UserErrorCode
 from server.language.i18n import translate
 
 R = TypeVar("R")

@@ -19,7 +19,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from server.domain.shared.errors import ErrorCode
-from server.graphql.common import UserError, UserErrorCode
+from server.graphql.errors import UserError, UserErrorCode
 from server.graphql.mutations import Payload
 from server.language.i18n import translate
 

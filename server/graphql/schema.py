@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import time
 from collections.abc import AsyncGenerator, Iterable
@@ -19,7 +20,7 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from server.areas import GRAPHQL_MODULES
+from server.areas import GRAPHQL_MODULES, RESOLVER_MODULES
 from server.graphql.enums import MEANINGS
 from server.graphql.execution import PlainFieldsExecutionContext
 from server.graphql.observe import observed
@@ -64,8 +65,17 @@ async def _resolve(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | N
     return results
 
 
+def _load_resolvers() -> None:
+    """Each area's resolvers, where it has some: what an area provides for another area's
+    type (customers/hooks.py) is there before the schema can be asked for it."""
+    for module in RESOLVER_MODULES:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
 def _parts(kind: str) -> tuple[type, ...]:
     """Each registered area's QUERY, MUTATION or SUBSCRIPTION part, in the registry's order."""
+    _load_resolvers()
     found = (getattr(importlib.import_module(module), kind, None) for module in GRAPHQL_MODULES)
     return tuple(part for part in found if part is not None)
 

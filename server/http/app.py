@@ -41,8 +41,8 @@ from server.domain.company.currency import CURRENCY
 from server.domain.complaints.evidence import readable_evidence
 from server.domain.shared.blobs import DirectoryStore
 from server.domain.shared.counts import COUNTS
-from server.graphql.common import parse_global_id
 from server.graphql.context import Context
+from server.graphql.ids import parse_global_id
 from server.graphql.schema import build_schema
 from server.http.graphiql import ASSETS, ASSETS_PATH, offline_graphiql_html
 from server.language.i18n import negotiate, request_language

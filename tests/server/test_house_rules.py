@@ -238,3 +238,85 @@ def test_every_cache_of_the_process_is_in_the_register() -> None:
     assert found, "the caches are found"
     assert [name for name, entered in found if not entered] == []
     assert len(caches.registered()) >= 5
+
+
+def _graphql_imports(path: Path) -> list[tuple[str, str]]:
+    """Each import of a GraphQL module, with where it stands: "top" (module level),
+    "typing" (under TYPE_CHECKING: a lazy annotation's name) or "function" (hidden in a
+    function or method)."""
+    found: list[tuple[str, str]] = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for part in child.body:
+                    visit_one(part, "typing")
+                for part in child.orelse:
+                    visit_one(part, where)
+                continue
+            inner = (
+                "function" if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else where
+            )
+            visit_one(child, inner)
+
+    def visit_one(node: ast.AST, where: str) -> None:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("server.graphql."):
+            found.append((node.module or "", where))
+        visit(node, where)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "top")
+    return found
+
+
+def _graphql_areas() -> list[str]:
+    base = ROOT / "server" / "graphql"
+    return sorted(p.name for p in base.iterdir() if (p / "__init__.py").exists())
+
+
+def _area_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[2] in _graphql_areas() else None
+
+
+def test_no_graphql_area_imports_another_inside_a_function() -> None:
+    """An import hidden in a function is a dependency nobody sees (and usually a cycle
+    broken by hand). Another area's types are named under TYPE_CHECKING for lazy
+    annotations, or imported at the top."""
+    hidden = []
+    for area in _graphql_areas():
+        for file in (ROOT / "server" / "graphql" / area).rglob("*.py"):
+            for module, where in _graphql_imports(file):
+                if where == "function" and _area_of(module) not in (None, area):
+                    hidden.append(f"{file.relative_to(ROOT)}: {module}")
+    assert hidden == []
+
+
+def test_no_cycle_between_graphql_areas() -> None:
+    """An area imports the areas below it; one above it only as lazy annotations (names
+    under TYPE_CHECKING) or, for the customer fields they provide, through
+    customers/hooks.py. Any area's enums, which import no area, are everyone's."""
+    needs: dict[str, set[str]] = {area: set() for area in _graphql_areas()}
+    for area in needs:
+        for file in (ROOT / "server" / "graphql" / area).rglob("*.py"):
+            for module, where in _graphql_imports(file):
+                other = _area_of(module)
+                if where == "top" and other not in (None, area) and not module.endswith(".enums"):
+                    needs[area].add(other)  # type: ignore[arg-type]
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or reaches(nxt, goal, seen | {nxt}) for nxt in needs[start] - seen)
+
+    assert [a for a in needs if reaches(a, a, set())] == []
+    # The shape this describes: the customer archive below the areas that show a customer.
+    assert needs["customers"] <= {"accounts"}
+    assert "customers" in needs["followups"] and "customers" in needs["complaints"]
+    for file in (ROOT / "server" / "graphql").rglob("enums.py"):
+        assert [m for m, _ in _graphql_imports(file) if _area_of(m)] == [], file
+
+
+def test_every_customer_field_an_area_provides_is_provided_once() -> None:
+    from server.graphql.customers import hooks
+    from server.graphql.schema import build_schema
+
+    build_schema()
+    assert hooks.provided() == set(hooks.FIELDS)

@@ -264,7 +264,7 @@ async def test_class_based_service_follow_ups(company: Company) -> None:
 
 
 def _customer_pk(cell: str) -> int | None:
-    from server.graphql.common import parse_global_id
+    from server.graphql.ids import parse_global_id
 
     return parse_global_id(cell, "Customer")
 

@@ -20,19 +20,11 @@ from server.graphql.access.types import (
     AccessRequestStatus,
     request_columns,
 )
-from server.graphql.common import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    argument_error,
-    connection,
-    decode_id,
-    nodes_selection,
-    page_args,
-)
+from server.graphql.connections import After, Before, Connection, First, Last, connection, page_args
+from server.graphql.errors import argument_error
+from server.graphql.ids import decode_id
 from server.graphql.mutations import MutationInput, Payload, mutate
+from server.graphql.selection import nodes_selection
 
 
 @strawberry.input(description="Ask a manager for access to a customer you do not own.")

@@ -15,10 +15,11 @@ from server.domain.customers.access_requests import readable_requests
 from server.graphql.access import loaders as access_loaders
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.common import field_selection, nodes_in_order
-from server.graphql.customers.refs import visible_customer
+from server.graphql.connections import nodes_in_order
+from server.graphql.customers.types import visible_customer
 from server.graphql.enums import mirror
 from server.graphql.projection import columns_or_all, model_row, object_of
+from server.graphql.selection import field_selection
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 

@@ -24,19 +24,11 @@ from server.graphql.accounts.types import (
     UserDeactivatePayload,
     user_columns,
 )
-from server.graphql.common import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    connection,
-    decode_id,
-    nodes_selection,
-    page_args,
-)
+from server.graphql.connections import After, Before, Connection, First, Last, connection, page_args
+from server.graphql.ids import decode_id
 from server.graphql.mutations import MutationInput, mutate
 from server.graphql.permissions import Anyone
+from server.graphql.selection import nodes_selection
 
 
 @strawberry.type

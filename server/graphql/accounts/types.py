@@ -14,7 +14,7 @@ from strawberry.types import Info
 from server.domain.accounts import models, permissions
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.loaders import USER_COLUMNS
-from server.graphql.common import load_in_order, nodes_in_order
+from server.graphql.connections import load_in_order, nodes_in_order
 from server.graphql.enums import mirror
 from server.graphql.mutations import Payload
 from server.graphql.projection import columns_for, object_of

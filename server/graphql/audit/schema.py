@@ -15,18 +15,10 @@ from server.domain.access.audit_log import readable_entries
 from server.domain.audit import models
 from server.domain.shared.errors import DomainError
 from server.domain.shared.paging import SortKey, paginate
-from server.graphql.common import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    argument_error,
-    connection,
-    nodes_selection,
-    page_args,
-)
+from server.graphql.connections import After, Before, Connection, First, Last, connection, page_args
+from server.graphql.errors import argument_error
 from server.graphql.projection import columns_or_all, model_row, object_of
+from server.graphql.selection import nodes_selection
 
 
 @strawberry.type(description="One audited action: who did what to which object, and when.")

@@ -11,8 +11,10 @@ from strawberry.types import Info
 from server.domain.company import models
 from server.domain.company.services import aging_edges, update_settings
 from server.domain.receivables import ledgers
-from server.graphql.common import Money, company_rules, input_values, money
+from server.graphql.input_values import input_values
+from server.graphql.money import Money, money
 from server.graphql.mutations import MutationInput, Payload, mutate
+from server.graphql.rules import company_rules
 
 d = strawberry.field
 

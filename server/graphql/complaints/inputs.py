@@ -11,7 +11,6 @@ from strawberry import relay
 from strawberry.file_uploads import Upload
 
 from server.domain.complaints.queries import ComplaintFilter as DomainFilter
-from server.graphql.common import decode_id
 from server.graphql.complaints.enums import (
     ComplaintCategory,
     ComplaintChannel,
@@ -21,6 +20,7 @@ from server.graphql.complaints.enums import (
     RemedyKind,
     ResponsibleParty,
 )
+from server.graphql.ids import decode_id
 
 d = strawberry.field
 

@@ -14,22 +14,8 @@ from strawberry.types import Info
 from server.domain.complaints import analysis, evidence, models, queries, services
 from server.domain.shared.blobs import DirectoryStore
 from server.domain.shared.errors import N_, DomainError, ErrorCode
-from server.domain.shared.paging import DATETIME, SortKey, paginate
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import Department
-from server.graphql.common import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    argument_error,
-    connection,
-    decode_id,
-    input_values,
-    nodes_selection,
-    page_args,
-)
 from server.graphql.complaints.enums import ComplaintCategory, ComplaintStep
 from server.graphql.complaints.inputs import (
     ComplaintAnalyseInput,
@@ -48,9 +34,19 @@ from server.graphql.complaints.inputs import (
     ComplaintValidateInput,
     domain_filter,
 )
-from server.graphql.complaints.types import Complaint, ComplaintEvidence, complaint_columns
-from server.graphql.customers.refs import visible_customer
+from server.graphql.complaints.resolvers import (
+    LATEST_CLOSED_FIRST,
+    MOST_URGENT_FIRST,
+    NEWEST_FIRST,
+    complaint_page,
+)
+from server.graphql.complaints.types import Complaint, ComplaintEvidence
+from server.graphql.connections import After, Before, Connection, First, Last, page_args
+from server.graphql.customers.types import visible_customer
 from server.graphql.enums import by_value
+from server.graphql.errors import argument_error
+from server.graphql.ids import decode_id
+from server.graphql.input_values import input_values
 from server.graphql.mutations import MutationInput, Payload, mutate
 
 if TYPE_CHECKING:
@@ -60,9 +56,6 @@ CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.t
 d = strawberry.field
 _STEPS, _CATEGORIES = by_value(ComplaintStep), by_value(ComplaintCategory)
 
-NEWEST_FIRST = SortKey("received_at", descending=True, decode=DATETIME)
-MOST_URGENT_FIRST = SortKey("step_due_at", decode=DATETIME)
-LATEST_CLOSED_FIRST = SortKey("closed_at", descending=True, decode=DATETIME)
 
 FilterArgument = Annotated[
     ComplaintFilter | None, strawberry.argument(description="Narrow the list; all when omitted.")
@@ -74,16 +67,6 @@ async def _filtered(info: Info, f: ComplaintFilter | None) -> Any:
         return await queries.filtered_complaints(info.context.viewer, domain_filter(f))
     except DomainError as exc:
         raise argument_error(exc) from None
-
-
-async def _page(info: Info, query: Any, sort: SortKey, args: Any) -> Connection[Complaint]:
-    columns = complaint_columns(nodes_selection(info).names)
-    currency = info.context.currency
-    try:
-        page = await paginate(query, sort, args, columns=columns)
-    except DomainError as exc:
-        raise argument_error(exc) from None
-    return connection(page, lambda row: Complaint.from_row(row, currency))
 
 
 @strawberry.type(description="One column of the complaint board: the complaints in one step.")
@@ -98,7 +81,7 @@ class ComplaintBoardColumn:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Complaint]:
         step = models.ComplaintStep(str(self.step.value))
-        return await _page(
+        return await complaint_page(
             info,
             self._query.filter(step=step),
             MOST_URGENT_FIRST,
@@ -253,7 +236,9 @@ class ComplaintsQuery:
         before: Before = None,
     ) -> Connection[Complaint]:
         query = await _filtered(info, filter)
-        return await _page(info, query, NEWEST_FIRST, page_args(first, after, last, before))
+        return await complaint_page(
+            info, query, NEWEST_FIRST, page_args(first, after, last, before)
+        )
 
     @strawberry.field(description="The complaint board (open complaints by step).")
     async def complaint_board(self, info: Info, filter: FilterArgument = None) -> ComplaintBoard:
@@ -293,27 +278,9 @@ class ComplaintsQuery:
         )
         if corrective_open:
             query = query.exclude(corrective_action="").filter(corrective_done_on=None)
-        return await _page(info, query, LATEST_CLOSED_FIRST, page_args(first, after, None, None))
-
-
-async def escalated(
-    info: Info, user_id: int, first: int | None, after: str | None
-) -> Connection[Complaint]:
-    """The overdue complaints escalated into this user's follow-up queue (the queue's
-    `overdueComplaints`)."""
-    query = await queries.escalated_to(info.context.viewer, user_id)
-    return await _page(info, query, MOST_URGENT_FIRST, page_args(first, after, None, None))
-
-
-async def customer_complaints(
-    info: Info, customer_id: int, open_only: bool, first: int | None, after: str | None
-) -> Connection[Complaint]:
-    """A customer's complaints (the customer's `complaints`), as far as the viewer reads them."""
-    query = await queries.filtered_complaints(
-        info.context.viewer,
-        queries.ComplaintFilter(customer_id=customer_id, open_only=open_only),
-    )
-    return await _page(info, query, NEWEST_FIRST, page_args(first, after, None, None))
+        return await complaint_page(
+            info, query, LATEST_CLOSED_FIRST, page_args(first, after, None, None)
+        )
 
 
 # ---- mutations: one per step, each answering with the complaint as it now stands ----

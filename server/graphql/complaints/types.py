@@ -19,7 +19,6 @@ from server.domain.workflow.models import StepEvent
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.loaders import USER_COLUMNS
 from server.graphql.accounts.types import Department, User
-from server.graphql.common import Money, field_selection, money, nodes_in_order
 from server.graphql.complaints import loaders as complaint_loaders
 from server.graphql.complaints.enums import (
     ComplaintAction,
@@ -32,10 +31,13 @@ from server.graphql.complaints.enums import (
     ResponsibleParty,
     SatisfactionSource,
 )
-from server.graphql.customers.refs import visible_customer
+from server.graphql.connections import nodes_in_order
+from server.graphql.customers.types import visible_customer
 from server.graphql.enums import by_value
+from server.graphql.money import Money, money
 from server.graphql.projection import columns_or_all, object_of
-from server.graphql.sales.schema import SalesOrder, SalesOrderLine
+from server.graphql.sales.types import SalesOrder, SalesOrderLine
+from server.graphql.selection import field_selection
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer

@@ -17,20 +17,7 @@ from server.domain.customers.search import CustomerFilter as DomainFilter
 from server.domain.customers.search import CustomerSort, search_customers
 from server.domain.shared.errors import DomainError
 from server.domain.transfers import services as transfers
-from server.graphql.common import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    argument_error,
-    connection,
-    decode_id,
-    input_values,
-    nodes_selection,
-    page_args,
-    selected_names,
-)
+from server.graphql.connections import After, Before, Connection, First, Last, connection, page_args
 from server.graphql.customers.enums import SortDirection
 from server.graphql.customers.inputs import (
     ContactCreateInput,
@@ -46,7 +33,11 @@ from server.graphql.customers.inputs import (
 )
 from server.graphql.customers.projection import customer_columns
 from server.graphql.customers.types import Contact, Customer, prefetch
+from server.graphql.errors import argument_error
+from server.graphql.ids import decode_id
+from server.graphql.input_values import input_values
 from server.graphql.mutations import MutationInput, Payload, mutate
+from server.graphql.selection import nodes_selection, selected_names
 
 # Every column of the customer table, for a selection the projection does not know.
 _ALL_COLUMNS = tuple(DomainCustomer._meta.fields_db_projection)

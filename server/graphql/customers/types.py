@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -13,37 +13,21 @@ from strawberry.types import Info
 
 from server.domain.access.visibility import can_edit_owned_by
 from server.domain.audit.view_log import VIEW_LOG
-from server.domain.complaints.satisfaction import satisfaction_history
 from server.domain.customers import models
 from server.domain.customers.scope import visible_customer_rows
-from server.domain.followups import interactions as interaction_services
-from server.domain.followups import models as followup_models
-from server.domain.followups.schedule import effective_cadence
-from server.domain.sales import orders as order_services
 from server.domain.shared.ids import db_id
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
 from server.graphql.batch import Row
-from server.graphql.common import (
+from server.graphql.connections import (
     After,
     Before,
     Connection,
     First,
     Last,
-    Money,
-    Selection,
-    company_rules,
-    connection,
-    current_field,
-    field_selection,
-    money,
-    nodes_selection,
     nodes_through_customer,
-    page_args,
 )
-from server.graphql.complaints import loaders as complaint_loaders
-from server.graphql.complaints.enums import SatisfactionSource
-from server.graphql.complaints.types import Complaint, SatisfactionPoint
+from server.graphql.customers import hooks
 from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import (
     AbcClass,
@@ -56,16 +40,48 @@ from server.graphql.customers.enums import (
     Stage,
 )
 from server.graphql.customers.projection import contact_columns, customer_columns
-from server.graphql.customers.refs import visible_customer
 from server.graphql.enums import by_value
-from server.graphql.followups import loaders as followups_loaders
+
+# The follow-up area's vocabulary: enums import no area, so every area may use them.
 from server.graphql.followups.enums import FollowUpStatus, InteractionKind
-from server.graphql.followups.types import ContactPlan, FollowUp, Interaction, LastContact
+from server.graphql.money import Money, money
 from server.graphql.projection import model_row, object_of
-from server.graphql.receivables.account import CustomerAccount
-from server.graphql.sales.schema import SalesOrder
+from server.graphql.selection import Selection, current_field, field_selection
+
+if TYPE_CHECKING:
+    # Named, never imported, even for type checking: the areas above customers import it,
+    # and customers reaches them only through these lazy names and hooks.py.
+    Interaction: TypeAlias = Any
+    FollowUp: TypeAlias = Any
+    ContactPlan: TypeAlias = Any
+    SalesOrder: TypeAlias = Any
+    Complaint: TypeAlias = Any
+    SatisfactionPoint: TypeAlias = Any
+    CustomerAccount: TypeAlias = Any
+
+# The types of the areas above customers, named lazily (see hooks.py).
+InteractionType = Annotated["Interaction", strawberry.lazy("server.graphql.followups.types")]
+FollowUpType = Annotated["FollowUp", strawberry.lazy("server.graphql.followups.types")]
+ContactPlanType = Annotated["ContactPlan", strawberry.lazy("server.graphql.followups.types")]
+SalesOrderType = Annotated["SalesOrder", strawberry.lazy("server.graphql.sales.types")]
+ComplaintType = Annotated["Complaint", strawberry.lazy("server.graphql.complaints.types")]
+SatisfactionPointType = Annotated[
+    "SatisfactionPoint", strawberry.lazy("server.graphql.complaints.types")
+]
+CustomerAccountType = Annotated[
+    "CustomerAccount", strawberry.lazy("server.graphql.receivables.account")
+]
 
 d = strawberry.field
+
+
+@strawberry.type(description="The latest logged contact with a customer.")
+class LastContact:
+    at: datetime = d(description="When it took place.")
+    kind: InteractionKind | None = d(
+        description="How it took place; null for contacts imported without a kind."
+    )
+    summary: str = d(description="Its one-line summary.")
 
 
 _STAGES, _GRADES, _CHANNELS = by_value(Stage), by_value(Grade), by_value(SourceChannel)
@@ -294,19 +310,8 @@ class Customer(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Interaction]:
-        from server.domain.shared.errors import DomainError
-        from server.graphql.common import argument_error
-        from server.graphql.followups.types import interaction_columns
-
-        columns = interaction_columns(nodes_selection(info).names)
-        try:
-            page = await interaction_services.timeline(
-                self.id, page_args(first, after, last, before), columns
-            )
-        except DomainError as exc:
-            raise argument_error(exc) from None
-        return connection(page, Interaction.from_row)
+    ) -> Connection[InteractionType]:
+        return await hooks.resolve("interactions", info, self.id, first, after, last, before)
 
     @strawberry.field(
         description="The customer's follow-ups with these statuses (open when omitted), by due "
@@ -319,34 +324,19 @@ class Customer(relay.Node):
             list[FollowUpStatus] | None,
             strawberry.argument(description="Statuses to include; [OPEN] when omitted."),
         ] = None,
-    ) -> list[FollowUp]:
-        from server.graphql.followups.types import followup_columns
-
-        wanted = [str(s.value) for s in status] if status else ["open"]
-        columns = followup_columns(field_selection(info, "FollowUp").names)
-        rows = (
-            await followup_models.FollowUp.filter(customer_id=self.id, status__in=wanted)
-            .order_by("due_on", "id")
-            .limit(200)
-            .values(*columns)
-        )
-        currency = info.context.currency
-        return [FollowUp.from_row(r, currency) for r in rows]
+    ) -> list[FollowUpType]:
+        return await hooks.resolve("follow_ups", info, self.id, status)
 
     @strawberry.field(description="The contact plan (联络计划); null if none was made.")
-    async def contact_plan(self, info: Info) -> ContactPlan | None:
-        plan = await info.context.loader(followups_loaders.contact_plans).load(self.id)
-        return ContactPlan.from_model(plan, info.context.currency) if plan else None
+    async def contact_plan(self, info: Info) -> ContactPlanType | None:
+        return await hooks.resolve("contact_plan", info, self.id)
 
     @strawberry.field(
         description="Days between follow-ups for this customer: the contact plan's frequency, "
         "else its grade's cadence from the company settings."
     )
     async def cadence_days(self, info: Info) -> int:
-        plan = await info.context.loader(followups_loaders.contact_plans).load(self.id)
-        settings = await company_rules(info)
-        grade = str(self.grade.value)
-        return effective_cadence(settings, grade, plan.frequency_days if plan else None)
+        return await hooks.resolve("cadence_days", info, self.id, str(self.grade.value))
 
     @strawberry.field(description="Sales orders, newest first.")
     async def sales_orders(
@@ -356,20 +346,8 @@ class Customer(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[SalesOrder]:
-        from server.domain.shared.errors import DomainError
-        from server.graphql.common import argument_error
-        from server.graphql.sales.schema import order_columns
-
-        columns = order_columns(nodes_selection(info).names)
-        try:
-            page = await order_services.order_page(
-                self.id, page_args(first, after, last, before), columns
-            )
-        except DomainError as exc:
-            raise argument_error(exc) from None
-        currency = info.context.currency
-        return connection(page, lambda row: SalesOrder.from_row(row, currency))
+    ) -> Connection[SalesOrderType]:
+        return await hooks.resolve("sales_orders", info, self.id, first, after, last, before)
 
     @strawberry.field(
         description="The customer's complaints, newest received first (the customer "
@@ -383,36 +361,29 @@ class Customer(relay.Node):
         ] = None,
         first: First = None,
         after: After = None,
-    ) -> Connection[Complaint]:
-        from server.graphql.complaints.schema import customer_complaints
-
-        return await customer_complaints(info, self.id, bool(open), first, after)
+    ) -> Connection[ComplaintType]:
+        return await hooks.resolve("complaints", info, self.id, bool(open), first, after)
 
     @strawberry.field(
         description="The customer's money: balance, credit limit and hold, debts, payments, "
         "statements and collection (the money tab); null when you may not read it."
     )
-    async def account(self, info: Info) -> CustomerAccount | None:
-        from server.graphql.receivables.account import account_of
-
-        return await account_of(info, self.id)
+    async def account(self, info: Info) -> CustomerAccountType | None:
+        return await hooks.resolve("account", info, self.id)
 
     @strawberry.field(
         description="Open complaints (not closed or rejected): complaints left unresolved "
         "are a churn signal (seed 003)."
     )
     async def open_complaint_count(self, info: Info) -> int:
-        return await info.context.loader(complaint_loaders.open_counts).load(self.id)
+        return await hooks.resolve("open_complaint_count", info, self.id)
 
     @strawberry.field(
         description="Satisfaction scores over time, oldest first, at most 50: those given at "
         "contacts and at complaint closings (docs/domain.md §8: a drop is a churn signal)."
     )
-    async def satisfaction_history(self, info: Info) -> list[SatisfactionPoint]:
-        return [
-            SatisfactionPoint(at=p.at, score=p.score, source=SatisfactionSource(p.source.value))
-            for p in await satisfaction_history(self.id)
-        ]
+    async def satisfaction_history(self, info: Info) -> list[SatisfactionPointType]:
+        return await hooks.resolve("satisfaction_history", info, self.id)
 
     @strawberry.field(description="True when the viewer may change this customer.")
     async def viewer_can_edit(self, info: Info) -> bool:
@@ -541,3 +512,26 @@ class Contact(relay.Node):
         return await nodes_through_customer(
             info, models.Contact, node_ids, cls.from_row, columns=columns
         )
+
+
+# --- the customer as the other areas hand it back -------------------------------------
+
+
+def customer_of(info: Info, row: Any) -> Customer:
+    """The GraphQL Customer for a customer row (or model) already known to be visible."""
+    currency = info.context.currency
+    if isinstance(row, dict):
+        return Customer.from_row(row, currency)
+    return Customer.from_model(row, currency)
+
+
+async def visible_customer(info: Info, customer_id: int) -> Customer | None:
+    """The customer by id through the viewer's visibility (a DataLoader reading the columns
+    the query asks of it), or None."""
+    row = await customer_loader(info, field_selection(info, "Customer")).load(customer_id)
+    return customer_of(info, row) if row else None
+
+
+async def prefetch_customers(info: Info, customers: list[Any], selection: Selection) -> None:
+    """Load what these customers' selected fields need, a whole page at once."""
+    await prefetch(info, customers, selection)

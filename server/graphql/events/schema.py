@@ -23,8 +23,9 @@ from server.domain.events.outbox import Happened
 from server.domain.live import changes
 from server.domain.live.audience import may_hear
 from server.domain.shared.errors import DomainError
-from server.graphql.common import argument_error, decode_id
 from server.graphql.enums import mirror
+from server.graphql.errors import argument_error
+from server.graphql.ids import decode_id
 from server.process.hub import HUB, Overflowed, TooManySubscriptions
 from server.process.metrics import EVENTS
 

@@ -22,8 +22,8 @@ from server.domain.followups.visits import visit_plan
 from server.domain.shared.errors import DomainError, ErrorCode
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.common import argument_error, company_rules, decode_id, input_values
-from server.graphql.customers.refs import customer_of
+from server.graphql.customers.types import customer_of
+from server.graphql.errors import argument_error
 from server.graphql.followups.enums import InteractionKind, RouteMethod
 from server.graphql.followups.inputs import (
     ContactPlanSetInput,
@@ -49,7 +49,10 @@ from server.graphql.followups.types import (
     Workload,
     domain_queue_filter,
 )
+from server.graphql.ids import decode_id
+from server.graphql.input_values import input_values
 from server.graphql.mutations import MutationInput, Payload, mutate
+from server.graphql.rules import company_rules
 
 
 def _user_arg(info: Info, user_id: relay.GlobalID | None) -> int:

@@ -23,23 +23,24 @@ from server.domain.followups.queue import (
 )
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.common import (
+from server.graphql.complaints.resolvers import escalated
+from server.graphql.connections import (
     After,
     Connection,
     First,
-    Money,
     connection,
-    field_selection,
-    money,
-    nodes_selection,
     nodes_through_customer,
     page_args,
-    wants_rows,
 )
 from server.graphql.customers import loaders as customers_loaders
 from server.graphql.customers.enums import Grade
 from server.graphql.customers.projection import customer_columns
-from server.graphql.customers.refs import customer_of, prefetch_customers, visible_customer
+from server.graphql.customers.types import (
+    Contact,
+    customer_of,
+    prefetch_customers,
+    visible_customer,
+)
 from server.graphql.enums import by_value
 from server.graphql.followups import loaders as followups_loaders
 from server.graphql.followups.enums import (
@@ -48,11 +49,13 @@ from server.graphql.followups.enums import (
     InteractionKind,
     RouteMethod,
 )
+from server.graphql.money import Money, money
 from server.graphql.projection import columns_or_all, model_row, object_of
+from server.graphql.selection import field_selection, nodes_selection, wants_rows
 
 if TYPE_CHECKING:
     from server.graphql.complaints.types import Complaint
-    from server.graphql.customers.types import Contact, Customer
+    from server.graphql.customers.types import Customer
 
 CustomerType = Annotated["Customer", strawberry.lazy("server.graphql.customers.types")]
 ContactType = Annotated["Contact", strawberry.lazy("server.graphql.customers.types")]
@@ -85,8 +88,6 @@ class PresentContact:
 
     @strawberry.field(description="The contact record; null once removed from the archive.")
     async def contact(self, info: Info) -> ContactType | None:
-        from server.graphql.customers.types import Contact
-
         if self._contact_id is None:
             return None
         m = await info.context.loader(customers_loaders.contacts_by_id).load(self._contact_id)
@@ -316,15 +317,6 @@ class ContactPlan:
         )
 
 
-@strawberry.type(description="The latest logged contact with a customer.")
-class LastContact:
-    at: datetime = d(description="When it took place.")
-    kind: InteractionKind | None = d(
-        description="How it took place; null for contacts imported without a kind."
-    )
-    summary: str = d(description="Its one-line summary.")
-
-
 @strawberry.input(description="Narrow the queue.")
 class FollowUpQueueFilter:
     regions: list[str] | None = d(default=None, description="Customers in any of these regions.")
@@ -464,8 +456,6 @@ class FollowUpQueue:
     async def overdue_complaints(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[ComplaintType]:
-        from server.graphql.complaints.schema import escalated
-
         return await escalated(info, int(self.user.id), first, after)
 
 

@@ -16,17 +16,13 @@ from server.domain.receivables import holds, ledgers, models, statements
 from server.domain.receivables.scope import sees_money_of
 from server.domain.shared.errors import DomainError
 from server.graphql.accounts.types import User
-from server.graphql.common import (
-    After,
-    Connection,
-    First,
-    Money,
-    argument_error,
-    company_rules,
-    money,
-)
+from server.graphql.connections import After, Connection, First
+from server.graphql.errors import argument_error
+from server.graphql.money import Money, money
 from server.graphql.receivables.collections import CollectionCase, open_case_of
+from server.graphql.receivables.pages import payments_of, receivables_of
 from server.graphql.receivables.types import CustomerBalance, Payment, Receivable, user_of
+from server.graphql.rules import company_rules
 
 d = strawberry.field
 
@@ -173,16 +169,12 @@ class CustomerAccount:
         first: First = None,
         after: After = None,
     ) -> Connection[Receivable]:
-        from server.graphql.receivables.schema import receivables_of
-
         return await receivables_of(info, self._id, first, after, open_only=bool(open))
 
     @strawberry.field(description="The payments, the latest received first.")
     async def payments(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Payment]:
-        from server.graphql.receivables.schema import payments_of
-
         return await payments_of(info, self._id, first, after)
 
     @strawberry.field(description="The statement of account for a period (at most 3 years).")

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from server.domain.accounts.models import User
 from server.domain.customers.models import Customer
 from server.domain.receivables import aging
-from server.graphql.common import Money, money
+from server.graphql.money import Money, money
 from server.graphql.receivables.enums import AgingGroup
 
 d = strawberry.field

@@ -17,12 +17,13 @@ from server.domain.receivables.ladder import COLLECTIONS
 from server.domain.receivables.models import LADDER
 from server.domain.receivables.scope import visible_cases
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, company_rules, money
-from server.graphql.customers.refs import visible_customer
+from server.graphql.customers.types import visible_customer
 from server.graphql.enums import by_value
+from server.graphql.money import Money, money
 from server.graphql.receivables import loaders
 from server.graphql.receivables.enums import Classification, CollectionStep, LegalAction
 from server.graphql.receivables.types import built_nodes, user_of, with_names
+from server.graphql.rules import company_rules
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer

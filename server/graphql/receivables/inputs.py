@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from server.domain.receivables.services import Allocation
-from server.graphql.common import decode_id
+from server.graphql.ids import decode_id
 from server.graphql.receivables.enums import (
     Classification,
     CollectionStep,

@@ -26,23 +26,15 @@ from server.domain.receivables import (
 )
 from server.domain.receivables.scope import (
     visible_cases,
-    visible_payments,
     visible_receivables,
 )
 from server.domain.shared.errors import DomainError
-from server.domain.shared.paging import DATE, DATETIME, SortKey, paginate
-from server.graphql.common import (
-    After,
-    Connection,
-    First,
-    argument_error,
-    company_rules,
-    connection,
-    decode_id,
-    input_values,
-    page_args,
-)
+from server.domain.shared.paging import DATETIME, SortKey, paginate
+from server.graphql.connections import After, Connection, First, connection, page_args
 from server.graphql.enums import by_value
+from server.graphql.errors import argument_error
+from server.graphql.ids import decode_id
+from server.graphql.input_values import input_values
 from server.graphql.mutations import MutationInput, Payload, mutate
 from server.graphql.receivables.account import CustomerAccount, Reconciliation, account_of
 from server.graphql.receivables.aging import Aging
@@ -65,57 +57,13 @@ from server.graphql.receivables.inputs import (
     WriteOffProposeInput,
     allocations,
 )
+from server.graphql.receivables.pages import payments_of, receivables_of
 from server.graphql.receivables.types import CustomerBalance, Payment, Receivable, WriteOff
+from server.graphql.rules import company_rules
 
 d = strawberry.field
-DUE_FIRST = SortKey("due_on", decode=DATE)
 LATEST_PROPOSED = SortKey("proposed_at", descending=True, decode=DATETIME)
 _COLLECTION_STEPS = by_value(CollectionStep)
-NEWEST_RECEIVED_FIRST = SortKey("received_on", descending=True, decode=DATE)
-
-
-def _same(built: list[Any]) -> Callable[[Any], Any]:
-    """The converter for `connection` that hands back objects already built, in order."""
-    items = iter(built)
-    return lambda _: next(items)
-
-
-async def receivables_of(
-    info: Info,
-    customer_id: int | None,
-    first: int | None,
-    after: str | None,
-    *,
-    open_only: bool = False,
-    overdue_only: bool = False,
-) -> Connection[Receivable]:
-    query = await visible_receivables(info.context.viewer)
-    if customer_id is not None:
-        query = query.filter(customer_id=customer_id)
-    if open_only or overdue_only:
-        query = query.filter(open_minor__gt=0)
-    if overdue_only:
-        query = query.filter(due_on__lt=today(await company_rules(info)))
-    try:
-        page = await paginate(query, DUE_FIRST, page_args(first, after, None, None))
-    except DomainError as exc:
-        raise argument_error(exc) from None
-    built = await Receivable.build(info, list(page.items))
-    return connection(page, _same(built))
-
-
-async def payments_of(
-    info: Info, customer_id: int | None, first: int | None, after: str | None
-) -> Connection[Payment]:
-    query = await visible_payments(info.context.viewer)
-    if customer_id is not None:
-        query = query.filter(customer_id=customer_id)
-    try:
-        page = await paginate(query, NEWEST_RECEIVED_FIRST, page_args(first, after, None, None))
-    except DomainError as exc:
-        raise argument_error(exc) from None
-    built = await Payment.build(info, list(page.items))
-    return connection(page, _same(built))
 
 
 @strawberry.type

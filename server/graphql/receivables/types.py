@@ -18,11 +18,13 @@ from server.domain.receivables import ledgers, models
 from server.domain.receivables.scope import visible_payments, visible_receivables
 from server.graphql.accounts import loaders as accounts_loaders
 from server.graphql.accounts.types import User
-from server.graphql.common import Money, company_rules, money, nodes_in_order
-from server.graphql.customers.refs import visible_customer
+from server.graphql.connections import nodes_in_order
+from server.graphql.customers.types import visible_customer
 from server.graphql.enums import by_value
+from server.graphql.money import Money, money
 from server.graphql.receivables import loaders
 from server.graphql.receivables.enums import PaymentMethod, ReceivableStatus, WriteOffStatus
+from server.graphql.rules import company_rules
 
 if TYPE_CHECKING:
     from server.graphql.customers.types import Customer
