@@ -96,26 +96,29 @@ class CrmApp(App[None]):
 
     def _signed_in(self, ok: bool | None) -> None:
         if ok:
-            from tui.screens.queue import QueueScreen
-
             user = self.api.user
             self.sub_title = (
                 f"{user.display_name or user.username} @ {self.api.url}" if user else ""
             )
-            if user is not None and user.opens_on_collections:
-                # Finance: collections are their day.
-                from tui.screens.collections import CollectionsScreen
-
-                self.push_screen(CollectionsScreen(self.api))
-            elif user is not None and user.opens_on_complaints:
-                # Service staff: the complaint board is their day, not a follow-up queue.
-                from tui.screens.complaints import ComplaintBoardScreen
-
-                self.push_screen(ComplaintBoardScreen(self.api))
-            else:
-                self.push_screen(QueueScreen(self.api, day=self.day))
+            self.push_screen(self.home_screen())
             self.load_rules()
             self.listen()
+
+    def home_screen(self) -> Screen[Any]:
+        """Where the signed-in user's day starts: collections for finance, the complaint
+        board for service staff, the follow-up queue for everyone else."""
+        user = self.api.user
+        if user is not None and user.opens_on_collections:
+            from tui.screens.collections import CollectionsScreen
+
+            return CollectionsScreen(self.api)
+        if user is not None and user.opens_on_complaints:
+            from tui.screens.complaints import ComplaintBoardScreen
+
+            return ComplaintBoardScreen(self.api)
+        from tui.screens.queue import QueueScreen
+
+        return QueueScreen(self.api, day=self.day)
 
     # --- live updates ---------------------------------------------------------------
 
@@ -140,7 +143,15 @@ class CrmApp(App[None]):
             self.notify(_("Live updates are back."))
             for screen in screens:
                 screen.live_resumed()
-        elif not item.up and not item.signed_out:
+        elif not item.up and item.signed_out:
+            # Revoked elsewhere (signed out on another machine, or by an administrator): said
+            # at once, not at the next call; once signed in again the feed resumes and the
+            # screens read again.
+            self.relogin(
+                then=lambda: None,
+                message=_("You were signed out elsewhere. Sign in again to carry on."),
+            )
+        elif not item.up:
             self.notify(_("Live updates stopped; reconnecting…"), severity="warning")
 
     def _mark_offline(self, offline: bool) -> None:
@@ -160,9 +171,9 @@ class CrmApp(App[None]):
         if self.store is not None:
             self.store.put(self.api.url, self.api.token)
 
-    def relogin(self, then: Callable[[], object]) -> None:
-        """The session expired mid-work: sign in on top of the current screen, then carry on
-        where the user was."""
+    def relogin(self, then: Callable[[], object], message: str = "") -> None:
+        """The session expired mid-work: sign in on top of the current screen (the password
+        field focused, the name filled in), then carry on where the user was."""
         if isinstance(self.screen, LoginScreen):
             return
         name = self.api.user.username if self.api.user else self.username
@@ -172,9 +183,8 @@ class CrmApp(App[None]):
             if ok:
                 then()
 
-        self.push_screen(
-            LoginScreen(self.api, name, _("Your session has ended. Sign in again.")), done
-        )
+        said = message or _("Your session has ended. Sign in again.")
+        self.push_screen(LoginScreen(self.api, name, said), done)
 
     async def cadences(self) -> Cadences:
         """Company cadences and time zone, read once per run (they change rarely, and only
@@ -239,8 +249,8 @@ class CrmApp(App[None]):
 
     def action_language(self, code: str) -> None:
         """Switch the client's language now, and remember it for the next start. Screens
-        show what they were built with, so the client opens the queue again (or the
-        sign-in, before signing in) in the new language."""
+        show what they were built with, so the client opens the user's home screen again
+        (or the sign-in, before signing in) in the new language."""
         set_language(code)
         if self.preferences is not None:
             self.preferences.language = code
@@ -251,11 +261,11 @@ class CrmApp(App[None]):
                 self.pop_screen()
             self.push_screen(LoginScreen(self.api, self.username), self._signed_in)
             return
-        from tui.screens.queue import QueueScreen
-
+        # The user's own home again (the board for service, collections for finance), built
+        # in the new language, with its footer.
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(QueueScreen(self.api, day=self.day))
+        self.switch_screen(self.home_screen())
 
     def action_my_queue(self) -> None:
         from tui.screens.queue import QueueScreen

@@ -13,7 +13,7 @@ from tui.api.company import Cadences
 
 
 class Host(Protocol):
-    def relogin(self, then: Callable[[], object]) -> None:
+    def relogin(self, then: Callable[[], object], message: str = "") -> None:
         """The session expired mid-work: sign in on top, then carry on with `then`."""
         ...
 

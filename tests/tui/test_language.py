@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from tests.conftest import Company
 from tests.tui.conftest import SIZE, customer_due
-from tests.tui.helpers import settle, sign_in
+from tests.tui.helpers import settle, sign_in, until
 from tui import i18n
 from tui.api import CrmClient
 from tui.api.tokens import TokenStore
@@ -56,6 +57,27 @@ async def test_the_palette_switches_to_chinese_and_the_choice_is_kept(
     assert preferences.language == "zh_CN"
     # The next start, with no --lang, opens in the language chosen last time.
     assert i18n.choose(None, preferences.language, {"LANG": "en_US.UTF-8"}) == "zh_CN"
+
+
+@pytest.mark.parametrize(
+    ("who", "home", "keys"),
+    [("svc", "ComplaintBoardScreen", {"已逾期", "我的"}), ("fin", "CollectionsScreen", {"判定"})],
+)
+async def test_switching_language_reopens_the_users_own_home(
+    company: Company, api: CrmClient, tmp_path: Path, who: str, home: str, keys: set[str]
+) -> None:
+    """Service staff stay on their complaint board and finance on collections, redrawn in
+    the new language with their footer; neither is dropped on a personal queue."""
+    if who == "fin":
+        await company.add_user("fin", "finance")
+    app = CrmApp(api, TokenStore(tmp_path / "session.json"), language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, who)
+        assert type(app.screen).__name__ == home
+        app.action_language("zh_CN")
+        await settle(pilot)
+        await until(lambda: type(app.screen).__name__ == home, pilot)
+        assert keys <= _footer(app), _footer(app)
 
 
 async def test_a_customer_screen_in_chinese_names_things_the_way_sales_staff_do(

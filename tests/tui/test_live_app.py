@@ -282,3 +282,33 @@ async def test_the_header_says_when_the_client_is_not_live(api: CrmClient, tmp_p
         crm.heard(LiveState(up=True, resumed=True))
         await pilot.pause()
         assert crm.sub_title == "张伟 @ crm.test"
+
+
+async def test_signed_out_elsewhere_the_client_says_so_at_once_and_asks_for_the_password(
+    app: Any, company: Company
+) -> None:
+    """The session revoked from another machine: the sign-in comes over the screen at once
+    (not at the next call), naming why, with the name filled in and the password focused;
+    signing in carries on where the user was."""
+    from textual.widgets import Input, Label
+
+    from tui.screens.login import LoginScreen
+
+    await customer_due(company, "r1", "杭州机械厂", -1)
+    async with live_app(app, company, "r1", "m1") as (pilot, mine, _theirs):
+        queue = pilot.app.screen
+        assert isinstance(queue, QueueScreen)
+        elsewhere = CrmClient(mine.url, mine.token)
+        try:
+            await elsewhere.logout()
+        finally:
+            await elsewhere.close()
+        await until(lambda: isinstance(pilot.app.screen, LoginScreen), pilot)
+        await settle(pilot)
+        login = pilot.app.screen
+        assert "signed out elsewhere" in str(login.query_one("#message", Label).render())
+        assert login.query_one("#username", Input).value == "r1"
+        assert pilot.app.focused is login.query_one("#password", Input)
+        await pilot.press(*"correct horse battery", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is queue

@@ -147,7 +147,7 @@ class FormDialog(ApiDialog[str | None]):
         if field.kind == "amount":
             return forms.amount(text)
         if field.kind == "date":
-            day = forms.day(text)
+            day = forms.day(text, self.company_now().date())
             return day.isoformat() if day else None
         if field.kind == "moment":
             return moment_text(text, self.company_now().tzinfo)

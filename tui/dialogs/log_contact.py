@@ -238,7 +238,7 @@ class LogContactDialog(ApiDialog[str | None]):
         next_due: date | None = None
         if next_text and self.next_edited:  # otherwise the server schedules, as suggested
             try:
-                next_due = forms.day(next_text)
+                next_due = forms.day(next_text, self.today)
             except forms.Unparsed as exc:
                 problems["next"] = str(exc)
         if problems:

@@ -97,7 +97,7 @@ class RescheduleDialog(_ReasonDialog):
     asks_date = True
 
     async def send(self, reason: str) -> str:
-        due = forms.day(self.query_one("#dueOn", Input).value)
+        due = forms.day(self.query_one("#dueOn", Input).value, host(self).company_today())
         if due is None:
             raise forms.Unparsed(_("The new due date, as YYYY-MM-DD."))
         await self.api.reschedule(self.row.id, self.row.version, due, reason)

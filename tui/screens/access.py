@@ -16,6 +16,7 @@ from tui.api.access import AccessRequest
 from tui.api.records import DECIDE_ACCESS_REQUESTS
 from tui.api.vocabulary import REQUEST_STATUS_LABEL
 from tui.i18n import N_, _
+from tui.moments import day_of, moment
 from tui.screens.base import ApiScreen, cursor_key
 from tui.widgets.banner import Banner
 from tui.widgets.columns import Column, fit, lay_out
@@ -97,11 +98,11 @@ class AccessRequestsScreen(ApiScreen):
         for r in found:
             until = r.access_expires_at
             table.add_row(
-                r.created_at[:10],
+                day_of(r.created_at, self.zone),
                 fit(r.requester.name),
                 fit(r.granted_customer[1] if r.granted_customer else r.customer_description),
                 REQUEST_STATUS_LABEL.get(r.status, r.status),
-                until[:10] if until else "",
+                day_of(until, self.zone),
                 key=r.id,
             )
         if not found:
@@ -124,7 +125,7 @@ class AccessRequestsScreen(ApiScreen):
         ]
         if r.decided_by:
             status = REQUEST_STATUS_LABEL.get(r.status, r.status)
-            when = (r.decided_at or "")[:10]
+            when = day_of(r.decided_at, self.zone)
             lines.append(
                 _("{status} by {name} on {when}: {decision_note}").format(
                     status=status, name=r.decided_by.name, when=when, decision_note=r.decision_note
@@ -132,9 +133,7 @@ class AccessRequestsScreen(ApiScreen):
             )
         if r.granted_customer and r.access_expires_at:
             lines.append(
-                _("Open until {until}: enter").format(
-                    until=r.access_expires_at[:16].replace("T", " ")
-                )
+                _("Open until {until}: enter").format(until=moment(r.access_expires_at, self.zone))
             )
         self.query_one("#detail", Static).update(escape("\n".join(lines)))
 

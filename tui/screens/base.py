@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import tzinfo
 from typing import Any, ClassVar
 
 from textual.app import SystemCommand
@@ -34,6 +35,12 @@ class ApiScreen(Screen[Any]):
         self.api = api
         self._reload_timer: Timer | None = None
         localize_bindings(self)
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The company's time zone once its rules are read (this computer's until then)."""
+        rules = self.crm.known_rules
+        return rules.zone if rules else None
 
     @property
     def crm(self) -> Host:

@@ -34,6 +34,7 @@ from tui.api.vocabulary import (
 )
 from tui.archive import ARCHIVE_GROUPS
 from tui.i18n import N_, _, pgettext
+from tui.moments import day_of, moment
 from tui.screens.base import ApiScreen, cursor_key
 from tui.screens.money import MoneyPanel
 from tui.widgets.banner import Banner
@@ -269,7 +270,7 @@ class CustomerScreen(ApiScreen):
         table.clear()
         for card in cards:
             table.add_row(
-                card.received_at[:10],
+                day_of(card.received_at, self.zone),
                 COMPLAINT_STEP_LABEL.get(card.step, card.step),
                 card.subject,
                 key=card.id,
@@ -380,7 +381,7 @@ class CustomerScreen(ApiScreen):
             before, after = i.grade_before, i.grade_after
             grade = before if after == before else f"{before}→{after}"
             table.add_row(
-                i.occurred_at[:16].replace("T", " "),
+                moment(i.occurred_at, self.zone),
                 KIND_LABEL.get(i.kind, i.kind),
                 i.author,
                 grade,
