@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from server.domain.receivables.models import CollectionCase, CreditHold, Payment, Receivable
@@ -214,3 +215,27 @@ async def test_finance_reverses_a_payment_and_marks_a_dispute_on_the_account(
         await settle(pilot)
         await owed[0].refresh_from_db()
         assert owed[0].status == "disputed"
+
+
+@pytest.mark.parametrize(("who", "offered"), [("r1", False), ("m1", True)])
+async def test_collections_offers_a_rep_only_what_a_rep_may_do(
+    company: Company, api: CrmClient, tmp_path: Path, who: str, offered: bool
+) -> None:
+    """A rep reads their customers' cases but neither stops supply nor decides write-offs:
+    those keys are not shown to them, and pressing them does nothing; a manager has both."""
+    await money_data(company)
+    app = crm_app(api, tmp_path)
+    app.day = DAY
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, who)
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CollectionsScreen)
+        active = pilot.app.active_bindings.values()
+        shown = {b.binding.action for b in active if b.binding.show}
+        for action in ("hold", "write_offs"):
+            assert (action in shown) is offered, (who, action)
+        await pilot.press("w")
+        await settle(pilot)
+        assert (pilot.app.screen is screen) is not offered, who

@@ -14,6 +14,7 @@ DECIDE_ACCESS_REQUESTS = "DECIDE_ACCESS_REQUESTS"
 OWN_CUSTOMERS = "OWN_CUSTOMERS"
 HANDLE_COMPLAINTS = "HANDLE_COMPLAINTS"
 WORK_RECEIVABLES = "WORK_RECEIVABLES"
+APPROVE_CREDIT = "APPROVE_CREDIT"
 PERMISSIONS = (
     SEE_ALL,
     SEE_TEAM,
@@ -22,6 +23,7 @@ PERMISSIONS = (
     OWN_CUSTOMERS,
     HANDLE_COMPLAINTS,
     WORK_RECEIVABLES,
+    APPROVE_CREDIT,
 )
 
 
@@ -58,6 +60,11 @@ class User:
     def sees_team(self) -> bool:
         """Managers (their line) and administrators (everyone): the team view."""
         return self.may(SEE_TEAM) or self.may(SEE_ALL)
+
+    @property
+    def works_credit(self) -> bool:
+        """Finance (every customer) and managers (their line): holds and write-offs."""
+        return self.may(WORK_RECEIVABLES) or self.may(APPROVE_CREDIT)
 
     @property
     def opens_on_complaints(self) -> bool:

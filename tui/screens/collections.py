@@ -214,6 +214,14 @@ class CollectionsScreen(ApiScreen):
 
         self._act(lambda case, account: LogActionDialog(self.api, case))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for what the viewer may not do are hidden: a rep neither stops supply nor
+        decides write-offs (finance and managers do)."""
+        if action in ("hold", "write_offs"):
+            user = self.api.user
+            return user is not None and user.works_credit
+        return True
+
     def action_pay(self) -> None:
         from tui.dialogs.collections import PaymentDialog
 
