@@ -22,11 +22,8 @@ async def quiet_writer(app: Any) -> AsyncIterator[None]:
     """The server's own writer flushes every second in the background: stopped here, so each
     test decides when its views are written (a flush it did not ask for, caught half-way,
     made a count read 0 once under load)."""
-    await VIEW_LOG.stop()
-    try:
-        yield
-    finally:
-        VIEW_LOG.start()
+    await VIEW_LOG.stop()  # stopped for the whole session (tests/conftest.py); said here too
+    yield
 
 
 async def test_a_managers_read_writes_nothing_and_the_view_lands_at_the_flush(
