@@ -85,6 +85,19 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
     asyncio.run(run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
+# How every script here ends: main() run, the connections closed even when it fails (an
+# open aiosqlite connection would keep the subprocess from exiting).
+_RUN = """
+async def guarded():
+    try:
+        await main()
+    finally:
+        await Tortoise.close_connections()
+
+asyncio.run(guarded())
+"""
+
+
 def _run(script: str, url: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", script, url],
@@ -97,7 +110,8 @@ def _run(script: str, url: str) -> str:
     return done.stdout
 
 
-_INSTALLED = """
+_INSTALLED = (
+    """
 import asyncio, json, sys
 from tortoise import Tortoise
 from tortoise.connection import get_connection
@@ -121,16 +135,9 @@ async def main():
             " WHERE type = 'trigger' AND name LIKE 'crm_event%'")
         found = {"triggers": [list(r) for r in rows], "functions": []}
     print(json.dumps(found))
-    await Tortoise.close_connections()
-
-async def guarded():
-    try:
-        await main()
-    finally:
-        await Tortoise.close_connections()
-
-asyncio.run(guarded())
 """
+    + _RUN
+)
 
 
 def test_a_fresh_database_has_every_rule_once(fresh_url: str) -> None:
@@ -165,7 +172,8 @@ def _positional(rules: tuple[Rule, ...]) -> dict[str, list[str]]:
 # themselves; and the rules when `seed --bulk` reinstalled them by today's positions.
 _BEFORE_CASES = tuple(rule for rule in RULES if rule.table != "collection_case")
 
-_TWINS = """
+_TWINS = (
+    """
 import asyncio, json, sys
 from datetime import UTC, datetime
 from tortoise import Tortoise
@@ -225,16 +233,9 @@ async def main():
     _, rows = await conn.execute_query("SELECT kind, detail FROM event ORDER BY id")
     changes["token_and_grant"] = [list(r) for r in rows]
     print(json.dumps(changes))
-    await Tortoise.close_connections()
-
-async def guarded():
-    try:
-        await main()
-    finally:
-        await Tortoise.close_connections()
-
-asyncio.run(guarded())
 """
+    + _RUN
+)
 
 
 def test_a_database_with_renumbered_twins_announces_each_change_once(fresh_url: str) -> None:
@@ -269,7 +270,8 @@ def test_bulk_loading_puts_back_the_triggers_it_found(fresh_url: str) -> None:
     """`triggers.quiet()` (seed --bulk, benchmarks) drops the triggers while loading and
     restores what the catalogue held, whatever the live rules say: no twin, no loss."""
     before = json.loads(_run(_INSTALLED, fresh_url))
-    script = """
+    script = (
+        """
 import asyncio, sys
 from tortoise import Tortoise
 from server.database.db import tortoise_config
@@ -279,16 +281,9 @@ async def main():
     await Tortoise.init(config=tortoise_config(sys.argv[1]))
     async with quiet():
         print("during", len(await installed(Tortoise.get_connection("default"))))
-    await Tortoise.close_connections()
-
-async def guarded():
-    try:
-        await main()
-    finally:
-        await Tortoise.close_connections()
-
-asyncio.run(guarded())
 """
+        + _RUN
+    )
     assert "during 0" in _run(script, fresh_url)
     after = json.loads(_run(_INSTALLED, fresh_url))
     assert sorted(after["triggers"]) == sorted(before["triggers"])
